@@ -1,0 +1,1 @@
+export { HistoryError, isHistoryError, type HistoryErrorCode } from '../store/errors';

@@ -1,0 +1,5 @@
+// What other layers import: `import { openHistory, type Generation } from '../history'`.
+export * from './types';
+export * from './schemas';
+export * from './errors';
+export { HistoryService, openHistory, type OpenHistoryOptions } from './service';

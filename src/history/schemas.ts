@@ -1,0 +1,226 @@
+// Zod schemas for every input of the history service: the single source of truth that the RPC
+// router, commands and archive import validate against. Optional fields also accept null
+// (the webview bridge sends null for undefined).
+import { z } from 'zod';
+import { GENERATION_SOURCES, GENERATION_STATUSES } from './types';
+
+export const MAX_PAGE_SIZE = 1000;
+export const MAX_TEXT_LENGTH = 200_000;
+export const MAX_SEARCH_LENGTH = 500;
+
+export const idSchema = z.uuid({ message: 'Expected an id (a UUID such as 3f0c…-…); pick the item again from the list.' });
+export const generationStatusSchema = z.enum(GENERATION_STATUSES);
+export const generationSourceSchema = z.enum(GENERATION_SOURCES);
+export const languageSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'Expected a language code such as "en" or "pt-BR".');
+const engineSchema = z.string().trim().min(1).max(64);
+const modelSchema = z.string().trim().min(1).max(128);
+const timeSchema = z.number().int().min(0, 'Expected a time in milliseconds since 1970 (UTC).');
+const jsonObjectSchema = z.record(z.string(), z.json());
+const effectsChainSchema = z.array(z.json()).max(100);
+
+/** One value or a non-empty list of values (OR-ed). */
+function oneOrMany<T extends z.ZodType>(item: T) {
+  return z.union([item, z.array(item).min(1).max(100)]);
+}
+
+export const listQuerySchema = z
+  .object({
+    profileId: oneOrMany(idSchema).nullish(),
+    engine: oneOrMany(engineSchema).nullish(),
+    model: oneOrMany(modelSchema).nullish(),
+    language: oneOrMany(languageSchema).nullish(),
+    status: oneOrMany(generationStatusSchema).nullish(),
+    source: oneOrMany(generationSourceSchema).nullish(),
+    favoritesOnly: z.boolean().nullish(),
+    /** Created at or after this time (inclusive, UTC ms). */
+    after: timeSchema.nullish(),
+    /** Created before this time (exclusive, UTC ms). */
+    before: timeSchema.nullish(),
+    /** Case-insensitive literal substring of the text, instruct or profile name. */
+    search: z.string().max(MAX_SEARCH_LENGTH, `Search text is limited to ${MAX_SEARCH_LENGTH} characters.`).nullish(),
+    sort: z.enum(['newest', 'oldest']).default('newest'),
+    pageSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PAGE_SIZE, `Page size is at most ${MAX_PAGE_SIZE}; request further pages with offset or startAfterId.`)
+      .default(50),
+    /** Offset paging: skip this many matches; the page carries `total`. */
+    offset: z.number().int().min(0).nullish(),
+    /** Cursor paging: the page starts after this generation (the previous page's lastId). */
+    startAfterId: idSchema.nullish(),
+  })
+  .strict()
+  .refine((q) => q.offset == null || q.startAfterId == null, {
+    message: 'Use either offset or startAfterId, not both.',
+    path: ['startAfterId'],
+  })
+  .refine((q) => q.after == null || q.before == null || q.after < q.before, {
+    message: '"after" must be earlier than "before".',
+    path: ['after'],
+  });
+export type ListQueryInput = z.input<typeof listQuerySchema>;
+export type ListQuery = z.output<typeof listQuerySchema>;
+
+export const createGenerationSchema = z
+  .object({
+    /** Keep an existing id (imports); a new one is assigned when absent. */
+    id: idSchema.nullish(),
+    profileId: idSchema,
+    text: z.string().min(1, 'The text is empty; type something to speak.').max(MAX_TEXT_LENGTH),
+    language: languageSchema.default('en'),
+    seed: z.number().int().nullish(),
+    instruct: z.string().max(10_000).nullish(),
+    engine: engineSchema.nullish(),
+    model: modelSchema.nullish(),
+    settings: jsonObjectSchema.nullish(),
+    status: generationStatusSchema.default('pending'),
+    error: z.string().max(10_000).nullish(),
+    isFavorited: z.boolean().default(false),
+    source: generationSourceSchema.default('engine'),
+    externalId: z.string().min(1).max(200).nullish(),
+    /** Keep an original time (imports, sync); now when absent. */
+    createdAt: timeSchema.nullish(),
+  })
+  .strict();
+export type CreateGenerationInput = z.input<typeof createGenerationSchema>;
+
+export const updateGenerationSchema = z
+  .object({
+    isFavorited: z.boolean(),
+    /** Only while the generation is pending. */
+    text: z.string().min(1, 'The text is empty; type something to speak.').max(MAX_TEXT_LENGTH),
+    status: generationStatusSchema,
+    error: z.string().max(10_000).nullable(),
+    seed: z.number().int().nullable(),
+    engine: engineSchema.nullable(),
+    model: modelSchema.nullable(),
+    settings: jsonObjectSchema.nullable(),
+    instruct: z.string().max(10_000).nullable(),
+  })
+  .partial()
+  .strict()
+  .refine((u) => Object.keys(u).length > 0, { message: 'Nothing to update: pass at least one field.' });
+export type UpdateGenerationInput = z.input<typeof updateGenerationSchema>;
+
+/** Metadata of audio being stored; `format` is the file extension. */
+export const audioMetaSchema = z
+  .object({
+    format: z
+      .string()
+      .regex(/^[a-z0-9]{1,8}$/, 'Expected an audio file extension such as "wav" or "mp3".')
+      .default('wav'),
+    duration: z.number().min(0).nullish(),
+    sampleRate: z.number().int().positive().nullish(),
+    channels: z.number().int().positive().max(64).nullish(),
+  })
+  .strict();
+export type AudioMetaInput = z.input<typeof audioMetaSchema>;
+
+/** Audio to store: bytes in memory or a file to copy. */
+export type AudioInput = ({ data: Uint8Array } | { filePath: string }) & AudioMetaInput;
+
+export const addVersionSchema = z
+  .object({
+    label: z.string().trim().min(1, 'Give the version a label.').max(100),
+    effectsChain: effectsChainSchema.nullish(),
+    sourceVersionId: idSchema.nullish(),
+    isDefault: z.boolean().default(false),
+  })
+  .strict();
+export type AddVersionInput = z.input<typeof addVersionSchema>;
+
+const profileNameSchema = z.string().trim().min(1, 'The profile name is empty.').max(100);
+
+export const createProfileSchema = z
+  .object({
+    id: idSchema.nullish(),
+    name: profileNameSchema,
+    description: z.string().max(2000).nullish(),
+    language: languageSchema.default('en'),
+    engine: engineSchema.nullish(),
+    voiceId: z.string().min(1).max(200).nullish(),
+  })
+  .strict();
+export type CreateProfileInput = z.input<typeof createProfileSchema>;
+
+export const updateProfileSchema = z
+  .object({
+    name: profileNameSchema,
+    description: z.string().max(2000).nullable(),
+    language: languageSchema,
+  })
+  .partial()
+  .strict()
+  .refine((u) => Object.keys(u).length > 0, { message: 'Nothing to update: pass at least one field.' });
+export type UpdateProfileInput = z.input<typeof updateProfileSchema>;
+
+export const findOrCreateProfileSchema = z
+  .object({
+    engine: engineSchema.nullish(),
+    voiceId: z.string().min(1).max(200).nullish(),
+    name: profileNameSchema,
+    language: languageSchema.default('en'),
+    description: z.string().max(2000).nullish(),
+  })
+  .strict();
+export type FindOrCreateProfileInput = z.input<typeof findOrCreateProfileSchema>;
+
+export const createStorySchema = z
+  .object({
+    name: z.string().trim().min(1, 'The story name is empty.').max(200),
+    description: z.string().max(2000).nullish(),
+  })
+  .strict();
+export type CreateStoryInput = z.input<typeof createStorySchema>;
+
+export const updateStorySchema = z
+  .object({
+    name: z.string().trim().min(1, 'The story name is empty.').max(200),
+    description: z.string().max(2000).nullable(),
+  })
+  .partial()
+  .strict()
+  .refine((u) => Object.keys(u).length > 0, { message: 'Nothing to update: pass at least one field.' });
+export type UpdateStoryInput = z.input<typeof updateStorySchema>;
+
+const storyItemFields = {
+  versionId: idSchema.nullish(),
+  startMs: z.number().int().min(0).default(0),
+  track: z.number().int().min(0).max(1000).default(0),
+  trimStartMs: z.number().int().min(0).default(0),
+  trimEndMs: z.number().int().min(0).default(0),
+  volume: z.number().min(0).max(4).default(1),
+};
+
+export const addStoryItemSchema = z.object({ generationId: idSchema, ...storyItemFields }).strict();
+export type AddStoryItemInput = z.input<typeof addStoryItemSchema>;
+
+export const updateStoryItemSchema = z
+  .object({
+    versionId: idSchema.nullable(),
+    startMs: z.number().int().min(0),
+    track: z.number().int().min(0).max(1000),
+    trimStartMs: z.number().int().min(0),
+    trimEndMs: z.number().int().min(0),
+    volume: z.number().min(0).max(4),
+  })
+  .partial()
+  .strict()
+  .refine((u) => Object.keys(u).length > 0, { message: 'Nothing to update: pass at least one field.' });
+export type UpdateStoryItemInput = z.input<typeof updateStoryItemSchema>;
+
+export const reconcileOptionsSchema = z
+  .object({
+    /** Delete audio files no row owns (default true). */
+    removeOrphanFiles: z.boolean().default(true),
+    /** Drop versions whose audio is missing; a generation left without audio is marked failed (default true). */
+    fixMissingAudio: z.boolean().default(true),
+  })
+  .strict();
+export type ReconcileOptionsInput = z.input<typeof reconcileOptionsSchema>;
+
+export const idsSchema = z.array(idSchema).min(1).max(100_000);
