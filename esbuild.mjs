@@ -2,7 +2,7 @@
 // (browser), and, with --tests, the test suites that run inside the extension host.
 // Flags: --production (minify, no sourcemaps), --watch, --tests.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -69,6 +69,8 @@ const testOptions = {
 };
 
 const builds = [hostOptions, webviewOptions, ...(withTests ? [testOptions] : [])];
+// A packaged build starts clean so no stale sourcemap or bundle slips into the VSIX.
+if (production) rmSync(dist, { recursive: true, force: true });
 copyRuntimeAssets();
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
