@@ -43,8 +43,8 @@ export function ensureCodeServer() {
   // The shrinkwrap pins @vscode/proxy-agent to a git URL, which cannot be fetched offline.
   if (existsSync(shrinkwrap)) renameSync(shrinkwrap, `${shrinkwrap}.offline-disabled`);
   run('npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error', vscodeDir);
-  run('npm rebuild @vscode/spdlog node-pty native-watchdog --loglevel=error', vscodeDir);
-  run('npm rebuild argon2 --loglevel=error', root);
+  run('npm rebuild @vscode/spdlog node-pty native-watchdog --ignore-scripts=false --loglevel=error', vscodeDir);
+  run('npm rebuild argon2 --ignore-scripts=false --loglevel=error', root);
   const rgDir = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
   const rg = join(rgDir, 'rg');
   if (!existsSync(rg)) {
