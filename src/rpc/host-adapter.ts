@@ -351,9 +351,11 @@ export function attachRouterToWebview<TRouter extends AnyTRPCRouter>(opts: HostA
       ctx: call.ctx,
     });
     const issues = issuesOf(error.cause);
-    const shapedMessage = typeof (shape as { message?: unknown })?.message === 'string' ? (shape as { message: string }).message : error.message;
+    const shaped = (shape ?? {}) as { message?: unknown; data?: { reason?: unknown } };
+    const shapedMessage = typeof shaped.message === 'string' ? shaped.message : error.message;
     const message = issues && error.code === 'BAD_REQUEST' ? describeIssues(call.path, issues) : shapedMessage;
-    return { code: error.code, message, path: call.path, ...(issues ? { issues } : {}) };
+    const reason = typeof shaped.data?.reason === 'string' && shaped.data.reason.length <= 64 ? shaped.data.reason : undefined;
+    return { code: error.code, message, path: call.path, ...(reason ? { reason } : {}), ...(issues ? { issues } : {}) };
   }
 
   return {

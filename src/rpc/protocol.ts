@@ -19,7 +19,8 @@
  *   stopped  { channel, kind: 'stopped', id }            subscription ended on the host side
  *
  * `error` is a flat plain object: tRPC's error code key, a message meant for a person, the zod
- * issues for BAD_REQUEST input rejections, the procedure path. Never a stack trace.
+ * issues for BAD_REQUEST input rejections, the procedure path, and optionally a `reason` the
+ * router's error formatter put in `shape.data.reason`. Never a stack trace.
  */
 import { z } from 'zod';
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
@@ -73,6 +74,8 @@ export const rpcErrorSchema = z.object({
   code: z.enum(errorCodeKeys),
   message: z.string(),
   path: z.string().optional(),
+  /** A finer, stable cause a view can act on, e.g. 'AUDIO_MISSING' (offer reconcile) or a history error code. */
+  reason: z.string().max(64).optional(),
   issues: z.array(rpcIssueSchema).optional(),
 });
 export type RpcError = z.infer<typeof rpcErrorSchema>;

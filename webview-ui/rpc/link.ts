@@ -36,7 +36,7 @@ export interface PostMessageLinkOptions {
 export interface WebviewErrorShape {
   code: number;
   message: string;
-  data: { code: RpcError['code']; path?: string; issues?: RpcError['issues'] };
+  data: { code: RpcError['code']; path?: string; reason?: string; issues?: RpcError['issues'] };
 }
 
 type Handler = (message: HostMessage) => void;
@@ -134,7 +134,12 @@ function toClientError(error: RpcError): TRPCClientError<AnyTRPCRouter> {
   const shape: WebviewErrorShape = {
     code: errorCodeNumber(error.code),
     message: error.message,
-    data: { code: error.code, ...(error.path ? { path: error.path } : {}), ...(error.issues ? { issues: error.issues } : {}) },
+    data: {
+      code: error.code,
+      ...(error.path ? { path: error.path } : {}),
+      ...(error.reason ? { reason: error.reason } : {}),
+      ...(error.issues ? { issues: error.issues } : {}),
+    },
   };
   return TRPCClientError.from({ error: shape });
 }
