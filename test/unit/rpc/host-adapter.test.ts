@@ -37,6 +37,7 @@ function createTestRouter() {
   const router = t.router({
     echo: t.procedure.input(z.object({ text: z.string().max(100) })).query(({ input }) => input),
     nothing: t.procedure.query(() => undefined),
+    unclonable: t.procedure.query(() => ({ callback: () => 'functions cannot cross' })),
     items: t.router({
       get: t.procedure.input(z.object({ id: idSchema })).query(({ input }) => {
         const text = state.items.get(input.id);
@@ -257,6 +258,18 @@ test('a procedure that throws gives INTERNAL_SERVER_ERROR with its message and n
     assert.ok(!everything.includes('stack'), 'no stack key crosses');
     assert.ok(!everything.some((s) => /\n\s+at /.test(s)), 'no stack frames cross');
     assert.ok(h.log.lines.some((l) => l.level === 'error' && l.message.includes('boom')));
+  } finally {
+    h.close();
+  }
+});
+
+test('a result that cannot be sent becomes an error reply instead of a hang', async () => {
+  const h = harness();
+  try {
+    const err = await clientError(h.client.unclonable.query());
+    assert.equal((err.data as WebviewErrorShape['data']).code, 'INTERNAL_SERVER_ERROR');
+    assert.match(err.message, /could not be sent/);
+    assert.ok(h.log.lines.some((l) => l.level === 'error' && l.message.includes('could not post')));
   } finally {
     h.close();
   }
