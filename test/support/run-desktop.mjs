@@ -24,5 +24,8 @@ try {
   console.log('desktop integration: passed (see the counts above)');
 } catch (err) {
   console.error(`desktop integration failed: ${err?.message ?? err}`);
+  if (!process.env.VSCODE_EXECUTABLE) {
+    console.error('If desktop VS Code cannot be downloaded here (offline), set VSCODE_EXECUTABLE to an installed VS Code binary.');
+  }
   process.exit(1);
 }
