@@ -1,24 +1,56 @@
 // The history service: the one API every other layer (commands, tree, RPC, archive, engines,
 // public API) uses to read and change the history. No `vscode` import.
-import type {
-  AddStoryItemInput,
-  AddVersionInput,
-  AudioInput,
-  CreateGenerationInput,
-  CreateProfileInput,
-  CreateStoryInput,
-  FindOrCreateProfileInput,
-  ListQueryInput,
-  ReconcileOptionsInput,
-  UpdateGenerationInput,
-  UpdateProfileInput,
-  UpdateStoryInput,
-  UpdateStoryItemInput,
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import type { z } from 'zod';
+import { AudioFolder, type StoredAudio } from '../store/audio';
+import { Store, type Reader, type Row, type Writer } from '../store/database';
+import { HistoryError, isHistoryError } from '../store/errors';
+import { searchFunctions } from '../store/search-text';
+import type { SqlValue } from '../store/sqlite';
+import { Emitter } from './emitter';
+import { checkIntegrity, reconcileStorage } from './integrity';
+import { listGenerations } from './query';
+import { GENERATION_COLUMNS, toGeneration, toProfile, toStory, toStoryItem, toVersion } from './rows';
+import {
+  addStoryItemSchema,
+  addVersionSchema,
+  audioMetaSchema,
+  createGenerationSchema,
+  createProfileSchema,
+  createStorySchema,
+  findOrCreateProfileSchema,
+  idSchema,
+  idsSchema,
+  listQuerySchema,
+  reconcileOptionsSchema,
+  updateGenerationSchema,
+  updateProfileSchema,
+  updateStoryItemSchema,
+  updateStorySchema,
+  type AddStoryItemInput,
+  type AddVersionInput,
+  type AudioInput,
+  type CreateGenerationInput,
+  type CreateProfileInput,
+  type CreateStoryInput,
+  type FindOrCreateProfileInput,
+  type ListQueryInput,
+  type ReconcileOptionsInput,
+  type UpdateGenerationInput,
+  type UpdateProfileInput,
+  type UpdateStoryInput,
+  type UpdateStoryItemInput,
 } from './schemas';
+import { statsOf } from './stats';
+import { promoteNewest, showVersion } from './version-sql';
 import type {
   ChangeEvent,
+  ChangeEntity,
+  ChangeOp,
   Disposable,
   Generation,
+  GenerationStatus,
   HistoryLog,
   HistoryStats,
   IntegrityReport,
@@ -30,7 +62,6 @@ import type {
   StoryWithItems,
   Version,
 } from './types';
-import { HistoryError } from '../store/errors';
 
 export interface OpenHistoryOptions {
   /** Folder that holds the database, its journal and the `audio/` folder (created if missing). */
@@ -44,169 +75,831 @@ export interface OpenHistoryOptions {
   lockTimeoutMs?: number;
   /** Run the integrity check in the background after open (default true). */
   checkOnOpen?: boolean;
+  /** Tuning, mainly for tests and benchmarks. */
+  tuning?: {
+    compactAfterRecords?: number;
+    compactAfterBytes?: number;
+    pollIntervalMs?: number;
+    compactOnClose?: boolean;
+    /** Delay before the on-open integrity check (ms, default 2000). */
+    checkDelayMs?: number;
+  };
 }
 
-function notYet(): never {
-  throw new HistoryError('INVALID', 'Not implemented yet.');
+const silentLog: HistoryLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Status changes `update()` accepts (same status is always fine). */
+const TRANSITIONS: Record<GenerationStatus, readonly GenerationStatus[]> = {
+  pending: ['generating', 'completed', 'failed'],
+  generating: ['pending', 'completed', 'failed'],
+  failed: ['pending', 'generating', 'completed'],
+  completed: [],
+};
+
+const ID_CHUNK = 500;
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const detail = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  throw new HistoryError('INVALID', `Invalid ${what}: ${detail}`, { cause: r.error });
+}
+
+/** Turns SQLite constraint failures that slipped past the checks into clear errors. */
+function mapDbError(e: unknown): unknown {
+  if (isHistoryError(e) || !(e instanceof Error)) return e;
+  if (/UNIQUE constraint failed: profiles\.name_key/.test(e.message)) {
+    return new HistoryError('CONFLICT', 'A profile with that name already exists; choose another name.', { cause: e });
+  }
+  if (/UNIQUE constraint failed/.test(e.message)) return new HistoryError('CONFLICT', `That item already exists (${e.message}).`, { cause: e });
+  if (/FOREIGN KEY constraint failed/.test(e.message)) {
+    return new HistoryError('INVALID', 'The change refers to a profile, generation or version that does not exist (any more); refresh and try again.', {
+      cause: e,
+    });
+  }
+  return e;
+}
+
+function nameKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase().trim();
+}
+
+function chunks<T>(items: T[], size = ID_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function placeholders(n: number): string {
+  return new Array(n).fill('?').join(',');
+}
+
+function audioFields(audio: AudioInput): Record<string, unknown> {
+  const { format, duration, sampleRate, channels } = audio;
+  return { format, duration, sampleRate, channels };
+}
+
+function orNull<T>(v: T | null | undefined): T | null {
+  return v === undefined ? null : v;
 }
 
 export class HistoryService {
   /** Absolute folder of the database. */
-  readonly storageDir: string = '';
+  readonly storageDir: string;
   /** Absolute folder that audio paths are relative to. */
-  readonly audioDir: string = '';
+  readonly audioDir: string;
+  private readonly emitter: Emitter<ChangeEvent>;
+  private integrityRun: Promise<IntegrityReport> | undefined;
+  private integrityTimer: NodeJS.Timeout | undefined;
+  private readonly stopExternal: () => void;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly audio: AudioFolder,
+    private readonly log: HistoryLog,
+    storageDir: string,
+  ) {
+    this.storageDir = storageDir;
+    this.audioDir = audio.dir;
+    this.emitter = new Emitter<ChangeEvent>((e) => log.error(`A history change listener failed: ${(e as Error).message}`));
+    this.stopExternal = store.onExternalChange(() => this.emitter.fire({ kind: 'reload', reason: 'external' }));
+  }
+
+  /** Use `openHistory()`. */
+  static async open(options: OpenHistoryOptions): Promise<HistoryService> {
+    const storageDir = path.resolve(options.storageDir);
+    const log = options.log ?? silentLog;
+    const store = await Store.open({
+      dir: storageDir,
+      log,
+      wasmPath: options.wasmPath,
+      locateFile: options.locateFile,
+      lockTimeoutMs: options.lockTimeoutMs,
+      functions: searchFunctions,
+      compactAfterRecords: options.tuning?.compactAfterRecords,
+      compactAfterBytes: options.tuning?.compactAfterBytes,
+      pollIntervalMs: options.tuning?.pollIntervalMs,
+      compactOnClose: options.tuning?.compactOnClose,
+    });
+    const audio = new AudioFolder(path.join(storageDir, 'audio'));
+    try {
+      await audio.ensure();
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    const service = new HistoryService(store, audio, log, storageDir);
+    if (options.checkOnOpen !== false) {
+      service.integrityTimer = setTimeout(() => {
+        service.integrityTimer = undefined;
+        void service.lastIntegrityReport().catch(() => undefined);
+      }, options.tuning?.checkDelayMs ?? 2000);
+      service.integrityTimer.unref();
+    }
+    return service;
+  }
 
   // ---- events -------------------------------------------------------------------------
-  onDidChange(_listener: (event: ChangeEvent) => void): Disposable {
-    notYet();
+  onDidChange(listener: (event: ChangeEvent) => void): Disposable {
+    return this.emitter.on(listener);
+  }
+
+  private changed(entity: ChangeEntity, op: ChangeOp, ids: string[], generationIds: string[] = entity === 'generation' ? ids : []): void {
+    if (ids.length === 0 && generationIds.length === 0) return;
+    this.emitter.fire({ kind: 'entity', entity, op, ids, generationIds });
+  }
+
+  private read<T>(fn: (r: Reader) => T): Promise<T> {
+    return this.store.read(fn);
+  }
+
+  private async write<T>(fn: (w: Writer) => T): Promise<T> {
+    try {
+      return await this.store.write(fn);
+    } catch (e) {
+      throw mapDbError(e);
+    }
   }
 
   // ---- generations --------------------------------------------------------------------
   /** Creates a generation; with `audio`, the file is stored first and becomes its original (default) version. */
-  async create(_input: CreateGenerationInput, _audio?: AudioInput): Promise<Generation> {
-    notYet();
+  async create(input: CreateGenerationInput, audio?: AudioInput): Promise<Generation> {
+    const c = parse(createGenerationSchema, input, 'generation');
+    const meta = audio ? parse(audioMetaSchema, audioFields(audio), 'audio') : undefined;
+    const id = c.id ?? randomUUID();
+    const now = Date.now();
+    const status: GenerationStatus = audio && c.status === 'pending' ? 'completed' : c.status;
+    if (status === 'completed' && !audio) {
+      throw new HistoryError('INVALID', 'A completed generation needs its audio: pass the audio, or create it pending and attach the audio later.');
+    }
+    await this.read((r) => this.assertCanCreate(r, id, c.profileId));
+    const versionId = randomUUID();
+    const stored = audio && meta ? await this.storeAudio(versionId, audio, meta.format) : undefined;
+    try {
+      const generation = await this.write((w) => {
+        this.assertCanCreate(w, id, c.profileId);
+        w.run(
+          `INSERT INTO generations (id, profile_id, text, language, audio_path, duration, sample_rate, channels, audio_bytes,
+             content_hash, seed, instruct, engine, model, settings, status, error, is_favorited, source, external_id, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            c.profileId,
+            c.text,
+            c.language,
+            stored?.relativePath ?? null,
+            orNull(meta?.duration),
+            orNull(meta?.sampleRate),
+            orNull(meta?.channels),
+            stored?.bytes ?? null,
+            stored?.contentHash ?? null,
+            orNull(c.seed),
+            orNull(c.instruct),
+            orNull(c.engine),
+            orNull(c.model),
+            c.settings == null ? null : JSON.stringify(c.settings),
+            status,
+            orNull(c.error),
+            c.isFavorited ? 1 : 0,
+            c.source,
+            orNull(c.externalId),
+            c.createdAt ?? now,
+            now,
+          ],
+        );
+        if (stored && meta) this.insertVersion(w, versionId, id, 'original', stored, meta, null, null, true, c.createdAt ?? now);
+        return this.generationRow(w, id);
+      });
+      this.changed('generation', 'created', [id]);
+      return generation;
+    } catch (e) {
+      if (stored) await this.audio.remove(stored.relativePath).catch(() => undefined);
+      throw e;
+    }
   }
-  async get(_id: string): Promise<Generation | undefined> {
-    notYet();
+
+  private assertCanCreate(r: Reader, id: string, profileId: string): void {
+    if (!r.value('SELECT 1 FROM profiles WHERE id = ?', [profileId])) {
+      throw new HistoryError('NOT_FOUND', `The profile ${profileId} does not exist; pick or create a voice profile first.`);
+    }
+    if (r.value('SELECT 1 FROM generations WHERE id = ?', [id])) {
+      throw new HistoryError('CONFLICT', `A generation with id ${id} already exists.`);
+    }
   }
-  async getMany(_ids: string[]): Promise<Generation[]> {
-    notYet();
+
+  private generationRow(r: Reader, id: string): Generation {
+    const row = r.get(`SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.id = ?`, [id]);
+    if (!row) throw new HistoryError('NOT_FOUND', `The generation ${id} does not exist (any more); refresh the list.`);
+    return toGeneration(row);
   }
-  async findByExternalId(_externalId: string): Promise<Generation | undefined> {
-    notYet();
+
+  async get(id: string): Promise<Generation | undefined> {
+    const gid = parse(idSchema, id, 'generation id');
+    return this.read((r) => {
+      const row = r.get(`SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.id = ?`, [gid]);
+      return row ? toGeneration(row) : undefined;
+    });
   }
-  async findByContentHash(_contentHash: string): Promise<Generation[]> {
-    notYet();
+
+  /** The generations that exist, in the order of `ids`. */
+  async getMany(ids: string[]): Promise<Generation[]> {
+    if (ids.length === 0) return [];
+    const list = parse(idsSchema, ids, 'generation ids');
+    const found = await this.read((r) => {
+      const byId = new Map<string, Generation>();
+      for (const part of chunks(list)) {
+        for (const row of r.all(`SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.id IN (${placeholders(part.length)})`, part)) {
+          const g = toGeneration(row);
+          byId.set(g.id, g);
+        }
+      }
+      return byId;
+    });
+    return list.flatMap((id) => found.get(id) ?? []);
   }
+
+  async findByExternalId(externalId: string): Promise<Generation | undefined> {
+    return this.read((r) => {
+      const row = r.get(
+        `SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.external_id = ? ORDER BY g.created_at LIMIT 1`,
+        [externalId],
+      );
+      return row ? toGeneration(row) : undefined;
+    });
+  }
+
+  /** Generations whose default audio has this sha256 (for import de-duplication). */
+  async findByContentHash(contentHash: string): Promise<Generation[]> {
+    return this.read((r) =>
+      r
+        .all(`SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.content_hash = ? ORDER BY g.created_at`, [
+          contentHash.toLowerCase(),
+        ])
+        .map(toGeneration),
+    );
+  }
+
   /** Favourite, text of a pending generation, status/error transitions, engine details. */
-  async update(_id: string, _patch: UpdateGenerationInput): Promise<Generation> {
-    notYet();
+  async update(id: string, patch: UpdateGenerationInput): Promise<Generation> {
+    const gid = parse(idSchema, id, 'generation id');
+    const u = parse(updateGenerationSchema, patch, 'update');
+    const generation = await this.write((w) => {
+      const row = w.get('SELECT status, audio_path FROM generations WHERE id = ?', [gid]);
+      if (!row) throw new HistoryError('NOT_FOUND', `The generation ${gid} does not exist (any more); refresh the list.`);
+      const from = String(row.status) as GenerationStatus;
+      if (u.text !== undefined && from !== 'pending') {
+        throw new HistoryError('INVALID', `Only the text of a pending generation can be edited (this one is ${from}); regenerate to speak a new text.`);
+      }
+      const sets: string[] = [];
+      const params: SqlValue[] = [];
+      const set = (column: string, value: SqlValue) => {
+        sets.push(`${column} = ?`);
+        params.push(value);
+      };
+      if (u.status !== undefined && u.status !== from) {
+        if (!TRANSITIONS[from].includes(u.status)) {
+          throw new HistoryError('INVALID', `A ${from} generation cannot become ${u.status}.`);
+        }
+        if (u.status === 'completed' && row.audio_path == null) {
+          throw new HistoryError('INVALID', 'The generation has no audio yet; attach its audio to complete it.');
+        }
+        set('status', u.status);
+        if (u.status !== 'failed' && u.error === undefined) set('error', null);
+      }
+      if (u.error !== undefined) set('error', u.error);
+      if (u.isFavorited !== undefined) set('is_favorited', u.isFavorited ? 1 : 0);
+      if (u.text !== undefined) set('text', u.text);
+      if (u.seed !== undefined) set('seed', u.seed);
+      if (u.engine !== undefined) set('engine', u.engine);
+      if (u.model !== undefined) set('model', u.model);
+      if (u.instruct !== undefined) set('instruct', u.instruct);
+      if (u.settings !== undefined) set('settings', u.settings === null ? null : JSON.stringify(u.settings));
+      if (sets.length > 0) {
+        set('updated_at', Date.now());
+        w.run(`UPDATE generations SET ${sets.join(', ')} WHERE id = ?`, [...params, gid]);
+      }
+      return this.generationRow(w, gid);
+    });
+    this.changed('generation', 'updated', [gid]);
+    return generation;
   }
+
   /** Deletes generations with their versions, story references and audio files. Returns how many were deleted. */
-  async delete(_ids: string | string[]): Promise<number> {
-    notYet();
+  async delete(ids: string | string[]): Promise<number> {
+    const list = parse(idsSchema, Array.isArray(ids) ? ids : [ids], 'generation ids');
+    const unique = [...new Set(list)];
+    const { deleted, files } = await this.write((w) => {
+      const files = new Set<string>();
+      const deleted: string[] = [];
+      for (const part of chunks(unique)) {
+        const ph = placeholders(part.length);
+        for (const r of w.all(`SELECT audio_path FROM generation_versions WHERE generation_id IN (${ph})`, part)) files.add(String(r.audio_path));
+        for (const r of w.all(`SELECT id, audio_path FROM generations WHERE id IN (${ph})`, part)) {
+          deleted.push(String(r.id));
+          if (r.audio_path != null) files.add(String(r.audio_path));
+        }
+        w.run(`DELETE FROM generations WHERE id IN (${ph})`, part);
+      }
+      return { deleted, files };
+    });
+    await this.removeFiles(files);
+    this.changed('generation', 'deleted', deleted);
+    return deleted.length;
   }
-  async deleteByProfile(_profileId: string): Promise<number> {
-    notYet();
+
+  async deleteByProfile(profileId: string): Promise<number> {
+    const pid = parse(idSchema, profileId, 'profile id');
+    return this.deleteWhere('profile_id = ?', [pid]);
   }
+
   async deleteFailed(): Promise<number> {
-    notYet();
+    return this.deleteWhere("status = 'failed'", []);
   }
-  async list(_query?: ListQueryInput): Promise<ListPage> {
-    notYet();
+
+  /** One statement for the whole set (the journal stays small even for thousands of rows). */
+  private async deleteWhere(condition: string, params: SqlValue[]): Promise<number> {
+    const { deleted, files } = await this.write((w) => {
+      const files = new Set<string>();
+      const deleted = w.all(`SELECT id, audio_path FROM generations WHERE ${condition}`, params).map((r) => {
+        if (r.audio_path != null) files.add(String(r.audio_path));
+        return String(r.id);
+      });
+      if (deleted.length === 0) return { deleted, files };
+      for (const r of w.all(`SELECT v.audio_path FROM generation_versions v JOIN generations g ON g.id = v.generation_id WHERE g.${condition}`, params)) {
+        files.add(String(r.audio_path));
+      }
+      w.run(`DELETE FROM generations WHERE ${condition}`, params);
+      return { deleted, files };
+    });
+    await this.removeFiles(files);
+    this.changed('generation', 'deleted', deleted);
+    return deleted.length;
   }
+
+  private async removeFiles(files: Iterable<string>): Promise<void> {
+    for (const f of files) {
+      try {
+        await this.audio.remove(f);
+      } catch (e) {
+        // The row is gone; the file becomes an orphan that reconcile() removes.
+        this.log.warn(`Could not delete audio file ${f}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  async list(query: ListQueryInput = {}): Promise<ListPage> {
+    const q = parse(listQuerySchema, query, 'list query');
+    return this.read((r) => listGenerations(r, q));
+  }
+
   async stats(): Promise<HistoryStats> {
-    notYet();
+    return this.read((r) => statsOf(r, Date.now()));
   }
 
   // ---- audio --------------------------------------------------------------------------
+  private async storeAudio(versionId: string, audio: AudioInput, format: string): Promise<StoredAudio> {
+    const rel = AudioFolder.relativePathFor(versionId, format);
+    if ('data' in audio) {
+      if (!(audio.data instanceof Uint8Array)) throw new HistoryError('INVALID', 'Audio data must be bytes (a Uint8Array or Buffer).');
+      if (audio.data.byteLength === 0) throw new HistoryError('INVALID', 'The audio is empty (0 bytes); nothing to store.');
+      return this.audio.write(rel, audio.data);
+    }
+    if (typeof audio.filePath !== 'string' || audio.filePath === '') throw new HistoryError('INVALID', 'Pass audio bytes or the path of an audio file.');
+    const stored = await this.audio.copyFrom(rel, audio.filePath);
+    if (stored.bytes === 0) {
+      await this.audio.remove(rel).catch(() => undefined);
+      throw new HistoryError('INVALID', `The audio file ${audio.filePath} is empty (0 bytes); choose another file.`);
+    }
+    return stored;
+  }
+
+  private insertVersion(
+    w: Writer,
+    versionId: string,
+    generationId: string,
+    label: string,
+    stored: StoredAudio,
+    meta: z.output<typeof audioMetaSchema>,
+    effectsChain: unknown[] | null,
+    sourceVersionId: string | null,
+    isDefault: boolean,
+    createdAt: number,
+  ): void {
+    w.run(
+      `INSERT INTO generation_versions (id, generation_id, label, audio_path, effects_chain, source_version_id, is_default,
+         duration, sample_rate, channels, audio_bytes, content_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        versionId,
+        generationId,
+        label,
+        stored.relativePath,
+        effectsChain ? JSON.stringify(effectsChain) : null,
+        sourceVersionId,
+        isDefault ? 1 : 0,
+        orNull(meta.duration),
+        orNull(meta.sampleRate),
+        orNull(meta.channels),
+        stored.bytes,
+        stored.contentHash,
+        createdAt,
+      ],
+    );
+  }
+
   /**
    * Stores audio for a generation atomically: as its original version if it has none, else as
    * a new version (default when `isDefault`). Marks the generation completed.
    */
-  async attachAudio(
-    _generationId: string,
-    _audio: AudioInput,
-    _version?: AddVersionInput,
-  ): Promise<{ generation: Generation; version: Version }> {
-    notYet();
+  async attachAudio(generationId: string, audio: AudioInput, version?: AddVersionInput): Promise<{ generation: Generation; version: Version }> {
+    const gid = parse(idSchema, generationId, 'generation id');
+    const v = version === undefined ? undefined : parse(addVersionSchema, version, 'version');
+    const meta = parse(audioMetaSchema, audioFields(audio), 'audio');
+    await this.read((r) => {
+      if (!r.value('SELECT 1 FROM generations WHERE id = ?', [gid])) {
+        throw new HistoryError('NOT_FOUND', `The generation ${gid} does not exist (any more); refresh the list.`);
+      }
+    });
+    const versionId = randomUUID();
+    const stored = await this.storeAudio(versionId, audio, meta.format);
+    try {
+      const result = await this.write((w) => {
+        if (!w.value('SELECT 1 FROM generations WHERE id = ?', [gid])) {
+          throw new HistoryError('NOT_FOUND', `The generation ${gid} was deleted meanwhile; nothing was stored.`);
+        }
+        const count = Number(w.value('SELECT count(*) FROM generation_versions WHERE generation_id = ?', [gid]));
+        if (v?.sourceVersionId && !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [v.sourceVersionId, gid])) {
+          throw new HistoryError('INVALID', `The source version ${v.sourceVersionId} is not a version of this generation.`);
+        }
+        const isDefault = count === 0 || Boolean(v?.isDefault);
+        const now = Date.now();
+        if (isDefault) w.run('UPDATE generation_versions SET is_default = 0 WHERE generation_id = ? AND is_default = 1', [gid]);
+        const label = v?.label ?? (count === 0 ? 'original' : `take ${count + 1}`);
+        this.insertVersion(w, versionId, gid, label, stored, meta, v?.effectsChain ?? null, v?.sourceVersionId ?? null, isDefault, now);
+        if (isDefault) showVersion(w, versionId, now);
+        w.run("UPDATE generations SET status = 'completed', error = NULL, updated_at = ? WHERE id = ? AND status <> 'completed'", [now, gid]);
+        const vr = w.get('SELECT * FROM generation_versions WHERE id = ?', [versionId]);
+        return { generation: this.generationRow(w, gid), version: toVersion(vr as Row) };
+      });
+      this.changed('version', 'created', [versionId], [gid]);
+      this.changed('generation', 'updated', [gid]);
+      return result;
+    } catch (e) {
+      await this.audio.remove(stored.relativePath).catch(() => undefined);
+      throw e;
+    }
   }
+
   /** Absolute path of a stored audio file (a generation's default audio, a version, or a relative audio path). */
-  resolveAudioPath(_target: Generation | Version | string): string {
-    notYet();
+  resolveAudioPath(target: Generation | Version | string): string {
+    const rel = typeof target === 'string' ? target : target.audioPath;
+    if (!rel) throw new HistoryError('NOT_FOUND', 'This generation has no audio yet.');
+    return this.audio.resolve(rel);
   }
 
   // ---- versions -----------------------------------------------------------------------
-  async listVersions(_generationId: string): Promise<Version[]> {
-    notYet();
+  async listVersions(generationId: string): Promise<Version[]> {
+    const gid = parse(idSchema, generationId, 'generation id');
+    return this.read((r) => r.all('SELECT * FROM generation_versions WHERE generation_id = ? ORDER BY created_at, rowid', [gid]).map(toVersion));
   }
-  async addVersion(_generationId: string, _input: AddVersionInput, _audio: AudioInput): Promise<Version> {
-    notYet();
+
+  async addVersion(generationId: string, input: AddVersionInput, audio: AudioInput): Promise<Version> {
+    return (await this.attachAudio(generationId, audio, input)).version;
   }
-  async setDefaultVersion(_versionId: string): Promise<Version> {
-    notYet();
+
+  async setDefaultVersion(versionId: string): Promise<Version> {
+    const vid = parse(idSchema, versionId, 'version id');
+    const { version } = await this.write((w) => {
+      const row = w.get('SELECT generation_id, is_default FROM generation_versions WHERE id = ?', [vid]);
+      if (!row) throw new HistoryError('NOT_FOUND', `The version ${vid} does not exist (any more); refresh.`);
+      if (Number(row.is_default) !== 1) {
+        w.run('UPDATE generation_versions SET is_default = 0 WHERE generation_id = ? AND is_default = 1', [row.generation_id]);
+        w.run('UPDATE generation_versions SET is_default = 1 WHERE id = ?', [vid]);
+        showVersion(w, vid, Date.now());
+      }
+      return { version: toVersion(w.get('SELECT * FROM generation_versions WHERE id = ?', [vid]) as Row) };
+    });
+    this.changed('version', 'updated', [vid], [version.generationId]);
+    this.changed('generation', 'updated', [version.generationId]);
+    return version;
   }
+
   /** The last version cannot be deleted; deleting the default promotes the newest remaining one. */
-  async deleteVersion(_versionId: string): Promise<void> {
-    notYet();
+  async deleteVersion(versionId: string): Promise<void> {
+    const vid = parse(idSchema, versionId, 'version id');
+    const { generationId, file } = await this.write((w) => {
+      const row = w.get('SELECT generation_id, is_default, audio_path FROM generation_versions WHERE id = ?', [vid]);
+      if (!row) throw new HistoryError('NOT_FOUND', `The version ${vid} does not exist (any more); refresh.`);
+      const gid = String(row.generation_id);
+      const count = Number(w.value('SELECT count(*) FROM generation_versions WHERE generation_id = ?', [gid]));
+      if (count <= 1) {
+        throw new HistoryError('INVALID', 'This is the only version of the generation and cannot be deleted; delete the generation instead.');
+      }
+      w.run('DELETE FROM generation_versions WHERE id = ?', [vid]);
+      if (Number(row.is_default) === 1) {
+        promoteNewest(w, gid, Date.now());
+      }
+      return { generationId: gid, file: String(row.audio_path) };
+    });
+    await this.removeFiles([file]);
+    this.changed('version', 'deleted', [vid], [generationId]);
+    this.changed('generation', 'updated', [generationId]);
   }
 
   // ---- profiles -----------------------------------------------------------------------
   async listProfiles(): Promise<Profile[]> {
-    notYet();
+    return this.read((r) => r.all('SELECT * FROM profiles ORDER BY name_key, id').map(toProfile));
   }
-  async getProfile(_id: string): Promise<Profile | undefined> {
-    notYet();
+
+  async getProfile(id: string): Promise<Profile | undefined> {
+    const pid = parse(idSchema, id, 'profile id');
+    return this.read((r) => {
+      const row = r.get('SELECT * FROM profiles WHERE id = ?', [pid]);
+      return row ? toProfile(row) : undefined;
+    });
   }
-  async createProfile(_input: CreateProfileInput): Promise<Profile> {
-    notYet();
+
+  async createProfile(input: CreateProfileInput): Promise<Profile> {
+    const c = parse(createProfileSchema, input, 'profile');
+    const id = c.id ?? randomUUID();
+    const profile = await this.write((w) => {
+      if (w.value('SELECT 1 FROM profiles WHERE name_key = ?', [nameKey(c.name)])) {
+        throw new HistoryError('CONFLICT', `A profile named "${c.name}" already exists; choose another name.`);
+      }
+      if (w.value('SELECT 1 FROM profiles WHERE id = ?', [id])) throw new HistoryError('CONFLICT', `A profile with id ${id} already exists.`);
+      return this.insertProfile(w, id, c.name, orNull(c.description), c.language, orNull(c.engine), orNull(c.voiceId));
+    });
+    this.changed('profile', 'created', [profile.id]);
+    return profile;
   }
-  async updateProfile(_id: string, _patch: UpdateProfileInput): Promise<Profile> {
-    notYet();
+
+  private insertProfile(
+    w: Writer,
+    id: string,
+    name: string,
+    description: string | null,
+    language: string,
+    engine: string | null,
+    voiceId: string | null,
+  ): Profile {
+    const now = Date.now();
+    w.run(
+      'INSERT INTO profiles (id, name, name_key, description, language, engine, voice_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [id, name, nameKey(name), description, language, engine, voiceId, now, now],
+    );
+    return toProfile(w.get('SELECT * FROM profiles WHERE id = ?', [id]) as Row);
   }
-  async renameProfile(_id: string, _name: string): Promise<Profile> {
-    notYet();
+
+  async updateProfile(id: string, patch: UpdateProfileInput): Promise<Profile> {
+    const pid = parse(idSchema, id, 'profile id');
+    const u = parse(updateProfileSchema, patch, 'profile update');
+    const profile = await this.write((w) => {
+      if (!w.value('SELECT 1 FROM profiles WHERE id = ?', [pid])) throw new HistoryError('NOT_FOUND', `The profile ${pid} does not exist (any more).`);
+      const sets: string[] = [];
+      const params: SqlValue[] = [];
+      if (u.name !== undefined) {
+        if (w.value('SELECT 1 FROM profiles WHERE name_key = ? AND id <> ?', [nameKey(u.name), pid])) {
+          throw new HistoryError('CONFLICT', `A profile named "${u.name}" already exists; choose another name.`);
+        }
+        sets.push('name = ?', 'name_key = ?');
+        params.push(u.name, nameKey(u.name));
+      }
+      if (u.description !== undefined) {
+        sets.push('description = ?');
+        params.push(u.description);
+      }
+      if (u.language !== undefined) {
+        sets.push('language = ?');
+        params.push(u.language);
+      }
+      sets.push('updated_at = ?');
+      params.push(Date.now());
+      w.run(`UPDATE profiles SET ${sets.join(', ')} WHERE id = ?`, [...params, pid]);
+      return toProfile(w.get('SELECT * FROM profiles WHERE id = ?', [pid]) as Row);
+    });
+    this.changed('profile', 'updated', [pid]);
+    return profile;
   }
+
+  async renameProfile(id: string, name: string): Promise<Profile> {
+    return this.updateProfile(id, { name });
+  }
+
   /** Deletes the profile and everything of it: generations, versions, story items, audio files. */
-  async deleteProfile(_id: string): Promise<{ deletedGenerations: number }> {
-    notYet();
+  async deleteProfile(id: string): Promise<{ deletedGenerations: number }> {
+    const pid = parse(idSchema, id, 'profile id');
+    const { deleted, files } = await this.write((w) => {
+      if (!w.value('SELECT 1 FROM profiles WHERE id = ?', [pid])) throw new HistoryError('NOT_FOUND', `The profile ${pid} does not exist (any more).`);
+      const files = new Set<string>();
+      const deleted = w.all('SELECT id, audio_path FROM generations WHERE profile_id = ?', [pid]).map((r) => {
+        if (r.audio_path != null) files.add(String(r.audio_path));
+        return String(r.id);
+      });
+      for (const r of w.all('SELECT v.audio_path FROM generation_versions v JOIN generations g ON g.id = v.generation_id WHERE g.profile_id = ?', [pid])) {
+        files.add(String(r.audio_path));
+      }
+      // Cascades: generations -> versions and story items.
+      w.run('DELETE FROM profiles WHERE id = ?', [pid]);
+      return { deleted, files };
+    });
+    await this.removeFiles(files);
+    this.changed('profile', 'deleted', [pid], deleted);
+    if (deleted.length) this.changed('generation', 'deleted', deleted);
+    return { deletedGenerations: deleted.length };
   }
+
   /** Matches by (engine, voiceId) when a voiceId is given, else by name; creates when nothing matches. */
-  async findOrCreateProfile(_input: FindOrCreateProfileInput): Promise<Profile> {
-    notYet();
+  async findOrCreateProfile(input: FindOrCreateProfileInput): Promise<Profile> {
+    const f = parse(findOrCreateProfileSchema, input, 'profile');
+    const engine = orNull(f.engine);
+    const voiceId = orNull(f.voiceId);
+    const { profile, created } = await this.write((w) => {
+      const existing = voiceId
+        ? w.get('SELECT * FROM profiles WHERE engine IS ? AND voice_id = ? ORDER BY created_at, id LIMIT 1', [engine, voiceId])
+        : w.get('SELECT * FROM profiles WHERE name_key = ?', [nameKey(f.name)]);
+      if (existing) return { profile: toProfile(existing), created: false };
+      // The name may belong to another voice: keep names unique with a suffix.
+      let name = f.name;
+      for (let n = 2; w.value('SELECT 1 FROM profiles WHERE name_key = ?', [nameKey(name)]); n++) {
+        name = engine && n === 2 ? `${f.name} (${engine})` : `${f.name} (${n})`;
+      }
+      return { profile: this.insertProfile(w, randomUUID(), name, orNull(f.description), f.language, engine, voiceId), created: true };
+    });
+    if (created) this.changed('profile', 'created', [profile.id]);
+    return profile;
   }
 
   // ---- stories ------------------------------------------------------------------------
   async listStories(): Promise<Story[]> {
-    notYet();
+    return this.read((r) => r.all('SELECT * FROM stories ORDER BY updated_at DESC, id').map(toStory));
   }
-  async getStory(_id: string): Promise<StoryWithItems | undefined> {
-    notYet();
+
+  async getStory(id: string): Promise<StoryWithItems | undefined> {
+    const sid = parse(idSchema, id, 'story id');
+    return this.read((r) => {
+      const row = r.get('SELECT * FROM stories WHERE id = ?', [sid]);
+      if (!row) return undefined;
+      const items = r.all('SELECT * FROM story_items WHERE story_id = ? ORDER BY track, start_ms, rowid', [sid]).map(toStoryItem);
+      return { ...toStory(row), items };
+    });
   }
-  async createStory(_input: CreateStoryInput): Promise<Story> {
-    notYet();
+
+  async createStory(input: CreateStoryInput): Promise<Story> {
+    const c = parse(createStorySchema, input, 'story');
+    const id = randomUUID();
+    const now = Date.now();
+    const story = await this.write((w) => {
+      w.run('INSERT INTO stories (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [id, c.name, orNull(c.description), now, now]);
+      return toStory(w.get('SELECT * FROM stories WHERE id = ?', [id]) as Row);
+    });
+    this.changed('story', 'created', [id]);
+    return story;
   }
-  async updateStory(_id: string, _patch: UpdateStoryInput): Promise<Story> {
-    notYet();
+
+  async updateStory(id: string, patch: UpdateStoryInput): Promise<Story> {
+    const sid = parse(idSchema, id, 'story id');
+    const u = parse(updateStorySchema, patch, 'story update');
+    const story = await this.write((w) => {
+      if (!w.value('SELECT 1 FROM stories WHERE id = ?', [sid])) throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
+      w.run('UPDATE stories SET name = coalesce(?, name), description = CASE WHEN ? THEN ? ELSE description END, updated_at = ? WHERE id = ?', [
+        u.name ?? null,
+        u.description !== undefined ? 1 : 0,
+        u.description ?? null,
+        Date.now(),
+        sid,
+      ]);
+      return toStory(w.get('SELECT * FROM stories WHERE id = ?', [sid]) as Row);
+    });
+    this.changed('story', 'updated', [sid]);
+    return story;
   }
-  async deleteStory(_id: string): Promise<void> {
-    notYet();
+
+  async deleteStory(id: string): Promise<void> {
+    const sid = parse(idSchema, id, 'story id');
+    const n = await this.write((w) => w.run('DELETE FROM stories WHERE id = ?', [sid]));
+    if (n === 0) throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
+    this.changed('story', 'deleted', [sid]);
   }
-  async addStoryItem(_storyId: string, _input: AddStoryItemInput): Promise<StoryItem> {
-    notYet();
+
+  async addStoryItem(storyId: string, input: AddStoryItemInput): Promise<StoryItem> {
+    const sid = parse(idSchema, storyId, 'story id');
+    const a = parse(addStoryItemSchema, input, 'story item');
+    const id = randomUUID();
+    const item = await this.write((w) => {
+      if (!w.value('SELECT 1 FROM stories WHERE id = ?', [sid])) throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
+      if (!w.value('SELECT 1 FROM generations WHERE id = ?', [a.generationId])) {
+        throw new HistoryError('NOT_FOUND', `The generation ${a.generationId} does not exist (any more).`);
+      }
+      if (a.versionId && !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [a.versionId, a.generationId])) {
+        throw new HistoryError('INVALID', `The version ${a.versionId} is not a version of generation ${a.generationId}.`);
+      }
+      w.run(
+        `INSERT INTO story_items (id, story_id, generation_id, version_id, start_ms, track, trim_start_ms, trim_end_ms, volume)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [id, sid, a.generationId, orNull(a.versionId), a.startMs, a.track, a.trimStartMs, a.trimEndMs, a.volume],
+      );
+      w.run('UPDATE stories SET updated_at = ? WHERE id = ?', [Date.now(), sid]);
+      return toStoryItem(w.get('SELECT * FROM story_items WHERE id = ?', [id]) as Row);
+    });
+    this.changed('story', 'updated', [sid]);
+    return item;
   }
-  async updateStoryItem(_itemId: string, _patch: UpdateStoryItemInput): Promise<StoryItem> {
-    notYet();
+
+  async updateStoryItem(itemId: string, patch: UpdateStoryItemInput): Promise<StoryItem> {
+    const iid = parse(idSchema, itemId, 'story item id');
+    const u = parse(updateStoryItemSchema, patch, 'story item update');
+    const item = await this.write((w) => {
+      const row = w.get('SELECT story_id, generation_id FROM story_items WHERE id = ?', [iid]);
+      if (!row) throw new HistoryError('NOT_FOUND', `The story item ${iid} does not exist (any more).`);
+      if (u.versionId && !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [u.versionId, row.generation_id])) {
+        throw new HistoryError('INVALID', `The version ${u.versionId} is not a version of this item's generation.`);
+      }
+      const columns: Array<[keyof typeof u, string]> = [
+        ['versionId', 'version_id'],
+        ['startMs', 'start_ms'],
+        ['track', 'track'],
+        ['trimStartMs', 'trim_start_ms'],
+        ['trimEndMs', 'trim_end_ms'],
+        ['volume', 'volume'],
+      ];
+      const sets: string[] = [];
+      const params: SqlValue[] = [];
+      for (const [key, column] of columns) {
+        if (u[key] === undefined) continue;
+        sets.push(`${column} = ?`);
+        params.push(u[key] as SqlValue);
+      }
+      w.run(`UPDATE story_items SET ${sets.join(', ')} WHERE id = ?`, [...params, iid]);
+      w.run('UPDATE stories SET updated_at = ? WHERE id = ?', [Date.now(), row.story_id]);
+      return toStoryItem(w.get('SELECT * FROM story_items WHERE id = ?', [iid]) as Row);
+    });
+    this.changed('story', 'updated', [item.storyId]);
+    return item;
   }
-  async removeStoryItem(_itemId: string): Promise<void> {
-    notYet();
+
+  async removeStoryItem(itemId: string): Promise<void> {
+    const iid = parse(idSchema, itemId, 'story item id');
+    const storyId = await this.write((w) => {
+      const sid = w.value('SELECT story_id FROM story_items WHERE id = ?', [iid]);
+      if (sid == null) throw new HistoryError('NOT_FOUND', `The story item ${iid} does not exist (any more).`);
+      w.run('DELETE FROM story_items WHERE id = ?', [iid]);
+      w.run('UPDATE stories SET updated_at = ? WHERE id = ?', [Date.now(), sid]);
+      return String(sid);
+    });
+    this.changed('story', 'updated', [storyId]);
   }
 
   // ---- maintenance --------------------------------------------------------------------
   /** SQLite quick_check plus rows with missing audio and orphan files. */
   async checkIntegrity(): Promise<IntegrityReport> {
-    notYet();
+    const report = await checkIntegrity(this.store, this.audio);
+    if (report.databaseProblems.length) this.log.error(`History database problems: ${report.databaseProblems.join('; ')}`);
+    if (report.missingAudio.length || report.orphanFiles.length) {
+      this.log.warn(
+        `History storage: ${report.missingAudio.length} item(s) with missing audio, ${report.orphanFiles.length} audio file(s) no item owns. Run "Reconcile Storage" to fix.`,
+      );
+    }
+    return report;
   }
-  /** The report of the check that ran after open (resolves when it finishes). */
+
+  /** The report of the check that runs after open (started now if it has not run yet). */
   lastIntegrityReport(): Promise<IntegrityReport> {
-    notYet();
+    if (this.integrityTimer) {
+      clearTimeout(this.integrityTimer);
+      this.integrityTimer = undefined;
+    }
+    this.integrityRun ??= this.checkIntegrity();
+    return this.integrityRun;
   }
-  async reconcile(_options?: ReconcileOptionsInput): Promise<ReconcileResult> {
-    notYet();
+
+  async reconcile(options?: ReconcileOptionsInput): Promise<ReconcileResult> {
+    const o = parse(reconcileOptionsSchema, options ?? {}, 'reconcile options');
+    const result = await reconcileStorage(this.store, this.audio, o, this.log);
+    this.integrityRun = undefined;
+    this.emitter.fire({ kind: 'reload', reason: 'reconcile' });
+    return result;
   }
+
   /** Writes a fresh snapshot and empties the journal (also runs by itself in the background). */
   async compact(): Promise<void> {
-    notYet();
+    await this.store.compact();
   }
-  /** Re-reads changes other windows made (also happens before every read and write). */
+
+  /** Takes in changes other windows made (also happens before every read and write, and on a timer). */
   async refresh(): Promise<void> {
-    notYet();
+    await this.store.refresh(false);
   }
+
   async close(): Promise<void> {
-    notYet();
+    if (this.integrityTimer) clearTimeout(this.integrityTimer);
+    this.integrityTimer = undefined;
+    await this.integrityRun?.catch(() => undefined);
+    this.stopExternal();
+    this.emitter.clear();
+    await this.store.close();
   }
 }
 
-export async function openHistory(_options: OpenHistoryOptions): Promise<HistoryService> {
-  notYet();
+export async function openHistory(options: OpenHistoryOptions): Promise<HistoryService> {
+  return HistoryService.open(options);
 }

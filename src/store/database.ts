@@ -1,0 +1,688 @@
+// The durable sql.js database: a snapshot file written atomically plus an append-only journal
+// of committed transactions (SQL + parameters), replayed on open and compacted into a new
+// snapshot in the background. Writes take an inter-process lock and first apply what other
+// processes appended, so two windows on one folder never lose each other's updates.
+import * as fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { SqlJsStatic, Statement } from 'sql.js';
+import { HistoryError, ioError } from './errors';
+import { writeFileAtomic } from './fsutil';
+import { decodeFrames, encodeFrame, headerFrame, isRecord, parseJournal, type JournalRecord, type Op } from './journal';
+import { FileLock } from './lock';
+import { Mutex } from './mutex';
+import { migrate, SCHEMA_VERSION, userVersion } from './schema';
+import { loadSqlJs, type Database, type Params, type SqlValue, type WasmOptions } from './sqlite';
+
+export const DB_FILE = 'history.db';
+export const JOURNAL_FILE = 'history.journal';
+export const LOCK_FILE = 'history.lock';
+
+export type Row = Record<string, SqlValue>;
+
+export interface Reader {
+  all(sql: string, params?: Params): Row[];
+  get(sql: string, params?: Params): Row | undefined;
+  value(sql: string, params?: Params): SqlValue | undefined;
+}
+
+export interface Writer extends Reader {
+  /** Runs a statement that is recorded in the journal; returns the number of changed rows. */
+  run(sql: string, params?: Params): number;
+}
+
+export interface StoreLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface StoreOptions extends WasmOptions {
+  dir: string;
+  log?: StoreLog;
+  lockTimeoutMs?: number;
+  /** SQL functions the schema needs, registered on every database instance. */
+  functions?: Record<string, (a: unknown, b: unknown) => SqlValue>;
+  /** Compact after this many journaled transactions (default 1000). */
+  compactAfterRecords?: number;
+  /** Compact after the journal grows past this many bytes (default 4 MB). */
+  compactAfterBytes?: number;
+  /** Poll for other processes' changes this often (ms; default 1000; 0 = only on access). */
+  pollIntervalMs?: number;
+  /** Write a snapshot on close when the journal is not empty (default true). */
+  compactOnClose?: boolean;
+}
+
+export interface ExternalChange {
+  /** True when the whole database was reloaded (another process compacted past us). */
+  full: boolean;
+  transactions: number;
+}
+
+const noopLog: StoreLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+interface Loaded {
+  db: Database;
+  seq: number;
+  journalIno: number;
+  journalEnd: number;
+  journalExists: boolean;
+  tornTail: boolean;
+  replayError?: HistoryError;
+}
+
+export class Store {
+  readonly dbPath: string;
+  readonly journalPath: string;
+  private readonly log: StoreLog;
+  private readonly lock: FileLock;
+  private readonly mutex = new Mutex();
+  private readonly stmts = new WeakMap<Database, Map<string, Statement>>();
+  private readonly listeners = new Set<(c: ExternalChange) => void>();
+  private db!: Database;
+  private seq = 0;
+  private journalIno = 0;
+  private journalEnd = 0;
+  private journalHandle: fsp.FileHandle | undefined;
+  private journalHandleIno = 0;
+  private recordsSinceSnapshot = 0;
+  private bytesSinceSnapshot = 0;
+  private txOpen: Promise<void> | undefined;
+  private refreshing: Promise<void> | undefined;
+  private compactTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private compactFailures = 0;
+  private closed = false;
+  private notWritable: HistoryError | undefined;
+
+  private constructor(
+    private readonly SQL: SqlJsStatic,
+    private readonly options: StoreOptions,
+  ) {
+    this.dbPath = path.join(options.dir, DB_FILE);
+    this.journalPath = path.join(options.dir, JOURNAL_FILE);
+    this.log = options.log ?? noopLog;
+    this.lock = new FileLock(path.join(options.dir, LOCK_FILE), options.lockTimeoutMs);
+  }
+
+  static async open(options: StoreOptions): Promise<Store> {
+    try {
+      await fsp.mkdir(options.dir, { recursive: true });
+    } catch (e) {
+      throw ioError(e, 'create the history folder', options.dir);
+    }
+    const SQL = await loadSqlJs(options);
+    const store = new Store(SQL, options);
+    await store.openFromDisk();
+    const poll = options.pollIntervalMs ?? 1000;
+    if (poll > 0) {
+      store.pollTimer = setInterval(() => {
+        if (!store.closed && !store.mutex.locked && !store.txOpen) store.refresh(false).catch((e) => store.log.warn(`Checking for changes from other windows failed: ${(e as Error).message}`));
+      }, poll);
+      store.pollTimer.unref();
+    }
+    return store;
+  }
+
+  /** Why writes are refused (read-only), if they are. */
+  get readOnlyReason(): HistoryError | undefined {
+    return this.notWritable;
+  }
+
+  /** Last committed transaction number. */
+  get sequence(): number {
+    return this.seq;
+  }
+
+  onExternalChange(listener: (c: ExternalChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- opening and loading ------------------------------------------------------------
+
+  private async openFromDisk(): Promise<void> {
+    const release = await this.lock.acquire();
+    try {
+      const loaded = this.load();
+      this.adopt(loaded);
+      if (loaded.replayError) {
+        this.notWritable = loaded.replayError;
+        this.log.error(loaded.replayError.message);
+        return;
+      }
+      if (loaded.tornTail) {
+        this.log.warn(`The history journal ended in an incomplete transaction (an interrupted write); it was discarded.`);
+        await this.truncateJournal(loaded.journalEnd);
+      }
+      const before = userVersion(this.db);
+      const ran = migrate(this.db);
+      if (ran > 0 || !loaded.journalExists) {
+        if (ran > 0 && before > 0) this.log.info(`Upgraded the history database from schema ${before} to ${SCHEMA_VERSION}.`);
+        await this.snapshotNow();
+      }
+    } catch (e) {
+      this.db?.close();
+      throw e instanceof HistoryError ? e : ioError(e, 'open the history', this.options.dir);
+    } finally {
+      release();
+    }
+  }
+
+  private newDatabase(bytes?: Uint8Array): Database {
+    let db: Database;
+    try {
+      db = new this.SQL.Database(bytes);
+      db.exec('SELECT count(*) FROM sqlite_master');
+    } catch (e) {
+      throw new HistoryError(
+        'CORRUPT',
+        `The history database ${this.dbPath} is damaged or not a database (${(e as Error).message}). Move it away to start a new history, or restore it from a backup.`,
+        { cause: e },
+      );
+    }
+    for (const [name, fn] of Object.entries(this.options.functions ?? {})) {
+      // sql.js registers the function with fn.length arguments.
+      db.create_function(name, (a: unknown, b: unknown) => fn(a, b));
+    }
+    this.applyPragmas(db);
+    return db;
+  }
+
+  private applyPragmas(db: Database): void {
+    db.run('PRAGMA foreign_keys = ON');
+  }
+
+  /** Reads snapshot + journal into a new database (no lock needed: both files only change by rename or append). */
+  private load(): Loaded {
+    for (let attempt = 0; ; attempt++) {
+      const snapshot = readIfExists(this.dbPath);
+      const db = this.newDatabase(snapshot);
+      const snapshotSeq = readSnapshotSeq(db);
+      const version = userVersion(db);
+      if (version > SCHEMA_VERSION) {
+        db.close();
+        throw new HistoryError(
+          'TOO_NEW',
+          `The history was written by a newer version of Voice History (schema ${version}, this one knows ${SCHEMA_VERSION}). Update the extension to open it.`,
+        );
+      }
+      let journalBuf: Buffer | undefined;
+      let ino = 0;
+      try {
+        const fd = fs.openSync(this.journalPath, 'r');
+        try {
+          ino = fs.fstatSync(fd).ino;
+          journalBuf = fs.readFileSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+          db.close();
+          throw ioError(e, 'read the history journal', this.options.dir);
+        }
+      }
+      const parsed = journalBuf ? parseJournal(journalBuf) : undefined;
+      if (parsed?.header && parsed.header.base > snapshotSeq) {
+        db.close();
+        // Another process replaced the snapshot between our two reads: read both again.
+        if (attempt < 20) {
+          sleepSync(10);
+          continue;
+        }
+        throw new HistoryError(
+          'CORRUPT',
+          `The history journal ${this.journalPath} does not follow the snapshot ${this.dbPath} (was one of them restored from a backup?). Move the journal away to open the snapshot as it is.`,
+        );
+      }
+      let seq = snapshotSeq;
+      let end = 0;
+      let replayError: HistoryError | undefined;
+      if (parsed?.header) {
+        end = parsed.headerEnd;
+        for (const { record, end: recEnd } of parsed.records) {
+          if (record.s > seq) {
+            replayError = this.applyRecord(db, record, seq);
+            if (replayError) break;
+            seq = record.s;
+          }
+          end = recEnd;
+        }
+      }
+      return {
+        db,
+        seq,
+        journalIno: ino,
+        journalEnd: end,
+        journalExists: Boolean(parsed?.header),
+        tornTail: Boolean(parsed?.torn),
+        replayError,
+      };
+    }
+  }
+
+  private adopt(l: Loaded): void {
+    if (this.db && this.db !== l.db) this.db.close();
+    this.db = l.db;
+    this.seq = l.seq;
+    this.journalIno = l.journalIno;
+    this.journalEnd = l.journalEnd;
+  }
+
+  /** Applies one journaled transaction; returns a problem instead of throwing. */
+  private applyRecord(db: Database, record: JournalRecord, seq: number): HistoryError | undefined {
+    if (record.s !== seq + 1) {
+      return new HistoryError('CORRUPT', `The history journal skips from transaction ${seq} to ${record.s}; later changes cannot be applied. Nothing was deleted; reopen to try again.`);
+    }
+    const version = userVersion(db);
+    if (record.v !== version) {
+      return new HistoryError(
+        record.v > SCHEMA_VERSION ? 'TOO_NEW' : 'CORRUPT',
+        record.v > SCHEMA_VERSION
+          ? `Another window with a newer version of Voice History changed the history. Update the extension; until then the history is read-only.`
+          : `The history journal holds changes for schema ${record.v} but the database is at ${version}; they cannot be applied. Nothing was deleted.`,
+      );
+    }
+    db.run('BEGIN');
+    try {
+      for (const [sql, params] of record.o) this.statement(db, sql).run(params);
+      db.run('COMMIT');
+      return undefined;
+    } catch (e) {
+      db.run('ROLLBACK');
+      return new HistoryError('CORRUPT', `Replaying transaction ${record.s} of the history journal failed (${(e as Error).message}); the history is read-only until this is fixed. Nothing was deleted.`, {
+        cause: e,
+      });
+    }
+  }
+
+  // ---- statements -----------------------------------------------------------------------
+
+  private statement(db: Database, sql: string): Statement {
+    let cache = this.stmts.get(db);
+    if (!cache) {
+      cache = new Map();
+      this.stmts.set(db, cache);
+    }
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private reader(db: Database): Reader {
+    const all = (sql: string, params: Params = []): Row[] => {
+      const stmt = this.statement(db, sql);
+      try {
+        stmt.bind(params);
+        const rows: Row[] = [];
+        while (stmt.step()) rows.push(stmt.getAsObject() as Row);
+        return rows;
+      } finally {
+        stmt.reset();
+      }
+    };
+    const get = (sql: string, params: Params = []): Row | undefined => {
+      const stmt = this.statement(db, sql);
+      try {
+        stmt.bind(params);
+        return stmt.step() ? (stmt.getAsObject() as Row) : undefined;
+      } finally {
+        stmt.reset();
+      }
+    };
+    const value = (sql: string, params: Params = []): SqlValue | undefined => {
+      const stmt = this.statement(db, sql);
+      try {
+        stmt.bind(params);
+        return stmt.step() ? stmt.get()[0] : undefined;
+      } finally {
+        stmt.reset();
+      }
+    };
+    return { all, get, value };
+  }
+
+  // ---- reading ------------------------------------------------------------------------
+
+  /** Runs `fn` on the current database after taking in changes from other processes. */
+  async read<T>(fn: (r: Reader) => T): Promise<T> {
+    this.assertOpen();
+    while (this.txOpen) await this.txOpen;
+    await this.refresh(false);
+    this.assertOpen();
+    return fn(this.reader(this.db));
+  }
+
+  /** Takes in transactions other processes appended (or reloads after their compaction). */
+  async refresh(holdingLock: boolean): Promise<void> {
+    while (this.refreshing) await this.refreshing;
+    if (this.closed) return;
+    const p = this.refreshOnce(holdingLock);
+    this.refreshing = p;
+    try {
+      await p;
+    } finally {
+      if (this.refreshing === p) this.refreshing = undefined;
+    }
+  }
+
+  private async refreshOnce(holdingLock: boolean): Promise<void> {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(this.journalPath);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, 'read the history journal', this.options.dir);
+    }
+    if (!st) {
+      if (this.journalIno === 0) return;
+      return this.reloadAll();
+    }
+    if (st.ino === this.journalIno && st.size === this.journalEnd) return;
+    if (st.ino !== this.journalIno || st.size < this.journalEnd) return this.reloadAll();
+    const buf = Buffer.allocUnsafe(st.size - this.journalEnd);
+    const fd = fs.openSync(this.journalPath, 'r');
+    let n = 0;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, this.journalEnd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const { payloads, torn } = decodeFrames(buf.subarray(0, n), this.journalEnd);
+    let applied = 0;
+    for (const p of payloads) {
+      if (!isRecord(p.value)) break;
+      if (p.value.s <= this.seq) {
+        this.journalEnd = p.end;
+        continue;
+      }
+      const problem = this.applyRecord(this.db, p.value, this.seq);
+      if (problem) {
+        if (p.value.s > this.seq + 1) return this.reloadAll();
+        this.notWritable = problem;
+        this.log.error(problem.message);
+        break;
+      }
+      this.seq = p.value.s;
+      this.journalEnd = p.end;
+      applied++;
+    }
+    // Under the lock nobody is appending: a torn tail is what a crashed writer left.
+    if (torn && holdingLock) await this.truncateJournal(this.journalEnd);
+    if (applied > 0) this.emit({ full: false, transactions: applied });
+  }
+
+  private async reloadAll(): Promise<void> {
+    const before = this.seq;
+    const loaded = this.load();
+    this.adopt(loaded);
+    this.recordsSinceSnapshot = 0;
+    this.bytesSinceSnapshot = 0;
+    if (loaded.replayError) {
+      this.notWritable = loaded.replayError;
+      this.log.error(loaded.replayError.message);
+    }
+    await this.closeJournalHandle();
+    this.emit({ full: true, transactions: Math.max(0, this.seq - before) });
+  }
+
+  private emit(c: ExternalChange): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(c);
+      } catch (e) {
+        this.log.error(`A history change listener failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  // ---- writing ------------------------------------------------------------------------
+
+  /**
+   * Runs `fn` in a transaction; its statements are made durable in the journal before the
+   * transaction commits. If `fn` throws, or the journal cannot be written, nothing changes.
+   */
+  async write<T>(fn: (w: Writer) => T): Promise<T> {
+    this.assertOpen();
+    const result = await this.mutex.run(async () => {
+      this.assertWritable();
+      const release = await this.lock.acquire();
+      let finishTx: (() => void) | undefined;
+      try {
+        await this.refresh(true);
+        this.assertWritable();
+        const db = this.db;
+        const ops: Op[] = [];
+        const r = this.reader(db);
+        const writer: Writer = {
+          ...r,
+          run: (sql, params = []) => {
+            this.statement(db, sql).run(params);
+            ops.push([sql, params]);
+            return db.getRowsModified();
+          },
+        };
+        this.txOpen = new Promise<void>((resolve) => (finishTx = resolve));
+        db.run('BEGIN');
+        let value: T;
+        try {
+          value = fn(writer);
+        } catch (e) {
+          db.run('ROLLBACK');
+          throw e;
+        }
+        if (ops.length === 0) {
+          db.run('ROLLBACK');
+          return value;
+        }
+        const record: JournalRecord = { s: this.seq + 1, v: userVersion(db), o: ops };
+        const frame = encodeFrame(record);
+        try {
+          await this.appendJournal(frame);
+        } catch (e) {
+          db.run('ROLLBACK');
+          throw e;
+        }
+        db.run('COMMIT');
+        this.seq = record.s;
+        this.journalEnd += frame.length;
+        this.recordsSinceSnapshot++;
+        this.bytesSinceSnapshot += frame.length;
+        return value;
+      } finally {
+        this.txOpen = undefined;
+        finishTx?.();
+        release();
+      }
+    });
+    this.scheduleCompaction();
+    return result;
+  }
+
+  private async journalFile(): Promise<fsp.FileHandle> {
+    if (this.journalHandle && this.journalHandleIno === this.journalIno) return this.journalHandle;
+    await this.closeJournalHandle();
+    if (this.journalIno === 0) {
+      // The journal vanished (deleted by hand): start a fresh snapshot + journal pair.
+      await this.snapshotNow();
+    }
+    const fh = await fsp.open(this.journalPath, 'a');
+    const st = await fh.stat();
+    if (st.ino !== this.journalIno) {
+      await fh.close();
+      throw new HistoryError('IO', 'The history journal was replaced while opening it; try again.');
+    }
+    this.journalHandle = fh;
+    this.journalHandleIno = st.ino;
+    return fh;
+  }
+
+  private async closeJournalHandle(): Promise<void> {
+    const fh = this.journalHandle;
+    this.journalHandle = undefined;
+    this.journalHandleIno = 0;
+    await fh?.close().catch(() => undefined);
+  }
+
+  private async appendJournal(frame: Buffer): Promise<void> {
+    let fh: fsp.FileHandle;
+    try {
+      fh = await this.journalFile();
+    } catch (e) {
+      throw ioError(e, 'save the history', this.options.dir);
+    }
+    try {
+      let off = 0;
+      while (off < frame.length) {
+        const { bytesWritten } = await fh.write(frame, off, frame.length - off);
+        off += bytesWritten;
+      }
+      await fh.datasync();
+    } catch (e) {
+      await this.truncateJournal(this.journalEnd);
+      throw ioError(e, 'save the history', this.options.dir);
+    }
+  }
+
+  /** Cuts the journal back to `length` (an interrupted or failed append). */
+  private async truncateJournal(length: number): Promise<void> {
+    try {
+      await fsp.truncate(this.journalPath, length);
+      const fh = await fsp.open(this.journalPath, 'r+');
+      try {
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      // A partial frame would be ignored on replay, but frames appended after it would be
+      // lost too: refuse further writes until the history is reopened.
+      this.notWritable = ioError(e, 'repair the history journal', this.options.dir);
+      this.log.error(this.notWritable.message);
+    }
+  }
+
+  // ---- compaction ---------------------------------------------------------------------
+
+  private scheduleCompaction(): void {
+    if (this.closed || this.compactTimer) return;
+    const maxRecords = this.options.compactAfterRecords ?? 1000;
+    const maxBytes = this.options.compactAfterBytes ?? 4 * 1024 * 1024;
+    if (this.recordsSinceSnapshot < maxRecords && this.bytesSinceSnapshot < maxBytes) return;
+    const delay = Math.min(60_000, 200 * 2 ** this.compactFailures);
+    this.compactTimer = setTimeout(() => {
+      this.compactTimer = undefined;
+      this.compact().then(
+        () => (this.compactFailures = 0),
+        (e) => {
+          this.compactFailures++;
+          this.log.warn(`Compacting the history failed (will retry): ${(e as Error).message}`);
+        },
+      );
+    }, delay);
+    this.compactTimer.unref();
+  }
+
+  /** Writes a new snapshot of everything committed and starts an empty journal. */
+  async compact(): Promise<void> {
+    this.assertOpen();
+    await this.mutex.run(async () => {
+      if (this.closed) return;
+      this.assertWritable();
+      const release = await this.lock.acquire();
+      try {
+        await this.refresh(true);
+        this.assertWritable();
+        await this.snapshotNow();
+      } finally {
+        release();
+      }
+    });
+  }
+
+  /** Caller holds the lock and the mutex. */
+  private async snapshotNow(): Promise<void> {
+    const db = this.db;
+    db.run("INSERT INTO meta(key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(this.seq)]);
+    // export() frees prepared statements and resets connection pragmas.
+    this.stmts.delete(db);
+    const bytes = db.export();
+    this.applyPragmas(db);
+    try {
+      await writeFileAtomic(this.dbPath, bytes);
+      const header = headerFrame(this.seq);
+      await writeFileAtomic(this.journalPath, header);
+      await this.closeJournalHandle();
+      this.journalIno = fs.statSync(this.journalPath).ino;
+      this.journalEnd = header.length;
+    } catch (e) {
+      throw ioError(e, 'write the history snapshot', this.options.dir);
+    }
+    this.recordsSinceSnapshot = 0;
+    this.bytesSinceSnapshot = 0;
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.closed) throw new HistoryError('CLOSED', 'The history is closed.');
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.notWritable) {
+      throw new HistoryError('READ_ONLY', `The history is read-only: ${this.notWritable.message}`, { cause: this.notWritable });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.compactTimer) clearTimeout(this.compactTimer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.compactTimer = undefined;
+    await this.mutex.run(async () => {
+      if (this.closed) return;
+      if ((this.options.compactOnClose ?? true) && this.recordsSinceSnapshot > 0 && !this.notWritable) {
+        try {
+          const release = await this.lock.acquire();
+          try {
+            await this.refresh(true);
+            await this.snapshotNow();
+          } finally {
+            release();
+          }
+        } catch (e) {
+          this.log.warn(`Could not write a snapshot on close (the journal keeps every change): ${(e as Error).message}`);
+        }
+      }
+      this.closed = true;
+      await this.closeJournalHandle();
+      this.db.close();
+    });
+  }
+}
+
+function readIfExists(file: string): Uint8Array | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(e, 'read the history database', path.dirname(file));
+  }
+}
+
+function readSnapshotSeq(db: Database): number {
+  try {
+    const r = db.exec("SELECT value FROM meta WHERE key = 'journal_seq'");
+    return Number(r[0]?.values[0]?.[0] ?? 0);
+  } catch {
+    return 0; // no meta table yet (empty or pre-schema database)
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}

@@ -1,0 +1,254 @@
+// Database schema as an ordered list of migrations; `PRAGMA user_version` records how many ran.
+// A migration never changes once released: add a new one instead.
+import type { Database } from './sqlite';
+import { HistoryError } from './errors';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'profiles, generations, versions, stories',
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+
+CREATE TABLE profiles (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  description TEXT,
+  language TEXT NOT NULL DEFAULT 'en',
+  engine TEXT,
+  voice_id TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX profiles_engine_voice ON profiles(engine, voice_id);
+
+-- seq orders rows (ties of created_at) and is the search docid; id is the public uuid.
+CREATE TABLE generations (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  profile_id TEXT NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  language TEXT NOT NULL DEFAULT 'en',
+  audio_path TEXT,
+  duration REAL,
+  sample_rate INTEGER,
+  channels INTEGER,
+  audio_bytes INTEGER,
+  content_hash TEXT,
+  seed INTEGER,
+  instruct TEXT,
+  engine TEXT,
+  model TEXT,
+  settings TEXT,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'generating', 'completed', 'failed')),
+  error TEXT,
+  is_favorited INTEGER NOT NULL DEFAULT 0 CHECK (is_favorited IN (0, 1)),
+  source TEXT NOT NULL DEFAULT 'engine' CHECK (source IN ('engine', 'import', 'api', 'sync')),
+  external_id TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX generations_created ON generations(created_at);
+CREATE INDEX generations_profile ON generations(profile_id, created_at);
+CREATE INDEX generations_status ON generations(status, created_at);
+CREATE INDEX generations_engine ON generations(engine, created_at);
+CREATE INDEX generations_favorite ON generations(created_at) WHERE is_favorited = 1;
+CREATE INDEX generations_external ON generations(external_id) WHERE external_id IS NOT NULL;
+CREATE INDEX generations_hash ON generations(content_hash) WHERE content_hash IS NOT NULL;
+
+CREATE TABLE generation_versions (
+  id TEXT PRIMARY KEY,
+  generation_id TEXT NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+  label TEXT NOT NULL,
+  audio_path TEXT NOT NULL,
+  effects_chain TEXT,
+  source_version_id TEXT REFERENCES generation_versions(id) ON DELETE SET NULL,
+  is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+  duration REAL,
+  sample_rate INTEGER,
+  channels INTEGER,
+  audio_bytes INTEGER NOT NULL,
+  content_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX versions_generation ON generation_versions(generation_id, created_at);
+CREATE UNIQUE INDEX versions_one_default ON generation_versions(generation_id) WHERE is_default = 1;
+CREATE INDEX versions_source ON generation_versions(source_version_id) WHERE source_version_id IS NOT NULL;
+
+CREATE TABLE stories (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE story_items (
+  id TEXT PRIMARY KEY,
+  story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+  generation_id TEXT NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+  version_id TEXT REFERENCES generation_versions(id) ON DELETE SET NULL,
+  start_ms INTEGER NOT NULL DEFAULT 0,
+  track INTEGER NOT NULL DEFAULT 0,
+  trim_start_ms INTEGER NOT NULL DEFAULT 0,
+  trim_end_ms INTEGER NOT NULL DEFAULT 0,
+  volume REAL NOT NULL DEFAULT 1
+);
+CREATE INDEX story_items_story ON story_items(story_id, track, start_ms);
+CREATE INDEX story_items_generation ON story_items(generation_id);
+CREATE INDEX story_items_version ON story_items(version_id) WHERE version_id IS NOT NULL;
+`,
+  },
+  {
+    version: 2,
+    description: 'word index for search (FTS4) with a vocabulary for substring matches',
+    sql: `
+-- words: normalised words of text and instruct (indexed); body: normalised text for literal checks.
+CREATE VIRTUAL TABLE generation_search USING fts4(words, body, notindexed=body);
+-- Every indexed word with the number of generations containing it (substring and prefix lookups, query planning).
+CREATE TABLE search_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+
+CREATE TRIGGER search_after_insert AFTER INSERT ON generations BEGIN
+  INSERT INTO generation_search(docid, words, body)
+    VALUES (NEW.seq, vh_search_words(NEW.text, NEW.instruct), vh_search_body(NEW.text, NEW.instruct));
+  INSERT INTO search_terms(term, docs)
+    SELECT value, 1 FROM json_each(vh_search_terms(NEW.text, NEW.instruct)) WHERE true
+    ON CONFLICT(term) DO UPDATE SET docs = docs + 1;
+END;
+
+CREATE TRIGGER search_after_delete AFTER DELETE ON generations BEGIN
+  DELETE FROM generation_search WHERE docid = OLD.seq;
+  UPDATE search_terms SET docs = docs - 1
+    WHERE term IN (SELECT value FROM json_each(vh_search_terms(OLD.text, OLD.instruct)));
+  DELETE FROM search_terms
+    WHERE docs <= 0 AND term IN (SELECT value FROM json_each(vh_search_terms(OLD.text, OLD.instruct)));
+END;
+
+CREATE TRIGGER search_after_update AFTER UPDATE OF text, instruct ON generations BEGIN
+  UPDATE search_terms SET docs = docs - 1
+    WHERE term IN (SELECT value FROM json_each(vh_search_terms(OLD.text, OLD.instruct)));
+  DELETE FROM search_terms
+    WHERE docs <= 0 AND term IN (SELECT value FROM json_each(vh_search_terms(OLD.text, OLD.instruct)));
+  UPDATE generation_search
+    SET words = vh_search_words(NEW.text, NEW.instruct), body = vh_search_body(NEW.text, NEW.instruct)
+    WHERE docid = NEW.seq;
+  INSERT INTO search_terms(term, docs)
+    SELECT value, 1 FROM json_each(vh_search_terms(NEW.text, NEW.instruct)) WHERE true
+    ON CONFLICT(term) DO UPDATE SET docs = docs + 1;
+END;
+
+INSERT INTO generation_search(docid, words, body)
+  SELECT seq, vh_search_words(text, instruct), vh_search_body(text, instruct) FROM generations;
+INSERT INTO search_terms(term, docs)
+  SELECT j.value, count(*) FROM generations AS g, json_each(vh_search_terms(g.text, g.instruct)) AS j
+  GROUP BY j.value;
+`,
+  },
+  {
+    version: 3,
+    description: 'running totals for statistics',
+    sql: `
+CREATE TABLE stat_groups (
+  profile_id TEXT NOT NULL,
+  engine TEXT NOT NULL,
+  status TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  duration REAL NOT NULL,
+  PRIMARY KEY (profile_id, engine, status)
+) WITHOUT ROWID;
+-- day = UTC days since 1970.
+CREATE TABLE stat_days (day INTEGER PRIMARY KEY, count INTEGER NOT NULL, duration REAL NOT NULL);
+CREATE TABLE stat_totals (name TEXT PRIMARY KEY, value REAL NOT NULL) WITHOUT ROWID;
+
+CREATE TRIGGER stats_after_insert AFTER INSERT ON generations BEGIN
+  INSERT INTO stat_groups VALUES (NEW.profile_id, coalesce(NEW.engine, ''), NEW.status, 1, coalesce(NEW.duration, 0))
+    ON CONFLICT DO UPDATE SET count = count + 1, duration = duration + excluded.duration;
+  INSERT INTO stat_days VALUES (NEW.created_at / 86400000, 1, coalesce(NEW.duration, 0))
+    ON CONFLICT DO UPDATE SET count = count + 1, duration = duration + excluded.duration;
+END;
+
+CREATE TRIGGER stats_after_delete AFTER DELETE ON generations BEGIN
+  UPDATE stat_groups SET count = count - 1, duration = duration - coalesce(OLD.duration, 0)
+    WHERE profile_id = OLD.profile_id AND engine = coalesce(OLD.engine, '') AND status = OLD.status;
+  DELETE FROM stat_groups
+    WHERE profile_id = OLD.profile_id AND engine = coalesce(OLD.engine, '') AND status = OLD.status AND count <= 0;
+  UPDATE stat_days SET count = count - 1, duration = duration - coalesce(OLD.duration, 0)
+    WHERE day = OLD.created_at / 86400000;
+  DELETE FROM stat_days WHERE day = OLD.created_at / 86400000 AND count <= 0;
+END;
+
+CREATE TRIGGER stats_after_update AFTER UPDATE OF profile_id, engine, status, duration, created_at ON generations BEGIN
+  UPDATE stat_groups SET count = count - 1, duration = duration - coalesce(OLD.duration, 0)
+    WHERE profile_id = OLD.profile_id AND engine = coalesce(OLD.engine, '') AND status = OLD.status;
+  DELETE FROM stat_groups
+    WHERE profile_id = OLD.profile_id AND engine = coalesce(OLD.engine, '') AND status = OLD.status AND count <= 0;
+  UPDATE stat_days SET count = count - 1, duration = duration - coalesce(OLD.duration, 0)
+    WHERE day = OLD.created_at / 86400000;
+  DELETE FROM stat_days WHERE day = OLD.created_at / 86400000 AND count <= 0;
+  INSERT INTO stat_groups VALUES (NEW.profile_id, coalesce(NEW.engine, ''), NEW.status, 1, coalesce(NEW.duration, 0))
+    ON CONFLICT DO UPDATE SET count = count + 1, duration = duration + excluded.duration;
+  INSERT INTO stat_days VALUES (NEW.created_at / 86400000, 1, coalesce(NEW.duration, 0))
+    ON CONFLICT DO UPDATE SET count = count + 1, duration = duration + excluded.duration;
+END;
+
+CREATE TRIGGER stats_version_insert AFTER INSERT ON generation_versions BEGIN
+  INSERT INTO stat_totals VALUES ('audio_bytes', NEW.audio_bytes)
+    ON CONFLICT DO UPDATE SET value = value + excluded.value;
+END;
+CREATE TRIGGER stats_version_delete AFTER DELETE ON generation_versions BEGIN
+  UPDATE stat_totals SET value = value - OLD.audio_bytes WHERE name = 'audio_bytes';
+END;
+CREATE TRIGGER stats_version_update AFTER UPDATE OF audio_bytes ON generation_versions BEGIN
+  UPDATE stat_totals SET value = value - OLD.audio_bytes + NEW.audio_bytes WHERE name = 'audio_bytes';
+END;
+
+INSERT INTO stat_groups
+  SELECT profile_id, coalesce(engine, ''), status, count(*), total(duration) FROM generations GROUP BY 1, 2, 3;
+INSERT INTO stat_days
+  SELECT created_at / 86400000, count(*), total(duration) FROM generations GROUP BY 1;
+INSERT INTO stat_totals SELECT 'audio_bytes', total(audio_bytes) FROM generation_versions;
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export function userVersion(db: Database): number {
+  const r = db.exec('PRAGMA user_version');
+  return Number(r[0]?.values[0]?.[0] ?? 0);
+}
+
+/** Applies the migrations after the database's version up to `target`; returns how many ran. */
+export function migrate(db: Database, target: number = SCHEMA_VERSION): number {
+  const from = userVersion(db);
+  if (from > SCHEMA_VERSION) {
+    throw new HistoryError(
+      'TOO_NEW',
+      `The history was written by a newer version of Voice History (schema ${from}, this one knows ${SCHEMA_VERSION}). Update the extension to open it.`,
+    );
+  }
+  let ran = 0;
+  for (const m of MIGRATIONS) {
+    if (m.version <= from || m.version > target) continue;
+    db.run('BEGIN');
+    try {
+      db.exec(m.sql);
+      db.run(`PRAGMA user_version = ${m.version}`);
+      db.run('COMMIT');
+    } catch (e) {
+      db.run('ROLLBACK');
+      throw new HistoryError('CORRUPT', `Could not upgrade the history database to schema ${m.version} (${m.description}): ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    ran++;
+  }
+  return ran;
+}

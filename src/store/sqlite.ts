@@ -1,0 +1,39 @@
+// Loads sql.js once per wasm location and gives the store a typed handle on it.
+import initSqlJs from 'sql.js';
+import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+
+export type { Database, SqlValue };
+export type Params = SqlValue[];
+
+export interface WasmOptions {
+  wasmPath?: string;
+  locateFile?: (file: string) => string;
+}
+
+const loaded = new Map<string, Promise<SqlJsStatic>>();
+
+export function loadSqlJs(options: WasmOptions = {}): Promise<SqlJsStatic> {
+  const key = options.wasmPath ?? (options.locateFile ? 'custom' : 'default');
+  let p = loaded.get(key);
+  if (!p) {
+    const locateFile = options.wasmPath ? () => options.wasmPath as string : options.locateFile;
+    p = initSqlJs(locateFile ? { locateFile } : undefined);
+    // A failed load (wrong path) must not poison later attempts.
+    p.catch(() => loaded.delete(key));
+    loaded.set(key, p);
+  }
+  return p;
+}
+
+/** Runs a query and returns rows as arrays. */
+export function all(db: Database, sql: string, params: Params = []): SqlValue[][] {
+  const stmt = db.prepare(sql);
+  try {
+    stmt.bind(params);
+    const rows: SqlValue[][] = [];
+    while (stmt.step()) rows.push(stmt.get());
+    return rows;
+  } finally {
+    stmt.free();
+  }
+}
