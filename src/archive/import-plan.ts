@@ -1,0 +1,89 @@
+// What an import will write, fully validated and with its audio staged in a temp folder, before
+// anything touches the history. One plan per archive or audio file: all of it or none of it.
+import type { GenerationSource, GenerationStatus, JsonObject } from '../history/types';
+import type { AudioProbe } from './audio-probe';
+
+export interface PlannedProfile {
+  name: string;
+  description: string | null;
+  language: string;
+  engine: string | null;
+  voiceId: string | null;
+}
+
+export interface PlannedVersion {
+  /** Key within the plan (the archive's version id, or a made-up one). */
+  key: string;
+  label: string;
+  isDefault: boolean;
+  effectsChain: unknown[] | null;
+  sourceKey: string | null;
+  /** Staged copy of the audio (deleted with the staging folder). */
+  stagedPath: string;
+  /** Measured from the audio itself. */
+  probe: AudioProbe;
+  sha256: string;
+}
+
+export interface PlannedGeneration {
+  key: string;
+  /** Name of the plan profile this generation belongs to. */
+  profileName: string;
+  text: string;
+  language: string;
+  engine: string | null;
+  model: string | null;
+  status: GenerationStatus;
+  error: string | null;
+  favorite: boolean;
+  source: GenerationSource;
+  externalId: string | null;
+  settings: JsonObject | null;
+  seed: number | null;
+  instruct: string | null;
+  createdAt: number | null;
+  /** Oldest first; sources come before the versions made from them. */
+  versions: PlannedVersion[];
+}
+
+export interface PlannedStory {
+  name: string;
+  description: string | null;
+  items: Array<{
+    generationKey: string;
+    versionKey: string | null;
+    startMs: number;
+    track: number;
+    trimStartMs: number;
+    trimEndMs: number;
+    volume: number;
+  }>;
+}
+
+export interface ImportPlan {
+  /** The file the plan came from (for messages). */
+  label: string;
+  profiles: Map<string, PlannedProfile>;
+  generations: PlannedGeneration[];
+  stories: PlannedStory[];
+}
+
+export function defaultVersion(g: PlannedGeneration): PlannedVersion | undefined {
+  return g.versions.find((v) => v.isDefault) ?? g.versions[0];
+}
+
+/** Orders versions so each comes after the version it was made from (stable otherwise). */
+export function sourcesFirst(versions: PlannedVersion[]): PlannedVersion[] {
+  const byKey = new Map(versions.map((v) => [v.key, v]));
+  const out: PlannedVersion[] = [];
+  const placed = new Set<string>();
+  const place = (v: PlannedVersion, depth: number) => {
+    if (placed.has(v.key) || depth > versions.length) return;
+    const source = v.sourceKey ? byKey.get(v.sourceKey) : undefined;
+    if (source) place(source, depth + 1);
+    placed.add(v.key);
+    out.push(v);
+  };
+  versions.forEach((v) => place(v, 0));
+  return out;
+}

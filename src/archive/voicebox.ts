@@ -1,0 +1,93 @@
+// Voicebox's generation export (`generation-<text>.voicebox.zip`): manifest.json with
+// {version:"1.0", generation, profile, versions[]} and the audio under audio/. We write it for a
+// single generation and read it leniently (older Voicebox builds wrote no versions).
+import { z } from 'zod';
+
+export const VOICEBOX_MANIFEST_VERSION = '1.0';
+
+export const voiceboxManifestSchema = z.object({
+  version: z.string().min(1),
+  generation: z.object({
+    id: z.string().nullish(),
+    text: z.string().min(1, 'The generation has no text.'),
+    language: z.string().nullish(),
+    /** Voicebox trusts this; we measure the audio instead. */
+    duration: z.number().nullish(),
+    seed: z.number().int().nullish(),
+    instruct: z.string().nullish(),
+    created_at: z.string().nullish(),
+  }),
+  profile: z
+    .object({
+      id: z.string().nullish(),
+      name: z.string().nullish(),
+      description: z.string().nullish(),
+      language: z.string().nullish(),
+    })
+    .nullish(),
+  versions: z
+    .array(
+      z.object({
+        id: z.string().nullish(),
+        label: z.string().nullish(),
+        is_default: z.boolean().nullish(),
+        effects_chain: z.array(z.json()).nullish(),
+        filename: z.string().min(1),
+      }),
+    )
+    .nullish(),
+});
+export type VoiceboxManifest = z.output<typeof voiceboxManifestSchema>;
+
+/** Manifest JSON that looks like a Voicebox generation export (checked loosely, before the schema). */
+export function looksLikeVoicebox(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'version' in value && 'generation' in value;
+}
+
+/** Voicebox's voice-profile export has a profile and samples.json instead of a generation. */
+export function looksLikeVoiceboxProfile(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'version' in value && 'profile' in value && !('generation' in value);
+}
+
+/**
+ * Voicebox writes `created_at` with Python's isoformat(): UTC, often without a zone
+ * (`2025-01-31T12:00:00.123456`). Returns UTC ms, or null when absent or unreadable.
+ */
+export function parseVoiceboxTime(value: string | null | undefined): number | null {
+  if (!value) return null;
+  const hasZone = /([zZ]|[+-]\d\d:?\d\d)$/.test(value);
+  // Keep milliseconds only: Date.parse rejects microseconds in some engines.
+  const trimmed = value.replace(/(\.\d{3})\d+/, '$1');
+  const ms = Date.parse(hasZone ? trimmed : `${trimmed}Z`);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+export interface VoiceboxExportVersion {
+  id: string;
+  label: string;
+  is_default: boolean;
+  effects_chain: unknown[] | null;
+  filename: string;
+}
+
+export function buildVoiceboxManifest(input: {
+  generation: { id: string; text: string; language: string; duration: number | null; seed: number | null; instruct: string | null; createdAt: number };
+  profile: { id: string; name: string; description: string | null; language: string };
+  versions: VoiceboxExportVersion[];
+}): unknown {
+  const g = input.generation;
+  return {
+    version: VOICEBOX_MANIFEST_VERSION,
+    generation: {
+      id: g.id,
+      text: g.text,
+      language: g.language,
+      duration: g.duration,
+      seed: g.seed,
+      instruct: g.instruct,
+      created_at: new Date(g.createdAt).toISOString(),
+    },
+    profile: input.profile,
+    versions: input.versions,
+  };
+}

@@ -1,0 +1,285 @@
+// Reads ZIP archives without loading them into memory (yauzl: random access over the file), after
+// checking the whole central directory against zip slip and zip bomb limits. jszip was measured
+// and rejected for reading: it holds the whole archive in memory (500 MB archive: +499 MB RSS).
+import { createWriteStream, promises as fsp } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
+import { basename } from 'node:path';
+import yauzl from 'yauzl';
+import { ArchiveError } from './errors';
+import { LIMIT_SETTINGS, MB, type ImportLimits } from './limits';
+
+export interface ZipEntry {
+  /** Decoded name as stored (always `/`-separated; checked: relative, no `..`, no backslash). */
+  readonly name: string;
+  readonly isDirectory: boolean;
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  /** @internal */
+  readonly raw: yauzl.Entry;
+}
+
+/** Why a name is unsafe to use as a path, or null when it is fine. */
+export function unsafeEntryNameReason(name: string): string | null {
+  if (name.includes('\\')) return 'contains a backslash';
+  if (/^[a-zA-Z]:/.test(name)) return 'starts with a drive letter';
+  if (name.startsWith('/')) return 'is an absolute path';
+  if (name.split('/').includes('..')) return 'climbs out of the archive with ".."';
+  // Control characters and NUL make names that differ from what a user sees.
+  if (/\p{Cc}/u.test(name)) return 'contains control characters';
+  if (name === '') return 'is empty';
+  return null;
+}
+
+function openFile(path: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
+      (err, zip) => (err ? reject(err) : resolve(zip)),
+    ),
+  );
+}
+
+async function looksLikeZipStart(path: string): Promise<boolean> {
+  const handle = await fsp.open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.readUInt32LE(0) === 0x04034b50;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Counts bytes, hashes (sha256) and checks the CRC-32 of an entry's data as it streams by. */
+class EntryCheck extends Transform {
+  bytes = 0;
+  private crc = 0;
+  private readonly hash = createHash('sha256');
+  constructor(
+    private readonly name: string,
+    private readonly expectedCrc: number,
+    private readonly onBytes?: (n: number) => void,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length;
+    this.crc = crc32(chunk, this.crc);
+    this.hash.update(chunk);
+    this.onBytes?.(chunk.length);
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    if (this.crc >>> 0 !== this.expectedCrc >>> 0) {
+      cb(new ArchiveError('damaged-entry', `"${this.name}" in the archive is damaged (its checksum does not match). Export or download the archive again.`));
+      return;
+    }
+    cb();
+  }
+  sha256(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+export class ZipArchive {
+  private constructor(
+    readonly path: string,
+    private readonly zip: yauzl.ZipFile,
+    readonly entries: readonly ZipEntry[],
+    private readonly byName: Map<string, ZipEntry>,
+  ) {}
+
+  /**
+   * Opens `path` and checks every entry before any data is read: names (zip slip), duplicates,
+   * entry count, total size, compression ratio, encryption, compression method. Throws
+   * ArchiveError with a message that says what is wrong and which setting raises a limit.
+   */
+  static async open(path: string, limits: ImportLimits): Promise<ZipArchive> {
+    const label = basename(path);
+    let zip: yauzl.ZipFile;
+    try {
+      zip = await openFile(path);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      const truncated = await looksLikeZipStart(path).catch(() => false);
+      throw new ArchiveError(
+        'not-a-zip',
+        truncated
+          ? `"${label}" is an incomplete ZIP archive (it looks truncated: ${detail}). Download or export it again.`
+          : `"${label}" is not a ZIP archive (${detail}). Choose a .voicehistory.zip, .voicebox.zip or an audio file.`,
+        { cause: e },
+      );
+    }
+    try {
+      const entries = await ZipArchive.readDirectory(zip, label, limits);
+      const byName = new Map(entries.map((e) => [e.name, e]));
+      return new ZipArchive(path, zip, entries, byName);
+    } catch (e) {
+      zip.close();
+      throw e;
+    }
+  }
+
+  private static async readDirectory(zip: yauzl.ZipFile, label: string, limits: ImportLimits): Promise<ZipEntry[]> {
+    if (zip.entryCount > limits.maxEntries) {
+      throw new ArchiveError(
+        'too-many-entries',
+        `"${label}" holds ${zip.entryCount} entries; the limit is ${limits.maxEntries}. If you trust this archive, raise the setting ${LIMIT_SETTINGS.maxEntries} and import again.`,
+      );
+    }
+    const entries: ZipEntry[] = [];
+    const seen = new Map<string, string>();
+    let total = 0;
+    let compressedTotal = 0;
+    const maxTotal = limits.maxTotalMegabytes * MB;
+    await new Promise<void>((resolve, reject) => {
+      const fail = (e: unknown) => {
+        zip.removeAllListeners('entry');
+        reject(e);
+      };
+      zip.on('error', (e: Error) =>
+        fail(
+          new ArchiveError('not-a-zip', `"${label}" is a damaged ZIP archive (${e.message}). Download or export it again.`, {
+            cause: e,
+          }),
+        ),
+      );
+      zip.on('end', () => resolve());
+      zip.on('entry', (raw: yauzl.Entry) => {
+        try {
+          const rawName = raw.fileNameRaw;
+          if (rawName.includes(0x5c)) {
+            throw new ArchiveError('zip-slip', `"${label}" was refused: the entry "${rawName.toString('utf8')}" contains a backslash, which could write outside the import folder. Nothing was imported.`);
+          }
+          const name = yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, rawName, raw.extraFields, true);
+          const unsafe = unsafeEntryNameReason(name);
+          if (unsafe) {
+            throw new ArchiveError('zip-slip', `"${label}" was refused: the entry "${name}" ${unsafe}, which could write outside the import folder. Nothing was imported.`);
+          }
+          const key = name.normalize('NFC').toLowerCase();
+          const clash = seen.get(key);
+          if (clash !== undefined) {
+            throw new ArchiveError(
+              'duplicate-entry',
+              `"${label}" contains the entry "${name}" twice${clash === name ? '' : ` (as "${clash}" and "${name}")`}, so it is ambiguous which one is meant. Nothing was imported.`,
+            );
+          }
+          seen.set(key, name);
+          if (raw.isEncrypted()) {
+            throw new ArchiveError('encrypted', `"${label}" is password-protected ("${name}" is encrypted). Export it again without a password.`);
+          }
+          if (raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
+            throw new ArchiveError(
+              'unsupported-compression',
+              `"${name}" in "${label}" uses compression method ${raw.compressionMethod}; only stored and deflated entries are supported. Re-create the ZIP with standard compression.`,
+            );
+          }
+          total += raw.uncompressedSize;
+          compressedTotal += raw.compressedSize;
+          if (total > maxTotal) {
+            throw new ArchiveError(
+              'too-large',
+              `"${label}" unpacks to more than ${limits.maxTotalMegabytes} MB. If you trust this archive, raise the setting ${LIMIT_SETTINGS.maxTotalMegabytes} and import again.`,
+            );
+          }
+          const ratio = raw.uncompressedSize / Math.max(1, raw.compressedSize);
+          if (raw.uncompressedSize >= MB && ratio > limits.maxCompressionRatio) {
+            throw new ArchiveError(
+              'compression-ratio',
+              `"${label}" looks like a zip bomb: "${name}" expands ${Math.round(ratio)} times (limit ${limits.maxCompressionRatio}). If you trust this archive, raise the setting ${LIMIT_SETTINGS.maxCompressionRatio}.`,
+            );
+          }
+          // Entries whose data overlap (a known zip bomb trick) claim more compressed bytes than the file has.
+          if (compressedTotal > zip.fileSize) {
+            throw new ArchiveError('compression-ratio', `"${label}" looks like a zip bomb: its entries overlap. Nothing was imported.`);
+          }
+          entries.push({
+            name,
+            isDirectory: name.endsWith('/'),
+            compressedSize: raw.compressedSize,
+            uncompressedSize: raw.uncompressedSize,
+            raw,
+          });
+          zip.readEntry();
+        } catch (e) {
+          fail(e);
+        }
+      });
+      zip.readEntry();
+    });
+    if (total >= MB && total / Math.max(1, zip.fileSize) > limits.maxCompressionRatio) {
+      throw new ArchiveError(
+        'compression-ratio',
+        `"${label}" looks like a zip bomb: it expands ${Math.round(total / Math.max(1, zip.fileSize))} times (limit ${limits.maxCompressionRatio}). If you trust this archive, raise the setting ${LIMIT_SETTINGS.maxCompressionRatio}.`,
+      );
+    }
+    return entries;
+  }
+
+  get(name: string): ZipEntry | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Files (not folders), in archive order. */
+  files(): ZipEntry[] {
+    return this.entries.filter((e) => !e.isDirectory);
+  }
+
+  private async stream(entry: ZipEntry): Promise<NodeJS.ReadableStream> {
+    try {
+      return await this.zip.openReadStreamPromise(entry.raw);
+    } catch (e) {
+      throw this.damaged(entry, e);
+    }
+  }
+
+  private damaged(entry: ZipEntry, e: unknown): ArchiveError {
+    if (e instanceof ArchiveError) return e;
+    const detail = e instanceof Error ? e.message : String(e);
+    return new ArchiveError(
+      'damaged-entry',
+      `"${entry.name}" in "${basename(this.path)}" cannot be read (${detail}). The archive is damaged; export or download it again.`,
+      { cause: e },
+    );
+  }
+
+  /** Reads a small entry as UTF-8 text; refuses entries larger than `maxBytes`. */
+  async readText(entry: ZipEntry, maxBytes: number): Promise<string> {
+    if (entry.uncompressedSize > maxBytes) {
+      throw new ArchiveError('too-large', `"${entry.name}" is ${Math.ceil(entry.uncompressedSize / MB)} MB; at most ${Math.floor(maxBytes / MB)} MB is accepted.`);
+    }
+    const chunks: Buffer[] = [];
+    const check = new EntryCheck(entry.name, entry.raw.crc32);
+    check.on('data', (c: Buffer) => chunks.push(c));
+    try {
+      await pipeline(await this.stream(entry), check);
+    } catch (e) {
+      throw this.damaged(entry, e);
+    }
+    return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks)).replace(/^\uFEFF/, '');
+  }
+
+  /** Streams an entry to `dest` (created exclusively), checking size and CRC; returns its size and sha256. */
+  async extract(
+    entry: ZipEntry,
+    dest: string,
+    options: { signal?: AbortSignal; onBytes?: (n: number) => void } = {},
+  ): Promise<{ bytes: number; sha256: string }> {
+    const check = new EntryCheck(entry.name, entry.raw.crc32, options.onBytes);
+    try {
+      await pipeline(await this.stream(entry), check, createWriteStream(dest, { flags: 'wx' }), { signal: options.signal });
+    } catch (e) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw this.damaged(entry, e);
+    }
+    return { bytes: check.bytes, sha256: check.sha256() };
+  }
+
+  close(): void {
+    this.zip.close();
+  }
+}
