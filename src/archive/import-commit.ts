@@ -18,7 +18,14 @@ interface Undo {
   stories: string[];
 }
 
-const nameKey = (name: string) => name.normalize('NFC').trim().toLowerCase();
+// The same key the store keeps names unique by.
+const nameKey = (name: string) => name.normalize('NFKC').toLowerCase().trim();
+
+/** A generation without audio (e.g. failed) is a duplicate when one with its text, status and time exists. */
+async function audioLessExists(history: ArchiveHistory, g: PlannedGeneration): Promise<boolean> {
+  const page = await history.list({ search: g.text.slice(0, 200), status: g.status, after: g.createdAt!, before: g.createdAt! + 1, pageSize: 100 });
+  return page.items.some((e) => e.text === g.text);
+}
 
 /** Generations of the plan that are not already in the history (same audio hash and same text). */
 async function withoutDuplicates(history: ArchiveHistory, plan: ImportPlan): Promise<{ fresh: PlannedGeneration[]; skipped: number }> {
@@ -27,9 +34,9 @@ async function withoutDuplicates(history: ArchiveHistory, plan: ImportPlan): Pro
   let skipped = 0;
   for (const g of plan.generations) {
     const audio = defaultVersion(g);
-    if (audio) {
-      const key = `${audio.sha256}\n${g.text}`;
-      const known = seen.has(key) || (await history.findByContentHash(audio.sha256)).some((e) => e.text === g.text);
+    const key = audio ? `${audio.sha256}\n${g.text}` : g.createdAt !== null ? `${g.status}@${g.createdAt}\n${g.text}` : null;
+    if (key !== null) {
+      const known = seen.has(key) || (audio ? (await history.findByContentHash(audio.sha256)).some((e) => e.text === g.text) : await audioLessExists(history, g));
       seen.add(key);
       if (known) {
         skipped += 1;

@@ -1,0 +1,236 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportVoicebox } from '../../../src/archive/export';
+import { importFiles } from '../../../src/archive/import';
+import { craftZip } from '../../fixtures/archives/craft-zip';
+import { validArchive } from '../../fixtures/archives/hostile';
+import { makeWav, sha256 } from '../../fixtures/archives/samples';
+import { allGenerations, openTestHistory, seedRich, sha256File, snapshot, tempDir } from './helpers';
+
+const SAMPLES = join(import.meta.dirname, '..', '..', 'fixtures', 'archives', 'audio');
+const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2));
+
+test('a Voicebox generation export imports with its versions; duration is measured, not trusted', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const a = makeWav(0.25, 24000, 1, 1);
+  const b = makeWav(0.5, 24000, 1, 2);
+  const path = join(dir, 'generation-Once-upon-a-time.voicebox.zip');
+  writeFileSync(
+    path,
+    craftZip([
+      {
+        name: 'manifest.json',
+        method: 8,
+        data: json({
+          version: '1.0',
+          generation: { id: 'vb-1', text: 'Once upon a time', language: 'en', duration: 99, seed: 7, instruct: 'whisper', created_at: '2025-02-01T10:00:00.123456' },
+          profile: { id: 'p-1', name: 'Narrator', description: 'Deep voice', language: 'en' },
+          versions: [
+            { id: 'v-a', label: 'original', is_default: false, effects_chain: null, filename: 'a.wav' },
+            { id: 'v-b', label: 'warm', is_default: true, effects_chain: [{ type: 'eq', gain: 2 }], filename: 'b.wav' },
+          ],
+        }),
+      },
+      { name: 'audio/a.wav', data: a, method: 8 },
+      { name: 'audio/b.wav', data: b, method: 8 },
+    ]),
+  );
+  const summary = await importFiles(h.history, [path]);
+  assert.deepEqual([summary.imported, summary.rejected], [1, []]);
+  const [g] = await allGenerations(h.history);
+  assert.equal(g!.text, 'Once upon a time');
+  assert.equal(g!.seed, 7);
+  assert.equal(g!.instruct, 'whisper');
+  assert.equal(g!.duration, 0.5, 'the default version is measured (the manifest said 99)');
+  assert.equal(g!.createdAt, Date.UTC(2025, 1, 1, 10, 0, 0, 123));
+  assert.equal(g!.source, 'import');
+  assert.equal(g!.profileName, 'Narrator');
+  const versions = await h.history.listVersions(g!.id);
+  assert.deepEqual(
+    versions.map((v) => [v.label, v.isDefault, v.effectsChain, v.contentHash]),
+    [
+      ['original', false, null, sha256(a)],
+      ['warm', true, [{ type: 'eq', gain: 2 }], sha256(b)],
+    ],
+  );
+});
+
+test('an old Voicebox export without versions imports its first WAV', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const path = join(dir, 'old.voicebox.zip');
+  writeFileSync(path, craftZip([{ name: 'manifest.json', data: json({ version: '1.0', generation: { text: 'Old style', language: 'de', duration: 1 } }) }, { name: 'audio/x.wav', data: makeWav(0.1) }]));
+  const summary = await importFiles(h.history, [path], { profileName: 'From Voicebox' });
+  assert.deepEqual([summary.imported, summary.rejected], [1, []]);
+  const [g] = await allGenerations(h.history);
+  assert.deepEqual([g!.text, g!.language, g!.profileName], ['Old style', 'de', 'From Voicebox']);
+});
+
+test('our Voicebox export has Voicebox\'s layout and reads back', async (t) => {
+  const a = await openTestHistory(t, 'a');
+  await seedRich(a.history);
+  const [first] = await allGenerations(a.history);
+  const dir = tempDir(t);
+  const path = join(dir, 'generation-Hello.voicebox.zip');
+  const result = await exportVoicebox(a.history, first!.id, path);
+  assert.equal(result.versions, 3);
+  const { ZipArchive } = await import('../../../src/archive/zip-reader');
+  const { importLimitsSchema } = await import('../../../src/archive/limits');
+  const zip = await ZipArchive.open(path, importLimitsSchema.parse({}));
+  const manifest = JSON.parse(await zip.readText(zip.get('manifest.json')!, 1 << 20));
+  const audio = zip.files().filter((e) => e.name.startsWith('audio/'));
+  zip.close();
+  assert.equal(manifest.version, '1.0');
+  assert.deepEqual(Object.keys(manifest.generation).sort(), ['created_at', 'duration', 'id', 'instruct', 'language', 'seed', 'text']);
+  assert.deepEqual(Object.keys(manifest.profile).sort(), ['description', 'id', 'language', 'name']);
+  assert.equal(manifest.versions.length, 3);
+  // Voicebox imports the first audio/*.wav: it must be the default version.
+  assert.equal(audio[0]!.name, `audio/${manifest.versions.find((v: { is_default: boolean }) => v.is_default).filename}`);
+  assert.ok(audio.every((e) => e.name.endsWith('.wav')));
+
+  const b = await openTestHistory(t, 'b');
+  const summary = await importFiles(b.history, [path]);
+  assert.deepEqual([summary.imported, summary.rejected], [1, []]);
+  const [g] = await allGenerations(b.history);
+  assert.equal(g!.contentHash, first!.contentHash);
+  assert.deepEqual((await b.history.listVersions(g!.id)).map((v) => v.label), ['Echo on louder', 'original', 'Louder']);
+});
+
+test('an ElevenLabs download (a ZIP of MP3s) imports one generation per file, with facts from a JSON sidecar', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const mp3 = readFileSync(join(SAMPLES, 'tone.mp3'));
+  const other = Buffer.concat([mp3, Buffer.alloc(0)]);
+  other[other.length - 1] ^= 1; // different bytes, still MP3
+  const path = join(dir, 'ElevenLabs_download.zip');
+  writeFileSync(
+    path,
+    craftZip([
+      { name: 'ElevenLabs_2025-01-01T10_00_00_Rachel_pre_s50_sb75_m2.mp3', data: mp3 },
+      { name: 'second.mp3', data: other },
+      {
+        name: 'second.json',
+        data: json({ text: 'The second one', voice_name: 'Rachel', voice_id: '21m00Tcm4TlvDq8ikWAM', model_id: 'eleven_multilingual_v2', history_item_id: 'hist_42', date_unix: 1735725600, settings: { stability: 0.4 } }),
+      },
+      { name: '__MACOSX/._second.mp3', data: Buffer.from('resource fork') },
+    ]),
+  );
+  const asked: string[] = [];
+  const summary = await importFiles(h.history, [path], { askText: (name) => (asked.push(name), name.startsWith('ElevenLabs') ? 'Asked for this one' : undefined) });
+  assert.deepEqual([summary.imported, summary.rejected], [2, []]);
+  assert.deepEqual(asked, ['ElevenLabs_2025-01-01T10_00_00_Rachel_pre_s50_sb75_m2.mp3']);
+  const gens = await allGenerations(h.history);
+  const second = gens.find((g) => g.text === 'The second one')!;
+  assert.deepEqual(
+    [second.engine, second.model, second.externalId, second.createdAt, second.profileName, second.settings],
+    ['elevenlabs', 'eleven_multilingual_v2', 'hist_42', 1735725600000, 'Rachel', { stability: 0.4 }],
+  );
+  const first = gens.find((g) => g.text === 'Asked for this one')!;
+  assert.equal(first.engine, 'elevenlabs');
+  assert.equal(first.profileName, 'Imported audio');
+  assert.equal(first.sampleRate, 22050);
+  const rachel = (await h.history.listProfiles()).find((p) => p.name === 'Rachel')!;
+  assert.deepEqual([rachel.engine, rachel.voiceId], ['elevenlabs', '21m00Tcm4TlvDq8ikWAM']);
+});
+
+test('plain audio files: text from a same-named .txt, from askText, or the file name; sidecars picked along are not rejected', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const flac = join(dir, 'Chapter 1.flac');
+  copyFileSync(join(SAMPLES, 'tone.flac'), flac);
+  writeFileSync(join(dir, 'Chapter 1.txt'), '  It was a dark and stormy night.\n');
+  const ogg = join(dir, 'take.ogg');
+  copyFileSync(join(SAMPLES, 'tone.ogg'), ogg);
+  const mp3 = join(dir, 'no text here.mp3');
+  copyFileSync(join(SAMPLES, 'tone.mp3'), mp3);
+  const wav = join(dir, 'liar.wav'); // OGG bytes behind a .wav name
+  const oggBytes = readFileSync(join(SAMPLES, 'tone.ogg'));
+  oggBytes[oggBytes.length - 1] ^= 1;
+  writeFileSync(wav, oggBytes);
+  const summary = await importFiles(h.history, [flac, join(dir, 'Chapter 1.txt'), ogg, mp3, wav], {
+    askText: (name) => (name === 'take.ogg' ? 'Typed by the user' : undefined),
+  });
+  assert.deepEqual([summary.imported, summary.skipped, summary.rejected], [4, 0, []]);
+  const byText = new Map((await allGenerations(h.history)).map((g) => [g.text, g]));
+  assert.deepEqual([...byText.keys()].sort(), ['It was a dark and stormy night.', 'Typed by the user', 'liar', 'no text here'].sort());
+  assert.equal(byText.get('It was a dark and stormy night.')!.duration, 0.25);
+  assert.ok(byText.get('liar')!.audioPath!.endsWith('.ogg'), 'stored with the format it really has');
+  assert.equal(byText.get('no text here')!.profileName, 'Imported audio');
+  assert.equal(sha256File(h.history.resolveAudioPath(byText.get('Typed by the user')!)), sha256File(ogg));
+
+  // The same files again are duplicates (same audio and text).
+  const again = await importFiles(h.history, [flac, ogg, mp3, wav], { askText: (name) => (name === 'take.ogg' ? 'Typed by the user' : undefined) });
+  assert.deepEqual([again.imported, again.skipped], [0, 4]);
+});
+
+test('files that are neither archives nor audio are refused with what to pick instead', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const pdf = join(dir, 'notes.zip');
+  writeFileSync(pdf, '%PDF-1.4 not a zip');
+  const txt = join(dir, 'lonely.txt');
+  writeFileSync(txt, 'text without audio');
+  const empty = join(dir, 'empty.zip');
+  writeFileSync(empty, craftZip([{ name: 'readme.md', data: Buffer.from('hi') }]));
+  const profileZip = join(dir, 'profile.voicebox.zip');
+  writeFileSync(profileZip, craftZip([{ name: 'manifest.json', data: json({ version: '1.0', profile: { name: 'X' } }) }, { name: 'samples.json', data: json({}) }]));
+  const summary = await importFiles(h.history, [pdf, txt, empty, profileZip]);
+  assert.equal(summary.imported, 0);
+  assert.deepEqual(
+    summary.rejected.map((r) => [r.name, r.problem]),
+    [
+      ['notes.zip', 'unsupported-file'],
+      ['lonely.txt', 'unsupported-file'],
+      ['empty.zip', 'empty'],
+      ['profile.voicebox.zip', 'unknown-archive'],
+    ],
+  );
+  assert.match(summary.rejected[0]!.reason, /neither a ZIP archive nor WAV, MP3, FLAC or OGG audio/);
+  assert.match(summary.rejected[1]!.reason, /is a text file\. Pick the audio file with the same name/);
+  assert.match(summary.rejected[3]!.reason, /Voicebox voice profile export/);
+});
+
+test('a write that fails halfway undoes the whole archive: no rows, no profiles, no files', async (t) => {
+  const a = await openTestHistory(t, 'a');
+  await seedRich(a.history);
+  const dir = tempDir(t);
+  const { collectIds, exportArchive } = await import('../../../src/archive/export');
+  const archive = join(dir, 'all.voicehistory.zip');
+  await exportArchive(a.history, await collectIds(a.history), archive, { extensionVersion: '0.1.0' });
+
+  const b = await openTestHistory(t, 'b');
+  const before = await snapshot(b, { audioOnly: true });
+  const staging = join(dir, 'staging');
+  mkdirSync(staging);
+  // After the first generation is written, its siblings' staged audio vanishes (a real I/O failure).
+  const sub = b.history.onDidChange((e) => {
+    if (e.kind === 'entity' && e.entity === 'generation' && e.op === 'created') {
+      for (const d of readdirSync(staging)) for (const f of readdirSync(join(staging, d))) rmSync(join(staging, d, f));
+    }
+  });
+  const summary = await importFiles(b.history, [archive], { stagingDir: staging });
+  sub.dispose();
+  assert.equal(summary.imported, 0);
+  assert.equal(summary.rejected[0]!.problem, 'write-failed');
+  assert.match(summary.rejected[0]!.reason, /failed and was undone/);
+  assert.deepEqual(await snapshot(b, { audioOnly: true }), before);
+});
+
+test('cancelling during the writes undoes the archive in progress', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const good = join(dir, 'good.voicehistory.zip');
+  writeFileSync(good, validArchive());
+  const before = await snapshot(h, { audioOnly: true });
+  const controller = new AbortController();
+  const sub = h.history.onDidChange((e) => {
+    if (e.kind === 'entity' && e.entity === 'version') controller.abort();
+  });
+  const summary = await importFiles(h.history, [good], { signal: controller.signal });
+  sub.dispose();
+  assert.deepEqual([summary.imported, summary.cancelled, summary.rejected], [0, true, []]);
+  assert.deepEqual(await snapshot(h, { audioOnly: true }), before);
+});

@@ -1,0 +1,162 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectIds, exportArchive } from '../../../src/archive/export';
+import { importFiles } from '../../../src/archive/import';
+import { ZipArchive } from '../../../src/archive/zip-reader';
+import { importLimitsSchema } from '../../../src/archive/limits';
+import { isPortableFileName } from '../../../src/archive/names';
+import type { HistoryService } from '../../../src/history/service';
+import type { Generation } from '../../../src/history/types';
+import { allGenerations, openTestHistory, seedMany, seedRich, sha256File, tempDir } from './helpers';
+
+const key = (g: Generation) => `${g.createdAt}|${g.text}`;
+
+/** Everything a user sees of a generation, with ids replaced by what they point at. */
+async function describe(history: HistoryService, g: Generation) {
+  const versions = await history.listVersions(g.id);
+  const labelOf = new Map(versions.map((v) => [v.id, v.label]));
+  const profile = await history.getProfile(g.profileId);
+  return {
+    text: g.text,
+    language: g.language,
+    duration: g.duration,
+    sampleRate: g.sampleRate,
+    channels: g.channels,
+    audioBytes: g.audioBytes,
+    contentHash: g.contentHash,
+    seed: g.seed,
+    instruct: g.instruct,
+    engine: g.engine,
+    model: g.model,
+    settings: g.settings,
+    status: g.status,
+    error: g.error,
+    isFavorited: g.isFavorited,
+    source: g.source,
+    externalId: g.externalId,
+    createdAt: g.createdAt,
+    audioFileHash: g.audioPath ? sha256File(history.resolveAudioPath(g)) : null,
+    profile: profile && { name: profile.name, description: profile.description, language: profile.language, engine: profile.engine, voiceId: profile.voiceId },
+    versions: versions.map((v) => ({
+      label: v.label,
+      isDefault: v.isDefault,
+      effectsChain: v.effectsChain,
+      source: v.sourceVersionId ? labelOf.get(v.sourceVersionId) : null,
+      duration: v.duration,
+      sampleRate: v.sampleRate,
+      channels: v.channels,
+      audioBytes: v.audioBytes,
+      contentHash: v.contentHash,
+      fileHash: sha256File(history.resolveAudioPath(v)),
+    })),
+  };
+}
+
+async function describeAll(history: HistoryService, only?: Set<string>) {
+  const out = new Map<string, unknown>();
+  for (const g of await allGenerations(history)) if (!only || only.has(key(g))) out.set(key(g), await describe(history, g));
+  return out;
+}
+
+async function describeStories(history: HistoryService) {
+  const gens = new Map((await allGenerations(history)).map((g) => [g.id, g.text]));
+  const out = [];
+  for (const s of await history.listStories()) {
+    const story = (await history.getStory(s.id))!;
+    const items = [];
+    for (const i of story.items) {
+      const label = i.versionId ? (await history.listVersions(i.generationId)).find((v) => v.id === i.versionId)?.label : null;
+      items.push({ text: gens.get(i.generationId), version: label, startMs: i.startMs, track: i.track, trimStartMs: i.trimStartMs, trimEndMs: i.trimEndMs, volume: i.volume });
+    }
+    out.push({ name: story.name, description: story.description, items });
+  }
+  return out;
+}
+
+test('export → import into a fresh history reproduces every field, version, story placement and audio byte', async (t) => {
+  const a = await openTestHistory(t, 'a');
+  await seedRich(a.history);
+  const dir = tempDir(t);
+  const target = join(dir, 'all.voicehistory.zip');
+  const ids = await collectIds(a.history);
+  const result = await exportArchive(a.history, ids, target, { extensionVersion: '9.8.7' });
+  assert.deepEqual([result.generations, result.versions, result.skippedAudio, result.changedAudio], [3, 4, [], 0]);
+
+  // Entry names are portable and WAV is stored, not deflated.
+  const zip = await ZipArchive.open(target, importLimitsSchema.parse({}));
+  for (const e of zip.files()) {
+    for (const part of e.name.split('/')) assert.ok(isPortableFileName(part), e.name);
+    if (e.name.endsWith('.wav')) assert.equal(e.raw.compressionMethod, 0);
+  }
+  const manifest = JSON.parse(await zip.readText(zip.get('manifest.json')!, 1 << 20));
+  zip.close();
+  assert.equal(manifest.format, 'voice-history');
+  assert.equal(manifest.formatVersion, 1);
+  assert.equal(manifest.exportedBy.version, '9.8.7');
+
+  const b = await openTestHistory(t, 'b');
+  const summary = await importFiles(b.history, [target], { stagingDir: dir });
+  assert.deepEqual({ ...summary, generationIds: summary.generationIds.length }, { imported: 3, skipped: 0, rejected: [], generationIds: 3, cancelled: false });
+  assert.deepEqual(await describeAll(b.history), await describeAll(a.history));
+  assert.deepEqual(await describeStories(b.history), await describeStories(a.history));
+
+  // New ids everywhere.
+  const aIds = new Set((await allGenerations(a.history)).map((g) => g.id));
+  for (const g of await allGenerations(b.history)) assert.ok(!aIds.has(g.id));
+  // The staging folder is gone.
+  assert.deepEqual(readdirSync(dir), ['all.voicehistory.zip']);
+
+  // Importing the same archive again adds nothing: all three are duplicates.
+  const again = await importFiles(b.history, [target]);
+  assert.deepEqual([again.imported, again.skipped, again.rejected], [0, 3, []]);
+  assert.equal((await allGenerations(b.history)).length, 3);
+});
+
+test('one generation round-trips with its versions and the story items that place it', async (t) => {
+  const a = await openTestHistory(t, 'a');
+  await seedRich(a.history);
+  const first = (await allGenerations(a.history))[0]!;
+  const dir = tempDir(t);
+  const target = join(dir, 'one.voicehistory.zip');
+  const result = await exportArchive(a.history, [first.id], target, { extensionVersion: '0.1.0' });
+  assert.deepEqual([result.generations, result.versions], [1, 3]);
+  const b = await openTestHistory(t, 'b');
+  const summary = await importFiles(b.history, [target]);
+  assert.deepEqual([summary.imported, summary.skipped, summary.rejected], [1, 0, []]);
+  assert.deepEqual(await describeAll(b.history), await describeAll(a.history, new Set([key(first)])));
+  assert.deepEqual(await describeStories(b.history), await describeStories(a.history));
+});
+
+test('profiles are matched by name (ignoring case) and otherwise created, never attached to another voice', async (t) => {
+  const a = await openTestHistory(t, 'a');
+  await seedRich(a.history);
+  const dir = tempDir(t);
+  const target = join(dir, 'all.voicehistory.zip');
+  await exportArchive(a.history, await collectIds(a.history), target, { extensionVersion: '0.1.0' });
+  const b = await openTestHistory(t, 'b');
+  const existing = await b.history.createProfile({ name: 'alice (FLITE)', language: 'en' });
+  const unrelated = await b.history.createProfile({ name: 'Carla', language: 'en' });
+  await importFiles(b.history, [target]);
+  const profiles = await b.history.listProfiles();
+  assert.deepEqual(profiles.map((p) => p.name).sort(), ['Bruno', 'Carla', 'alice (FLITE)']);
+  const gens = await allGenerations(b.history);
+  assert.equal(gens.filter((g) => g.profileId === existing.id).length, 2);
+  assert.equal(gens.filter((g) => g.profileId === unrelated.id).length, 0);
+});
+
+test('1,000 generations round-trip with equal audio hashes', async (t) => {
+  const a = await openTestHistory(t, 'a');
+  await seedMany(a.history, 1000);
+  const dir = tempDir(t);
+  const target = join(dir, 'bulk.voicehistory.zip');
+  const progress: number[] = [];
+  const result = await exportArchive(a.history, await collectIds(a.history), target, { extensionVersion: '0.1.0', onProgress: (p) => progress.push(p.written) });
+  assert.equal(result.generations, 1000);
+  assert.ok(progress.length > 1 && progress.every((w, i) => i === 0 || w >= progress[i - 1]!));
+  const b = await openTestHistory(t, 'b');
+  const summary = await importFiles(b.history, [target]);
+  assert.deepEqual([summary.imported, summary.skipped, summary.rejected], [1000, 0, []]);
+  assert.deepEqual(await describeAll(b.history), await describeAll(a.history));
+});
