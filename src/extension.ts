@@ -3,7 +3,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
 import { registerCommands } from './commands/registry';
-import { HistoryTreeProvider } from './views/history-tree';
+import { openHistory, type HistoryService } from './history';
+import { createHistoryUi, type HistoryUi } from './views/history-ui';
+import { PlayerHost } from './views/player-host';
 
 /** What `activate` returns to other extensions and to our own integration tests. */
 export interface VoiceHistoryApi {
@@ -12,7 +14,13 @@ export interface VoiceHistoryApi {
   readonly storageDir: string;
   /** Reports which SQLite the bundled sql.js runs, proving its wasm loaded from the bundle. */
   diagnostics(): Promise<{ sqliteVersion: string; wasmPath: string; vscodeVersion: string }>;
+  /** The history service; undefined when it could not be opened (the user was told why). */
+  readonly history: HistoryService | undefined;
+  /** The History view, its player hook and search (other layers and integration tests). */
+  readonly historyUi: HistoryUi;
 }
+
+let openedHistory: HistoryService | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<VoiceHistoryApi> {
   const log = vscode.window.createOutputChannel('Voice History', { log: true });
@@ -20,24 +28,46 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
 
   // Workspace storage keeps each project's history apart; without a folder, fall back to global storage.
   const storageUri = context.storageUri ?? context.globalStorageUri;
-  const storageDir = storageUri.fsPath;
+  // Tests seed a history in Node first and point the extension at it (only in test mode).
+  const storageDir =
+    process.env.VH_TEST_MODE === '1' && process.env.VH_STORAGE_DIR ? process.env.VH_STORAGE_DIR : storageUri.fsPath;
   await fs.mkdir(storageDir, { recursive: true });
   log.info(`Voice History storage: ${storageDir}`);
 
   const wasmPath = path.join(context.extensionPath, 'dist', 'sql-wasm.wasm');
 
-  const tree = vscode.window.createTreeView('voiceHistory.history', {
-    treeDataProvider: new HistoryTreeProvider(),
-    canSelectMany: true,
-    showCollapseAll: true,
-  });
-  context.subscriptions.push(tree);
+  let history: HistoryService | undefined;
+  let openError: string | undefined;
+  try {
+    history = await openHistory({ storageDir, wasmPath, log });
+    openedHistory = history;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    log.error(`Could not open the history in ${storageDir}: ${e instanceof Error && e.stack ? e.stack : reason}`);
+    openError = `Voice History could not open its history: ${reason} Nothing was deleted. Fix the cause and run "Developer: Reload Window"; the Voice History output has details.`;
+    void vscode.window.showErrorMessage(openError, 'Show Log').then((a) => a && log.show());
+  }
+  const historyUi = createHistoryUi({ history, openError, log });
+  context.subscriptions.push(historyUi);
+  // The player webview (side bar view + editor panel) takes over "play" from the fallback.
+  const player = history
+    ? new PlayerHost({ extensionUri: context.extensionUri, history, log, revealInTree: (id) => historyUi.view.reveal(id, { focus: true }) })
+    : undefined;
+  if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
 
   const contributed: string[] = (context.extension.packageJSON.contributes?.commands ?? []).map(
     (c: { command: string }) => c.command,
   );
   context.subscriptions.push(
     ...registerCommands(contributed, {
+      ...historyUi.handlers,
+      // "Open Player" shows the player in an editor tab, then plays the selection there.
+      ...(player && {
+        'voiceHistory.openPlayer': async (...args: unknown[]) => {
+          await player.openPanel();
+          return historyUi.handlers['voiceHistory.openPlayer']?.(...args);
+        },
+      }),
       'voiceHistory.openDocs': () =>
         vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'README.md')),
     }),
@@ -46,6 +76,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   return {
     apiVersion: 1,
     storageDir,
+    history,
+    historyUi,
     async diagnostics() {
       const SQL = await initSqlJs({ locateFile: () => wasmPath });
       const db = new SQL.Database();
@@ -59,4 +91,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   };
 }
 
-export function deactivate(): void {}
+export async function deactivate(): Promise<void> {
+  const history = openedHistory;
+  openedHistory = undefined;
+  await history?.close();
+}

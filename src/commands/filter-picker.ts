@@ -1,0 +1,185 @@
+// "Filter History…": one multi-select QuickPick with every facet (profile, engine, language,
+// status, favorites, date range). Several picks within a facet mean "any of them"; facets combine.
+import * as vscode from 'vscode';
+import { GENERATION_STATUSES, type GenerationStatus, type HistoryService } from '../history';
+import { normalize, parseDateRange, type TreeFilter } from '../views/tree-filter';
+import { formatDateTime, startOfDay } from '../views/tree-format';
+
+type Facet =
+  | { kind: 'profile'; value: string }
+  | { kind: 'engine'; value: string }
+  | { kind: 'language'; value: string }
+  | { kind: 'status'; value: GenerationStatus }
+  | { kind: 'favorites' }
+  | { kind: 'range'; after?: number; before?: number; custom?: boolean }
+  | { kind: 'search'; value: string };
+
+interface FacetItem extends vscode.QuickPickItem {
+  facet?: Facet;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Asks for a filter, starting from the current one; undefined when cancelled. */
+export async function pickFilter(
+  history: Pick<HistoryService, 'listProfiles' | 'stats'>,
+  current: TreeFilter,
+  now = Date.now(),
+): Promise<TreeFilter | undefined> {
+  const qp = vscode.window.createQuickPick<FacetItem>();
+  qp.title = 'Filter Voice History';
+  qp.placeholder = 'Pick what to show (several in one section mean any of them); Enter applies, nothing picked shows all';
+  qp.canSelectMany = true;
+  qp.matchOnDescription = true;
+  qp.busy = true;
+  qp.show();
+  try {
+    const [profiles, stats] = await Promise.all([history.listProfiles(), history.stats()]);
+    const items: FacetItem[] = [];
+    const section = (label: string) => items.push({ label, kind: vscode.QuickPickItemKind.Separator });
+    const picked = (f: Facet): boolean => isPicked(current, f);
+    const add = (label: string, facet: Facet, description?: string) =>
+      items.push({ label, description, facet, picked: picked(facet) });
+
+    if (current.search) {
+      section('Text');
+      add(`Contains “${current.search}”`, { kind: 'search', value: current.search });
+    }
+    section('Voice profile');
+    for (const p of [...profiles].sort((a, b) => a.name.localeCompare(b.name))) {
+      add(`$(person) ${p.name}`, { kind: 'profile', value: p.id }, [p.language, p.engine].filter(Boolean).join(' · '));
+    }
+    const engines = stats.byEngine.map((e) => e.engine).filter((e): e is string => e !== null);
+    for (const e of current.engine ?? []) if (!engines.includes(e)) engines.push(e);
+    if (engines.length > 0) {
+      section('Engine');
+      for (const e of engines.sort()) add(`$(server-process) ${e}`, { kind: 'engine', value: e });
+    }
+    const languages = [...new Set([...profiles.map((p) => p.language), ...(current.language ?? [])])].sort();
+    if (languages.length > 0) {
+      section('Language');
+      for (const l of languages) add(`$(globe) ${l}`, { kind: 'language', value: l });
+    }
+    section('Status');
+    for (const s of GENERATION_STATUSES) add(`$(${statusIcon(s)}) ${s}`, { kind: 'status', value: s });
+    section('Favorites');
+    add('$(star-full) Favorites only', { kind: 'favorites' });
+    section('Created');
+    const today = startOfDay(now);
+    const ranges: Array<[string, Facet]> = [
+      ['Today', { kind: 'range', after: today }],
+      ['Last 7 days', { kind: 'range', after: startOfDay(today - 6 * DAY_MS) }],
+      ['Last 30 days', { kind: 'range', after: startOfDay(today - 29 * DAY_MS) }],
+      ['This year', { kind: 'range', after: new Date(new Date(now).getFullYear(), 0, 1).getTime() }],
+    ];
+    const currentRange = current.after !== undefined || current.before !== undefined;
+    const known = ranges.some(([, f]) => picked(f));
+    for (const [label, f] of ranges) add(`$(calendar) ${label}`, f);
+    if (currentRange && !known) {
+      add(`$(calendar) ${rangeWords(current)}`, { kind: 'range', after: current.after, before: current.before });
+    }
+    items.push({ label: '$(calendar) Custom range…', description: 'type dates such as 2025-03-01..2025-03-31', facet: { kind: 'range', custom: true } });
+    qp.items = items;
+    qp.selectedItems = items.filter((i) => i.picked);
+    qp.busy = false;
+
+    const accepted = await new Promise<readonly FacetItem[] | undefined>((resolve) => {
+      qp.onDidAccept(() => resolve(qp.selectedItems));
+      qp.onDidHide(() => resolve(undefined));
+    });
+    if (!accepted) return undefined;
+    qp.hide();
+    return await toFilter(accepted.map((i) => i.facet).filter((f): f is Facet => f !== undefined));
+  } finally {
+    qp.dispose();
+  }
+}
+
+async function toFilter(facets: Facet[]): Promise<TreeFilter | undefined> {
+  const f: TreeFilter = {};
+  const push = <K extends 'profileId' | 'engine' | 'language' | 'status'>(key: K, value: NonNullable<TreeFilter[K]>[number]) => {
+    const list = (f[key] ?? []) as Array<typeof value>;
+    list.push(value);
+    (f as Record<string, unknown>)[key] = list;
+  };
+  const spans: Array<{ after?: number; before?: number }> = [];
+  for (const facet of facets) {
+    switch (facet.kind) {
+      case 'profile':
+        push('profileId', facet.value);
+        break;
+      case 'engine':
+        push('engine', facet.value);
+        break;
+      case 'language':
+        push('language', facet.value);
+        break;
+      case 'status':
+        push('status', facet.value);
+        break;
+      case 'favorites':
+        f.favoritesOnly = true;
+        break;
+      case 'search':
+        f.search = facet.value;
+        break;
+      case 'range':
+        if (facet.custom) {
+          const text = await vscode.window.showInputBox({
+            title: 'Filter Voice History: date range',
+            prompt: 'From..to as YYYY-MM-DD (both days included; leave a side empty for an open range)',
+            placeHolder: '2025-03-01..2025-03-31',
+            validateInput: (v) => {
+              try {
+                parseDateRange(v);
+                return undefined;
+              } catch (e) {
+                return e instanceof Error ? e.message : String(e);
+              }
+            },
+          });
+          if (text === undefined) return undefined;
+          spans.push(parseDateRange(text));
+        } else spans.push({ after: facet.after, before: facet.before });
+        break;
+    }
+  }
+  if (spans.length > 0) {
+    // Several ranges picked: the span covering all of them.
+    const afters = spans.map((s) => s.after);
+    const befores = spans.map((s) => s.before);
+    if (afters.every((a) => a !== undefined)) f.after = Math.min(...(afters as number[]));
+    if (befores.every((b) => b !== undefined)) f.before = Math.max(...(befores as number[]));
+  }
+  return normalize(f);
+}
+
+function isPicked(current: TreeFilter, f: Facet): boolean {
+  switch (f.kind) {
+    case 'profile':
+      return current.profileId?.includes(f.value) ?? false;
+    case 'engine':
+      return current.engine?.includes(f.value) ?? false;
+    case 'language':
+      return current.language?.includes(f.value) ?? false;
+    case 'status':
+      return current.status?.includes(f.value) ?? false;
+    case 'favorites':
+      return current.favoritesOnly === true;
+    case 'search':
+      return current.search === f.value;
+    case 'range':
+      return !f.custom && current.after === f.after && current.before === f.before && (f.after !== undefined || f.before !== undefined);
+  }
+}
+
+function rangeWords(f: TreeFilter): string {
+  const day = (t: number) => formatDateTime(t).slice(0, 10);
+  if (f.after !== undefined && f.before !== undefined) return `${day(f.after)} to ${day(f.before - 1)}`;
+  if (f.after !== undefined) return `Since ${day(f.after)}`;
+  return `Before ${day(f.before!)}`;
+}
+
+function statusIcon(s: GenerationStatus): string {
+  return s === 'completed' ? 'pass' : s === 'failed' ? 'error' : s === 'generating' ? 'sync' : 'clock';
+}

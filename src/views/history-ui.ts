@@ -1,0 +1,67 @@
+// Puts the History view's pieces together (tree view, drag and drop, search, statistics, status
+// bar, player hook) and returns the command handlers they serve; `activate` registers them.
+import * as vscode from 'vscode';
+import { generationCommandHandlers } from '../commands/generation-commands';
+import { guardAll } from '../commands/guard';
+import type { CommandHandler } from '../commands/registry';
+import { HistorySearch } from '../commands/search';
+import { registerLoadMore, viewCommandHandlers } from '../commands/view-commands';
+import type { HistoryService } from '../history';
+import { HistoryView } from './history-view';
+import { OpenAudioFilePlayer, PlayerSlot } from './player-port';
+import { StatisticsDocument } from './statistics';
+import { HistoryStatusBar } from './status-bar';
+import { HistoryDragAndDrop } from './tree-dnd';
+
+export interface HistoryUi extends vscode.Disposable {
+  readonly view: HistoryView;
+  /** The player plugs in here (`player.use(port)`); until then audio opens in an editor. */
+  readonly player: PlayerSlot;
+  readonly dragAndDrop: HistoryDragAndDrop;
+  readonly search: HistorySearch | undefined;
+  readonly statistics: StatisticsDocument | undefined;
+  readonly statusBar: HistoryStatusBar | undefined;
+  /** Handlers for the contributed command ids, by id. */
+  readonly handlers: Record<string, CommandHandler>;
+}
+
+export function createHistoryUi(options: {
+  history: HistoryService | undefined;
+  /** Why the history could not be opened, with what to do. */
+  openError: string | undefined;
+  log: vscode.LogOutputChannel;
+}): HistoryUi {
+  const { history, openError, log } = options;
+  const disposables: vscode.Disposable[] = [];
+  let view: HistoryView | undefined;
+  const dragAndDrop = new HistoryDragAndDrop(history, log, (created) => {
+    if (created[0]) void view?.reveal(created[0].id, { focus: false });
+  });
+  view = new HistoryView(history, log, { dragAndDropController: dragAndDrop, openError });
+  const player = new PlayerSlot(
+    history ? new OpenAudioFilePlayer(history) : { open: () => Promise.reject(new Error(openError ?? 'The history is not open.')) },
+  );
+  const search = history ? new HistorySearch(history, view, (id) => player.open(id, view!.provider.currentList()), log) : undefined;
+  const statistics = history ? new StatisticsDocument(history) : undefined;
+  const statusBar = history ? new HistoryStatusBar(history, log) : undefined;
+  disposables.push(view, registerLoadMore(view));
+  for (const d of [search, statistics, statusBar]) if (d) disposables.push(d);
+
+  const handlers = guardAll(log, {
+    ...viewCommandHandlers({ history, openError, view, search, statistics }),
+    ...generationCommandHandlers({ history, openError, view, player }),
+  });
+
+  return {
+    view,
+    player,
+    dragAndDrop,
+    search,
+    statistics,
+    statusBar,
+    handlers,
+    dispose() {
+      for (const d of disposables.splice(0).reverse()) d.dispose();
+    },
+  };
+}

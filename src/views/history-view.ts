@@ -1,0 +1,175 @@
+// The History tree view: the provider plus what the view shows around it (filter description,
+// message, pending badge, favorite/failed row decorations, context keys) and the settings that
+// drive it (`voiceHistory.tree.groupBy`, `voiceHistory.tree.pageSize`).
+import * as vscode from 'vscode';
+import type { HistoryService } from '../history';
+import {
+  GROUP_BY_VALUES,
+  HistoryTreeProvider,
+  isGenerationNode,
+  type GenerationNode,
+  type GroupBy,
+  type HistoryNode,
+  type TreeHistory,
+} from './history-tree';
+import { describeFilter, type TreeFilter } from './tree-filter';
+
+export const VIEW_ID = 'voiceHistory.history';
+const DEFAULT_PAGE_SIZE = 100;
+
+export function readGroupBy(): GroupBy {
+  const value = vscode.workspace.getConfiguration('voiceHistory').get<string>('tree.groupBy', 'date');
+  return (GROUP_BY_VALUES as readonly string[]).includes(value) ? (value as GroupBy) : 'date';
+}
+
+export function readPageSize(): number {
+  const value = vscode.workspace.getConfiguration('voiceHistory').get<number>('tree.pageSize', DEFAULT_PAGE_SIZE);
+  return Number.isInteger(value) && value >= 10 && value <= 1000 ? value : DEFAULT_PAGE_SIZE;
+}
+
+export const GROUP_BY_LABELS: Record<GroupBy, string> = {
+  date: 'Date',
+  profile: 'Voice Profile',
+  engine: 'Engine',
+  flat: 'None (flat list)',
+};
+
+export class HistoryView implements vscode.Disposable {
+  readonly provider: HistoryTreeProvider;
+  readonly treeView: vscode.TreeView<HistoryNode>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private badgeTimer: NodeJS.Timeout | undefined;
+  private lastSelection: readonly HistoryNode[] = [];
+
+  constructor(
+    private readonly history: TreeHistory | undefined,
+    private readonly log: vscode.LogOutputChannel,
+    options: {
+      dragAndDropController?: vscode.TreeDragAndDropController<HistoryNode>;
+      /** Why the history could not be opened (shown instead of the tree). */
+      openError?: string;
+    } = {},
+  ) {
+    this.provider = new HistoryTreeProvider(history, { pageSize: readPageSize, groupBy: readGroupBy, log });
+    this.treeView = vscode.window.createTreeView(VIEW_ID, {
+      treeDataProvider: this.provider,
+      canSelectMany: true,
+      showCollapseAll: true,
+      dragAndDropController: options.dragAndDropController,
+    });
+    const decorations = new vscode.EventEmitter<vscode.Uri[]>();
+    this.disposables.push(
+      this.treeView,
+      this.provider,
+      decorations,
+      this.provider.onDidChangeDecorations((uris) => decorations.fire(uris)),
+      vscode.window.registerFileDecorationProvider({
+        onDidChangeFileDecorations: decorations.event,
+        provideFileDecoration: (uri) => this.decoration(uri),
+      }),
+      this.provider.onDidUpdate(() => {
+        this.updateTitle();
+        this.scheduleBadge();
+      }),
+      this.treeView.onDidChangeSelection((e) => (this.lastSelection = e.selection)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('voiceHistory.tree.groupBy')) {
+          void vscode.commands.executeCommand('setContext', 'voiceHistory.groupBy', readGroupBy());
+          this.provider.reset();
+        } else if (e.affectsConfiguration('voiceHistory.tree.pageSize')) {
+          this.provider.reset();
+        }
+      }),
+    );
+    void vscode.commands.executeCommand('setContext', 'voiceHistory.groupBy', readGroupBy());
+    void vscode.commands.executeCommand('setContext', 'voiceHistory.filtered', false);
+    if (options.openError) this.treeView.message = options.openError;
+    // The badge counts pending generations even while the view is hidden (then the tree does not reload).
+    const sub = history?.onDidChange(() => this.scheduleBadge());
+    if (sub) this.disposables.push(sub);
+    this.scheduleBadge();
+  }
+
+  dispose(): void {
+    clearTimeout(this.badgeTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  get filter(): TreeFilter {
+    return this.provider.filter;
+  }
+
+  setFilter(filter: TreeFilter): void {
+    this.provider.setFilter(filter);
+    void vscode.commands.executeCommand('setContext', 'voiceHistory.filtered', this.provider.filtered);
+    this.updateTitle();
+  }
+
+  async setGroupBy(groupBy: GroupBy): Promise<void> {
+    if (readGroupBy() === groupBy) return;
+    // Global: the choice follows the user across workspaces; the configuration listener reloads the tree.
+    await vscode.workspace.getConfiguration('voiceHistory').update('tree.groupBy', groupBy, vscode.ConfigurationTarget.Global);
+  }
+
+  /** Generation rows currently selected, in display order. */
+  selectedGenerations(): GenerationNode[] {
+    const selection = this.treeView.selection.length > 0 ? this.treeView.selection : this.lastSelection;
+    return selection.filter(isGenerationNode);
+  }
+
+  /** Shows a generation in the tree (loading its page if needed), selected and focused. */
+  async reveal(generationId: string, options: { focus?: boolean } = {}): Promise<boolean> {
+    const node = await this.provider.locate(generationId);
+    if (!node) return false;
+    // The group was re-announced to VS Code; let it re-read the children before revealing.
+    await this.provider.whenChildrenLoaded(node.group, 1500);
+    await this.treeView.reveal(node, { select: true, focus: options.focus ?? true, expand: true });
+    return true;
+  }
+
+  private decoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== 'voice-history-generation') return undefined;
+    const g = this.provider.loadedGeneration(uri.path.slice(1));
+    if (!g) return undefined;
+    if (g.isFavorited) {
+      return new vscode.FileDecoration('★', 'Favorite', g.status === 'failed' ? new vscode.ThemeColor('list.errorForeground') : undefined);
+    }
+    if (g.status === 'failed') return new vscode.FileDecoration(undefined, 'Failed', new vscode.ThemeColor('list.errorForeground'));
+    return undefined;
+  }
+
+  private updateTitle(): void {
+    const error = this.provider.error;
+    const filtered = this.provider.filtered;
+    const words = filtered ? describeFilter(this.provider.filter, (id) => this.provider.profileName(id)) : '';
+    this.treeView.description = filtered ? `Filtered: ${words}` : undefined;
+    if (error) {
+      this.treeView.message = `The history could not be loaded: ${error} Try Refresh; the log (Output → Voice History) has details.`;
+    } else if (filtered && this.provider.topGroups().length === 0 && this.provider.currentList().length === 0) {
+      this.treeView.message = `No generations match the filter (${words}). Use Clear Filters in the title bar to see all.`;
+    } else if (filtered) {
+      this.treeView.message = `Showing generations matching: ${words}.`;
+    } else if (this.history) {
+      this.treeView.message = undefined;
+    }
+  }
+
+  private scheduleBadge(): void {
+    if (!this.history || this.badgeTimer) return;
+    this.badgeTimer = setTimeout(() => {
+      this.badgeTimer = undefined;
+      void this.updateBadge();
+    }, 150);
+  }
+
+  private async updateBadge(): Promise<void> {
+    try {
+      const page = await (this.history as Pick<HistoryService, 'list'>).list({ status: ['pending', 'generating'], pageSize: 1, offset: 0 });
+      const pending = page.total ?? page.items.length;
+      this.treeView.badge =
+        pending > 0 ? { value: pending, tooltip: `${pending} generation${pending === 1 ? '' : 's'} pending` } : undefined;
+    } catch (e) {
+      this.log.warn(`History view: could not count pending generations: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+// What the History tree shows, computed without the VS Code API so it is testable in plain Node:
+// row texts, date buckets, and the words describing an active filter.
+import type { GenerationStatus } from '../history';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The first non-empty line of a generation's text, shortened for a tree row. */
+export function firstLine(text: string, max = 80): string {
+  const line = text.split(/\r?\n/).find((l) => l.trim().length > 0)?.trim() ?? '';
+  const flat = line.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** 65.2 → "1:05"; 3725 → "1:02:05". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '';
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** Long totals in words: 11520 → "3 h 12 min". */
+export function formatLongDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds <= 0) return '0 s';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const totalMin = Math.round(seconds / 60);
+  const h = Math.floor(totalMin / 60);
+  const m = totalMin % 60;
+  return h > 0 ? `${h} h ${m} min` : `${m} min`;
+}
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes == null || !Number.isFinite(bytes) || bytes < 0) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", then a date. */
+export function relativeTime(time: number, now: number): string {
+  const diff = now - time;
+  if (diff < 45_000) return 'just now';
+  if (diff < 60 * 60_000) return `${Math.max(1, Math.round(diff / 60_000))} min ago`;
+  if (diff < DAY_MS) return `${Math.round(diff / (60 * 60_000))} h ago`;
+  const days = Math.floor((startOfDay(now) - startOfDay(time)) / DAY_MS);
+  if (days <= 1) return 'yesterday';
+  if (days < 7) return `${days} days ago`;
+  const d = new Date(time);
+  const sameYear = d.getFullYear() === new Date(now).getFullYear();
+  return d.toLocaleDateString('en-US', sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** Local time, to the second: "2025-03-14 09:26:53". */
+export function formatDateTime(time: number): string {
+  const d = new Date(time);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function statusLabel(status: GenerationStatus): string {
+  switch (status) {
+    case 'pending':
+      return 'pending';
+    case 'generating':
+      return 'generating';
+    case 'completed':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+  }
+}
+
+// ---- date buckets ----------------------------------------------------------------------
+
+/** A span of creation times, local calendar: `after` inclusive, `before` exclusive (null: open). */
+export interface DateBucket {
+  /** Stable key: "today", "yesterday", "week", "month", or "YYYY-MM" for an older month. */
+  key: string;
+  label: string;
+  after: number | null;
+  before: number | null;
+}
+
+export function startOfDay(time: number): number {
+  const d = new Date(time);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+function addDays(dayStart: number, days: number): number {
+  const d = new Date(dayStart);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + days).getTime();
+}
+
+/** Monday 00:00 of the week holding `time` (ISO weeks). */
+export function startOfWeek(time: number): number {
+  const day = startOfDay(time);
+  const weekday = (new Date(day).getDay() + 6) % 7;
+  return addDays(day, -weekday);
+}
+
+export function startOfMonth(time: number): number {
+  const d = new Date(time);
+  return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
+}
+
+function startOfNextMonth(time: number): number {
+  const d = new Date(time);
+  return new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime();
+}
+
+export function monthKey(time: number): string {
+  const d = new Date(time);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
+export function monthLabel(time: number): string {
+  return new Date(time).toLocaleDateString('en-US', { year: 'numeric', month: 'long' });
+}
+
+/**
+ * The buckets before "older months": Today, Yesterday, This week, This month. Each ends where the
+ * newer one starts, so a bucket that the calendar leaves empty (e.g. "This week" on a Tuesday)
+ * is omitted. Returns them newest first, plus where older months begin (`olderBefore`).
+ */
+export function recentBuckets(now: number): { buckets: DateBucket[]; olderBefore: number } {
+  const today = startOfDay(now);
+  const yesterday = addDays(today, -1);
+  const week = Math.min(startOfWeek(now), yesterday);
+  const month = Math.min(startOfMonth(now), week);
+  const buckets: DateBucket[] = [
+    { key: 'today', label: 'Today', after: today, before: null },
+    { key: 'yesterday', label: 'Yesterday', after: yesterday, before: today },
+    { key: 'week', label: 'This Week', after: week, before: yesterday },
+    { key: 'month', label: 'This Month', after: month, before: week },
+  ];
+  return { buckets: buckets.filter((b) => b.before === null || (b.after ?? -Infinity) < b.before), olderBefore: month };
+}
+
+/** The month bucket holding `time`, cut at `before` (where newer buckets begin). */
+export function monthBucket(time: number, before: number): DateBucket {
+  const start = startOfMonth(time);
+  return { key: monthKey(time), label: monthLabel(time), after: start, before: Math.min(startOfNextMonth(time), before) };
+}
+
+/** Intersects a bucket's span with a filter's span; null when they do not overlap. */
+export function intersectSpan(
+  a: { after: number | null; before: number | null },
+  b: { after?: number | null; before?: number | null },
+): { after: number | null; before: number | null } | null {
+  const after = maxOrNull(a.after, b.after ?? null);
+  const before = minOrNull(a.before, b.before ?? null);
+  if (after !== null && before !== null && after >= before) return null;
+  return { after, before };
+}
+
+function maxOrNull(x: number | null, y: number | null): number | null {
+  return x === null ? y : y === null ? x : Math.max(x, y);
+}
+function minOrNull(x: number | null, y: number | null): number | null {
+  return x === null ? y : y === null ? x : Math.min(x, y);
+}
