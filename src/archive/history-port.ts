@@ -25,5 +25,6 @@ export type ArchiveHistory = Pick<
   | 'deleteStory'
   | 'addStoryItem'
   | 'checkIntegrity'
+  | 'reconcile'
   | 'stats'
 >;
