@@ -14,6 +14,7 @@ import {
   pcmSampleRate,
   voicesResponseSchema,
 } from './elevenlabs-api';
+import { settingName } from './settings';
 import { endpoint, normaliseBaseUrl, parseJson, send } from './http';
 
 export const elevenLabsConfigSchema = z.object({
@@ -56,7 +57,7 @@ export class ElevenLabsEngine implements SpeechEngine {
     const parsed = elevenLabsConfigSchema.safeParse(options.config);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new EngineError('invalid-input', `ElevenLabs settings are invalid (${issue?.path.join('.') || 'settings'}: ${issue?.message}). Fix them in Settings > Voice History.`, this.id);
+      throw new EngineError('invalid-input', `The setting "${settingName('elevenlabs', String(issue?.path[0] ?? ''))}" is invalid: ${issue?.message ?? 'unknown problem'}. Fix it in Settings > Voice History.`, this.id);
     }
     this.config = parsed.data;
   }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { describeAudio, pcm16ToWav, previewBody } from './audio-format';
 import { EngineError, type SpeechEngine, type SynthesisRequest, type SynthesisResult, type Voice } from './engine';
+import { settingName } from './settings';
 import { endpoint, normaliseBaseUrl, send, type ServiceInfo } from './http';
 
 export const OPENAI_ENGINE_ID = 'openai';
@@ -54,7 +55,7 @@ export class OpenAiEngine implements SpeechEngine {
     const parsed = openAiConfigSchema.safeParse(options.config);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new EngineError('invalid-input', `OpenAI-compatible settings are invalid (${issue?.path.join('.') || 'settings'}: ${issue?.message}). Fix them in Settings > Voice History.`, this.id);
+      throw new EngineError('invalid-input', `The setting "${settingName('openai', String(issue?.path[0] ?? ''))}" is invalid: ${issue?.message ?? 'unknown problem'}. Fix it in Settings > Voice History.`, this.id);
     }
     this.config = parsed.data;
   }

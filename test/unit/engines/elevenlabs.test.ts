@@ -150,7 +150,7 @@ describe('ElevenLabs engine against a local server following the API contract', 
     server.requests.length = 0;
     assert.match((await rejection(engine().synthesize({ text: 'Hi.', voice: 'v1', seed: -1 }, never))).message, /seed must be a whole number from 0 to 4294967295/);
     assert.match((await rejection(engine().synthesize({ text: 'Hi.', voice: 'v1', settings: { stability: 2 } }, never))).message, /Stability is between 0 and 1/);
-    assert.throws(() => engine({ outputFormat: 'ulaw_8000' as never }), /ElevenLabs settings are invalid \(outputFormat/);
+    assert.throws(() => engine({ outputFormat: 'ulaw_8000' as never }), /The setting "voiceHistory.elevenlabs.outputFormat" is invalid/);
     assert.equal(server.requests.length, 0);
   });
 });
