@@ -81,6 +81,8 @@ export interface OpenHistoryOptions {
     compactAfterBytes?: number;
     pollIntervalMs?: number;
     compactOnClose?: boolean;
+    /** Delay before a background compaction (ms, default 200). */
+    compactDelayMs?: number;
     /** Delay before the on-open integrity check (ms, default 2000). */
     checkDelayMs?: number;
   };
@@ -180,6 +182,7 @@ export class HistoryService {
       compactAfterBytes: options.tuning?.compactAfterBytes,
       pollIntervalMs: options.tuning?.pollIntervalMs,
       compactOnClose: options.tuning?.compactOnClose,
+      compactDelayMs: options.tuning?.compactDelayMs,
     });
     const audio = new AudioFolder(path.join(storageDir, 'audio'));
     try {

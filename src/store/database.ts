@@ -51,6 +51,8 @@ export interface StoreOptions extends WasmOptions {
   pollIntervalMs?: number;
   /** Write a snapshot on close when the journal is not empty (default true). */
   compactOnClose?: boolean;
+  /** Delay before a background compaction starts (ms, default 200). */
+  compactDelayMs?: number;
 }
 
 export interface ExternalChange {
@@ -94,6 +96,8 @@ export class Store {
   private compactFailures = 0;
   private closed = false;
   private notWritable: HistoryError | undefined;
+  /** Opened read-only because the folder could not be written: retried on the next write. */
+  private openedReadOnly = false;
 
   private constructor(
     private readonly SQL: SqlJsStatic,
@@ -142,7 +146,16 @@ export class Store {
   // ---- opening and loading ------------------------------------------------------------
 
   private async openFromDisk(): Promise<void> {
-    const release = await this.lock.acquire();
+    const initial = !this.db;
+    this.openedReadOnly = false;
+    this.notWritable = undefined;
+    let release: () => void;
+    try {
+      release = await this.lock.acquire();
+    } catch (e) {
+      if (e instanceof HistoryError && (e.code === 'PERMISSION' || e.code === 'NO_SPACE')) return this.openReadOnly(e);
+      throw e;
+    }
     try {
       const loaded = this.load();
       this.adopt(loaded);
@@ -162,11 +175,22 @@ export class Store {
         await this.snapshotNow();
       }
     } catch (e) {
-      this.db?.close();
+      if (initial) this.db?.close();
       throw e instanceof HistoryError ? e : ioError(e, 'open the history', this.options.dir);
     } finally {
       release();
     }
+  }
+
+  /** The folder cannot be written: show what is there, refuse writes with the reason. */
+  private openReadOnly(reason: HistoryError): void {
+    const loaded = this.load();
+    this.adopt(loaded);
+    // An older schema is upgraded in memory only, so the queries work; nothing is written.
+    migrate(this.db);
+    this.notWritable = loaded.replayError ?? reason;
+    this.openedReadOnly = !loaded.replayError;
+    this.log.warn(`Opened the history read-only: ${reason.message}`);
   }
 
   private newDatabase(bytes?: Uint8Array): Database {
@@ -448,6 +472,12 @@ export class Store {
   async write<T>(fn: (w: Writer) => T): Promise<T> {
     this.assertOpen();
     const result = await this.mutex.run(async () => {
+      if (this.openedReadOnly) {
+        // The folder may have become writable since: open again properly (or stay read-only).
+        const before = this.seq;
+        await this.openFromDisk();
+        if (!this.openedReadOnly) this.emit({ full: true, transactions: Math.max(0, this.seq - before) });
+      }
       this.assertWritable();
       const release = await this.lock.acquire();
       let finishTx: (() => void) | undefined;
@@ -572,7 +602,7 @@ export class Store {
     const maxRecords = this.options.compactAfterRecords ?? 1000;
     const maxBytes = this.options.compactAfterBytes ?? 4 * 1024 * 1024;
     if (this.recordsSinceSnapshot < maxRecords && this.bytesSinceSnapshot < maxBytes) return;
-    const delay = Math.min(60_000, 200 * 2 ** this.compactFailures);
+    const delay = Math.min(60_000, (this.options.compactDelayMs ?? 200) * 2 ** this.compactFailures);
     this.compactTimer = setTimeout(() => {
       this.compactTimer = undefined;
       this.compact().then(
@@ -659,6 +689,7 @@ export class Store {
         }
       }
       this.closed = true;
+      this.lock.releaseNow();
       await this.closeJournalHandle();
       this.db.close();
     });

@@ -1,6 +1,8 @@
 // Inter-process write lock: a lock file created with O_EXCL holding the owner's pid. A lock whose
 // owner process is gone (crash, SIGKILL) is stolen, guarded by a second short-lived file so two
-// stealers cannot both win.
+// stealers cannot both win. Creating and deleting a file costs more than a small write, so the
+// lock is kept as a short lease across a burst of writes and let go when writes pause (or after
+// a bounded time, so another window gets its turn).
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -45,23 +47,50 @@ function readInfo(file: string): { info?: LockInfo; raw: string; mtimeMs: number
   }
 }
 
+export interface LeaseOptions {
+  /** Let the lock go after writes pause this long (ms). */
+  idleMs: number;
+  /** Let it go after holding it this long, and stay away `yieldMs`, so waiters get a turn. */
+  maxHoldMs: number;
+  yieldMs: number;
+}
+
+const DEFAULT_LEASE: LeaseOptions = { idleMs: 15, maxHoldMs: 250, yieldMs: 40 };
+
 export class FileLock {
   private readonly stealFile: string;
+  private heldToken: string | undefined;
+  private heldSince = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly file: string,
     private readonly timeoutMs = 10_000,
+    private readonly lease: LeaseOptions = DEFAULT_LEASE,
   ) {
     this.stealFile = `${file}.steal`;
   }
 
-  /** Waits for the lock; returns the function that releases it. */
+  /** Waits for the lock; returns the function to call when done with it (the lease may outlive it briefly). */
   async acquire(): Promise<() => void> {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
+    if (this.heldToken) {
+      if (Date.now() - this.heldSince < this.lease.maxHoldMs) return () => this.endUse();
+      this.releaseNow();
+      await sleep(this.lease.yieldMs);
+    }
     const deadline = Date.now() + this.timeoutMs;
     let delay = 1;
     for (;;) {
       const token = this.tryCreate();
-      if (token) return () => this.release(token);
+      if (token) {
+        this.heldToken = token;
+        this.heldSince = Date.now();
+        return () => this.endUse();
+      }
       const holder = readInfo(this.file);
       if (holder && this.isStale(holder)) {
         this.steal(holder.raw);
@@ -130,7 +159,25 @@ export class FileLock {
     }
   }
 
-  private release(token: string): void {
+  private endUse(): void {
+    if (!this.heldToken) return;
+    if (this.lease.idleMs <= 0) return this.releaseNow();
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      this.releaseNow();
+    }, this.lease.idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** Lets the lock go now (also on close). */
+  releaseNow(): void {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
+    const token = this.heldToken;
+    this.heldToken = undefined;
+    if (!token) return;
     try {
       const now = readInfo(this.file);
       if (now?.info?.token === token) fs.rmSync(this.file, { force: true });
