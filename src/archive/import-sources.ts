@@ -212,6 +212,8 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
         sha256: staged.sha256,
       });
     }
+    // An exporter leaves out audio that was missing on its disk; such a generation cannot be "completed" here.
+    const lostAudio = versions.length === 0 && g.status === 'completed';
     plan.generations.push({
       key: g.id,
       profileName: profileNames.get(g.profileId) ?? '',
@@ -219,8 +221,8 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
       language: g.language,
       engine: g.engine,
       model: g.model,
-      status: g.status,
-      error: g.error,
+      status: lostAudio ? 'failed' : g.status,
+      error: lostAudio ? 'The audio was missing when this generation was exported.' : g.error,
       favorite: g.favorite,
       source: g.source,
       externalId: g.externalId,
