@@ -9,7 +9,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { TRPCClientError } from '@trpc/client';
 import { openHistory, type Generation, type HistoryService, type Profile } from '../../../src/history';
-import { serveAppRouter, type PlayerContext, type RpcContext, RPC_CHANNEL, hostMessageSchema } from '../../../src/rpc';
+import { serveAppRouter, type PlayerContext, type RpcContext, RPC_CHANNEL, hostMessageSchema, MAX_INLINE_AUDIO_BYTES } from '../../../src/rpc';
+import { wavHeader } from '../../../src/audio/wav';
 import { createWebviewClient, type WebviewErrorShape } from '../../../webview-ui/rpc/client';
 import type { AppRouter } from '../../../src/rpc/router';
 import { makeWav, sine } from '../audio/make-wav';
@@ -209,6 +210,24 @@ test('history.audio: a webview URI and the WAV format; bytes on request, identic
   const withBytes = await fx.client.history.audio.query({ id: g.id, as: 'bytes' });
   assert.ok(withBytes.bytes instanceof Uint8Array);
   assert.deepEqual(Buffer.from(withBytes.bytes), readFileSync(path));
+});
+
+test('history.audio sends bytes only up to its cap; larger files play from their URI', async () => {
+  const frames = Math.ceil((MAX_INLINE_AUDIO_BYTES + 1) / 2);
+  const big = await fx.history.create(
+    { profileId: fx.profiles[0].id, text: 'a long take', status: 'completed' },
+    { data: Buffer.concat([Buffer.from(wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16, dataLength: frames * 2 })), Buffer.alloc(frames * 2)]), format: 'wav' },
+  );
+  try {
+    const tooBig = await rpcFailure(fx.client.history.audio.query({ id: big.id, as: 'bytes' }));
+    assert.equal(tooBig.code, 'PAYLOAD_TOO_LARGE');
+    assert.equal(tooBig.reason, 'AUDIO_TOO_LARGE');
+    assert.match(tooBig.message, /Play it from its URI/);
+    const viaUri = await fx.client.history.audio.query({ id: big.id });
+    assert.equal(viaUri.format.durationSeconds, frames / 16000);
+  } finally {
+    await fx.history.delete(big.id);
+  }
 });
 
 test('history.audio explains generations without audio', async () => {
