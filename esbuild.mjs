@@ -68,7 +68,16 @@ const testOptions = {
   }),
 };
 
-const builds = [hostOptions, webviewOptions, ...(withTests ? [testOptions] : [])];
+// Test-only webview pages (e.g. the RPC probe) are browser bundles too.
+const testWebviewOptions = {
+  ...webviewOptions,
+  sourcemap: true,
+  minify: false,
+  outdir: join(root, 'out', 'test'),
+  entryPoints: existing({ 'rpc-probe/probe': 'test/integration/rpc-probe/probe.ts' }),
+};
+
+const builds = [hostOptions, webviewOptions, ...(withTests ? [testOptions, testWebviewOptions] : [])];
 // A packaged build starts clean so no stale sourcemap or bundle slips into the VSIX.
 if (production) rmSync(dist, { recursive: true, force: true });
 copyRuntimeAssets();
