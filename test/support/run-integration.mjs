@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, root, startCodeServer, workbenchUrl } from './code-server.mjs';
 
-export async function runIntegration({ timeoutMs = 10 * 60 * 1000 } = {}) {
+export async function runIntegration({ timeoutMs = 10 * 60 * 1000, env = {} } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'vh-integration-'));
   const resultsFile = join(scratch, 'results.json');
   const workspace = join(scratch, 'workspace');
@@ -14,7 +14,7 @@ export async function runIntegration({ timeoutMs = 10 * 60 * 1000 } = {}) {
   writeFileSync(join(workspace, 'script.txt'), 'Hello from the Voice History integration tests.\n');
   const server = await startCodeServer({
     workspace,
-    env: { VH_TEST_RESULTS: resultsFile, VH_EXPECT_VSCODE: '1.96', VH_TEST_MODE: '1' },
+    env: { VH_TEST_RESULTS: resultsFile, VH_EXPECT_VSCODE: '1.96', VH_TEST_MODE: '1', ...env },
   });
   const browser = await launchBrowser();
   try {
