@@ -38,8 +38,3 @@ export class ArchiveError extends HistoryError {
 export function isArchiveError(e: unknown, reason?: ArchiveProblem): e is ArchiveError {
   return e instanceof ArchiveError && (reason === undefined || e.reason === reason);
 }
-
-/** The AbortSignal's reason as a thrown error (cancellation is not a failure to report). */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  signal?.throwIfAborted();
-}

@@ -152,7 +152,13 @@ async function rollback(history: ArchiveHistory, undo: Undo): Promise<string[]> 
   return problems;
 }
 
-export async function commitPlan(history: ArchiveHistory, plan: ImportPlan, signal?: AbortSignal): Promise<CommitResult> {
+/** `onWritten(done, total)` reports generations written so far. */
+export async function commitPlan(
+  history: ArchiveHistory,
+  plan: ImportPlan,
+  signal?: AbortSignal,
+  onWritten?: (done: number, total: number) => void,
+): Promise<CommitResult> {
   const { fresh, skipped } = await withoutDuplicates(history, plan);
   if (fresh.length === 0) return { generationIds: [], skipped };
   const undo: Undo = { generations: [], profiles: [], stories: [] };
@@ -163,6 +169,7 @@ export async function commitPlan(history: ArchiveHistory, plan: ImportPlan, sign
     for (const g of fresh) {
       signal?.throwIfAborted();
       generationIds.set(g.key, await writeGeneration(history, g, profileIds.get(g.profileName)!, undo, versionIds));
+      onWritten?.(generationIds.size, fresh.length);
     }
     await writeStories(history, plan, generationIds, versionIds, undo);
     signal?.throwIfAborted();

@@ -17,7 +17,8 @@ export interface ImportProgress {
   file: string;
   index: number;
   count: number;
-  /** Bytes of this file checked so far, of `total`. */
+  /** 'checking': bytes of this file read and verified so far, of `total` (its size on disk).
+   *  'saving': generations of this file written to the history so far, of `total`. */
   done: number;
   total: number;
   phase: 'checking' | 'saving';
@@ -66,7 +67,7 @@ function isSidecarOfPicked(path: string, picked: Set<string>): boolean {
   return [...picked].some((p) => p !== path && isAudioName(p) && join(dirname(p), basename(p, extname(p))) === stem);
 }
 
-async function importOne(history: ArchiveHistory, path: string, source: SourceOptions): Promise<{ ids: string[]; skipped: number }> {
+async function importOne(history: ArchiveHistory, path: string, source: SourceOptions & { onWritten?: (done: number, total: number) => void }): Promise<{ ids: string[]; skipped: number }> {
   const kind = await detectInput(path);
   if (kind.kind === 'zip') {
     const zip = await ZipArchive.open(path, source.limits);
@@ -89,8 +90,8 @@ async function importOne(history: ArchiveHistory, path: string, source: SourceOp
   );
 }
 
-async function commitAndReport(history: ArchiveHistory, plan: Parameters<typeof commitPlan>[1], source: SourceOptions) {
-  const { generationIds, skipped } = await commitPlan(history, plan, source.signal);
+async function commitAndReport(history: ArchiveHistory, plan: Parameters<typeof commitPlan>[1], source: SourceOptions & { onWritten?: (done: number, total: number) => void }) {
+  const { generationIds, skipped } = await commitPlan(history, plan, source.signal, source.onWritten);
   return { ids: generationIds, skipped };
 }
 
@@ -115,7 +116,8 @@ export async function importFiles(history: ArchiveHistory, paths: readonly strin
     }
     let done = 0;
     const report = (phase: ImportProgress['phase']) => options.onProgress?.({ file: name, index, count: files.length, done, total, phase });
-    const source: SourceOptions = {
+    const source: SourceOptions & { onWritten: (done: number, total: number) => void } = {
+      onWritten: (written, of) => options.onProgress?.({ file: name, index, count: files.length, done: written, total: of, phase: 'saving' }),
       limits,
       stageDir,
       askText: options.askText,
@@ -129,7 +131,6 @@ export async function importFiles(history: ArchiveHistory, paths: readonly strin
     try {
       report('checking');
       const { ids, skipped } = await importOne(history, path, source);
-      report('saving');
       summary.imported += ids.length;
       summary.skipped += skipped;
       summary.generationIds.push(...ids);
