@@ -68,7 +68,14 @@ function isSidecarOfPicked(path: string, picked: Set<string>): boolean {
 }
 
 async function importOne(history: ArchiveHistory, path: string, source: SourceOptions & { onWritten?: (done: number, total: number) => void }): Promise<{ ids: string[]; skipped: number }> {
-  const kind = await detectInput(path);
+  let kind: Awaited<ReturnType<typeof detectInput>>;
+  try {
+    kind = await detectInput(path);
+  } catch (e) {
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+    const why = code === 'ENOENT' ? 'it does not exist (any more)' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'you may not read it' : (e as Error).message;
+    throw new ArchiveError('unsupported-file', `"${basename(path)}" cannot be read: ${why}. Choose a file you can open.`, { cause: e });
+  }
   if (kind.kind === 'zip') {
     const zip = await ZipArchive.open(path, source.limits);
     try {

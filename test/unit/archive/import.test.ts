@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { exportVoicebox } from '../../../src/archive/export';
 import { importFiles } from '../../../src/archive/import';
 import { craftZip } from '../../fixtures/archives/craft-zip';
@@ -177,7 +177,7 @@ test('files that are neither archives nor audio are refused with what to pick in
   writeFileSync(empty, craftZip([{ name: 'readme.md', data: Buffer.from('hi') }]));
   const profileZip = join(dir, 'profile.voicebox.zip');
   writeFileSync(profileZip, craftZip([{ name: 'manifest.json', data: json({ version: '1.0', profile: { name: 'X' } }) }, { name: 'samples.json', data: json({}) }]));
-  const summary = await importFiles(h.history, [pdf, txt, empty, profileZip]);
+  const summary = await importFiles(h.history, [pdf, txt, empty, profileZip, join(dir, 'gone.wav'), dir]);
   assert.equal(summary.imported, 0);
   assert.deepEqual(
     summary.rejected.map((r) => [r.name, r.problem]),
@@ -186,8 +186,12 @@ test('files that are neither archives nor audio are refused with what to pick in
       ['lonely.txt', 'unsupported-file'],
       ['empty.zip', 'empty'],
       ['profile.voicebox.zip', 'unknown-archive'],
+      ['gone.wav', 'unsupported-file'],
+      [basename(dir), 'unsupported-file'],
     ],
   );
+  assert.match(summary.rejected[4]!.reason, /cannot be read: it does not exist/);
+  assert.match(summary.rejected[5]!.reason, /cannot be read: it is a folder/);
   assert.match(summary.rejected[0]!.reason, /neither a ZIP archive nor WAV, MP3, FLAC or OGG audio/);
   assert.match(summary.rejected[1]!.reason, /is a text file\. Pick the audio file with the same name/);
   assert.match(summary.rejected[3]!.reason, /Voicebox voice profile export/);
