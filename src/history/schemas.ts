@@ -100,6 +100,8 @@ export const updateGenerationSchema = z
     model: modelSchema.nullable(),
     settings: jsonObjectSchema.nullable(),
     instruct: z.string().max(10_000).nullable(),
+    /** Set once the engine answers (e.g. the ElevenLabs `history-item-id` of a generation made here). */
+    externalId: z.string().min(1).max(200).nullable(),
   })
   .partial()
   .strict()

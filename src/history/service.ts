@@ -376,6 +376,7 @@ export class HistoryService {
       if (u.engine !== undefined) set('engine', u.engine);
       if (u.model !== undefined) set('model', u.model);
       if (u.instruct !== undefined) set('instruct', u.instruct);
+      if (u.externalId !== undefined) set('external_id', u.externalId);
       if (u.settings !== undefined) set('settings', u.settings === null ? null : JSON.stringify(u.settings));
       if (sets.length > 0) {
         set('updated_at', Date.now());
