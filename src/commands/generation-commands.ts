@@ -48,7 +48,8 @@ export function generationCommandHandlers(deps: GenerationCommandDeps): Record<s
     }
     const targets = resolveTargets(view, args);
     if (targets.ids.length === 0) return nothingSelected('play');
-    const id = targets.ids[0]!;
+    // In a multi-selection the clicked row plays; the selection is the list.
+    const id = targets.node?.generation.id ?? targets.ids[0]!;
     const g = await history().get(id);
     if (!g) throw new Error('This generation no longer exists; the view will refresh.');
     if (g.status === 'failed') {

@@ -1,6 +1,6 @@
 // "Search History…": a QuickPick whose results come from the service as you type (debounced;
-// answers to outdated queries are dropped). Choosing a result reveals it in the tree; the last
-// entry turns the search into a tree filter.
+// answers to outdated queries are dropped). Choosing a result reveals it in the tree; the title
+// button turns the search into a tree filter.
 import * as vscode from 'vscode';
 import { MAX_SEARCH_LENGTH, type Generation, type HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
@@ -12,10 +12,10 @@ const RESULT_COUNT = 50;
 
 interface ResultItem extends vscode.QuickPickItem {
   generationId?: string;
-  filterBy?: string;
 }
 
 const PLAY_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('play'), tooltip: 'Play' };
+const FILTER_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('filter'), tooltip: 'Show every match in the History view (filter)' };
 
 export class HistorySearch implements vscode.Disposable {
   private seq = 0;
@@ -69,23 +69,28 @@ export class HistorySearch implements vscode.Disposable {
         resolve(id);
       };
       qp.onDidChangeValue(query);
+      // A title button, not a row: the QuickPick sorts rows by label match and it must not end up first.
+      qp.buttons = [FILTER_BUTTON];
+      qp.onDidTriggerButton(() => {
+        const text = qp.value.trim();
+        if (!text) return;
+        accepting = true;
+        qp.hide();
+        this.view.setFilter({ ...this.view.filter, search: text.slice(0, MAX_SEARCH_LENGTH) });
+        finish(undefined);
+      });
       qp.onDidTriggerItemButton((e) => {
         if (e.item.generationId) void this.play(e.item.generationId).catch((err) => this.report(err));
       });
       qp.onDidAccept(async () => {
         const item = qp.selectedItems[0] ?? qp.activeItems[0];
-        if (!item || (!item.generationId && item.filterBy === undefined)) return;
+        if (!item?.generationId) return;
         accepting = true;
         qp.hide();
         try {
-          if (item.filterBy !== undefined) {
-            this.view.setFilter({ ...this.view.filter, search: item.filterBy });
-            finish(undefined);
-          } else if (item.generationId) {
-            const ok = await this.view.reveal(item.generationId);
-            if (!ok) void vscode.window.showInformationMessage('Voice History: that generation is no longer in the history.');
-            finish(ok ? item.generationId : undefined);
-          }
+          const ok = await this.view.reveal(item.generationId);
+          if (!ok) void vscode.window.showInformationMessage('Voice History: that generation is no longer in the history.');
+          finish(ok ? item.generationId : undefined);
         } catch (e) {
           this.report(e);
           finish(undefined);
@@ -110,24 +115,26 @@ export class HistorySearch implements vscode.Disposable {
       const page = await this.history.list({ ...filterQuery(this.view.filter), ...(text ? { search: text } : {}), pageSize: RESULT_COUNT });
       items = page.items.map((g) => resultItem(g, text));
       if (items.length === 0) items.push({ label: text ? `No generation contains “${text}”` : 'The history is empty', alwaysShow: true });
-      if (text && page.items.length > 0) {
-        items.push(
-          { label: '', kind: vscode.QuickPickItemKind.Separator },
-          {
-            label: `$(filter) Show every match of “${text}” in the tree`,
-            filterBy: text,
-            alwaysShow: true,
-          },
-        );
-      }
     } catch (e) {
       this.log.warn(`Search failed: ${e instanceof Error ? e.message : String(e)}`);
       items = [{ label: `$(error) ${e instanceof Error ? e.message : String(e)}`, alwaysShow: true }];
     }
     // A newer keystroke has started another query: this answer is outdated.
     if (mine !== this.seq || this.open !== qp) return;
+    // The workbench reports the active (first) row back asynchronously; results count as shown then.
+    const active = new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 1000);
+      const sub = qp.onDidChangeActive(done);
+      function done() {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+    });
     qp.items = items;
     qp.busy = false;
+    await active;
+    if (mine !== this.seq) return;
     this.shown = mine;
     for (const w of this.waiters.splice(0)) w();
   }

@@ -3,6 +3,7 @@
 // events. Tree item ids are stable (`<group>/<generation id>`), so VS Code keeps expansion and
 // selection across refreshes.
 import * as vscode from 'vscode';
+import { originOf, sourceLabel, sourceLink } from '../generation/origin';
 import type { ChangeEvent, Generation, HistoryService, ListPage, ListQueryInput, Profile } from '../history';
 import { filterQuery, isFiltered, normalize, type TreeFilter } from './tree-filter';
 import {
@@ -472,6 +473,11 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
         if (current.has(id)) continue;
         current.add(id);
         let node = this.nodes.get(id);
+        if (node && node.group !== owner) {
+          // The group was rebuilt (grouping or filter changed): the row needs the new parent.
+          this.unindex(node);
+          node = undefined;
+        }
         if (node) {
           if (node.generation.isFavorited !== g.isFavorited || node.generation.status !== g.status) favoriteFlips.push(generationUri(g.id));
           node.generation = g;
@@ -487,7 +493,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       if (seg.hasMore && seg.lastId) {
         const id = `${group.id}/more/${seg.fromTime ?? 'top'}`;
         let more = this.moreNodes.get(id);
-        if (more) more.segment = seg;
+        if (more && more.group === owner) more.segment = seg;
         else this.moreNodes.set(id, (more = { kind: 'more', id, group: owner, segment: seg }));
         out.push(more);
       }
@@ -495,12 +501,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     for (const id of previous) {
       if (current.has(id)) continue;
       const node = this.nodes.get(id);
-      this.nodes.delete(id);
-      if (node) {
-        const set = this.byGeneration.get(node.generation.id);
-        set?.delete(node);
-        if (set && set.size === 0) this.byGeneration.delete(node.generation.id);
-      }
+      if (node) this.unindex(node);
     }
     this.groupNodes.set(group.id, current);
     if (favoriteFlips.length > 0) this.favoritesChanged.fire(favoriteFlips);
@@ -510,13 +511,17 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   private forgetGroup(groupId: string): void {
     for (const id of this.groupNodes.get(groupId) ?? []) {
       const node = this.nodes.get(id);
-      this.nodes.delete(id);
-      if (!node) continue;
-      const set = this.byGeneration.get(node.generation.id);
-      set?.delete(node);
-      if (set && set.size === 0) this.byGeneration.delete(node.generation.id);
+      if (node) this.unindex(node);
     }
     this.groupNodes.delete(groupId);
+    for (const id of [...this.moreNodes.keys()]) if (id.startsWith(`${groupId}/`)) this.moreNodes.delete(id);
+  }
+
+  private unindex(node: GenerationNode): void {
+    if (this.nodes.get(node.id) === node) this.nodes.delete(node.id);
+    const set = this.byGeneration.get(node.generation.id);
+    set?.delete(node);
+    if (set && set.size === 0) this.byGeneration.delete(node.generation.id);
   }
 
   // ---- live updates ---------------------------------------------------------------------
@@ -674,12 +679,9 @@ export function generationTooltip(g: Generation): vscode.MarkdownString {
   md.supportHtml = false;
   md.isTrusted = false;
   const text = g.text.length > TOOLTIP_TEXT_LIMIT ? `${g.text.slice(0, TOOLTIP_TEXT_LIMIT)}…` : g.text;
-  // Paragraph per line; appendText escapes Markdown so the text is shown as written.
-  for (const line of text.split(/\r?\n/)) {
-    md.appendText(line);
-    md.appendMarkdown('  \n');
-  }
-  if (g.text.length > TOOLTIP_TEXT_LIMIT) md.appendText(`(${(g.text.length - TOOLTIP_TEXT_LIMIT).toLocaleString('en-US')} more characters)\n`);
+  // One line per line of text, every Markdown character escaped so it shows as written.
+  for (const line of text.split(/\r?\n/)) md.appendMarkdown(`${escapeMarkdown(line)}  \n`);
+  if (g.text.length > TOOLTIP_TEXT_LIMIT) md.appendMarkdown(`_(${(g.text.length - TOOLTIP_TEXT_LIMIT).toLocaleString('en-US')} more characters)_\n`);
   md.appendMarkdown('\n---\n\n');
   const rows: Array<[string, string | null | undefined]> = [
     ['Voice', g.profileName],
@@ -696,11 +698,23 @@ export function generationTooltip(g: Generation): vscode.MarkdownString {
   ];
   for (const [name, value] of rows) {
     if (value == null || value === '') continue;
-    md.appendMarkdown(`**${name}:** `);
-    md.appendText(value);
-    md.appendMarkdown('  \n');
+    md.appendMarkdown(`**${name}:** ${escapeMarkdown(value)}  \n`);
+  }
+  // Speak Selection records where the text came from; the link opens the document at that line.
+  const source = originOf(g)?.document;
+  if (source) {
+    const link = sourceLink(source).replace(/[()\s]/g, encodeURIComponent);
+    md.appendMarkdown(`**Generated from:** [${escapeMarkdown(sourceLabel(source))}](${link})  \n`);
   }
   return md;
+}
+
+/**
+ * Backslash-escapes every ASCII punctuation character (CommonMark allows it for all of them),
+ * so text shows literally; unlike MarkdownString.appendText it keeps ordinary, wrapping spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[!-\/:-@[-`{-~]/g, '\\$&');
 }
 
 export function isGenerationNode(x: unknown): x is GenerationNode {

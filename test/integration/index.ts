@@ -17,6 +17,9 @@ export function run(): Promise<void> {
   // Bundled suites register through mocha's globals, which exist only after pre-require.
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
   require('./activation.test');
+  require('./tree.test');
+  require('./commands.test');
+  require('./rpc.test');
   const only = process.env.VH_INTEGRATION_GREP;
   if (only) mocha.grep(only);
 

@@ -1,0 +1,217 @@
+// The everyday commands inside a real VS Code, called as menus and keybindings call them (tree
+// rows with the selection, ids, or nothing for the tree's selection); effects checked on the store,
+// the tree, the clipboard and the editors.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Generation } from '../../src/history';
+import type { GenerationNode } from '../../src/views/history-tree';
+import type { PlayerPort } from '../../src/views/player-port';
+import { STATS_SCHEME } from '../../src/views/statistics';
+import { cleanUp, eventually, idsIn, makeGeneration, provider, roots, setConfig, showOnly, treeFixture, type TreeFixture } from './tree-helpers';
+
+/** The row of a generation in the Today group (loaded the way VS Code loads it). */
+async function rowOf(f: TreeFixture, g: Generation): Promise<GenerationNode> {
+  const today = (await roots(f)).find((n) => n.id === 'date:today');
+  assert.ok(today, 'a Today group');
+  const row = (await provider(f).getChildren(today)).find((n) => n.kind === 'generation' && n.generation.id === g.id);
+  assert.ok(row && row.kind === 'generation', 'the row is shown');
+  return row;
+}
+
+function activeTabUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined;
+}
+
+describe('History commands', function () {
+  let f: TreeFixture;
+
+  before(async () => {
+    await setConfig('confirmDelete', false);
+    await setConfig('tree.groupBy', 'date');
+    await vscode.commands.executeCommand('voiceHistory.history.focus');
+  });
+
+  beforeEach(async () => {
+    f = await treeFixture('Commands');
+  });
+
+  afterEach(async () => {
+    await cleanUp(f);
+  });
+
+  after(async () => {
+    await setConfig('confirmDelete', undefined);
+    await setConfig('tree.groupBy', undefined);
+    await setConfig('statusBar.enabled', undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('play hands the generation and the list in display order to the player', async () => {
+    const older = await makeGeneration(f, 'Older take', { createdAt: Date.now() - 2000 });
+    const newer = await makeGeneration(f, 'Newer take', { createdAt: Date.now() - 1000 });
+    await showOnly(f);
+    const calls: Array<{ id: string; list: string[] }> = [];
+    const recorder: PlayerPort = { open: async (id, list) => void calls.push({ id, list }) };
+    const plugged = f.api.historyUi.player.use(recorder);
+    try {
+      // A row from the tree (as the inline action and Enter pass it).
+      const row = await rowOf(f, older);
+      assert.equal(await vscode.commands.executeCommand('voiceHistory.play', row), older.id);
+      assert.deepEqual(calls.at(-1), { id: older.id, list: [newer.id, older.id] });
+      // An id from elsewhere (search, other layers).
+      await vscode.commands.executeCommand('voiceHistory.play', newer.id);
+      assert.deepEqual(calls.at(-1), { id: newer.id, list: [newer.id, older.id] });
+      // A multi-selection plays the clicked one with the selection as the list.
+      const both = [await rowOf(f, newer), row];
+      await vscode.commands.executeCommand('voiceHistory.play', row, both);
+      assert.deepEqual(calls.at(-1), { id: older.id, list: [newer.id, older.id] });
+      // Nothing to play: pending generations do not reach the player.
+      const pending = await makeGeneration(f, 'Not yet', { status: 'pending' });
+      const before = calls.length;
+      assert.equal(await vscode.commands.executeCommand('voiceHistory.play', pending.id), undefined);
+      assert.equal(calls.length, before);
+      // openPlayer with an id plays it too.
+      await vscode.commands.executeCommand('voiceHistory.openPlayer', older.id);
+      assert.equal(calls.at(-1)?.id, older.id);
+    } finally {
+      plugged.dispose();
+    }
+  });
+
+  it('without a player, play and "open audio in editor" open the audio file in an editor', async () => {
+    const g = await makeGeneration(f, 'Hear me');
+    await showOnly(f);
+    const file = f.history.resolveAudioPath(g);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.play', g.id), g.id);
+    await eventually(() => activeTabUri()?.fsPath === file, 'the audio open in an editor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.openAudioInEditor', g.id), file);
+    await eventually(() => activeTabUri()?.fsPath === file, 'the audio open in an editor');
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.revealAudioFile', g.id), file);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('favorite, unfavorite and toggle on one or many; the Favorites group follows', async () => {
+    const a = await makeGeneration(f, 'Star A', { createdAt: Date.now() - 2000 });
+    const b = await makeGeneration(f, 'Star B', { createdAt: Date.now() - 1000 });
+    await showOnly(f);
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.toggleFavorite', a.id), 1);
+    assert.equal((await f.history.get(a.id))?.isFavorited, true);
+    const favorites = await eventually(async () => (await roots(f)).find((n) => n.id === 'favorites'), 'the Favorites group');
+    assert.deepEqual(await idsIn(f, favorites), [a.id]);
+    assert.match(String(provider(f).getTreeItem((await rowOf(f, a))).contextValue), /\bfavorite\b/);
+
+    // Toggle on a mixed selection favorites all; again unfavorites all.
+    const rows = [await rowOf(f, b), await rowOf(f, a)];
+    await vscode.commands.executeCommand('voiceHistory.toggleFavorite', rows[0], rows);
+    assert.deepEqual((await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited), [true, true]);
+    await vscode.commands.executeCommand('voiceHistory.toggleFavorite', rows[0], rows);
+    assert.deepEqual((await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited), [false, false]);
+    await eventually(async () => !(await roots(f)).some((n) => n.id === 'favorites'), 'no Favorites group');
+
+    await vscode.commands.executeCommand('voiceHistory.favorite', [a.id, b.id]);
+    assert.deepEqual((await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited), [true, true]);
+    await vscode.commands.executeCommand('voiceHistory.unfavorite', [a.id]);
+    assert.deepEqual((await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited), [false, true]);
+  });
+
+  it('delete removes one or many (rows with the selection, ids, or the selection itself) from store and tree', async () => {
+    const made: Generation[] = [];
+    for (let i = 0; i < 5; i++) made.push(await makeGeneration(f, `Doomed ${i}`, { createdAt: Date.now() - 5000 + i }));
+    await showOnly(f);
+    const [g0, g1, g2, g3, g4] = made as [Generation, Generation, Generation, Generation, Generation];
+    const file = f.history.resolveAudioPath(g0);
+
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.delete', g0.id), 1);
+    assert.equal(await f.history.get(g0.id), undefined);
+    await assert.rejects(vscode.workspace.fs.stat(vscode.Uri.file(file)), 'its audio file is gone');
+
+    const r1 = await rowOf(f, g1);
+    const r2 = await rowOf(f, g2);
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.delete', r1, [r1, r2]), 2);
+    assert.deepEqual(await f.history.getMany([g1.id, g2.id]), []);
+
+    // The Delete key passes nothing: the tree's selection is deleted.
+    const view = f.api.historyUi.view;
+    assert.ok(await view.reveal(g3.id));
+    await eventually(() => view.selectedGenerations()[0]?.generation.id === g3.id, 'g3 selected');
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.delete'), 1);
+    assert.equal(await f.history.get(g3.id), undefined);
+
+    await eventually(async () => {
+      const today = (await roots(f)).find((n) => n.id === 'date:today');
+      return today && (await idsIn(f, today)).join() === g4.id;
+    }, 'only the survivor left in the tree');
+
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.delete', 'not-an-id'), undefined, 'a bad id is refused');
+    assert.ok(await f.history.get(g4.id), 'and nothing else is touched');
+  });
+
+  it('delete in slices under progress when many are selected', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 620; i++) ids.push((await makeGeneration(f, `Bulk ${i}`, { status: 'pending', createdAt: Date.now() - 10_000 + i })).id);
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.delete', ids), 620);
+    assert.equal((await f.history.list({ profileId: f.profile.id, pageSize: 1, offset: 0 })).total, 0);
+  });
+
+  it('delete failed generations removes exactly those', async () => {
+    const ok = await makeGeneration(f, 'Survivor');
+    await makeGeneration(f, 'Failed one', { status: 'failed' });
+    await makeGeneration(f, 'Failed two', { status: 'failed' });
+    const deleted = await vscode.commands.executeCommand<number>('voiceHistory.deleteFailed');
+    assert.ok(deleted >= 2, `deleted ${deleted}`);
+    assert.equal((await f.history.list({ status: 'failed', pageSize: 1, offset: 0 })).total, 0);
+    assert.ok(await f.history.get(ok.id));
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.deleteFailed'), 0, 'nothing left to delete');
+  });
+
+  it('copy text and copy as JSON put the generations on the clipboard', async () => {
+    const a = await makeGeneration(f, 'Copy me first', { createdAt: Date.now() - 2000 });
+    const b = await makeGeneration(f, 'Then me', { createdAt: Date.now() - 1000 });
+    await vscode.commands.executeCommand('voiceHistory.copyText', [a.id, b.id]);
+    assert.equal(await vscode.env.clipboard.readText(), 'Copy me first\n\nThen me');
+    await vscode.commands.executeCommand('voiceHistory.copyAsJson', a.id);
+    const one = JSON.parse(await vscode.env.clipboard.readText());
+    assert.equal(one.id, a.id);
+    assert.equal(one.text, 'Copy me first');
+    assert.equal(one.profileName, f.profile.name);
+    assert.equal(one.audioFile, f.history.resolveAudioPath(a));
+    await vscode.commands.executeCommand('voiceHistory.copyAsJson', [a.id, b.id]);
+    const many = JSON.parse(await vscode.env.clipboard.readText());
+    assert.deepEqual(many.map((g: { id: string }) => g.id), [a.id, b.id]);
+  });
+
+  it('statistics open as a Markdown document built from history.stats()', async () => {
+    await makeGeneration(f, 'Counted');
+    await vscode.commands.executeCommand('voiceHistory.showStatistics');
+    const doc = await eventually(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === STATS_SCHEME), 'the statistics document');
+    const stats = await f.history.stats();
+    const text = doc.getText();
+    assert.match(text, /^# Voice History statistics/m);
+    assert.match(text, new RegExp(`\\| Generations \\| ${stats.totalGenerations.toLocaleString('en-US')} \\|`));
+    assert.match(text, /## By voice profile/);
+    assert.ok(text.includes(f.profile.name.replace(/-/g, '\\-')), 'our profile is listed');
+    assert.match(text, /## Last 30 days/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('the status bar item is off by default and shows count and disk usage when enabled', async () => {
+    const bar = f.api.historyUi.statusBar!;
+    assert.equal(bar.enabled, false);
+    await makeGeneration(f, 'Counted too');
+    await setConfig('statusBar.enabled', true);
+    await bar.apply();
+    const stats = await f.history.stats();
+    assert.match(bar.text, new RegExp(`^\\$\\(history\\) ${stats.totalGenerations.toLocaleString('en-US')} · \\d`));
+    await setConfig('statusBar.enabled', false);
+  });
+
+  it('refresh re-reads the history and keeps the tree', async () => {
+    const g = await makeGeneration(f, 'Still here');
+    await showOnly(f);
+    await vscode.commands.executeCommand('voiceHistory.refresh');
+    await rowOf(f, g);
+  });
+});
