@@ -122,7 +122,9 @@ export async function launchBrowser() {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'],
+      '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+      // The player starts audio when asked from the tree (no click inside its frame).
+      '--autoplay-policy=no-user-gesture-required'],
   });
 }
 

@@ -1,3 +1,30 @@
-// Placeholder player entry: the real player app replaces this.
+// The player webview's entry: builds the skeleton, paints, then connects to the host.
+import { nonce } from './nonce';
+import './elements';
+import './player.css';
+import { createWebviewClient } from '../rpc/client';
+import type { PlayerAppRouter } from '../../src/rpc/player-procedures';
+import { PlayerApp, type VsCodeApi } from './app';
+import { buildLayout } from './layout';
+import { Waveform } from './waveform';
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
 const root = document.getElementById('app');
-if (root) root.textContent = 'Voice History player';
+if (root) {
+  const vscode = acquireVsCodeApi();
+  const ui = buildLayout(root);
+  const wave = new Waveform(ui.slider, ui.wave, PlayerApp.colors(), nonce);
+  const rpc = createWebviewClient<PlayerAppRouter>({ target: vscode, source: window });
+  const app = new PlayerApp(ui, wave, rpc, vscode);
+  // The benchmark and the e2e tests read these (epoch ms: comparable with the workbench's clock).
+  (window as unknown as { vhPlayer?: PlayerApp }).vhPlayer = app;
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      app.metrics.firstPaintAt = performance.timeOrigin + performance.now();
+      document.body.dataset.firstPaint = app.metrics.firstPaintAt.toFixed(1);
+    }, 0),
+  );
+  new MutationObserver(() => wave.setColors(PlayerApp.colors())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  void app.start();
+}

@@ -1,0 +1,169 @@
+/**
+ * Procedures only the player webview needs, beyond the app router: how it learns what to open,
+ * the takes of the same text, and actions that must run on the host (clipboard, a modal delete
+ * confirmation, export commands, revealing in the tree).
+ *
+ * They live under `playerActions.*` in `playerAppRouter` (the app router merged with them), so
+ * the router's owner can later mount `playerActions: playerActionsRouter` into `appRouter` itself
+ * without the webview changing. Host-side work goes through the `PlayerActions` port the player
+ * host puts into the RPC context; no `vscode` import here.
+ */
+import { z } from 'zod';
+import { idSchema, MAX_SEARCH_LENGTH, type Generation, type HistoryService } from '../history';
+import { procedure, rpcError, t, type RpcContext } from './context';
+import { appRouter } from './router';
+
+/** Asks the player to show a generation (from the tree's Play, a command, search…). */
+export interface OpenRequest {
+  generationId: string;
+  /** Start playing at once (the user asked to play, not only to look). */
+  autoplay: boolean;
+  /** Increases with every request, so a view can tell a repeated request from an old one. */
+  seq: number;
+}
+
+/** What a player view shows now (null: nothing). */
+export interface ShownItem {
+  generationId: string;
+  /** The version whose audio is loaded; null when none could be loaded. */
+  versionId: string | null;
+}
+
+/** Commands of other features the player triggers host-side for the generation on screen. */
+export const PLAYER_HOST_COMMANDS = ['exportGeneration', 'exportAudio', 'reconcile'] as const;
+export type PlayerHostCommand = (typeof PLAYER_HOST_COMMANDS)[number];
+
+/** The player host's side, one per webview. */
+export interface PlayerActions {
+  /** The open request waiting for this view (e.g. it was hidden when the user pressed Play); taking it clears it. */
+  takeOpenRequest(): OpenRequest | null;
+  /** Open requests addressed to this view while it is alive. */
+  onOpenRequest(listener: (request: OpenRequest) => void): { dispose(): void };
+  copyText(text: string): Promise<void>;
+  /** Asks the user (a modal dialog) whether to delete; true when confirmed. */
+  confirmDelete(generation: Generation): Promise<boolean>;
+  runCommand(command: PlayerHostCommand, generationId: string): Promise<void>;
+  /** Selects the generation in the History tree; false when the tree cannot show it (e.g. filtered out). */
+  revealInTree(generationId: string): Promise<boolean>;
+  /** The view reports what it shows, so the host (and its tests) know without asking the page. */
+  reportShown(item: ShownItem | null): void;
+}
+
+export interface PlayerRpcContext extends RpcContext {
+  playerActions: PlayerActions;
+}
+
+/** Most takes listed beside a generation. */
+export const MAX_TAKES = 100;
+/** Generations scanned per takes lookup (the search narrows by text first). */
+const MAX_TAKES_SCANNED = 5000;
+
+const generationRef = z.object({ id: idSchema }).strict();
+
+const withActions = procedure.use(({ ctx, next }) => {
+  const actions = (ctx as Partial<PlayerRpcContext>).playerActions;
+  if (!actions) throw rpcError('NOT_IMPLEMENTED', 'NOT_A_PLAYER', 'Only the Voice History player can do this.');
+  return next({ ctx: { playerActions: actions } });
+});
+
+async function existing(history: HistoryService, id: string): Promise<Generation> {
+  const generation = await history.get(id);
+  if (!generation) throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
+  return generation;
+}
+
+/** Generations whose text is exactly `text`, oldest first (the order they were made in). */
+export async function takesOfText(history: HistoryService, text: string, signal?: AbortSignal): Promise<Generation[]> {
+  const found: Generation[] = [];
+  // The search narrows by a literal substring; equality is checked here.
+  const search = text.slice(0, MAX_SEARCH_LENGTH);
+  let startAfterId: string | null = null;
+  for (let scanned = 0; scanned < MAX_TAKES_SCANNED && found.length < MAX_TAKES; ) {
+    if (signal?.aborted) break;
+    const page = await history.list({ search, sort: 'oldest', pageSize: 500, ...(startAfterId ? { startAfterId } : {}) });
+    for (const g of page.items) if (g.text === text && found.length < MAX_TAKES) found.push(g);
+    scanned += page.items.length;
+    if (!page.hasMore || !page.lastId) break;
+    startAfterId = page.lastId;
+  }
+  return found;
+}
+
+export const playerActionsRouter = t.router({
+  /** Called once when the view starts: the request that made it open, if one is waiting. */
+  boot: withActions.query(({ ctx }) => ({ openRequest: ctx.playerActions.takeOpenRequest() })),
+
+  /** Open requests for this view while it is visible. */
+  onOpenRequest: withActions.subscription(async function* ({ ctx, signal }): AsyncGenerator<OpenRequest, void, unknown> {
+    const queue: OpenRequest[] = [];
+    let wake: (() => void) | undefined;
+    const listener = ctx.playerActions.onOpenRequest((request) => {
+      // Only the newest request matters to a player; never let a stalled view pile them up.
+      queue.splice(0, queue.length, request);
+      wake?.();
+    });
+    const stopped = new Promise<void>((resolve) => {
+      if (!signal || signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    try {
+      while (!signal?.aborted) {
+        const next = queue.shift();
+        if (next) {
+          yield next;
+          continue;
+        }
+        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
+        wake = undefined;
+      }
+    } finally {
+      listener.dispose();
+    }
+  }),
+
+  /** Every generation with exactly the same text (including this one), oldest first. */
+  takes: withActions.input(generationRef).query(async ({ ctx, input, signal }) => {
+    const generation = await existing(ctx.history, input.id);
+    return takesOfText(ctx.history, generation.text, signal);
+  }),
+
+  /** Copies the generation's text (read on the host, not taken from the view) to the clipboard. */
+  copyText: withActions.input(generationRef).mutation(async ({ ctx, input }) => {
+    const generation = await existing(ctx.history, input.id);
+    await ctx.playerActions.copyText(generation.text);
+    return { copied: generation.text.length };
+  }),
+
+  /** Deletes the generation after the user confirmed in a modal dialog. */
+  delete: withActions.input(generationRef).mutation(async ({ ctx, input }) => {
+    const generation = await existing(ctx.history, input.id);
+    if (!(await ctx.playerActions.confirmDelete(generation))) return { deleted: false };
+    return { deleted: (await ctx.history.delete(generation.id)) > 0 };
+  }),
+
+  /** Runs an export or maintenance command of the extension for this generation. */
+  run: withActions
+    .input(z.object({ command: z.enum(PLAYER_HOST_COMMANDS), id: idSchema }).strict())
+    .mutation(async ({ ctx, input }) => {
+      await existing(ctx.history, input.id);
+      await ctx.playerActions.runCommand(input.command, input.id);
+      return { ran: input.command };
+    }),
+
+  /** The view tells the host what it shows (after loading, or null when it shows nothing). */
+  reportShown: withActions
+    .input(z.object({ id: idSchema, versionId: idSchema.nullable() }).strict().nullable())
+    .mutation(({ ctx, input }) => {
+      ctx.playerActions.reportShown(input ? { generationId: input.id, versionId: input.versionId } : null);
+      return null;
+    }),
+
+  revealInTree: withActions.input(generationRef).mutation(async ({ ctx, input }) => {
+    await existing(ctx.history, input.id);
+    return { revealed: await ctx.playerActions.revealInTree(input.id) };
+  }),
+});
+
+/** The app router plus `playerActions.*`: what the player webview is served. */
+export const playerAppRouter = t.mergeRouters(appRouter, t.router({ playerActions: playerActionsRouter }));
+export type PlayerAppRouter = typeof playerAppRouter;

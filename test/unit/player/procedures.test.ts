@@ -1,0 +1,218 @@
+// The player's own procedures (playerActions.*) end to end: the webview client link -> a real
+// MessageChannel -> the host adapter -> playerAppRouter -> a real HistoryService in a temp folder,
+// with a recording PlayerActions standing in for the VS Code side (clipboard, dialogs, commands).
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TRPCClientError } from '@trpc/client';
+import { openHistory, type Generation, type HistoryService } from '../../../src/history';
+import { attachRouterToWebview, type PlayerContext, type RpcContext } from '../../../src/rpc';
+import {
+  playerAppRouter,
+  takesOfText,
+  type OpenRequest,
+  type PlayerActions,
+  type PlayerAppRouter,
+  type PlayerHostCommand,
+  type PlayerRpcContext,
+  type ShownItem,
+} from '../../../src/rpc/player-procedures';
+import { createWebviewClient } from '../../../webview-ui/rpc/client';
+import { failureOf, problemOf } from '../../../webview-ui/player/state';
+import { makeWav, sine } from '../audio/make-wav';
+import { createPortPair, recordingLogger, until } from '../rpc/ports';
+
+class RecordingActions implements PlayerActions {
+  pending: OpenRequest | null = null;
+  listeners = new Set<(r: OpenRequest) => void>();
+  copied: string[] = [];
+  confirmAnswer = false;
+  confirmations: string[] = [];
+  commands: Array<[PlayerHostCommand, string]> = [];
+  revealed: string[] = [];
+  shown: Array<ShownItem | null> = [];
+  reportShown(item: ShownItem | null): void {
+    this.shown.push(item);
+  }
+  takeOpenRequest(): OpenRequest | null {
+    const r = this.pending;
+    this.pending = null;
+    return r;
+  }
+  onOpenRequest(listener: (r: OpenRequest) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+  async copyText(text: string): Promise<void> {
+    this.copied.push(text);
+  }
+  async confirmDelete(g: Generation): Promise<boolean> {
+    this.confirmations.push(g.id);
+    return this.confirmAnswer;
+  }
+  async runCommand(command: PlayerHostCommand, id: string): Promise<void> {
+    this.commands.push([command, id]);
+  }
+  async revealInTree(id: string): Promise<boolean> {
+    this.revealed.push(id);
+    return true;
+  }
+}
+
+const player: PlayerContext = { currentList: () => [], currentId: () => undefined, open: () => undefined };
+
+let dir: string;
+let history: HistoryService;
+let actions: RecordingActions;
+let client: ReturnType<typeof createWebviewClient<PlayerAppRouter>>;
+let bare: ReturnType<typeof createWebviewClient<PlayerAppRouter>>;
+const closers: Array<() => void> = [];
+const g: Record<string, Generation> = {};
+
+function serve(ctx: RpcContext | PlayerRpcContext) {
+  const ports = createPortPair();
+  const log = recordingLogger();
+  const adapter = attachRouterToWebview({ webview: ports.host, router: playerAppRouter, createContext: () => ctx, log });
+  closers.push(() => {
+    adapter.dispose();
+    ports.close();
+  });
+  return createWebviewClient<PlayerAppRouter>({ target: ports.view, source: ports.view });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vh-player-procedures-'));
+  history = await openHistory({ storageDir: join(dir, 'storage'), checkOnOpen: false });
+  const alice = await history.createProfile({ name: 'Alice', engine: 'flite', voiceId: 'slt' });
+  const bob = await history.createProfile({ name: 'Bob', engine: 'flite', voiceId: 'awb' });
+  const wav = (hz: number) => ({ data: makeWav({ frames: 8000, sample: sine(hz, 16000) }), format: 'wav' });
+  const make = async (key: string, text: string, profileId: string, minute: number) => {
+    g[key] = await history.create({ profileId, text, engine: 'flite', status: 'completed', createdAt: Date.UTC(2025, 0, 1, 0, minute) }, wav(200 + minute));
+  };
+  await make('take1', 'Hello world', alice.id, 1);
+  await make('prefix', 'Hello world!', alice.id, 2);
+  await make('take2', 'Hello world', bob.id, 3);
+  await make('upper', 'HELLO WORLD', alice.id, 4);
+  await make('take3', 'Hello world', alice.id, 5);
+  await make('other', 'Something else entirely', bob.id, 6);
+  await make('victim', 'Delete me later', bob.id, 7);
+  await make('missing', 'My audio file vanished', bob.id, 8);
+  actions = new RecordingActions();
+  client = serve({ history, player, log: recordingLogger(), toWebviewUri: (p) => `https://res.test${p}`, playerActions: actions });
+  bare = serve({ history, player, log: recordingLogger(), toWebviewUri: (p) => `https://res.test${p}` });
+});
+
+after(async () => {
+  for (const close of closers) close();
+  await history?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('takes: every generation with exactly the same text, oldest first', async () => {
+  const takes = await client.playerActions.takes.query({ id: g.take2.id });
+  assert.deepEqual(
+    takes.map((t) => t.id),
+    [g.take1.id, g.take2.id, g.take3.id],
+  );
+  const alone = await client.playerActions.takes.query({ id: g.other.id });
+  assert.deepEqual(
+    alone.map((t) => t.id),
+    [g.other.id],
+  );
+});
+
+test('takesOfText finds exact matches beyond the first search page', async () => {
+  const text = 'Repeated line for paging';
+  const profile = await history.createProfile({ name: 'Pager' });
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await history.create({ profileId: profile.id, text, status: 'failed', error: 'x' })).id);
+  // Near misses that the substring search also returns, enough to fill a page.
+  for (let i = 0; i < 520; i++) await history.create({ profileId: profile.id, text: `${text} #${i}`, status: 'failed', error: 'x' });
+  ids.push((await history.create({ profileId: profile.id, text, status: 'failed', error: 'x' })).id);
+  const found = await takesOfText(history, text);
+  assert.deepEqual(
+    found.map((t) => t.id),
+    ids,
+  );
+});
+
+test('boot hands over the waiting open request once; the subscription delivers later ones', async () => {
+  actions.pending = { generationId: g.take1.id, autoplay: true, seq: 1 };
+  assert.deepEqual((await client.playerActions.boot.query()).openRequest, { generationId: g.take1.id, autoplay: true, seq: 1 });
+  assert.equal((await client.playerActions.boot.query()).openRequest, null);
+
+  const received: OpenRequest[] = [];
+  const sub = client.playerActions.onOpenRequest.subscribe(undefined, { onData: (r) => received.push(r) });
+  await until(() => actions.listeners.size === 1, 'the subscription to start');
+  for (const l of actions.listeners) l({ generationId: g.take2.id, autoplay: true, seq: 2 });
+  await until(() => received.length === 1, 'the open request');
+  assert.equal(received[0].generationId, g.take2.id);
+  sub.unsubscribe();
+  await until(() => actions.listeners.size === 0, 'the host to drop the listener');
+});
+
+test('copyText copies the text as stored on the host', async () => {
+  const result = await client.playerActions.copyText.mutate({ id: g.upper.id });
+  assert.deepEqual(actions.copied, ['HELLO WORLD']);
+  assert.equal(result.copied, 'HELLO WORLD'.length);
+});
+
+test('delete asks first and deletes only when confirmed', async () => {
+  actions.confirmAnswer = false;
+  assert.deepEqual(await client.playerActions.delete.mutate({ id: g.victim.id }), { deleted: false });
+  assert.ok(await history.get(g.victim.id), 'kept after the user said no');
+  actions.confirmAnswer = true;
+  assert.deepEqual(await client.playerActions.delete.mutate({ id: g.victim.id }), { deleted: true });
+  assert.equal(await history.get(g.victim.id), undefined);
+  assert.deepEqual(actions.confirmations, [g.victim.id, g.victim.id]);
+  // Gone now: the player is told so (and shows "deleted").
+  const err = await client.playerActions.delete.mutate({ id: g.victim.id }).catch((e: unknown) => e);
+  assert.ok(err instanceof TRPCClientError);
+  assert.equal(problemOf(failureOf(err)).kind, 'gone');
+});
+
+test('run triggers only the known host commands, for an existing generation', async () => {
+  await client.playerActions.run.mutate({ command: 'exportGeneration', id: g.take1.id });
+  await client.playerActions.run.mutate({ command: 'exportAudio', id: g.take1.id });
+  assert.deepEqual(actions.commands, [
+    ['exportGeneration', g.take1.id],
+    ['exportAudio', g.take1.id],
+  ]);
+  const bad = await client.playerActions.run.mutate({ command: 'purge' as 'reconcile', id: g.take1.id }).catch((e: unknown) => e);
+  assert.ok(bad instanceof TRPCClientError);
+  assert.equal(failureOf(bad).code, 'BAD_REQUEST');
+  const sneaky = await client.playerActions.revealInTree.mutate({ id: '../../etc/passwd' }).catch((e: unknown) => e);
+  assert.ok(sneaky instanceof TRPCClientError);
+  assert.equal(failureOf(sneaky).code, 'BAD_REQUEST');
+  assert.equal(actions.commands.length, 2);
+  assert.deepEqual(actions.revealed, []);
+  assert.deepEqual(await client.playerActions.revealInTree.mutate({ id: g.take3.id }), { revealed: true });
+});
+
+test('reportShown tells the host what the view shows', async () => {
+  const version = (await history.listVersions(g.take1.id))[0];
+  await client.playerActions.reportShown.mutate({ id: g.take1.id, versionId: version.id });
+  await client.playerActions.reportShown.mutate(null);
+  assert.deepEqual(actions.shown, [{ generationId: g.take1.id, versionId: version.id }, null]);
+  const bad = await client.playerActions.reportShown.mutate({ id: 'not-an-id', versionId: null }).catch((e: unknown) => e);
+  assert.equal(failureOf(bad).code, 'BAD_REQUEST');
+});
+
+test('a webview served without player actions is refused with a clear reason', async () => {
+  const err = await bare.playerActions.copyText.mutate({ id: g.take1.id }).catch((e: unknown) => e);
+  assert.ok(err instanceof TRPCClientError);
+  assert.equal(failureOf(err).code, 'NOT_IMPLEMENTED');
+  assert.equal(failureOf(err).reason, 'NOT_A_PLAYER');
+  // The app router's procedures still work through the merged router.
+  assert.equal((await bare.history.get.query({ id: g.take1.id })).text, 'Hello world');
+});
+
+test('a missing audio file reaches the player as "offer reconcile"', async () => {
+  rmSync(history.resolveAudioPath(g.missing));
+  const err = await client.history.audio.query({ id: g.missing.id }).catch((e: unknown) => e);
+  const problem = problemOf(failureOf(err));
+  assert.equal(problem.kind, 'audio-missing');
+  assert.match(problem.message, /Reconcile Storage/);
+});
