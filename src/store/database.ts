@@ -67,6 +67,8 @@ interface Loaded {
   db: Database;
   seq: number;
   journalIno: number;
+  /** Open descriptor of the journal that was read (pins its inode; see `journalFd`). */
+  journalFd: number | undefined;
   journalEnd: number;
   journalExists: boolean;
   tornTail: boolean;
@@ -84,6 +86,11 @@ export class Store {
   private db!: Database;
   private seq = 0;
   private journalIno = 0;
+  /**
+   * The journal we follow stays open: while it is, the file system cannot hand its inode
+   * number to a newer journal, so "same inode as before" really means "same file".
+   */
+  private journalFd: number | undefined;
   private journalEnd = 0;
   private journalHandle: fsp.FileHandle | undefined;
   private journalHandleIno = 0;
@@ -233,15 +240,14 @@ export class Store {
       }
       let journalBuf: Buffer | undefined;
       let ino = 0;
+      let fd: number | undefined;
       try {
-        const fd = fs.openSync(this.journalPath, 'r');
-        try {
-          ino = fs.fstatSync(fd).ino;
-          journalBuf = fs.readFileSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
+        fd = fs.openSync(this.journalPath, 'r');
+        ino = fs.fstatSync(fd).ino;
+        journalBuf = fs.readFileSync(fd);
       } catch (e) {
+        if (fd !== undefined) fs.closeSync(fd);
+        fd = undefined;
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
           db.close();
           throw ioError(e, 'read the history journal', this.options.dir);
@@ -250,6 +256,7 @@ export class Store {
       const parsed = journalBuf ? parseJournal(journalBuf) : undefined;
       if (parsed?.header && parsed.header.base > snapshotSeq) {
         db.close();
+        if (fd !== undefined) fs.closeSync(fd);
         // Another process replaced the snapshot between our two reads: read both again.
         if (attempt < 20) {
           sleepSync(10);
@@ -278,6 +285,7 @@ export class Store {
         db,
         seq,
         journalIno: ino,
+        journalFd: fd,
         journalEnd: end,
         journalExists: Boolean(parsed?.header),
         tornTail: Boolean(parsed?.torn),
@@ -290,8 +298,14 @@ export class Store {
     if (this.db && this.db !== l.db) this.db.close();
     this.db = l.db;
     this.seq = l.seq;
-    this.journalIno = l.journalIno;
+    this.followJournal(l.journalFd, l.journalIno);
     this.journalEnd = l.journalEnd;
+  }
+
+  private followJournal(fd: number | undefined, ino: number): void {
+    if (this.journalFd !== undefined && this.journalFd !== fd) fs.closeSync(this.journalFd);
+    this.journalFd = fd;
+    this.journalIno = ino;
   }
 
   /** Applies one journaled transaction; returns a problem instead of throwing. */
@@ -408,13 +422,7 @@ export class Store {
     if (st.ino === this.journalIno && st.size === this.journalEnd) return;
     if (st.ino !== this.journalIno || st.size < this.journalEnd) return this.reloadAll();
     const buf = Buffer.allocUnsafe(st.size - this.journalEnd);
-    const fd = fs.openSync(this.journalPath, 'r');
-    let n = 0;
-    try {
-      n = fs.readSync(fd, buf, 0, buf.length, this.journalEnd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    const n = fs.readSync(this.journalFd as number, buf, 0, buf.length, this.journalEnd);
     const { payloads, torn } = decodeFrames(buf.subarray(0, n), this.journalEnd);
     let applied = 0;
     for (const p of payloads) {
@@ -646,7 +654,8 @@ export class Store {
       const header = headerFrame(this.seq);
       await writeFileAtomic(this.journalPath, header);
       await this.closeJournalHandle();
-      this.journalIno = fs.statSync(this.journalPath).ino;
+      const fd = fs.openSync(this.journalPath, 'r');
+      this.followJournal(fd, fs.fstatSync(fd).ino);
       this.journalEnd = header.length;
     } catch (e) {
       throw ioError(e, 'write the history snapshot', this.options.dir);
@@ -691,6 +700,7 @@ export class Store {
       this.closed = true;
       this.lock.releaseNow();
       await this.closeJournalHandle();
+      this.followJournal(undefined, 0);
       this.db.close();
     });
   }

@@ -36,6 +36,27 @@ export function spawnTs(script: string, args: string[], options: SpawnOptions = 
   return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...options });
 }
 
+const bundles = new Map<string, string>();
+
+/**
+ * Starts a TypeScript child script bundled once with esbuild (sql.js stays external): a third
+ * less CPU per start than tsx, which matters for tests that start dozens of processes.
+ */
+export function spawnBundled(script: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  let out = bundles.get(script);
+  if (!out) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vh-bundle-'));
+    out = path.join(dir, `${path.basename(script, '.ts')}.cjs`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    esbuild.buildSync({ entryPoints: [script], bundle: true, platform: 'node', format: 'cjs', external: ['sql.js'], outfile: out, logLevel: 'error' });
+    bundles.set(script, out);
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  const env = { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') };
+  return spawn(process.execPath, [out, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env, ...options });
+}
+
 /** Collects a child's stdout lines as they arrive. */
 export function lines(child: ChildProcess): { lines: string[]; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
   const out: string[] = [];

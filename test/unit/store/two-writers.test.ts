@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { lines, reopen, spawnTs, tempDir } from './helpers';
+import { lines, reopen, spawnBundled, tempDir } from './helpers';
 
 const child = path.join(__dirname, 'children', 'contender.ts');
 const COUNT = 60;
@@ -14,8 +14,8 @@ test('two processes writing at once: no lost updates, one shared profile, both s
     const story = await setup.createStory({ name: 'Shared story' });
     await setup.close();
 
-    const a = spawnTs(child, [t.dir, 'a', String(COUNT), story.id]);
-    const b = spawnTs(child, [t.dir, 'b', String(COUNT), story.id]);
+    const a = spawnBundled(child, [t.dir, 'a', String(COUNT), story.id]);
+    const b = spawnBundled(child, [t.dir, 'b', String(COUNT), story.id]);
     const oa = lines(a);
     const ob = lines(b);
     const [ea, eb] = await Promise.all([oa.exited, ob.exited]);
