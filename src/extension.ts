@@ -18,6 +18,8 @@ export interface VoiceHistoryApi {
   readonly history: HistoryService | undefined;
   /** The History view, its player hook and search (other layers and integration tests). */
   readonly historyUi: HistoryUi;
+  /** The player webview host; undefined when the history could not be opened. */
+  readonly player: PlayerHost | undefined;
 }
 
 let openedHistory: HistoryService | undefined;
@@ -78,6 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     storageDir,
     history,
     historyUi,
+    player,
     async diagnostics() {
       const SQL = await initSqlJs({ locateFile: () => wasmPath });
       const db = new SQL.Database();
