@@ -1,0 +1,192 @@
+// The History view as a user sees it in a real VS Code (code-server + Chromium), over a history of
+// 10,000 generations seeded with the real service: opening the view, the pending badge, switching
+// grouping, searching and revealing, multi-selecting and deleting with the confirmation, in the
+// light and the dark theme. Screenshots go to test-results/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { openHistory } from '../../src/history';
+import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
+import { SEED_NEEDLE, SEED_PROFILES, seededHistory, type SeededHistory } from './tree-seed';
+
+const shots = join(root, 'test-results');
+let seed: SeededHistory;
+let server: CodeServer;
+let page: Page;
+let close: () => Promise<void>;
+
+const sidebar = () => page.locator('.part.sidebar');
+const rows = () => sidebar().locator('.monaco-list-row');
+const row = (labelStart: string) => sidebar().locator(`.monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`);
+const shot = (name: string) => page.screenshot({ path: join(shots, name) });
+
+async function runCommand(title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
+}
+
+/** Picks a theme the way a user does (the settings file alone is not applied on code-server's first load). */
+async function setTheme(theme: string, dark: boolean): Promise<void> {
+  await runCommand('Preferences: Color Theme');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.fill(theme);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((d) => document.querySelector('.monaco-workbench')?.classList.contains(d ? 'vs-dark' : 'vs') ?? false, dark, { timeout: 15000 });
+}
+
+/** A title bar action of the History view (shown while the pointer is over its header). */
+async function titleAction(label: string): Promise<Locator> {
+  const header = sidebar().locator('.pane-header', { hasText: 'History' }).first();
+  await header.hover();
+  const action = header.locator(`.actions-container a[aria-label^="${label}"]`).first();
+  await action.waitFor({ timeout: 10000 });
+  return action;
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  seed = await seededHistory({ count: 9_997, withAudio: 9_997, spacingMinutes: 45 });
+  server = await startCodeServer({
+    env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: seed.storageDir },
+    settings: { 'voiceHistory.tree.groupBy': 'date', 'voiceHistory.confirmDelete': true },
+  });
+  ({ page, close } = await openWorkbench({ server, theme: 'light' }));
+});
+
+after(async () => {
+  await close?.();
+  await server?.stop();
+  seed?.dispose();
+});
+
+/** Aria labels of the rows rendered now (the list is virtual: only what fits is in the DOM). */
+const labels = () => rows().evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+const groupLabels = async () => (await labels()).filter((l) => l.endsWith(', group of generations')).map((l) => l.replace(/, group of generations$/, ''));
+
+async function collapseAll(): Promise<void> {
+  await (await titleAction('Collapse All')).click();
+  await page.waitForFunction(() => !document.querySelector('.part.sidebar .monaco-list-row[aria-expanded="true"]'), undefined, { timeout: 10000 });
+}
+
+test('opens on 10,000 generations: groups by date, newest first, pending badge', async () => {
+  await page.locator('.activitybar a[aria-label^="Voice History"]').click();
+  await row(seed.freshTexts[2]!).waitFor({ timeout: 30000 });
+  await setTheme('Light Modern', false);
+  await runCommand('Notifications: Clear All Notifications');
+  // A wider side bar, so the screenshots show the rows' descriptions.
+  const box = (await sidebar().boundingBox())!;
+  await page.mouse.move(box.x + box.width - 1, box.y + 300);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width + 260, box.y + 300, { steps: 5 });
+  await page.mouse.up();
+  await page.mouse.move(900, 700);
+  const top = await labels();
+  assert.match(top[0]!, /^Favorites/, 'the Favorites group on top');
+  assert.match(top[1]!, /^Today/);
+  // Newest first inside Today: the three made just now (pending, generating, completed), then the seeded ones.
+  assert.deepEqual(
+    top.slice(2, 5).map((l) => l.split(', voice ')[0]),
+    [seed.freshTexts[2], seed.freshTexts[1], seed.freshTexts[0]],
+  );
+  // Rows are spoken with their voice, duration, time, status and star.
+  assert.equal(top[2], `${seed.freshTexts[2]}, voice Alice, just now, pending`);
+  assert.match(top[4]!, /, voice Alice, 3 seconds, 1 min ago, favorite$/);
+  const badge = page.locator('.activitybar li.action-item[aria-label^="Voice History"] .badge-content');
+  await page.waitForFunction(() => document.querySelector('.activitybar li.action-item[aria-label^="Voice History"] .badge-content')?.textContent === '2', undefined, { timeout: 15000 });
+  assert.equal(await badge.innerText(), '2', 'one generating + one pending');
+  assert.match(String(await page.locator('.activitybar li.action-item[aria-label^="Voice History"]').getAttribute('aria-label')), /2 generations pending/);
+  await shot('tree-light-by-date.png');
+
+  await collapseAll();
+  const groups = await groupLabels();
+  assert.deepEqual(groups.slice(0, 3), ['Favorites', 'Today', 'Yesterday']);
+  assert.ok(groups.length >= 8, `months back to about a year ago: ${groups.join(', ')}`);
+  assert.match(groups.at(-1)!, /^[A-Z][a-z]+ \d{4}$/, 'older months are named');
+});
+
+test('switches grouping from the title bar: by voice profile', async () => {
+  await (await titleAction('Group History By')).click();
+  const pick = page.locator('.quick-input-widget');
+  await pick.locator('.monaco-list-row', { hasText: 'Voice Profile' }).click();
+  await row('Alice, group').waitFor({ timeout: 15000 });
+  await shot('tree-light-by-profile.png');
+  await collapseAll();
+  assert.deepEqual(await groupLabels(), ['Favorites', ...[...SEED_PROFILES].sort((a, b) => a.localeCompare(b))]);
+  // Back to dates for the rest.
+  await (await titleAction('Group History By')).click();
+  await pick.locator('.monaco-list-row', { hasText: 'Date' }).click();
+  await row('Today, group').waitFor({ timeout: 15000 });
+});
+
+test('search shows live results and reveals the chosen generation in the tree', async () => {
+  await (await titleAction('Search History')).click();
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.pressSequentially(SEED_NEEDLE, { delay: 20 });
+  const result = page.locator('.quick-input-widget .monaco-list-row', { hasText: `The ${SEED_NEEDLE} counts the ships` });
+  await result.first().waitFor({ timeout: 15000 });
+  const count = await result.count();
+  assert.ok(count >= 5 && count <= 11, `every match of ~10 found, got ${count}`);
+  await shot('tree-light-search.png');
+  const chosen = (await result.nth(count - 1).innerText()).split('\n')[0]!;
+  await result.nth(count - 1).click();
+  // The oldest match lies months back and far beyond the first page: the tree loads its page and selects it.
+  const revealed = sidebar().locator('.monaco-list-row.selected', { hasText: chosen });
+  await revealed.waitFor({ timeout: 15000 });
+  assert.equal(await revealed.getAttribute('aria-selected'), 'true');
+  await shot('tree-light-revealed.png');
+});
+
+test('multi-select and Delete ask for confirmation with the count, then remove them', async () => {
+  await collapseAll();
+  await row('Today, group').click();
+  await row(seed.freshTexts[2]!).waitFor();
+  const top = await labels();
+  const todayAt = top.findIndex((l) => l.startsWith('Today'));
+  const targets = top.slice(todayAt + 1, todayAt + 4).map((l) => l.split(', voice ')[0]!);
+  assert.deepEqual(targets, [seed.freshTexts[2], seed.freshTexts[1], seed.freshTexts[0]]);
+  await row(targets[0]!).click();
+  await row(targets[2]!).click({ modifiers: ['Shift'] });
+  assert.equal(await sidebar().locator('.monaco-list-row.selected').count(), 3);
+  // The selection reaches the extension host asynchronously; a person takes longer than this to press a key.
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Delete');
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 10000 });
+  assert.match(await dialog.innerText(), /Delete 3 generations and their audio\?/);
+  await shot('tree-light-delete-confirm.png');
+  await dialog.getByRole('button', { name: 'Delete 3' }).click();
+  for (const t of targets) await row(t).waitFor({ state: 'detached', timeout: 15000 });
+  // Nothing pending any more: the badge is gone.
+  await page.waitForFunction(() => !document.querySelector('.activitybar li.action-item[aria-label^="Voice History"] .badge-content')?.textContent, undefined, { timeout: 15000 });
+  await shot('tree-light-after-delete.png');
+});
+
+test('dark theme', async () => {
+  await setTheme('Dark Modern', true);
+  await row('Today, group').waitFor();
+  await shot('tree-dark-by-date.png');
+  // The tooltip: the whole text and the details, on hover.
+  const first = rows().nth(2);
+  await first.hover();
+  const hover = page.locator('.monaco-hover:visible, .workbench-hover-container:visible').first();
+  await hover.waitFor({ timeout: 10000 });
+  assert.match(await hover.innerText(), /Engine:/);
+  await shot('tree-dark-tooltip.png');
+});
+
+test('the deletion reached the store: 3 fewer generations', async () => {
+  await close();
+  await server.stop();
+  const history = await openHistory({ storageDir: seed.storageDir, checkOnOpen: false });
+  try {
+    assert.equal((await history.list({ pageSize: 1, offset: 0 })).total, seed.count - 3);
+  } finally {
+    await history.close();
+  }
+});
