@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
+import { createArchiveFeatures } from './commands/archive';
 import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './views/history-ui';
@@ -57,12 +58,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
 
+  // Export, import, purge, reconcile, and the storage budget applied in the background.
+  const archive = createArchiveFeatures({ context, history, openError, log, view: historyUi.view });
+  context.subscriptions.push(archive);
+
   const contributed: string[] = (context.extension.packageJSON.contributes?.commands ?? []).map(
     (c: { command: string }) => c.command,
   );
   context.subscriptions.push(
     ...registerCommands(contributed, {
       ...historyUi.handlers,
+      ...archive.handlers,
       // "Open Player" shows the player in an editor tab, then plays the selection there.
       ...(player && {
         'voiceHistory.openPlayer': async (...args: unknown[]) => {

@@ -1,5 +1,5 @@
 // The `manifest.json` of a Voice History archive (format `voice-history`, version 1): the single
-// source of truth for what an export writes and what an import accepts. See FORMAT.md.
+// source of truth for what an export writes and what an import accepts. See README.md, "Export format".
 import { z } from 'zod';
 import { GENERATION_SOURCES, GENERATION_STATUSES } from '../history/types';
 import { languageSchema, MAX_TEXT_LENGTH } from '../history/schemas';

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { MAX_PEAK_BUCKETS } from '../audio/peaks';
 import { PeaksCache } from '../audio/peaks-cache';
 import { idSchema, idsSchema, listQuerySchema, type ChangeEvent, type Generation, type HistoryService } from '../history';
+import { archiveRouter } from './archive-procedures';
 import { describeAudio, resolveAudio } from './audio';
 import { procedure, rpcError, t } from './context';
 
@@ -206,6 +207,9 @@ export const appRouter = t.router({
   profiles: t.router({
     list: procedure.query(({ ctx }) => ctx.history.listProfiles()),
   }),
+
+  /** Export, import, purge and reconcile through the extension's commands (see archive-procedures.ts). */
+  archive: archiveRouter,
 
   player: t.router({
     /** Shows a generation in the player. */

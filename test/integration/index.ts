@@ -20,6 +20,7 @@ export function run(): Promise<void> {
   require('./tree.test');
   require('./commands.test');
   require('./rpc.test');
+  require('./archive.test');
   require('./player.test');
   const only = process.env.VH_INTEGRATION_GREP;
   if (only) mocha.grep(only);

@@ -1,0 +1,169 @@
+// The storage budget, kept in the background: `voiceHistory.retention.days`,
+// `voiceHistory.storage.maxMegabytes` and `voiceHistory.retention.keepFavorites` are applied at
+// startup, after new generations or audio arrive (debounced), and when the settings change.
+// One run at a time; a trigger during a run schedules exactly one more.
+import * as vscode from 'vscode';
+import { applyPurge, previewRetention, retentionPolicySchema, type PurgeResult, type RetentionPolicy } from '../archive/purge';
+import type { ArchiveHistory } from '../archive/history-port';
+import type { ChangeEvent, HistoryService } from '../history';
+import { formatBytes, formatCount } from './tree-format';
+
+const SETTINGS = ['voiceHistory.retention.days', 'voiceHistory.storage.maxMegabytes', 'voiceHistory.retention.keepFavorites'] as const;
+
+export interface RetentionOptions {
+  /** Wait after startup before the first run, so activation is not slowed (ms). */
+  startupDelayMs?: number;
+  /** Quiet time after the last new generation before a run (ms). */
+  debounceMs?: number;
+}
+
+export interface RetentionRun extends PurgeResult {
+  policy: RetentionPolicy;
+}
+
+/** Reads the three settings; a value out of range names the setting to fix. */
+export function readRetentionPolicy(config: Pick<vscode.WorkspaceConfiguration, 'get'> = vscode.workspace.getConfiguration()): RetentionPolicy {
+  const raw = {
+    days: config.get<unknown>('voiceHistory.retention.days', 0),
+    maxMegabytes: config.get<unknown>('voiceHistory.storage.maxMegabytes', 0),
+    keepFavorites: config.get<unknown>('voiceHistory.retention.keepFavorites', true),
+  };
+  const parsed = retentionPolicySchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = String(issue?.path[0] ?? 'days');
+  const setting = key === 'maxMegabytes' ? 'voiceHistory.storage.maxMegabytes' : `voiceHistory.retention.${key}`;
+  throw new Error(
+    `The setting ${setting} is ${JSON.stringify(raw[key as keyof typeof raw])}, which cannot be used (${issue?.message ?? 'invalid'}). Fix it in Settings; until then nothing is deleted automatically.`,
+  );
+}
+
+export class RetentionKeeper implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private disposed = false;
+  private warnedSetting: string | undefined;
+  private readonly runs = new vscode.EventEmitter<RetentionRun>();
+  /** Fires after every run that deleted something. */
+  readonly onDidApply = this.runs.event;
+
+  constructor(
+    private readonly history: ArchiveHistory & Pick<HistoryService, 'onDidChange'>,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly options: RetentionOptions = {},
+  ) {
+    this.disposables.push(
+      this.runs,
+      history.onDidChange((e) => {
+        if (isNewAudio(e)) this.schedule(this.options.debounceMs ?? 2000);
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (SETTINGS.some((s) => e.affectsConfiguration(s))) this.schedule(this.options.debounceMs ?? 2000);
+      }),
+    );
+    this.schedule(this.options.startupDelayMs ?? 3000);
+  }
+
+  /** Runs now (or after the run in progress) and resolves when the history is within budget. */
+  async runNow(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running) {
+      // The loop re-checks `again` after each pass, so the promise in flight covers this request too.
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.loop().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Resolves when no run is in progress or scheduled (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.timer || this.running) {
+      if (this.timer) await this.runNow();
+      else await this.running;
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private schedule(ms: number): void {
+    if (this.disposed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.runNow();
+    }, ms);
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      await this.applyOnce();
+    } while (this.again && !this.disposed);
+  }
+
+  private async applyOnce(): Promise<void> {
+    let policy: RetentionPolicy;
+    try {
+      policy = readRetentionPolicy();
+      this.warnedSetting = undefined;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.log.warn(`Retention: ${message}`);
+      if (this.warnedSetting !== message) void vscode.window.showWarningMessage(`Voice History: ${message}`);
+      this.warnedSetting = message;
+      return;
+    }
+    if (policy.days === 0 && policy.maxMegabytes === 0) return;
+    try {
+      const preview = await previewRetention(this.history, policy);
+      if (preview.count === 0) return;
+      // A generation favourited since the preview stays: retention must never take a favourite the user just marked.
+      let ids = preview.ids;
+      if (policy.keepFavorites) {
+        const favourites = new Set<string>();
+        for (let i = 0; i < ids.length; i += 1000) {
+          for (const g of await this.history.getMany(ids.slice(i, i + 1000))) if (g.isFavorited) favourites.add(g.id);
+        }
+        if (favourites.size > 0) ids = ids.filter((id) => !favourites.has(id));
+      }
+      if (ids.length === 0 || this.disposed) return;
+      const result = await applyPurge(this.history, { ids, bytes: preview.bytes });
+      if (result.deleted === 0) return;
+      const why = [
+        policy.days > 0 ? `older than ${policy.days} day${policy.days === 1 ? '' : 's'}` : '',
+        policy.maxMegabytes > 0 ? `over the ${formatCount(policy.maxMegabytes)} MB storage budget` : '',
+      ]
+        .filter(Boolean)
+        .join(' or ');
+      this.log.info(
+        `Retention: deleted ${result.deleted} generation(s) (${formatBytes(result.bytes)}) ${why}${policy.keepFavorites ? '; favorites kept' : ''}.`,
+      );
+      vscode.window.setStatusBarMessage(
+        `$(trash) Voice History: removed ${formatCount(result.deleted)} generation${result.deleted === 1 ? '' : 's'} ${why}`,
+        8000,
+      );
+      this.runs.fire({ ...result, policy });
+    } catch (e) {
+      this.log.error(`Retention could not be applied: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
+    }
+  }
+}
+
+/** A generation was created or got (new) audio: the budget may be exceeded now. */
+function isNewAudio(e: ChangeEvent): boolean {
+  if (e.kind === 'reload') return e.reason !== 'reconcile';
+  return e.op === 'created' && (e.entity === 'generation' || e.entity === 'version');
+}
