@@ -8,6 +8,7 @@
  * subscription in it) is replaced whenever the webview goes hidden.
  */
 import * as vscode from 'vscode';
+import { archiveActions } from '../commands/archive';
 import type { Generation, HistoryService } from '../history';
 import { attachRouterToWebview, type HostAdapter, type PlayerContext } from '../rpc';
 import {
@@ -18,6 +19,7 @@ import {
   type PlayerRpcContext,
   type ShownItem,
 } from '../rpc/player-procedures';
+import type { ArchiveRpcContext } from '../rpc/archive-procedures';
 import { playerHtml } from './player-html';
 import type { PlayerPort } from './player-port';
 
@@ -178,7 +180,7 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
 
   // ---- RPC context --------------------------------------------------------------------------
 
-  contextFor(surface: Surface): PlayerRpcContext {
+  contextFor(surface: Surface): PlayerRpcContext & ArchiveRpcContext {
     const player: PlayerContext = {
       currentList: () => this.currentList,
       currentId: () => this.currentId,
@@ -215,6 +217,8 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       player,
       toWebviewUri: (absPath) => surface.webview.asWebviewUri(vscode.Uri.file(absPath)).toString(),
       playerActions: actions,
+      // archive.* procedures run the export/import commands here, with their dialogs.
+      archive: archiveActions(),
     };
   }
 
