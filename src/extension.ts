@@ -2,14 +2,17 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import initSqlJs from 'sql.js';
+import { createPublicApi, type VoiceHistoryPublicApi } from './api/public-api';
+import { createGenerationFeatures } from './commands/generate-features';
 import { createArchiveFeatures } from './commands/archive';
 import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './views/history-ui';
 import { PlayerHost } from './views/player-host';
+import { recordSampleData } from './views/first-run';
 
-/** What `activate` returns to other extensions and to our own integration tests. */
-export interface VoiceHistoryApi {
+/** What `activate` returns to other extensions (the public API, see README) and to our own integration tests. */
+export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
   readonly apiVersion: 1;
   /** Folder holding the database and the `audio/` folder. */
   readonly storageDir: string;
@@ -58,6 +61,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
 
+  // Engines, API keys, Speak Selection / Generate Speech…, Regenerate, Retry, ElevenLabs import.
+  const generation = createGenerationFeatures({ context, history, openError, storageDir, log, view: historyUi.view });
+  context.subscriptions.push(generation);
+
   // Export, import, purge, reconcile, and the storage budget applied in the background.
   const archive = createArchiveFeatures({ context, history, openError, log, view: historyUi.view });
   context.subscriptions.push(archive);
@@ -69,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     ...registerCommands(contributed, {
       ...historyUi.handlers,
       ...archive.handlers,
+      ...generation.handlers,
       // "Open Player" shows the player in an editor tab, then plays the selection there.
       ...(player && {
         'voiceHistory.openPlayer': async (...args: unknown[]) => {
@@ -81,7 +89,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     }),
   );
 
+  // `npm start` only (VH_SAMPLE_DATA=1): a few real Flite generations from the sample script.
+  void recordSampleData({ history, speak: generation.speak, log }).catch((e: unknown) =>
+    log.error(`Could not record the sample generations: ${e instanceof Error && e.stack ? e.stack : String(e)}`),
+  );
+
   return {
+    ...createPublicApi(() => history, () => openError ?? 'Voice History: the history is not open.'),
     apiVersion: 1,
     storageDir,
     history,

@@ -21,6 +21,9 @@ export function run(): Promise<void> {
   require('./commands.test');
   require('./rpc.test');
   require('./archive.test');
+  require('./generate.test');
+  require('./generate-elevenlabs-import.test');
+  require('./api.test');
   require('./player.test');
   const only = process.env.VH_INTEGRATION_GREP;
   if (only) mocha.grep(only);

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, existsSync, rmSync, mkdirSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, root, startCodeServer, workbenchUrl } from './code-server.mjs';
+import { developmentExtensions } from '../fixture-extension/dev-extensions.mjs';
 
 export async function runIntegration({ timeoutMs = 10 * 60 * 1000, env = {} } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'vh-integration-'));
@@ -34,7 +35,8 @@ export async function runIntegration({ timeoutMs = 10 * 60 * 1000, env = {} } = 
     });
     await page.goto(
       workbenchUrl(server, {
-        extensionDevelopmentPath: root,
+        // With the fixture extension, which uses our public API the way another extension would.
+        extensionDevelopmentPath: developmentExtensions(root, scratch),
         extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
       }),
     );

@@ -1,0 +1,108 @@
+// Puts generation together for `activate`: the engines (Flite offline, OpenAI-compatible,
+// ElevenLabs), API keys in SecretStorage, the runner that records every attempt, and the
+// command handlers for speaking, regenerating, retrying, keys and the ElevenLabs import.
+import * as vscode from 'vscode';
+import { ElevenLabsEngine } from '../engines/elevenlabs';
+import { FliteEngine } from '../engines/flite';
+import { OpenAiEngine } from '../engines/openai';
+import { elevenLabsConfigFromSettings, openAiConfigFromSettings } from '../engines/settings';
+import { EngineCatalog } from '../generation/engines';
+import { GenerationRunner } from '../generation/runner';
+import type { Generation, HistoryService } from '../history';
+import type { HistoryView } from '../views/history-view';
+import { ApiKeys, apiKeyCommandHandlers } from './api-keys';
+import { elevenLabsImportCommandHandlers, importStateKey } from './elevenlabs-import';
+import { generateCommandHandlers, speakSelection, type GenerateDeps, type SpeakOptions } from './generate';
+import { guardAll } from './guard';
+import type { CommandHandler } from './registry';
+import { requireHistory, resolveTargets } from './targets';
+
+export interface GenerationFeatures extends vscode.Disposable {
+  readonly handlers: Record<string, CommandHandler>;
+  readonly engines: EngineCatalog;
+  readonly keys: ApiKeys;
+  /** Undefined when the history could not be opened. */
+  readonly runner: GenerationRunner | undefined;
+  /** Speak Selection on a given editor (what the first run uses). */
+  speak(editor: vscode.TextEditor, options?: SpeakOptions): Promise<Generation | undefined>;
+}
+
+export function createGenerationFeatures(options: {
+  context: vscode.ExtensionContext;
+  history: HistoryService | undefined;
+  openError: string | undefined;
+  storageDir: string;
+  log: vscode.LogOutputChannel;
+  view: HistoryView;
+}): GenerationFeatures {
+  const { context, history, openError, log, view } = options;
+  const keys = new ApiKeys(context.secrets);
+  const read = (key: string): unknown => vscode.workspace.getConfiguration().get(key);
+  const engines = new EngineCatalog([
+    {
+      id: 'flite',
+      displayName: 'Flite (offline)',
+      description: 'Built in, works offline; English voices slt, rms, awb, kal.',
+      keep: true,
+      create: () =>
+        new FliteEngine({ workerPath: context.asAbsolutePath('dist/flite-worker.js'), wasmPath: context.asAbsolutePath('dist/flite.wasm') }),
+    },
+    {
+      id: 'openai',
+      displayName: 'OpenAI-compatible',
+      description: 'OpenAI or a local server (Voicebox, Kokoro, LocalAI): voiceHistory.openai.* settings.',
+      create: () => new OpenAiEngine({ config: openAiConfigFromSettings(read), getApiKey: () => keys.get('openai') }),
+    },
+    {
+      id: 'elevenlabs',
+      displayName: 'ElevenLabs',
+      description: 'Needs an API key (Voice History: Set API Key…).',
+      create: () => new ElevenLabsEngine({ config: elevenLabsConfigFromSettings(read), getApiKey: () => keys.get('elevenlabs') }),
+    },
+  ]);
+  const runner = history ? new GenerationRunner({ history, engines, log }) : undefined;
+  const deps: GenerateDeps = {
+    runner: () => {
+      requireHistory(history, openError);
+      return runner!;
+    },
+    engines,
+    targets: (args) => resolveTargets(view, args).ids,
+    // Only when the view is open: revealing would otherwise pull the side bar over the editor.
+    reveal: (id) => {
+      if (view.treeView.visible) void view.reveal(id, { focus: false }).catch(() => undefined);
+    },
+  };
+  const importState = (): vscode.Memento => context.globalState;
+  const disposables: vscode.Disposable[] = [
+    keys,
+    // A new ElevenLabs key may be another account: a saved import position would not fit it.
+    keys.onDidChange((engine) => {
+      if (engine === 'elevenlabs') void importState().update(importStateKey(options.storageDir), undefined);
+    }),
+  ];
+  const handlers = guardAll(log, {
+    ...generateCommandHandlers(deps),
+    ...apiKeyCommandHandlers(keys),
+    ...elevenLabsImportCommandHandlers({
+      history: () => requireHistory(history, openError),
+      keys,
+      state: importState(),
+      storageDir: options.storageDir,
+      voices: () => engines.get('elevenlabs'),
+      log,
+    }),
+  });
+  return {
+    handlers,
+    engines,
+    keys,
+    runner,
+    speak: (editor, speakOptions) => speakSelection(deps, editor, speakOptions),
+    dispose() {
+      for (const d of disposables.splice(0)) d.dispose();
+      // Ends Flite's worker process (if one was started).
+      void engines.dispose();
+    },
+  };
+}

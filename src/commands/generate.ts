@@ -1,0 +1,234 @@
+// Speak Selection, Generate Speech…, Regenerate and Retry. Each runs under a cancellable
+// progress notification; the runner records the attempt (pending row at once, then completed
+// or failed with the engine's message), and a failure is shown with Retry.
+import * as vscode from 'vscode';
+import type { EngineCatalog } from '../generation/engines';
+import type { GenerationRequestInput } from '../generation/request';
+import type { GenerationRunner, StartedGeneration } from '../generation/runner';
+import type { Generation } from '../history';
+import { firstLine } from '../views/tree-format';
+import { askInstruct, askSeed, askText, defaultEngineId, pickEngine, pickLanguage, pickVoice } from './generate-prompts';
+import type { CommandHandler } from './registry';
+
+export interface GenerateDeps {
+  /** The runner, or an error saying why the history is not available. */
+  runner: () => GenerationRunner;
+  engines: EngineCatalog;
+  /** Generation ids a tree command targets (clicked row, selection, ids). */
+  targets: (args: unknown[]) => string[];
+  /** Shows a new row in the History view when the view is open. */
+  reveal: (generationId: string) => void;
+}
+
+export interface SpeakOptions {
+  engine?: string;
+  voice?: string;
+  /** Play the audio when it is ready (default: the `voiceHistory.playAfterGenerating` setting). */
+  play?: boolean;
+}
+
+function config<T>(key: string, fallback: T): T {
+  return vscode.workspace.getConfiguration('voiceHistory').get<T>(key, fallback) ?? fallback;
+}
+
+/** The voice Speak Selection uses for an engine, from the settings; undefined: ask. */
+function defaultVoice(engineId: string): string | undefined {
+  if (engineId === 'flite') return config('flite.voice', 'slt') || 'slt';
+  if (engineId === 'openai') return config<string[]>('openai.voices', [])[0];
+  if (engineId === 'elevenlabs') return config('elevenlabs.voiceId', '').trim() || undefined;
+  return undefined;
+}
+
+/**
+ * Speaks the primary selection of `editor` (the line at the cursor when nothing is selected)
+ * and records the document and range it came from. The first run uses it too.
+ */
+export async function speakSelection(deps: GenerateDeps, editor: vscode.TextEditor, options: SpeakOptions = {}): Promise<Generation | undefined> {
+  const selection = editor.selection;
+  const range = selection.isEmpty ? editor.document.lineAt(selection.active.line).range : new vscode.Range(selection.start, selection.end);
+  const text = editor.document.getText(range);
+  if (text.trim().length === 0) {
+    void vscode.window.showInformationMessage('Voice History: select the text to speak (the line at the cursor is empty).');
+    return undefined;
+  }
+  const engineId = options.engine ?? defaultEngineId();
+  const engine = deps.engines.get(engineId);
+  let voice = options.voice ?? defaultVoice(engineId);
+  let profileName: string | undefined;
+  if (!voice) {
+    const picked = await pickVoice(engine, undefined, 1);
+    if (!picked) return undefined;
+    voice = picked.id;
+    profileName = picked.name;
+  }
+  return generateWithProgress(
+    deps,
+    `Speaking with ${engine.displayName} (${profileName ?? voice})`,
+    (signal) =>
+      deps.runner().start(
+        {
+          engine: engineId,
+          voice: voice!,
+          ...(profileName ? { profileName } : {}),
+          text,
+          document: {
+            uri: editor.document.uri.toString(),
+            startLine: range.start.line,
+            startCharacter: range.start.character,
+            endLine: range.end.line,
+            endCharacter: range.end.character,
+          },
+        },
+        signal,
+      ),
+    options.play,
+  );
+}
+
+/**
+ * Runs a generation under a cancellable notification; shows the pending row at once, and the
+ * outcome when it ends. Resolves with the final row (failed ones included).
+ */
+async function generateWithProgress(
+  deps: GenerateDeps,
+  title: string,
+  start: (signal: AbortSignal) => Promise<StartedGeneration>,
+  play?: boolean,
+): Promise<Generation> {
+  const abort = new AbortController();
+  const final = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (progress, token) => {
+      const cancel = token.onCancellationRequested(() => abort.abort());
+      try {
+        const started = await start(abort.signal);
+        deps.reveal(started.pending.id);
+        progress.report({ message: `“${firstLine(started.pending.text, 48)}”` });
+        return await started.done;
+      } finally {
+        cancel.dispose();
+      }
+    },
+  );
+  announce(final, engineDisplayName(deps.engines, final.engine), abort.signal.aborted, play);
+  return final;
+}
+
+function announce(g: Generation, engineName: string, cancelled: boolean, play: boolean | undefined): void {
+  if (g.status === 'completed') {
+    const seconds = g.duration != null ? `${g.duration.toFixed(1)} s, ` : '';
+    vscode.window.setStatusBarMessage(`$(unmute) Voice History: spoke “${firstLine(g.text, 40)}” (${seconds}${g.profileName})`, 6000);
+    if (play ?? config('playAfterGenerating', true)) void vscode.commands.executeCommand('voiceHistory.play', g.id);
+    return;
+  }
+  if (cancelled) {
+    vscode.window.setStatusBarMessage('$(circle-slash) Voice History: generation cancelled; it stays in the history as failed, ready to retry.', 6000);
+    return;
+  }
+  const actions = ['Retry', ...(/API key/i.test(g.error ?? '') ? ['Set API Key…'] : []), ...(/setting|Settings/.test(g.error ?? '') ? ['Open Settings'] : [])];
+  void vscode.window.showErrorMessage(`Voice History: ${engineName} could not speak it. ${g.error ?? ''}`, ...actions).then(async (action) => {
+    if (action === 'Retry') await vscode.commands.executeCommand('voiceHistory.retry', g.id);
+    else if (action === 'Set API Key…') await vscode.commands.executeCommand('voiceHistory.setApiKey', g.engine ?? undefined);
+    else if (action === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', `voiceHistory.${g.engine ?? ''}`);
+  });
+}
+
+/** Fields a caller (keybinding, another extension, a test) may pass to Generate Speech…. */
+type GenerateArgs = Partial<GenerationRequestInput> & { play?: boolean };
+
+function isArgs(value: unknown): value is GenerateArgs {
+  return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri) && !Array.isArray(value);
+}
+
+/**
+ * Generate Speech…: asks for what `args` leaves out. With an argument object only the
+ * required fields (engine, voice, text) are asked for; without one, the engine's optional
+ * ones (language, seed, instructions) too.
+ */
+async function generateSpeech(deps: GenerateDeps, arg: unknown): Promise<Generation | undefined> {
+  const given: GenerateArgs = isArgs(arg) ? arg : {};
+  const interactive = !isArgs(arg);
+  let step = 1;
+  const engineId = given.engine ?? (await pickEngine(deps.engines, step++));
+  if (!engineId) return undefined;
+  const engine = deps.engines.get(engineId);
+  let voice = given.voice;
+  let profileName = given.profileName;
+  if (!voice) {
+    const picked = await pickVoice(engine, defaultVoice(engineId), step++);
+    if (!picked) return undefined;
+    voice = picked.id;
+    profileName ??= picked.name;
+  }
+  let text = given.text;
+  if (text === undefined) {
+    const editor = vscode.window.activeTextEditor;
+    const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+    text = await askText(selected, step++);
+    if (text === undefined) return undefined;
+  }
+  const request: GenerationRequestInput = { ...stripPlay(given), engine: engineId, voice, text, ...(profileName ? { profileName } : {}) };
+  if (interactive && engine.capabilities.languages) {
+    const language = await pickLanguage(engine, step++);
+    if (language === undefined) return undefined;
+    if (language) request.language = language;
+  }
+  if (interactive && engine.capabilities.seed) {
+    const seed = await askSeed(step++);
+    if (seed === undefined) return undefined;
+    if (seed !== null) request.seed = seed;
+  }
+  if (interactive && engine.capabilities.instruct) {
+    const instruct = await askInstruct(step++);
+    if (instruct === undefined) return undefined;
+    if (instruct.trim()) request.instruct = instruct.trim();
+  }
+  return generateWithProgress(deps, `Speaking with ${engine.displayName} (${profileName ?? voice})`, (signal) => deps.runner().start(request, signal), given.play);
+}
+
+function stripPlay(args: GenerateArgs): Partial<GenerationRequestInput> {
+  const { play: _play, ...rest } = args;
+  return rest;
+}
+
+/** Regenerate / Retry on one or many rows, one after the other under one notification each. */
+async function again(deps: GenerateDeps, args: unknown[], action: 'regenerate' | 'retry'): Promise<Generation | Generation[] | undefined> {
+  const ids = deps.targets(args);
+  if (ids.length === 0) {
+    void vscode.window.showInformationMessage(`Voice History: select a generation in the History view to ${action}.`);
+    return undefined;
+  }
+  const results: Generation[] = [];
+  for (const id of ids) {
+    const title = action === 'regenerate' ? 'Regenerating' : 'Retrying';
+    const final = await generateWithProgress(
+      deps,
+      ids.length > 1 ? `${title} ${results.length + 1} of ${ids.length}` : title,
+      (signal) => (action === 'regenerate' ? deps.runner().regenerate(id, signal) : deps.runner().retry(id, signal)),
+    );
+    results.push(final);
+  }
+  return results.length === 1 ? results[0] : results;
+}
+
+function engineDisplayName(engines: EngineCatalog, id: string | null): string {
+  return (id && engines.entry(id)?.displayName) || id || 'The engine';
+}
+
+export function generateCommandHandlers(deps: GenerateDeps): Record<string, CommandHandler> {
+  return {
+    // The editor context menu passes the document's URI; the active editor is what counts.
+    'voiceHistory.speakSelection': async (arg?: unknown) => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) {
+        void vscode.window.showInformationMessage('Voice History: open a document and select the text to speak.');
+        return undefined;
+      }
+      const options: SpeakOptions = isArgs(arg) ? (arg as SpeakOptions) : {};
+      return speakSelection(deps, editor, options);
+    },
+    'voiceHistory.generateSpeech': (arg?: unknown) => generateSpeech(deps, arg),
+    'voiceHistory.regenerate': (...args: unknown[]) => again(deps, args, 'regenerate'),
+    'voiceHistory.retry': (...args: unknown[]) => again(deps, args, 'retry'),
+  };
+}
