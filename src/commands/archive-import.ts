@@ -13,6 +13,8 @@ import { z } from 'zod';
 import { detectInput } from '../archive/detect';
 import { importFiles, type ImportProgress, type ImportRejection, type ImportSummary } from '../archive/import';
 import { importLimitsSchema, LIMIT_SETTINGS, type ImportLimitsInput } from '../archive/limits';
+import type { HistoryService } from '../history';
+import { readRetentionPolicy } from '../views/retention';
 import {
   askOpenFiles,
   filePathOf,
@@ -37,6 +39,9 @@ export const importOptionsSchema = z
   .strict();
 
 const AUDIO_EXTENSIONS = ['wav', 'mp3', 'flac', 'ogg'];
+
+/** What Import… resolves to: the archive layer's summary, plus the retention warning when one was shown. */
+export type ImportCommandResult = ImportSummary & { retentionNote?: string };
 
 /** The three import limits from settings; a bad value names the setting to fix. */
 export function importLimitsFromSettings(config: Pick<vscode.WorkspaceConfiguration, 'get'> = vscode.workspace.getConfiguration()): ImportLimitsInput {
@@ -117,8 +122,29 @@ function progressOf(p: ImportProgress): { fraction: number; message: string } {
   return { fraction: (p.index + fileFraction) / p.count, message: `${p.file}${p.count > 1 ? ` (${p.index + 1} of ${p.count})` : ''}: ${step}` };
 }
 
+/**
+ * Imports keep their original times, so `voiceHistory.retention.days` may delete them right after
+ * the import: say so, and how to keep them, instead of letting them vanish unexplained.
+ */
+async function retentionNote(history: HistoryService, ids: readonly string[]): Promise<string> {
+  let policy;
+  try {
+    policy = readRetentionPolicy();
+  } catch {
+    return '';
+  }
+  if (policy.days === 0 || ids.length === 0) return '';
+  const cutoff = Date.now() - policy.days * 86_400_000;
+  let old = 0;
+  for (let i = 0; i < ids.length; i += 1000) {
+    for (const g of await history.getMany(ids.slice(i, i + 1000))) if (g.createdAt < cutoff && !(policy.keepFavorites && g.isFavorited)) old++;
+  }
+  if (old === 0) return '';
+  return `${plural(old, 'imported generation')} ${old === 1 ? 'is' : 'are'} older than the ${policy.days} days kept by voiceHistory.retention.days and will be deleted automatically; set it to 0 (or more days) within a minute to keep them.`;
+}
+
 export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, CommandHandler> {
-  async function run(args: unknown[], audioOnly: boolean): Promise<ImportSummary | undefined> {
+  async function run(args: unknown[], audioOnly: boolean): Promise<ImportCommandResult | undefined> {
     const history = historyOf(deps);
     const options = parseOptions(importOptionsSchema, optionsArgument(args, 0), audioOnly ? 'Import Audio Files' : 'Import');
     const limits = importLimitsFromSettings();
@@ -145,6 +171,22 @@ export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
     }
     const picked = files;
     const userStop = new AbortController();
+    const held = deps.retention?.pause();
+    try {
+      return await importPicked(history, picked, early, options, limits, userStop);
+    } finally {
+      held?.dispose();
+    }
+  }
+
+  async function importPicked(
+    history: HistoryService,
+    picked: string[],
+    early: ImportRejection[],
+    options: z.output<typeof importOptionsSchema>,
+    limits: ImportLimitsInput,
+    userStop: AbortController,
+  ): Promise<ImportCommandResult> {
     const outcome = await withCancellableProgress(`Importing ${plural(picked.length, 'file')}`, async (signal, progress) => {
       const stop = AbortSignal.any([signal, userStop.signal]);
       const ask = textAsker(options.useFileNames ?? false, () => userStop.abort(), stop);
@@ -168,12 +210,15 @@ export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
       ? { imported: 0, skipped: 0, rejected: [], generationIds: [], cancelled: true }
       : outcome.value;
     summary.rejected.unshift(...early);
-    report(summary);
+    const note = await retentionNote(history, summary.generationIds);
+    // Give the user a minute to read the note and change the setting before retention acts.
+    if (note) deps.retention?.postpone(60_000);
+    report(summary, note);
     if (summary.generationIds[0] && deps.view.treeView.visible) void deps.view.reveal(summary.generationIds[0], { focus: false }).catch(() => undefined);
-    return summary;
+    return note ? { ...summary, retentionNote: note } : summary;
   }
 
-  function report(s: ImportSummary): void {
+  function report(s: ImportSummary, note: string): void {
     const parts: string[] = [];
     if (s.imported > 0 || (s.skipped === 0 && s.rejected.length === 0)) parts.push(`imported ${plural(s.imported, 'generation')}`);
     if (s.skipped > 0) parts.push(`skipped ${plural(s.skipped, 'generation')} already in the history`);
@@ -181,8 +226,9 @@ export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
     deps.log.info(`Import: ${parts.join(', ')}${s.cancelled ? ' (cancelled)' : ''}.`);
     let message = `Voice History: ${s.cancelled ? 'import cancelled; ' : ''}${parts.join(', ')}.`;
     if (s.cancelled) message += ' What was imported before you cancelled stays; the file in progress was undone.';
+    if (note) message += ` ${note}`;
     if (s.rejected.length === 0) {
-      void vscode.window.showInformationMessage(message);
+      void (note ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
       return;
     }
     // One refused file: its reason (which says what to do) is the message itself.

@@ -20,6 +20,8 @@ export interface ArchiveCommandDeps {
   state: vscode.Memento;
   /** Written into every archive's manifest. */
   extensionVersion: string;
+  /** The background storage budget, held off while an import writes. */
+  retention?: { pause(): vscode.Disposable; postpone(ms: number): void };
 }
 
 export function historyOf(deps: ArchiveCommandDeps): HistoryService {

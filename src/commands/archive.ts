@@ -27,6 +27,7 @@ export function createArchiveFeatures(options: {
   view: HistoryView;
 }): ArchiveFeatures {
   const { context, history, openError, log, view } = options;
+  const retention = history ? new RetentionKeeper(history, log) : undefined;
   const deps: ArchiveCommandDeps = {
     history,
     openError,
@@ -34,8 +35,8 @@ export function createArchiveFeatures(options: {
     view,
     state: context.globalState,
     extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
+    retention,
   };
-  const retention = history ? new RetentionKeeper(history, log) : undefined;
   const handlers = guardAll(log, {
     ...exportCommandHandlers(deps),
     ...importCommandHandlers(deps),

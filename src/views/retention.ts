@@ -45,6 +45,9 @@ export class RetentionKeeper implements vscode.Disposable {
   private again = false;
   private disposed = false;
   private warnedSetting: string | undefined;
+  private paused = 0;
+  private pendingWhilePaused = false;
+  private holdUntil = 0;
   private readonly runs = new vscode.EventEmitter<RetentionRun>();
   /** Fires after every run that deleted something. */
   readonly onDidApply = this.runs.event;
@@ -66,10 +69,38 @@ export class RetentionKeeper implements vscode.Disposable {
     this.schedule(this.options.startupDelayMs ?? 3000);
   }
 
+  /**
+   * No runs until disposed (an import in progress: its generations keep their old times, and
+   * deleting them mid-import would fight the import's own undo). A run asked for meanwhile follows.
+   */
+  pause(): vscode.Disposable {
+    this.paused++;
+    let done = false;
+    return new vscode.Disposable(() => {
+      if (done) return;
+      done = true;
+      this.paused--;
+      if (this.paused === 0 && this.pendingWhilePaused) {
+        this.pendingWhilePaused = false;
+        this.schedule(this.options.debounceMs ?? 2000);
+      }
+    });
+  }
+
+  /** Holds the next run off for `ms` (time for the user to read why imports would be deleted, and change the setting). */
+  postpone(ms: number): void {
+    this.holdUntil = Math.max(this.holdUntil, Date.now() + ms);
+    if (this.timer) this.schedule(0);
+  }
+
   /** Runs now (or after the run in progress) and resolves when the history is within budget. */
   async runNow(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.paused > 0) {
+      this.pendingWhilePaused = true;
+      return;
+    }
     if (this.running) {
       // The loop re-checks `again` after each pass, so the promise in flight covers this request too.
       this.again = true;
@@ -79,13 +110,6 @@ export class RetentionKeeper implements vscode.Disposable {
     return this.running;
   }
 
-  /** Resolves when no run is in progress or scheduled (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.timer || this.running) {
-      if (this.timer) await this.runNow();
-      else await this.running;
-    }
-  }
 
   dispose(): void {
     this.disposed = true;
@@ -96,15 +120,23 @@ export class RetentionKeeper implements vscode.Disposable {
 
   private schedule(ms: number): void {
     if (this.disposed) return;
+    if (this.paused > 0) {
+      this.pendingWhilePaused = true;
+      return;
+    }
     if (this.running) {
       this.again = true;
       return;
     }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.runNow();
-    }, ms);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        if (Date.now() < this.holdUntil) this.schedule(0);
+        else void this.runNow();
+      },
+      Math.max(ms, this.holdUntil - Date.now()),
+    );
   }
 
   private async loop(): Promise<void> {

@@ -123,14 +123,18 @@ after(async () => {
 });
 
 test('Export Generation… from the context menu: layout pick, save dialog, summary', async () => {
+  await clearNotifications();
   const layouts = quickInput().locator('.monaco-list-row', { hasText: 'Voice History archive' });
   // The tree may still re-render right after start-up and close a context menu opened on it: try again then.
   for (let attempt = 1; ; attempt++) {
     await row(TEXTS.fox).click({ button: 'right' });
     await page.locator('.context-view .action-label', { hasText: 'Export Generation…' }).click({ timeout: 10000 }).catch(() => undefined);
-    const shown = await layouts.waitFor({ timeout: 5000 }).then(() => true, () => false);
+    const shown = await layouts.waitFor({ timeout: 15000 }).then(() => true, () => false);
     if (shown) break;
-    if (attempt === 3) throw new Error('the layout pick did not open from the context menu');
+    if (attempt === 3) {
+      await shot('archive-failure-context-menu.png');
+      throw new Error('the layout pick did not open from the context menu (see test-results/archive-failure-context-menu.png)');
+    }
     await page.keyboard.press('Escape');
   }
   await shot('archive-export-layout-pick.png');

@@ -356,4 +356,26 @@ describe('Export, import and purge commands', function () {
       await setSetting('storage.maxMegabytes', undefined);
     }
   });
+
+  // Last: the import holds retention off for a minute, which would slow the test above.
+  it('an import of generations older than the retention days says so and holds retention off', async () => {
+    const old = await history.create(
+      { profileId: profile.id, text: 'From an old machine', status: 'completed', createdAt: Date.now() - 3000 * DAY },
+      { data: makeWav(0.2, 16000, 1, 60), format: 'wav' },
+    );
+    const archive = path.join(scratch, 'old.voicehistory.zip');
+    await run<ExportResult>('exportGeneration', old.id, vscode.Uri.file(archive));
+    await history.delete(old.id);
+    await setSetting('retention.days', 2900);
+    try {
+      const summary = await run<ImportSummary & { retentionNote?: string }>('import', archive);
+      assert.equal(summary.imported, 1);
+      assert.match(summary.retentionNote ?? '', /1 imported generation is older than the 2900 days kept by voiceHistory\.retention\.days/);
+      // Retention would otherwise run 2 s after the import; the user gets a minute to change the setting.
+      await new Promise((r) => setTimeout(r, 4000));
+      assert.ok(await history.get(summary.generationIds[0]!), 'not deleted while the user reads the warning');
+    } finally {
+      await setSetting('retention.days', undefined);
+    }
+  });
 });
