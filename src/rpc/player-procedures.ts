@@ -1,7 +1,7 @@
 /**
  * Procedures only the player webview needs, beyond the app router: how it learns what to open,
  * the takes of the same text, and actions that must run on the host (clipboard, a modal delete
- * confirmation, export commands, revealing in the tree).
+ * confirmation, revealing in the tree). Export and reconcile use the app router's `archive.*`.
  *
  * They live under `playerActions.*` in `playerAppRouter` (the app router merged with them), so
  * the router's owner can later mount `playerActions: playerActionsRouter` into `appRouter` itself
@@ -29,10 +29,6 @@ export interface ShownItem {
   versionId: string | null;
 }
 
-/** Commands of other features the player triggers host-side for the generation on screen. */
-export const PLAYER_HOST_COMMANDS = ['exportGeneration', 'exportAudio', 'reconcile'] as const;
-export type PlayerHostCommand = (typeof PLAYER_HOST_COMMANDS)[number];
-
 /** The player host's side, one per webview. */
 export interface PlayerActions {
   /** The open request waiting for this view (e.g. it was hidden when the user pressed Play); taking it clears it. */
@@ -42,7 +38,6 @@ export interface PlayerActions {
   copyText(text: string): Promise<void>;
   /** Asks the user (a modal dialog) whether to delete; true when confirmed. */
   confirmDelete(generation: Generation): Promise<boolean>;
-  runCommand(command: PlayerHostCommand, generationId: string): Promise<void>;
   /** Selects the generation in the History tree; false when the tree cannot show it (e.g. filtered out). */
   revealInTree(generationId: string): Promise<boolean>;
   /** The view reports what it shows, so the host (and its tests) know without asking the page. */
@@ -140,15 +135,6 @@ export const playerActionsRouter = t.router({
     if (!(await ctx.playerActions.confirmDelete(generation))) return { deleted: false };
     return { deleted: (await ctx.history.delete(generation.id)) > 0 };
   }),
-
-  /** Runs an export or maintenance command of the extension for this generation. */
-  run: withActions
-    .input(z.object({ command: z.enum(PLAYER_HOST_COMMANDS), id: idSchema }).strict())
-    .mutation(async ({ ctx, input }) => {
-      await existing(ctx.history, input.id);
-      await ctx.playerActions.runCommand(input.command, input.id);
-      return { ran: input.command };
-    }),
 
   /** The view tells the host what it shows (after loading, or null when it shows nothing). */
   reportShown: withActions

@@ -15,7 +15,6 @@ import {
   playerAppRouter,
   type OpenRequest,
   type PlayerActions,
-  type PlayerHostCommand,
   type PlayerRpcContext,
   type ShownItem,
 } from '../rpc/player-procedures';
@@ -203,7 +202,6 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
         vscode.window.setStatusBarMessage('$(copy) Voice History: text copied', 2500);
       },
       confirmDelete: (generation) => this.confirmDelete(generation),
-      runCommand: (command, generationId) => this.runCommand(command, generationId),
       reportShown: (item) => this.shown.fire({ placement: surface.placement, item }),
       revealInTree: async (generationId) => {
         if (this.options.revealInTree) return this.options.revealInTree(generationId);
@@ -279,12 +277,6 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       'Delete',
     );
     return answer === 'Delete';
-  }
-
-  private async runCommand(command: PlayerHostCommand, generationId: string): Promise<void> {
-    // Export commands take the generation id as their first argument; reconcile works on the whole store.
-    if (command === 'reconcile') await vscode.commands.executeCommand('voiceHistory.reconcile');
-    else await vscode.commands.executeCommand(`voiceHistory.${command}`, generationId);
   }
 
   dispose(): void {

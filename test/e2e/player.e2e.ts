@@ -92,7 +92,7 @@ test('playing from the tree opens the player: text, waveform, time advancing', a
   await until('the fox text in the player', shownText, (t) => t === TEXTS.fox, 30000);
   await player().locator('.wave canvas').first().waitFor({ timeout: 15000 });
   assert.ok((await player().locator('.wave canvas').count()) > 0, 'wavesurfer drew canvases');
-  assert.equal(Number(await player().locator('.wave').getAttribute('aria-valuemax')), 12);
+  await until('the slider to span the 12 s take', async () => Number(await player().locator('.wave').getAttribute('aria-valuemax')), (v) => v === 12);
   // Autoplay from the tree: the position and the time display move.
   await until('the position to advance', sliderValue, (v) => v >= 1);
   await until('the time display to advance', () => player().locator('.time-current').innerText(), (t) => t !== '0:00');
@@ -210,8 +210,14 @@ test('error states: failed, audio missing (offers Reconcile), unplayable AAC', a
   await page.keyboard.press('n');
   await until('the missing-audio banner', () => player().locator('.banner-text').innerText(), (t) => /missing/i.test(t));
   assert.equal(await shownText(), TEXTS.missing);
-  assert.ok(await player().getByRole('button', { name: 'Reconcile Storage' }).isVisible());
   assert.equal(await player().locator('.transport').isVisible(), false, 'no transport without audio');
+  // The offer runs the extension's Reconcile Storage, which asks first; cancel it here.
+  await player().getByRole('button', { name: 'Reconcile Storage' }).click();
+  const confirm = page.locator('.monaco-dialog-box');
+  await confirm.waitFor({ timeout: 15000 });
+  assert.match(await confirm.innerText(), /Reconcile Voice History storage\?/);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await confirm.waitFor({ state: 'detached', timeout: 10000 });
 
   await playFromTree(TEXTS.aac);
   await until('the unplayable banner', () => player().locator('.banner-text').innerText(), (t) => /VS Code plays WAV/.test(t));
@@ -277,8 +283,13 @@ async function useTheme(label: string, kind: string): Promise<void> {
 test('screenshots in dark, light and high-contrast themes', async () => {
   await playFromTree(TEXTS.fox);
   await until('the fox', shownText, (t) => t === TEXTS.fox);
+  // Paused 5 s in, so the played part of the waveform shows its own colour.
   await focusPlayer();
   await page.keyboard.press('Space');
+  await player().locator('.wave').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await until('position 5', sliderValue, (v) => v === 5);
   for (const [theme, kind, file] of [
     ['Dark Modern', 'vscode-dark', 'player-dark.png'],
     ['Light Modern', 'vscode-light', 'player-light.png'],

@@ -63,6 +63,9 @@ interface ShowOptions {
 
 /** Timings the benchmark and the e2e tests read from the page (epoch ms, same clock as the workbench). */
 export interface PlayerMetrics {
+  /** The page's navigation start, the bundle's first line, and the first frame after the skeleton. */
+  documentStartAt?: number;
+  scriptStartAt?: number;
   firstPaintAt?: number;
   playRequestedAt?: number;
   playingAt?: number;
@@ -360,8 +363,12 @@ export class PlayerApp {
           if (deleted) this.markGone('This generation was deleted.');
           break;
         }
-        default:
-          await this.rpc.playerActions.run.mutate({ command: what, id: g.id });
+        case 'exportGeneration':
+        case 'exportAudio': {
+          const outcome = what === 'exportGeneration' ? await this.rpc.archive.exportGeneration.mutate({ id: g.id }) : await this.rpc.archive.exportAudio.mutate({ id: g.id });
+          if (outcome.exported) this.announce(`Exported ${outcome.fileName ?? ''}`.trim());
+          break;
+        }
       }
     } catch (e) {
       this.announce(failureOf(e).message);
@@ -581,8 +588,7 @@ export class PlayerApp {
     if (problem.kind === 'audio-missing') {
       action.textContent = 'Reconcile Storage';
       action.onclick = () => {
-        const g = this.generation;
-        if (g) this.rpc.playerActions.run.mutate({ command: 'reconcile', id: g.id }).catch((e) => this.announce(failureOf(e).message));
+        this.rpc.archive.reconcile.mutate().catch((e) => this.announce(failureOf(e).message));
       };
     }
   }

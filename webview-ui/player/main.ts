@@ -1,5 +1,5 @@
 // The player webview's entry: builds the skeleton, paints, then connects to the host.
-import { nonce } from './nonce';
+import { nonce, scriptStartAt } from './nonce';
 import './elements';
 import './player.css';
 import { createWebviewClient } from '../rpc/client';
@@ -22,6 +22,8 @@ if (root) {
   requestAnimationFrame(() =>
     setTimeout(() => {
       app.metrics.firstPaintAt = performance.timeOrigin + performance.now();
+      app.metrics.documentStartAt = performance.timeOrigin;
+      app.metrics.scriptStartAt = scriptStartAt;
       document.body.dataset.firstPaint = app.metrics.firstPaintAt.toFixed(1);
     }, 0),
   );

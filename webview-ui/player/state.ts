@@ -3,7 +3,6 @@
  * mapping, time and size formatting, waveform peaks for wavesurfer, what a history change means
  * for the item on screen, and how an RPC failure is presented. Pure, so it is tested in Node.
  */
-import { z } from 'zod';
 
 // ---- preferences and persisted state ------------------------------------------------------
 
@@ -45,34 +44,36 @@ export const DEFAULT_STATE: PersistedState = {
   loop: false,
 };
 
-const persistedSchema = z.object({
-  v: z.literal(1),
-  generationId: z.string().max(64).nullable(),
-  versionId: z.string().max(64).nullable(),
-  position: z.number(),
-  speed: z.number(),
-  volume: z.number(),
-  muted: z.boolean(),
-  loop: z.boolean(),
-});
+const isId = (v: unknown): v is string | null => v === null || (typeof v === 'string' && v.length <= 64);
 
 /**
  * The state VS Code kept for this webview, checked: anything unexpected (an older layout,
- * hand-edited storage) falls back to defaults field by field rather than breaking the player.
+ * hand-edited storage) falls back to the defaults rather than breaking the player. Checked by
+ * hand: this runs before first paint, and a schema library would cost more to load than it saves.
  */
 export function restoreState(raw: unknown): PersistedState {
-  const parsed = persistedSchema.safeParse(raw);
-  if (!parsed.success) return { ...DEFAULT_STATE };
-  const s = parsed.data;
+  if (typeof raw !== 'object' || raw === null) return { ...DEFAULT_STATE };
+  const s = raw as Record<keyof PersistedState, unknown>;
+  const valid =
+    s.v === 1 &&
+    isId(s.generationId) &&
+    isId(s.versionId) &&
+    typeof s.position === 'number' &&
+    typeof s.speed === 'number' &&
+    typeof s.volume === 'number' &&
+    typeof s.muted === 'boolean' &&
+    typeof s.loop === 'boolean';
+  if (!valid) return { ...DEFAULT_STATE };
+  const position = s.position as number;
   return {
     v: 1,
-    generationId: s.generationId,
-    versionId: s.generationId ? s.versionId : null,
-    position: Number.isFinite(s.position) && s.position > 0 ? s.position : 0,
-    speed: clampSpeed(s.speed),
-    volume: clampVolume(s.volume),
-    muted: s.muted,
-    loop: s.loop,
+    generationId: s.generationId as string | null,
+    versionId: s.generationId ? (s.versionId as string | null) : null,
+    position: Number.isFinite(position) && position > 0 ? position : 0,
+    speed: clampSpeed(s.speed as number),
+    volume: clampVolume(s.volume as number),
+    muted: s.muted as boolean,
+    loop: s.loop as boolean,
   };
 }
 

@@ -15,7 +15,6 @@ import {
   type OpenRequest,
   type PlayerActions,
   type PlayerAppRouter,
-  type PlayerHostCommand,
   type PlayerRpcContext,
   type ShownItem,
 } from '../../../src/rpc/player-procedures';
@@ -30,7 +29,6 @@ class RecordingActions implements PlayerActions {
   copied: string[] = [];
   confirmAnswer = false;
   confirmations: string[] = [];
-  commands: Array<[PlayerHostCommand, string]> = [];
   revealed: string[] = [];
   shown: Array<ShownItem | null> = [];
   reportShown(item: ShownItem | null): void {
@@ -51,9 +49,6 @@ class RecordingActions implements PlayerActions {
   async confirmDelete(g: Generation): Promise<boolean> {
     this.confirmations.push(g.id);
     return this.confirmAnswer;
-  }
-  async runCommand(command: PlayerHostCommand, id: string): Promise<void> {
-    this.commands.push([command, id]);
   }
   async revealInTree(id: string): Promise<boolean> {
     this.revealed.push(id);
@@ -173,22 +168,28 @@ test('delete asks first and deletes only when confirmed', async () => {
   assert.equal(problemOf(failureOf(err)).kind, 'gone');
 });
 
-test('run triggers only the known host commands, for an existing generation', async () => {
-  await client.playerActions.run.mutate({ command: 'exportGeneration', id: g.take1.id });
-  await client.playerActions.run.mutate({ command: 'exportAudio', id: g.take1.id });
-  assert.deepEqual(actions.commands, [
-    ['exportGeneration', g.take1.id],
-    ['exportAudio', g.take1.id],
-  ]);
-  const bad = await client.playerActions.run.mutate({ command: 'purge' as 'reconcile', id: g.take1.id }).catch((e: unknown) => e);
-  assert.ok(bad instanceof TRPCClientError);
-  assert.equal(failureOf(bad).code, 'BAD_REQUEST');
-  const sneaky = await client.playerActions.revealInTree.mutate({ id: '../../etc/passwd' }).catch((e: unknown) => e);
+test('the player is served the archive procedures; its ids are checked before any command runs', async () => {
+  const ran: Array<[string, readonly unknown[]]> = [];
+  const archive = {
+    run: async (command: string, args: readonly unknown[]) => {
+      ran.push([command, args]);
+      return { path: '/somewhere/hello.voicehistory.zip', generations: 1, bytes: 1234 };
+    },
+  };
+  const withArchive = serve({ history, player, log: recordingLogger(), toWebviewUri: (p) => p, playerActions: actions, archive } as PlayerRpcContext);
+  assert.deepEqual(await withArchive.archive.exportGeneration.mutate({ id: g.take1.id }), {
+    exported: true,
+    fileName: 'hello.voicehistory.zip',
+    generations: 1,
+    bytes: 1234,
+  });
+  assert.deepEqual(ran, [['exportGeneration', [g.take1.id]]]);
+  const sneaky = await withArchive.playerActions.revealInTree.mutate({ id: '../../etc/passwd' }).catch((e: unknown) => e);
   assert.ok(sneaky instanceof TRPCClientError);
   assert.equal(failureOf(sneaky).code, 'BAD_REQUEST');
-  assert.equal(actions.commands.length, 2);
   assert.deepEqual(actions.revealed, []);
-  assert.deepEqual(await client.playerActions.revealInTree.mutate({ id: g.take3.id }), { revealed: true });
+  assert.deepEqual(await withArchive.playerActions.revealInTree.mutate({ id: g.take3.id }), { revealed: true });
+  assert.deepEqual(actions.revealed, [g.take3.id]);
 });
 
 test('reportShown tells the host what the view shows', async () => {

@@ -1,0 +1,170 @@
+// The player measured through the real VS Code (code-server + Chromium):
+//  - player.first_paint_ms: from expanding the Player view (a click on its header, timed in the
+//    workbench page) to the player's first rendered frame (timed in the webview after the frame
+//    that shows the skeleton). Both sides use performance.timeOrigin + performance.now(), one
+//    clock for every frame of the browser.
+//  - player.start_10min_ms: from pressing Enter on a 10-minute WAV in the History tree (timed in
+//    the workbench page's keydown) to the media element's `playing` event in the webview, with
+//    the peaks already cached (the item was opened once before).
+// Medians over several runs; p95/max and the webview-only part are reported alongside.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { seedPlayerHistory, TEXTS } from '../e2e/player-seed';
+
+const PAINT_RUNS = 12;
+const START_RUNS = 8;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const max = (xs: number[]): number => Math.max(...xs);
+const round = (x: number): number => Math.round(x * 10) / 10;
+
+async function playerFrame(page: Page): Promise<Frame> {
+  for (let i = 0; i < 300; i++) {
+    for (const f of page.frames()) {
+      if (await f.locator('#app').count().catch(() => 0)) return f;
+    }
+    await page.waitForTimeout(50);
+  }
+  throw new Error('the player webview did not appear');
+}
+
+async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const v = await read();
+      if (ok(v)) return v;
+    } catch {
+      /* frame reloading */
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+type Metrics = { documentStartAt?: number; scriptStartAt?: number; firstPaintAt?: number; playingAt?: number; startMs?: number; loadedId?: string };
+// Callbacks passed to evaluate() run in the page: they reach its globals through globalThis.
+const metricsOf = (f: Frame): Promise<Metrics> => f.evaluate(() => ({ ...(globalThis as unknown as { vhPlayer: { metrics: Metrics } }).vhPlayer.metrics }));
+
+/**
+ * The webview bundle as it ships (minified, as `npm run package` builds it). Only this bundle is
+ * rebuilt, in place: `esbuild.mjs --production` would empty dist/ under anyone else using it.
+ */
+async function buildShippedPlayer(root: string): Promise<void> {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { player: 'webview-ui/player/main.ts' },
+    bundle: true,
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    outdir: join(root, 'dist', 'webview'),
+    loader: { '.css': 'css', '.ttf': 'file' },
+    logLevel: 'silent',
+  });
+}
+
+export async function run(): Promise<Record<string, number>> {
+  const root = join(__dirname, '..', '..');
+  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'ignore' });
+  await buildShippedPlayer(root);
+  const { openWorkbench, startCodeServer } = await import('../support/code-server.mjs');
+  const scratch = mkdtempSync(join(tmpdir(), 'vh-bench-player-'));
+  const seed = await seedPlayerHistory(join(scratch, 'storage'), { tenMinutes: true });
+  const server = await startCodeServer({ env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: seed.storageDir }, quiet: true });
+  const { page, close } = await openWorkbench({ server });
+  try {
+    await page.locator('.activitybar a[aria-label="Voice History"]').click();
+    const row = (text: string) => page.locator(`.part.sidebar .monaco-list-row[aria-label^="${text}"]`).first();
+    await row(TEXTS.long).waitFor({ timeout: 60000 });
+    await playerFrame(page);
+
+    // First paint: collapse the Player (VS Code releases the hidden webview), expand, time it.
+    const header = page.locator('.part.sidebar .pane-header[aria-label^="Player"]');
+    const paints: number[] = [];
+    const toDocument: number[] = [];
+    const toScript: number[] = [];
+    let lastPaint = 0;
+    for (let i = 0; i < PAINT_RUNS + 2; i++) {
+      await header.click();
+      await page.waitForTimeout(400);
+      const clickedAt = await header.evaluate((el) => {
+        const t = performance.timeOrigin + performance.now();
+        (el as unknown as { click(): void }).click();
+        return t;
+      });
+      const paintedAt = await waitFor(
+        async () => (await metricsOf(await playerFrame(page))).firstPaintAt ?? 0,
+        (t) => t > clickedAt && t !== lastPaint,
+        'the player to paint',
+      );
+      lastPaint = paintedAt;
+      if (i >= 2) {
+        // the first two warm caches up
+        const m = await metricsOf(await playerFrame(page));
+        paints.push(paintedAt - clickedAt);
+        toDocument.push((m.documentStartAt ?? paintedAt) - clickedAt);
+        toScript.push((m.scriptStartAt ?? paintedAt) - clickedAt);
+      }
+      await page.waitForTimeout(300);
+    }
+
+    // Start of a 10-minute WAV: once to compute and cache its peaks, then timed runs.
+    await page.evaluate(() => {
+      const page = globalThis as unknown as { vhEnterAt: number; addEventListener(type: 'keydown', l: (e: { key: string }) => void, capture: boolean): void };
+      page.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter') page.vhEnterAt = performance.timeOrigin + performance.now();
+      }, true);
+    });
+    const playFromTree = async (text: string): Promise<number> => {
+      await row(text).click();
+      await page.keyboard.press('Enter');
+      return page.evaluate(() => (globalThis as unknown as { vhEnterAt: number }).vhEnterAt);
+    };
+    const starts: number[] = [];
+    const inView: number[] = [];
+    for (let i = 0; i < START_RUNS + 1; i++) {
+      // Something else first, so the long take is loaded afresh each time.
+      await playFromTree(TEXTS.second);
+      const frame = await playerFrame(page);
+      await waitFor(() => metricsOf(frame), (m) => m.loadedId === seed.second.id, 'the short take');
+      const before = (await metricsOf(frame)).playingAt ?? 0;
+      const enterAt = await playFromTree(TEXTS.long);
+      const m = await waitFor(() => metricsOf(frame), (x) => x.loadedId === seed.long?.id && (x.playingAt ?? 0) > before && (x.playingAt ?? 0) > enterAt, 'the 10-minute take to play', 60000);
+      if (i >= 1) {
+        starts.push(m.playingAt! - enterAt);
+        if (m.startMs !== undefined) inView.push(m.startMs);
+      }
+    }
+
+    const figures = {
+      'player.first_paint_ms': round(median(paints)),
+      'player.first_paint_max_ms': round(max(paints)),
+      // Where the time goes: VS Code creating the webview's document, then our HTML/CSS/script loading.
+      'player.first_paint_document_start_ms': round(median(toDocument)),
+      'player.first_paint_script_start_ms': round(median(toScript)),
+      'player.start_10min_ms': round(median(starts)),
+      'player.start_10min_max_ms': round(max(starts)),
+      'player.start_10min_in_view_ms': round(median(inView)),
+    };
+    console.log(figures);
+    return figures;
+  } finally {
+    await close();
+    await server.stop();
+    rmSync(scratch, { recursive: true, force: true });
+    // Back to the development bundle (with its source map) for everyone else.
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'ignore' });
+  }
+}
