@@ -1,11 +1,12 @@
 // Builds and runs `list()`: filters, search, sort, offset paging with a total, cursor paging.
-import type { Reader } from '../store/database';
+import type { Reader, Row } from '../store/database';
 import { HistoryError } from '../store/errors';
 import type { SqlValue } from '../store/sqlite';
 import { GENERATION_COLUMNS, toGeneration } from './rows';
 import type { ListQuery } from './schemas';
-import { planSearch, searchCondition } from './search';
+import { DENSE_SHARE, planSearch, searchFilter, type SearchFilter, type SqlPart } from './search';
 import type { ListPage } from './types';
+import type { Vocabulary } from './vocabulary';
 
 function values<T>(v: T | T[] | null | undefined): T[] | undefined {
   if (v == null) return undefined;
@@ -22,18 +23,31 @@ export function totalGenerations(r: Reader): number {
   return Number(r.value('SELECT total(count) FROM stat_groups') ?? 0);
 }
 
-export function listGenerations(r: Reader, q: ListQuery): ListPage {
+const whereSql = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+
+/** Full rows for the given seqs, in that order. */
+function fetchRows(r: Reader, seqs: number[]): Row[] {
+  if (seqs.length === 0) return [];
+  const rows = r.all(
+    `SELECT g.seq AS seq_, ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.seq IN (${seqs.map(() => '?').join(',')})`,
+    seqs,
+  );
+  const bySeq = new Map(rows.map((row) => [Number(row.seq_), row]));
+  return seqs.map((s) => bySeq.get(s)).filter((row): row is Row => row !== undefined);
+}
+
+export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery): ListPage {
   const where: string[] = [];
   const params: SqlValue[] = [];
   const profileIds = values(q.profileId);
   const engines = values(q.engine);
   const statuses = values(q.status);
-  const models = values(q.model);
-  const languages = values(q.language);
-  const sources = values(q.source);
   if (profileIds) inList('g.profile_id', profileIds, where, params);
   if (engines) inList('g.engine', engines, where, params);
   if (statuses) inList('g.status', statuses, where, params);
+  const models = values(q.model);
+  const languages = values(q.language);
+  const sources = values(q.source);
   if (models) inList('g.model', models, where, params);
   if (languages) inList('g.language', languages, where, params);
   if (sources) inList('g.source', sources, where, params);
@@ -48,56 +62,89 @@ export function listGenerations(r: Reader, q: ListQuery): ListPage {
   }
 
   const cursorMode = q.startAfterId != null;
-  const countWhere = [...where];
-  const countParams = [...params];
-  let searching = false;
-  const search = q.search ? q.search : undefined;
-  if (search) {
-    const profiles = r.all('SELECT id, name FROM profiles').map((p) => ({ id: String(p.id), name: String(p.name) }));
-    const plan = planSearch(r, search, profiles, totalGenerations(r));
-    if (plan) {
-      searching = true;
-      const page = searchCondition(plan, false);
-      const count = searchCondition(plan, true);
-      if (!page || !count) return { items: [], lastId: null, hasMore: false, total: cursorMode ? null : 0 };
-      where.push(page.sql);
-      params.push(...page.params);
-      countWhere.push(count.sql);
-      countParams.push(...count.params);
-    }
-  }
-
-  const desc = q.sort !== 'oldest';
-  const dir = desc ? 'DESC' : 'ASC';
+  const empty: ListPage = { items: [], lastId: null, hasMore: false, total: cursorMode ? null : 0 };
+  let cursor: { createdAt: number; seq: number } | undefined;
   if (cursorMode) {
     const c = r.get('SELECT created_at, seq FROM generations WHERE id = ?', [q.startAfterId as string]);
-    if (!c) {
-      throw new HistoryError('NOT_FOUND', 'The generation this page should start after no longer exists; load the list again from the start.');
+    if (!c) throw new HistoryError('NOT_FOUND', 'The generation this page should start after no longer exists; load the list again from the start.');
+    cursor = { createdAt: Number(c.created_at), seq: Number(c.seq) };
+  }
+
+  let filter: SearchFilter | undefined;
+  if (q.search) {
+    const profiles = r.all('SELECT id, name FROM profiles').map((p) => ({ id: String(p.id), name: String(p.name) }));
+    const plan = planSearch(r, vocabulary, q.search, profiles, totalGenerations(r), cursorMode ? DENSE_SHARE.withoutTotal : DENSE_SHARE.withTotal);
+    if (plan) {
+      filter = searchFilter(plan);
+      if (!filter) return empty;
     }
-    // (created_at, seq) strictly after the cursor in list order; the first term lets the index range-scan.
-    where.push(desc ? 'g.created_at <= ? AND (g.created_at < ? OR g.seq < ?)' : 'g.created_at >= ? AND (g.created_at > ? OR g.seq > ?)');
-    params.push(c.created_at, c.created_at, c.seq);
+  }
+  const desc = q.sort !== 'oldest';
+  if (filter?.kind === 'collect') return collected(r, q, where, params, filter.cond, cursor, desc);
+
+  const dir = desc ? 'DESC' : 'ASC';
+  const pageWhere = [...where];
+  const pageParams = [...params];
+  if (filter) {
+    pageWhere.push(filter.page.sql);
+    pageParams.push(...filter.page.params);
+  }
+  if (cursor) {
+    // Strictly after the cursor in list order; the first term lets the index range-scan.
+    pageWhere.push(desc ? 'g.created_at <= ? AND (g.created_at < ? OR g.seq < ?)' : 'g.created_at >= ? AND (g.created_at > ? OR g.seq > ?)');
+    pageParams.push(cursor.createdAt, cursor.createdAt, cursor.seq);
   }
   const offset = cursorMode ? 0 : (q.offset ?? 0);
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   // Pick the page's rows by index first, then fetch their columns: deep offsets skip index entries only.
-  const rows = r.all(
-    `SELECT ${GENERATION_COLUMNS}
-     FROM (SELECT g.seq FROM generations g ${whereSql} ORDER BY g.created_at ${dir}, g.seq ${dir} LIMIT ? OFFSET ?) AS pg
-     JOIN generations g ON g.seq = pg.seq
-     JOIN profiles p ON p.id = g.profile_id
-     ORDER BY g.created_at ${dir}, g.seq ${dir}`,
-    [...params, q.pageSize + 1, offset],
-  );
-  const hasMore = rows.length > q.pageSize;
-  const items = rows.slice(0, q.pageSize).map(toGeneration);
+  const seqs = r
+    .rows(`SELECT g.seq FROM generations g ${whereSql(pageWhere)} ORDER BY g.created_at ${dir}, g.seq ${dir} LIMIT ? OFFSET ?`, [
+      ...pageParams,
+      q.pageSize + 1,
+      offset,
+    ])
+    .map(([seq]) => Number(seq));
+  const items = fetchRows(r, seqs.slice(0, q.pageSize)).map(toGeneration);
   let total: number | null = null;
   if (!cursorMode) {
-    total = (searching ? undefined : countFromTotals(r, q, profileIds, engines, statuses)) ?? Number(
-      r.value(`SELECT count(*) FROM generations g ${countWhere.length ? `WHERE ${countWhere.join(' AND ')}` : ''}`, countParams) ?? 0,
-    );
+    if (filter?.kind === 'walk') {
+      total =
+        where.length === 0
+          ? filter.alone(r)
+          : Number(r.value(`SELECT count(*) FROM generations g ${whereSql([...where, filter.count.sql])}`, [...params, ...filter.count.params]) ?? 0);
+    } else {
+      total = countFromTotals(r, q, profileIds, engines, statuses) ?? Number(r.value(`SELECT count(*) FROM generations g ${whereSql(where)}`, params) ?? 0);
+    }
   }
-  return { items, lastId: items.length ? items[items.length - 1].id : null, hasMore, total };
+  return { items, lastId: items.length ? items[items.length - 1].id : null, hasMore: seqs.length > q.pageSize, total };
+}
+
+/** Few matches: fetch them all (position only), then sort, count and page in memory. */
+function collected(
+  r: Reader,
+  q: ListQuery,
+  where: string[],
+  params: SqlValue[],
+  cond: SqlPart,
+  cursor: { createdAt: number; seq: number } | undefined,
+  desc: boolean,
+): ListPage {
+  const dir = desc ? 'DESC' : 'ASC';
+  const keys = r.rows(`SELECT g.seq, g.created_at FROM generations g ${whereSql([...where, cond.sql])} ORDER BY g.created_at ${dir}, g.seq ${dir}`, [
+    ...params,
+    ...cond.params,
+  ]);
+  let start = q.offset ?? 0;
+  if (cursor) {
+    const sign = desc ? -1 : 1;
+    start = keys.findIndex(([seq, at]) => sign * (Number(at) - cursor.createdAt || Number(seq) - cursor.seq) > 0);
+    if (start < 0) start = keys.length;
+  }
+  const slice = keys.slice(start, start + q.pageSize + 1);
+  const items = fetchRows(
+    r,
+    slice.slice(0, q.pageSize).map(([seq]) => Number(seq)),
+  ).map(toGeneration);
+  return { items, lastId: items.length ? items[items.length - 1].id : null, hasMore: slice.length > q.pageSize, total: cursor ? null : keys.length };
 }
 
 /** The running totals answer counts filtered only by profile, engine and status. */
@@ -114,5 +161,5 @@ function countFromTotals(
   if (profileIds) inList('profile_id', profileIds, where, params);
   if (engines) inList('engine', engines, where, params);
   if (statuses) inList('status', statuses, where, params);
-  return Number(r.value(`SELECT total(count) FROM stat_groups ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params) ?? 0);
+  return Number(r.value(`SELECT total(count) FROM stat_groups ${whereSql(where)}`, params) ?? 0);
 }

@@ -1,109 +1,157 @@
 // Search planning. The meaning is always literal: the normalised text (or instruct) contains the
-// normalised query, or the profile name does. The FTS4 word index and the vocabulary of indexed
-// words only make that fast: a query word can sit anywhere inside an indexed word, so it is
-// expanded to the vocabulary words containing it (first word: ending with it; last word:
-// starting with it), and the literal check runs on the few candidates the index returns.
+// normalised query, or the profile name does. That is checked with instr() on the normalised
+// body (a byte comparison: no wildcards, nothing to escape). The FTS4 word index
+// and the vocabulary of indexed words only narrow the rows to check: a query word can sit inside
+// an indexed word, so a lone query word expands to the vocabulary words containing it, the first
+// of several to those ending with it, the last to those starting with it, and middle words must
+// be whole words. Only words rare enough to narrow are used; common ones are left to the check.
 import type { Reader } from '../store/database';
 import type { SqlValue } from '../store/sqlite';
 import { normalizeForSearch, wordsOf } from '../store/search-text';
+import type { Vocabulary } from './vocabulary';
 
-/** More vocabulary words than this containing a query word: scan instead of a huge OR. */
+/** More vocabulary words than this for one query word: it does not narrow usefully. */
 const MAX_EXPANSION = 64;
-/** First query word ending this many vocabulary words or fewer: list them in the phrase. */
-const MAX_FIRST_EXPANSION = 8;
-/** Matches estimated above this share of all generations: walk the list in order instead of collecting matches. */
-const DENSE_SHARE = 0.05;
-
-export interface SearchPlan {
-  /** The normalised query; every result's search body contains it. */
-  needle: string;
-  /** Generations of these profiles match by profile name. */
-  profileIds: string[];
-  /** How text matches are found: none can exist, via the word index, or by checking every row. */
-  text: { kind: 'none' } | { kind: 'index'; match: string; verify: boolean; dense: boolean } | { kind: 'scan' };
-}
+/**
+ * Matches above this share of all generations count as dense: a page then walks the list in
+ * order and checks each row, instead of collecting every match first. Collecting costs per
+ * match, a full count by scan costs about as much as collecting 12% of the rows, so with a total
+ * to compute the switch comes late; for a cursor page (no total) it comes early.
+ */
+export const DENSE_SHARE = { withTotal: 0.1, withoutTotal: 0.02 };
 
 export interface SqlPart {
   sql: string;
   params: SqlValue[];
 }
 
-function quote(term: string): string {
-  // Terms are runs of letters, digits and marks: they never contain a double quote.
-  return `"${term}"`;
+export interface SearchPlan {
+  /** The normalised query; every text match has it in its search body. */
+  needle: string;
+  /** Generations of these profiles match by profile name. */
+  profileIds: string[];
+  /** No text can match (a query word is in no indexed word). */
+  none: boolean;
+  /** FTS4 expression for candidate rows, or null when no query word narrows enough. */
+  match: string | null;
+  /** The FTS expression alone is the answer (no literal check needed). */
+  exact: boolean;
+  /** Many rows match: a page is found faster by walking the list in order. */
+  dense: boolean;
 }
 
-function sumDocs(rows: Array<Record<string, SqlValue>>): number {
-  return rows.reduce((n, r) => n + Number(r.docs), 0);
+const quote = (term: string) => `"${term}"`; // terms are letters/digits/marks only
+
+interface WordPart {
+  expr: string;
+  /** Upper bound of generations containing it; Infinity when unknown (too many expansions). */
+  docs: number;
 }
 
-export function planSearch(r: Reader, query: string, profiles: ReadonlyArray<{ id: string; name: string }>, totalGenerations: number): SearchPlan | undefined {
+function expansion(found: Array<{ term: string; docs: number }> | 'too many'): WordPart | undefined {
+  if (found === 'too many') return { expr: '', docs: Infinity };
+  if (found.length === 0) return undefined;
+  const expr = found.length === 1 ? quote(found[0].term) : `(${found.map((x) => quote(x.term)).join(' OR ')})`;
+  return { expr, docs: found.reduce((n, x) => n + x.docs, 0) };
+}
+
+export function planSearch(
+  r: Reader,
+  vocabulary: Vocabulary,
+  query: string,
+  profiles: ReadonlyArray<{ id: string; name: string }>,
+  totalGenerations: number,
+  denseShare: number,
+): SearchPlan | undefined {
   const needle = normalizeForSearch(query);
   if (!needle) return undefined;
-  const profileIds = profiles.filter((p) => normalizeForSearch(p.name).includes(needle)).map((p) => p.id);
+  const plan: SearchPlan = {
+    needle,
+    profileIds: profiles.filter((p) => normalizeForSearch(p.name).includes(needle)).map((p) => p.id),
+    none: false,
+    match: null,
+    exact: false,
+    dense: true,
+  };
+  const denseAt = Math.max(50, totalGenerations * denseShare);
   const words = wordsOf(needle);
-  const denseAt = Math.max(50, totalGenerations * DENSE_SHARE);
-  if (words.length === 0) return { needle, profileIds, text: { kind: 'scan' } };
+  if (words.length === 0) return plan; // only punctuation or symbols: check every row
 
+  const parts: WordPart[] = [];
   if (words.length === 1) {
     const [w] = words;
-    const terms = r.all('SELECT term, docs FROM search_terms WHERE instr(term, ?) > 0 LIMIT ?', [w, MAX_EXPANSION + 1]);
-    if (terms.length === 0) return { needle, profileIds, text: { kind: 'none' } };
-    if (terms.length > MAX_EXPANSION) return { needle, profileIds, text: { kind: 'scan' } };
-    return {
-      needle,
-      profileIds,
-      text: { kind: 'index', match: terms.map((t) => quote(String(t.term))).join(' OR '), verify: w !== needle, dense: sumDocs(terms) > denseAt },
-    };
+    const part = expansion(vocabulary.find(r, (t) => t.includes(w), MAX_EXPANSION));
+    if (!part) return { ...plan, none: true };
+    parts.push(part);
+    plan.exact = w === needle && part.docs !== Infinity;
+  } else {
+    const first = words[0];
+    const firstPart = expansion(vocabulary.find(r, (t) => t.endsWith(first), MAX_EXPANSION));
+    if (!firstPart) return { ...plan, none: true };
+    parts.push(firstPart);
+    for (const w of new Set(words.slice(1, -1))) {
+      const docs = r.value('SELECT docs FROM search_terms WHERE term = ?', [w]);
+      if (docs == null) return { ...plan, none: true };
+      parts.push({ expr: quote(w), docs: Number(docs) });
+    }
+    const last = words[words.length - 1];
+    const lastRows = r.all('SELECT docs FROM search_terms WHERE term >= ? AND term < ? LIMIT ?', [last, `${last}\u{10FFFF}`, MAX_EXPANSION + 1]);
+    if (lastRows.length === 0) return { ...plan, none: true };
+    parts.push({ expr: `"${last}*"`, docs: lastRows.length > MAX_EXPANSION ? Infinity : lastRows.reduce((n, x) => n + Number(x.docs), 0) });
   }
-
-  const first = words[0];
-  const last = words[words.length - 1];
-  const middle = [...new Set(words.slice(1, -1))];
-  let estimate = Infinity;
-  if (middle.length > 0) {
-    const found = r.all(`SELECT term, docs FROM search_terms WHERE term IN (${middle.map(() => '?').join(',')})`, middle);
-    if (found.length < middle.length) return { needle, profileIds, text: { kind: 'none' } };
-    estimate = Math.min(...found.map((f) => Number(f.docs)));
-  }
-  const lastTerms = r.all('SELECT term, docs FROM search_terms WHERE term >= ? AND term < ? LIMIT ?', [last, `${last}\u{10FFFF}`, MAX_EXPANSION + 1]);
-  if (lastTerms.length === 0) return { needle, profileIds, text: { kind: 'none' } };
-  if (lastTerms.length <= MAX_EXPANSION) estimate = Math.min(estimate, sumDocs(lastTerms));
-  const firstLen = [...first].length;
-  const firstTerms = r.all('SELECT term, docs FROM search_terms WHERE substr(term, -?) = ? LIMIT ?', [firstLen, first, MAX_EXPANSION + 1]);
-  if (firstTerms.length === 0) return { needle, profileIds, text: { kind: 'none' } };
-  if (firstTerms.length <= MAX_EXPANSION) estimate = Math.min(estimate, sumDocs(firstTerms));
-  const rest = `${[...words.slice(1, -1), last].join(' ')}*`;
-  const match =
-    firstTerms.length <= MAX_FIRST_EXPANSION ? firstTerms.map((f) => `"${String(f.term)} ${rest}"`).join(' OR ') : `"${rest}"`;
-  return { needle, profileIds, text: { kind: 'index', match, verify: true, dense: estimate > denseAt } };
+  const selective = parts.filter((p) => p.docs <= denseAt);
+  plan.dense = selective.length === 0;
+  if (selective.length > 0) plan.match = selective.map((p) => p.expr).join(' AND ');
+  return plan;
 }
 
+const HAS_NEEDLE = 'instr(body, ?) > 0';
+
 /**
- * SQL condition on `g` (generations) for a plan. `forCount` picks the form that collects all
- * matches at once; the page form checks rows in list order when matches are dense, so the first
- * page stops early.
+ * How the search narrows `g` (generations):
+ * - `collect`: few rows match; `cond` finds them all at once (index candidates, then the literal
+ *   check), and the caller sorts, counts and pages that set.
+ * - `walk`: many rows match; `page` is checked row by row in list order (a page stops early),
+ *   `count` counts them all; `alone` counts them faster when nothing else filters.
+ * Undefined when nothing can match.
  */
-export function searchCondition(plan: SearchPlan, forCount: boolean): SqlPart | undefined {
-  const parts: string[] = [];
-  const params: SqlValue[] = [];
-  const t = plan.text;
-  const walk = t.kind === 'scan' || (t.kind === 'index' && t.dense);
-  if (t.kind !== 'none' && walk && !forCount) {
-    parts.push('EXISTS (SELECT 1 FROM generation_search s WHERE s.docid = g.seq AND instr(s.body, ?) > 0)');
-    params.push(plan.needle);
-  } else if (t.kind === 'scan') {
-    parts.push('g.seq IN (SELECT docid FROM generation_search WHERE instr(body, ?) > 0)');
-    params.push(plan.needle);
-  } else if (t.kind === 'index') {
-    parts.push(`g.seq IN (SELECT docid FROM generation_search WHERE generation_search MATCH ?${t.verify ? ' AND instr(body, ?) > 0' : ''})`);
-    params.push(t.match);
-    if (t.verify) params.push(plan.needle);
+export type SearchFilter =
+  | { kind: 'collect'; cond: SqlPart }
+  | { kind: 'walk'; page: SqlPart; count: SqlPart; alone: (r: Reader) => number };
+
+export function searchFilter(plan: SearchPlan): SearchFilter | undefined {
+  const profiles: SqlPart | undefined = plan.profileIds.length
+    ? { sql: `g.profile_id IN (${plan.profileIds.map(() => '?').join(',')})`, params: plan.profileIds }
+    : undefined;
+  const or = (a: SqlPart): SqlPart => (profiles ? { sql: `(${a.sql} OR ${profiles.sql})`, params: [...a.params, ...profiles.params] } : a);
+  if (plan.none) return profiles ? { kind: 'collect', cond: profiles } : undefined;
+  if (plan.match && !plan.dense) {
+    const candidates = 'SELECT docid FROM generation_search WHERE generation_search MATCH ?';
+    const cond: SqlPart = plan.exact
+      ? { sql: `g.seq IN (${candidates})`, params: [plan.match] }
+      : { sql: `g.seq IN (SELECT d.docid FROM search_docs d WHERE d.docid IN (${candidates}) AND instr(d.body, ?) > 0)`, params: [plan.match, plan.needle] };
+    return { kind: 'collect', cond: or(cond) };
   }
-  if (plan.profileIds.length > 0) {
-    parts.push(`g.profile_id IN (${plan.profileIds.map(() => '?').join(',')})`);
-    params.push(...plan.profileIds);
-  }
-  if (parts.length === 0) return undefined;
-  return { sql: parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`, params };
+  return {
+    kind: 'walk',
+    page: or({ sql: 'EXISTS (SELECT 1 FROM search_docs d WHERE d.docid = g.seq AND instr(d.body, ?) > 0)', params: [plan.needle] }),
+    count: or({ sql: `g.seq IN (SELECT docid FROM search_docs WHERE ${HAS_NEEDLE})`, params: [plan.needle] }),
+    alone: (r) => {
+      if (!profiles) return Number(r.value(`SELECT count(*) FROM search_docs WHERE ${HAS_NEEDLE}`, [plan.needle]));
+      // Whole profiles match by name: count them from the running totals, and text matches only outside them.
+      const ph = plan.profileIds.map(() => '?').join(',');
+      const byProfile = Number(r.value(`SELECT total(count) FROM stat_groups WHERE profile_id IN (${ph})`, plan.profileIds));
+      const others = Number(r.value(`SELECT count(*) FROM profiles WHERE id NOT IN (${ph})`, plan.profileIds));
+      if (others === 0) return byProfile;
+      return (
+        byProfile +
+        Number(
+          r.value(
+            `SELECT count(*) FROM search_docs d JOIN generations g ON g.seq = d.docid WHERE g.profile_id NOT IN (${ph}) AND instr(d.body, ?) > 0`,
+            [...plan.profileIds, plan.needle],
+          ),
+        )
+      );
+    },
+  };
 }

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { AudioFolder, type StoredAudio } from '../store/audio';
 import { Store, type Reader, type Row, type Writer } from '../store/database';
 import { HistoryError, isHistoryError } from '../store/errors';
-import { searchFunctions } from '../store/search-text';
+import { createSearchFunctions } from '../store/search-text';
 import type { SqlValue } from '../store/sqlite';
 import { Emitter } from './emitter';
 import { checkIntegrity, reconcileStorage } from './integrity';
@@ -43,6 +43,7 @@ import {
   type UpdateStoryItemInput,
 } from './schemas';
 import { statsOf } from './stats';
+import { Vocabulary } from './vocabulary';
 import { promoteNewest, showVersion } from './version-sql';
 import type {
   ChangeEvent,
@@ -160,24 +161,29 @@ export class HistoryService {
     private readonly audio: AudioFolder,
     private readonly log: HistoryLog,
     storageDir: string,
+    private readonly vocabulary: Vocabulary,
   ) {
     this.storageDir = storageDir;
     this.audioDir = audio.dir;
     this.emitter = new Emitter<ChangeEvent>((e) => log.error(`A history change listener failed: ${(e as Error).message}`));
-    this.stopExternal = store.onExternalChange(() => this.emitter.fire({ kind: 'reload', reason: 'external' }));
+    this.stopExternal = store.onExternalChange((c) => {
+      if (c.full) vocabulary.invalidate();
+      this.emitter.fire({ kind: 'reload', reason: 'external' });
+    });
   }
 
   /** Use `openHistory()`. */
   static async open(options: OpenHistoryOptions): Promise<HistoryService> {
     const storageDir = path.resolve(options.storageDir);
     const log = options.log ?? silentLog;
+    const vocabulary = new Vocabulary();
     const store = await Store.open({
       dir: storageDir,
       log,
       wasmPath: options.wasmPath,
       locateFile: options.locateFile,
       lockTimeoutMs: options.lockTimeoutMs,
-      functions: searchFunctions,
+      functions: createSearchFunctions(vocabulary.onNewTerms),
       compactAfterRecords: options.tuning?.compactAfterRecords,
       compactAfterBytes: options.tuning?.compactAfterBytes,
       pollIntervalMs: options.tuning?.pollIntervalMs,
@@ -191,7 +197,7 @@ export class HistoryService {
       await store.close();
       throw e;
     }
-    const service = new HistoryService(store, audio, log, storageDir);
+    const service = new HistoryService(store, audio, log, storageDir, vocabulary);
     if (options.checkOnOpen !== false) {
       service.integrityTimer = setTimeout(() => {
         service.integrityTimer = undefined;
@@ -453,7 +459,7 @@ export class HistoryService {
 
   async list(query: ListQueryInput = {}): Promise<ListPage> {
     const q = parse(listQuerySchema, query, 'list query');
-    return this.read((r) => listGenerations(r, q));
+    return this.read((r) => listGenerations(r, this.vocabulary, q));
   }
 
   async stats(): Promise<HistoryStats> {

@@ -22,6 +22,8 @@ export type Row = Record<string, SqlValue>;
 
 export interface Reader {
   all(sql: string, params?: Params): Row[];
+  /** Rows as arrays of column values (no per-row objects: for large results). */
+  rows(sql: string, params?: Params): SqlValue[][];
   get(sql: string, params?: Params): Row | undefined;
   value(sql: string, params?: Params): SqlValue | undefined;
 }
@@ -102,6 +104,7 @@ export class Store {
   private pollTimer: NodeJS.Timeout | undefined;
   private compactFailures = 0;
   private closed = false;
+  private prefetched: Prefetched | undefined;
   private notWritable: HistoryError | undefined;
   /** Opened read-only because the folder could not be written: retried on the next write. */
   private openedReadOnly = false;
@@ -122,9 +125,12 @@ export class Store {
     } catch (e) {
       throw ioError(e, 'create the history folder', options.dir);
     }
-    const SQL = await loadSqlJs(options);
+    // Compiling sql.js and reading the snapshot overlap: together they are most of a cold open.
+    const [SQL, prefetched] = await Promise.all([loadSqlJs(options), prefetch(path.join(options.dir, DB_FILE))]);
     const store = new Store(SQL, options);
+    store.prefetched = prefetched;
     await store.openFromDisk();
+    store.prefetched = undefined;
     const poll = options.pollIntervalMs ?? 1000;
     if (poll > 0) {
       store.pollTimer = setInterval(() => {
@@ -213,8 +219,8 @@ export class Store {
       );
     }
     for (const [name, fn] of Object.entries(this.options.functions ?? {})) {
-      // sql.js registers the function with fn.length arguments.
-      db.create_function(name, (a: unknown, b: unknown) => fn(a, b));
+      // sql.js registers the function with fn.length arguments: pass it as declared.
+      db.create_function(name, fn);
     }
     this.applyPragmas(db);
     return db;
@@ -227,7 +233,7 @@ export class Store {
   /** Reads snapshot + journal into a new database (no lock needed: both files only change by rename or append). */
   private load(): Loaded {
     for (let attempt = 0; ; attempt++) {
-      const snapshot = readIfExists(this.dbPath);
+      const snapshot = this.takePrefetched() ?? readIfExists(this.dbPath);
       const db = this.newDatabase(snapshot);
       const snapshotSeq = readSnapshotSeq(db);
       const version = userVersion(db);
@@ -292,6 +298,20 @@ export class Store {
         replayError,
       };
     }
+  }
+
+  /** The snapshot read ahead during open, if the file is still the one that was read. */
+  private takePrefetched(): Uint8Array | undefined {
+    const p = this.prefetched;
+    this.prefetched = undefined;
+    if (!p) return undefined;
+    try {
+      const st = fs.statSync(this.dbPath);
+      if (st.ino === p.ino && st.size === p.bytes.length && st.mtimeMs === p.mtimeMs) return p.bytes;
+    } catch {
+      // gone or unreadable: read it again the normal way
+    }
+    return undefined;
   }
 
   private adopt(l: Loaded): void {
@@ -363,6 +383,17 @@ export class Store {
         stmt.reset();
       }
     };
+    const rows = (sql: string, params: Params = []): SqlValue[][] => {
+      const stmt = this.statement(db, sql);
+      try {
+        stmt.bind(params);
+        const out: SqlValue[][] = [];
+        while (stmt.step()) out.push(stmt.get());
+        return out;
+      } finally {
+        stmt.reset();
+      }
+    };
     const get = (sql: string, params: Params = []): Row | undefined => {
       const stmt = this.statement(db, sql);
       try {
@@ -381,7 +412,7 @@ export class Store {
         stmt.reset();
       }
     };
-    return { all, get, value };
+    return { all, rows, get, value };
   }
 
   // ---- reading ------------------------------------------------------------------------
@@ -703,6 +734,27 @@ export class Store {
       this.followJournal(undefined, 0);
       this.db.close();
     });
+  }
+}
+
+interface Prefetched {
+  bytes: Uint8Array;
+  ino: number;
+  mtimeMs: number;
+}
+
+async function prefetch(file: string): Promise<Prefetched | undefined> {
+  try {
+    const fh = await fsp.open(file, 'r');
+    try {
+      const st = await fh.stat();
+      const bytes = await fh.readFile();
+      return bytes.length === st.size ? { bytes, ino: st.ino, mtimeMs: st.mtimeMs } : undefined;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined; // missing or unreadable: the normal path reports it
   }
 }
 

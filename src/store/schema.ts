@@ -58,7 +58,6 @@ CREATE TABLE generations (
 CREATE INDEX generations_created ON generations(created_at);
 CREATE INDEX generations_profile ON generations(profile_id, created_at);
 CREATE INDEX generations_status ON generations(status, created_at);
-CREATE INDEX generations_engine ON generations(engine, created_at);
 CREATE INDEX generations_favorite ON generations(created_at) WHERE is_favorited = 1;
 CREATE INDEX generations_external ON generations(external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX generations_hash ON generations(content_hash) WHERE content_hash IS NOT NULL;
@@ -110,42 +109,49 @@ CREATE INDEX story_items_version ON story_items(version_id) WHERE version_id IS 
     version: 2,
     description: 'word index for search (FTS4) with a vocabulary for substring matches',
     sql: `
--- words: normalised words of text and instruct (indexed); body: normalised text for literal checks.
-CREATE VIRTUAL TABLE generation_search USING fts4(words, body, notindexed=body);
+-- Per generation: body = normalised text + instruct, for literal checks (a plain table, so scans
+-- run at table speed). The FTS4 index of its words reads its content through a view that derives
+-- the words from the body ("external content"), so the words are not stored twice.
+CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE VIEW search_content AS SELECT docid AS rowid, docid, vh_search_words_of(body) AS words FROM search_docs;
+CREATE VIRTUAL TABLE generation_search USING fts4(content="search_content", words);
 -- Every indexed word with the number of generations containing it (substring and prefix lookups, query planning).
 CREATE TABLE search_terms (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 
 CREATE TRIGGER search_after_insert AFTER INSERT ON generations BEGIN
-  INSERT INTO generation_search(docid, words, body)
-    VALUES (NEW.seq, vh_search_words(NEW.text, NEW.instruct), vh_search_body(NEW.text, NEW.instruct));
+  INSERT INTO search_docs(docid, body) VALUES (NEW.seq, vh_search_body(NEW.text, NEW.instruct));
+  INSERT INTO generation_search(docid, words) VALUES (NEW.seq, vh_search_words(NEW.text, NEW.instruct));
   INSERT INTO search_terms(term, docs)
     SELECT value, 1 FROM json_each(vh_search_terms(NEW.text, NEW.instruct)) WHERE true
     ON CONFLICT(term) DO UPDATE SET docs = docs + 1;
 END;
 
 CREATE TRIGGER search_after_delete AFTER DELETE ON generations BEGIN
+  -- FTS4 reads the words to unindex through search_content: remove from the index before the row.
   DELETE FROM generation_search WHERE docid = OLD.seq;
+  DELETE FROM search_docs WHERE docid = OLD.seq;
   UPDATE search_terms SET docs = docs - 1
-    WHERE term IN (SELECT value FROM json_each(vh_search_terms(OLD.text, OLD.instruct)));
+    WHERE term IN (SELECT value FROM json_each(vh_search_old_terms(OLD.text, OLD.instruct)));
   DELETE FROM search_terms
-    WHERE docs <= 0 AND term IN (SELECT value FROM json_each(vh_search_terms(OLD.text, OLD.instruct)));
+    WHERE docs <= 0 AND term IN (SELECT value FROM json_each(vh_search_old_terms(OLD.text, OLD.instruct)));
 END;
 
 CREATE TRIGGER search_after_update AFTER UPDATE OF text, instruct ON generations BEGIN
+  -- FTS4 reads the words to unindex through search_content: remove from the index before the row.
+  DELETE FROM generation_search WHERE docid = OLD.seq;
   UPDATE search_terms SET docs = docs - 1
-    WHERE term IN (SELECT value FROM json_each(vh_search_terms(OLD.text, OLD.instruct)));
+    WHERE term IN (SELECT value FROM json_each(vh_search_old_terms(OLD.text, OLD.instruct)));
   DELETE FROM search_terms
-    WHERE docs <= 0 AND term IN (SELECT value FROM json_each(vh_search_terms(OLD.text, OLD.instruct)));
-  UPDATE generation_search
-    SET words = vh_search_words(NEW.text, NEW.instruct), body = vh_search_body(NEW.text, NEW.instruct)
-    WHERE docid = NEW.seq;
+    WHERE docs <= 0 AND term IN (SELECT value FROM json_each(vh_search_old_terms(OLD.text, OLD.instruct)));
+  UPDATE search_docs SET body = vh_search_body(NEW.text, NEW.instruct) WHERE docid = NEW.seq;
+  INSERT INTO generation_search(docid, words) VALUES (NEW.seq, vh_search_words(NEW.text, NEW.instruct));
   INSERT INTO search_terms(term, docs)
     SELECT value, 1 FROM json_each(vh_search_terms(NEW.text, NEW.instruct)) WHERE true
     ON CONFLICT(term) DO UPDATE SET docs = docs + 1;
 END;
 
-INSERT INTO generation_search(docid, words, body)
-  SELECT seq, vh_search_words(text, instruct), vh_search_body(text, instruct) FROM generations;
+INSERT INTO search_docs(docid, body) SELECT seq, vh_search_body(text, instruct) FROM generations;
+INSERT INTO generation_search(generation_search) VALUES ('rebuild');
 INSERT INTO search_terms(term, docs)
   SELECT j.value, count(*) FROM generations AS g, json_each(vh_search_terms(g.text, g.instruct)) AS j
   GROUP BY j.value;

@@ -22,6 +22,7 @@ interface Indexed {
   words: string;
   body: string;
   terms: string;
+  unique: string[];
 }
 
 let lastKey: string | undefined;
@@ -36,18 +37,36 @@ export function indexedFields(text: unknown, instruct: unknown): Indexed {
   const nt = normalizeForSearch(t);
   const ni = normalizeForSearch(i);
   const words = [...wordsOf(nt), ...wordsOf(ni)];
+  const unique = [...new Set(words)];
   lastValue = {
     words: words.join(' '),
     body: ni ? `${nt}${FIELD_SEPARATOR}${ni}` : nt,
-    terms: JSON.stringify([...new Set(words)]),
+    terms: JSON.stringify(unique),
+    unique,
   };
   lastKey = key;
   return lastValue;
 }
 
-/** SQL functions the schema's triggers call; registered on every database the store opens. */
-export const searchFunctions: Record<string, (a: unknown, b: unknown) => string> = {
-  vh_search_words: (text, instruct) => indexedFields(text, instruct).words,
-  vh_search_body: (text, instruct) => indexedFields(text, instruct).body,
-  vh_search_terms: (text, instruct) => indexedFields(text, instruct).terms,
-};
+/**
+ * SQL functions the schema's triggers call; registered on every database the store opens.
+ * `onNewTerms` sees the words of every row indexed (including rows replayed from the journal or
+ * a transaction later rolled back), so a vocabulary kept from it is a superset of the index's.
+ */
+export function createSearchFunctions(onNewTerms?: (terms: readonly string[]) => void): Record<string, (a: unknown, b: unknown) => string> {
+  return {
+    vh_search_words: (text, instruct) => indexedFields(text, instruct).words,
+    vh_search_body: (text, instruct) => indexedFields(text, instruct).body,
+    vh_search_terms: (text, instruct) => {
+      const f = indexedFields(text, instruct);
+      onNewTerms?.(f.unique);
+      return f.terms;
+    },
+    vh_search_old_terms: (text, instruct) => indexedFields(text, instruct).terms,
+    // The body joins text and instruct with a separator that is no word character, so its words
+    // are exactly vh_search_words(text, instruct).
+    vh_search_words_of: (body) => wordsOf(typeof body === 'string' ? body : '').join(' '),
+  };
+}
+
+export const searchFunctions = createSearchFunctions();

@@ -199,7 +199,7 @@ test('migrations: a schema-1 database (no search index, no statistics) is upgrad
   try {
     const SQL = await loadSqlJs();
     const db = new SQL.Database();
-    for (const [name, fn] of Object.entries(searchFunctions)) db.create_function(name, (a: unknown, b: unknown) => fn(a, b));
+    for (const [name, fn] of Object.entries(searchFunctions)) db.create_function(name, fn);
     migrate(db, 1);
     assert.equal(userVersion(db), 1);
     db.run("INSERT INTO profiles (id, name, name_key, created_at, updated_at) VALUES ('8f9c7f2e-3b1a-4c6d-9e8f-1a2b3c4d5e6f', 'Old voice', 'old voice', 1, 1)");
