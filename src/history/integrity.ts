@@ -12,17 +12,47 @@ const TEMP_GRACE_MS = 10 * 60_000;
 const ORPHAN_GRACE_MS = 60_000;
 const MISSING_ERROR = 'The audio file is missing; regenerate or delete this item.';
 
-export async function checkIntegrity(store: Store, audio: AudioFolder): Promise<IntegrityReport> {
+/** Rows read per step of the audio check, so the extension host is never blocked for long. */
+const CHUNK = 10_000;
+/** Databases up to this size get SQLite's quick_check in the check after open (it reads every page). */
+export const QUICK_CHECK_ON_OPEN_MAX_BYTES = 16 * 1024 * 1024;
+
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** Reads `sql` (which must end in `WHERE rowid > ? ORDER BY rowid LIMIT ?` and select rowid first) in steps. */
+async function readInChunks(store: Store, sql: string): Promise<string[][]> {
+  const out: string[][] = [];
+  for (let after = -Infinity; ; ) {
+    const rows = await store.read((r) => r.rows(sql, [after === -Infinity ? -1 : after, CHUNK]));
+    for (const row of rows) out.push(row.slice(1).map(String));
+    if (rows.length < CHUNK) return out;
+    after = Number(rows[rows.length - 1][0]);
+    await yieldToEventLoop();
+  }
+}
+
+/**
+ * Rows whose audio file is missing and files no row owns; with `database`, also SQLite's
+ * quick_check and foreign_key_check (they read the whole database in one step: about a second
+ * at 100,000 generations, so the check after open runs them only for small databases).
+ */
+export async function checkIntegrity(store: Store, audio: AudioFolder, options: { database: boolean }): Promise<IntegrityReport> {
   const files = await audio.listFiles();
-  const db = await store.read((r) => ({
-    problems: r
-      .all('PRAGMA quick_check')
-      .map((x) => String(Object.values(x)[0]))
-      .filter((m) => m !== 'ok'),
-    foreignKeys: r.all('PRAGMA foreign_key_check').map((x) => `${String(x.table)} row ${String(x.rowid)} refers to a missing ${String(x.parent)} row`),
-    versions: r.all('SELECT id, generation_id, audio_path FROM generation_versions'),
-    generations: r.all('SELECT id, audio_path FROM generations WHERE audio_path IS NOT NULL'),
-  }));
+  const versions = await readInChunks(store, 'SELECT rowid, id, generation_id, audio_path FROM generation_versions WHERE rowid > ? ORDER BY rowid LIMIT ?');
+  const generations = await readInChunks(store, 'SELECT seq, id, audio_path FROM generations WHERE seq > ? AND audio_path IS NOT NULL ORDER BY seq LIMIT ?');
+  const databaseProblems = options.database
+    ? await store.read((r) => [
+        ...r
+          .rows('PRAGMA quick_check')
+          .map((x) => String(x[0]))
+          .filter((m) => m !== 'ok'),
+        ...r.all('PRAGMA foreign_key_check').map((x) => `${String(x.table)} row ${String(x.rowid)} refers to a missing ${String(x.parent)} row`),
+      ])
+    : [];
+  const db = {
+    versions: versions.map(([id, generation_id, audio_path]) => ({ id, generation_id, audio_path })),
+    generations: generations.map(([id, audio_path]) => ({ id, audio_path })),
+  };
   const present = new Set(files);
   const owned = new Set<string>();
   const missingAudio: MissingAudio[] = [];
@@ -47,7 +77,7 @@ export async function checkIntegrity(store: Store, audio: AudioFolder): Promise<
     }
     orphanFiles.push(f);
   }
-  return { databaseProblems: [...db.problems, ...db.foreignKeys], missingAudio, orphanFiles, checkedAt: now };
+  return { databaseProblems, databaseChecked: options.database, missingAudio, orphanFiles, checkedAt: now };
 }
 
 export async function reconcileStorage(
@@ -56,7 +86,7 @@ export async function reconcileStorage(
   options: { removeOrphanFiles: boolean; fixMissingAudio: boolean },
   log: HistoryLog,
 ): Promise<ReconcileResult> {
-  const report = await checkIntegrity(store, audio);
+  const report = await checkIntegrity(store, audio, { database: false });
   const result: ReconcileResult = { removedVersions: 0, markedFailed: 0, removedFiles: 0 };
   if (options.fixMissingAudio && report.missingAudio.length > 0) {
     Object.assign(

@@ -86,8 +86,8 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
   const pageWhere = [...where];
   const pageParams = [...params];
   if (filter) {
-    pageWhere.push(filter.page.sql);
-    pageParams.push(...filter.page.params);
+    pageWhere.push(filter.cond.sql);
+    pageParams.push(...filter.cond.params);
   }
   if (cursor) {
     // Strictly after the cursor in list order; the first term lets the index range-scan.
@@ -110,7 +110,7 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
       total =
         where.length === 0
           ? filter.alone(r)
-          : Number(r.value(`SELECT count(*) FROM generations g ${whereSql([...where, filter.count.sql])}`, [...params, ...filter.count.params]) ?? 0);
+          : Number(r.value(`SELECT count(*) FROM generations g ${whereSql([...where, filter.cond.sql])}`, [...params, ...filter.cond.params]) ?? 0);
     } else {
       total = countFromTotals(r, q, profileIds, engines, statuses) ?? Number(r.value(`SELECT count(*) FROM generations g ${whereSql(where)}`, params) ?? 0);
     }

@@ -111,13 +111,14 @@ const HAS_NEEDLE = 'instr(body, ?) > 0';
  * How the search narrows `g` (generations):
  * - `collect`: few rows match; `cond` finds them all at once (index candidates, then the literal
  *   check), and the caller sorts, counts and pages that set.
- * - `walk`: many rows match; `page` is checked row by row in list order (a page stops early),
- *   `count` counts them all; `alone` counts them faster when nothing else filters.
+ * - `walk`: many rows match; `cond` is checked row by row in list order (a page stops early;
+ *   with other filters, counting checks just their rows); `alone` counts all matches when
+ *   nothing else filters, by one scan of the search bodies.
  * Undefined when nothing can match.
  */
 export type SearchFilter =
   | { kind: 'collect'; cond: SqlPart }
-  | { kind: 'walk'; page: SqlPart; count: SqlPart; alone: (r: Reader) => number };
+  | { kind: 'walk'; cond: SqlPart; alone: (r: Reader) => number };
 
 export function searchFilter(plan: SearchPlan): SearchFilter | undefined {
   const profiles: SqlPart | undefined = plan.profileIds.length
@@ -134,8 +135,7 @@ export function searchFilter(plan: SearchPlan): SearchFilter | undefined {
   }
   return {
     kind: 'walk',
-    page: or({ sql: 'EXISTS (SELECT 1 FROM search_docs d WHERE d.docid = g.seq AND instr(d.body, ?) > 0)', params: [plan.needle] }),
-    count: or({ sql: `g.seq IN (SELECT docid FROM search_docs WHERE ${HAS_NEEDLE})`, params: [plan.needle] }),
+    cond: or({ sql: 'EXISTS (SELECT 1 FROM search_docs d WHERE d.docid = g.seq AND instr(d.body, ?) > 0)', params: [plan.needle] }),
     alone: (r) => {
       if (!profiles) return Number(r.value(`SELECT count(*) FROM search_docs WHERE ${HAS_NEEDLE}`, [plan.needle]));
       // Whole profiles match by name: count them from the running totals, and text matches only outside them.

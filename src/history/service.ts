@@ -9,7 +9,7 @@ import { HistoryError, isHistoryError } from '../store/errors';
 import { createSearchFunctions } from '../store/search-text';
 import type { SqlValue } from '../store/sqlite';
 import { Emitter } from './emitter';
-import { checkIntegrity, reconcileStorage } from './integrity';
+import { checkIntegrity, QUICK_CHECK_ON_OPEN_MAX_BYTES, reconcileStorage } from './integrity';
 import { listGenerations } from './query';
 import { GENERATION_COLUMNS, toGeneration, toProfile, toStory, toStoryItem, toVersion } from './rows';
 import {
@@ -860,9 +860,13 @@ export class HistoryService {
   }
 
   // ---- maintenance --------------------------------------------------------------------
-  /** SQLite quick_check plus rows with missing audio and orphan files. */
-  async checkIntegrity(): Promise<IntegrityReport> {
-    const report = await checkIntegrity(this.store, this.audio);
+  /**
+   * Rows with missing audio and orphan files; with `database: true` also SQLite's quick_check +
+   * foreign_key_check, which read the whole database in one step (about a second at 100,000
+   * generations: run it under a progress notification).
+   */
+  async checkIntegrity(options: { database?: boolean } = {}): Promise<IntegrityReport> {
+    const report = await checkIntegrity(this.store, this.audio, { database: options.database ?? false });
     if (report.databaseProblems.length) this.log.error(`History database problems: ${report.databaseProblems.join('; ')}`);
     if (report.missingAudio.length || report.orphanFiles.length) {
       this.log.warn(
@@ -872,13 +876,16 @@ export class HistoryService {
     return report;
   }
 
-  /** The report of the check that runs after open (started now if it has not run yet). */
+  /**
+   * The report of the check that runs after open (started now if it has not run yet): audio
+   * files against rows always; SQLite's own check only for databases up to 16 MB.
+   */
   lastIntegrityReport(): Promise<IntegrityReport> {
     if (this.integrityTimer) {
       clearTimeout(this.integrityTimer);
       this.integrityTimer = undefined;
     }
-    this.integrityRun ??= this.checkIntegrity();
+    this.integrityRun ??= this.checkIntegrity({ database: this.store.snapshotBytes() <= QUICK_CHECK_ON_OPEN_MAX_BYTES });
     return this.integrityRun;
   }
 

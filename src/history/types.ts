@@ -148,9 +148,11 @@ export interface MissingAudio {
 
 /** Result of the integrity check that runs on open (and on demand). */
 export interface IntegrityReport {
-  /** Messages from SQLite's quick_check; empty when the database is sound. */
+  /** Messages from SQLite's quick_check and foreign_key_check; empty when the database is sound (or was not checked). */
   databaseProblems: string[];
-  /** Rows whose audio file is missing or has the wrong size. */
+  /** Whether the database itself was checked (always by checkIntegrity(); after open only for small databases). */
+  databaseChecked: boolean;
+  /** Rows whose audio file is missing. */
   missingAudio: MissingAudio[];
   /** Files in the audio folder that no row owns (paths relative to the audio folder). */
   orphanFiles: string[];

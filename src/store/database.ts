@@ -146,6 +146,15 @@ export class Store {
     return this.notWritable;
   }
 
+  /** Size of the snapshot file on disk (0 when there is none). */
+  snapshotBytes(): number {
+    try {
+      return fs.statSync(this.dbPath).size;
+    } catch {
+      return 0;
+    }
+  }
+
   /** Last committed transaction number. */
   get sequence(): number {
     return this.seq;

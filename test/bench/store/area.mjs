@@ -24,7 +24,7 @@ const NATIVE_VERSION = '12.9.0';
 const DATA_VERSION = 1;
 
 function worker(root, args, env = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'bench', 'store', 'worker.ts'), ...args], {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(root, 'test', 'bench', 'store', 'worker.ts'), ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, ...env },

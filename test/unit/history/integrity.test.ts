@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { DB_FILE } from '../../../src/store/database';
+import { searchFunctions } from '../../../src/store/search-text';
+import { loadSqlJs } from '../../../src/store/sqlite';
 import { fakeAudio, freshHistory, reopen } from '../store/helpers';
 
 const age = (file: string, ms: number) => {
@@ -18,7 +21,7 @@ test('missing audio and orphan files are reported, and reconcile fixes exactly t
     const lost = await h.create({ profileId: p, text: 'lost' }, { data: fakeAudio(2) });
     const twoVersions = await h.create({ profileId: p, text: 'two versions' }, { data: fakeAudio(3) });
     const extra = await h.addVersion(twoVersions.id, { label: 'b', isDefault: true }, { data: fakeAudio(4) });
-    assert.deepEqual(await h.checkIntegrity().then((r) => [r.missingAudio, r.orphanFiles, r.databaseProblems]), [[], [], []]);
+    assert.deepEqual(await h.checkIntegrity({ database: true }).then((r) => [r.missingAudio, r.orphanFiles, r.databaseProblems, r.databaseChecked]), [[], [], [], true]);
 
     fs.rmSync(h.resolveAudioPath(lost));
     fs.rmSync(h.resolveAudioPath(extra)); // the default version of twoVersions
@@ -35,7 +38,7 @@ test('missing audio and orphan files are reported, and reconcile fixes exactly t
     age(oldTemp, 3_600_000);
 
     const report = await h.checkIntegrity();
-    assert.deepEqual(report.databaseProblems, []);
+    assert.equal(report.databaseChecked, false);
     assert.deepEqual(report.missingAudio.map((m) => [m.generationId, m.versionId]).sort(), [
       [lost.id, (await h.listVersions(lost.id))[0].id],
       [twoVersions.id, extra.id],
@@ -74,6 +77,31 @@ test('missing audio and orphan files are reported, and reconcile fixes exactly t
     const again = await reopen(dir, { checkOnOpen: true, tuning: { checkDelayMs: 0 } });
     const onOpen = await again.lastIntegrityReport();
     assert.deepEqual(onOpen.missingAudio.map((m) => m.generationId), [intact.id]);
+    assert.equal(onOpen.databaseChecked, true, 'a small database gets the SQLite check on open');
+    await again.close();
+  } finally {
+    await cleanup();
+  }
+});
+
+test('the database check reports rows that break a foreign key (written behind the store\'s back)', async () => {
+  const { h, dir, cleanup } = await freshHistory();
+  try {
+    const p = (await h.createProfile({ name: 'P' })).id;
+    await h.create({ profileId: p, text: 'fine' });
+    await h.close();
+    const SQL = await loadSqlJs();
+    const file = path.join(dir, DB_FILE);
+    const db = new SQL.Database(fs.readFileSync(file));
+    for (const [name, fn] of Object.entries(searchFunctions)) db.create_function(name, fn);
+    db.run('PRAGMA foreign_keys = OFF');
+    db.run("INSERT INTO generations (id, profile_id, text, created_at, updated_at) VALUES ('00000000-0000-4000-8000-0000000000aa', 'no-such-profile', 'orphan row', 1, 1)");
+    fs.writeFileSync(file, db.export());
+    db.close();
+    const again = await reopen(dir);
+    const report = await again.checkIntegrity({ database: true });
+    assert.equal(report.databaseChecked, true);
+    assert.deepEqual(report.databaseProblems, ['generations row 2 refers to a missing profiles row']);
     await again.close();
   } finally {
     await cleanup();

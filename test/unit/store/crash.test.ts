@@ -85,7 +85,7 @@ test(`every reported commit survives ${ROUNDS} SIGKILLs at random points`, { tim
         assert.ok(vs.some((v) => v.id === vid), `version ${vid} lost`);
         assert.equal(vs.filter((v) => v.isDefault).length, 1);
       }
-      const report = await h.checkIntegrity();
+      const report = await h.checkIntegrity({ database: true });
       assert.deepEqual(report.databaseProblems, []);
       assert.deepEqual(report.missingAudio, [], 'a row points to a missing audio file');
     } finally {
