@@ -55,6 +55,13 @@ export interface StoreOptions extends WasmOptions {
   compactOnClose?: boolean;
   /** Delay before a background compaction starts (ms, default 200). */
   compactDelayMs?: number;
+  /**
+   * After writes pause this long (ms, default 30 s), compact if at least `idleCompactMinRecords`
+   * (default 100) transactions are in the journal: keeps replay after a crash short without a
+   * snapshot after every small burst.
+   */
+  idleCompactMs?: number;
+  idleCompactMinRecords?: number;
 }
 
 export interface ExternalChange {
@@ -101,6 +108,7 @@ export class Store {
   private txOpen: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
   private compactTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private compactFailures = 0;
   private closed = false;
@@ -649,8 +657,26 @@ export class Store {
     if (this.closed || this.compactTimer) return;
     const maxRecords = this.options.compactAfterRecords ?? 1000;
     const maxBytes = this.options.compactAfterBytes ?? 4 * 1024 * 1024;
-    if (this.recordsSinceSnapshot < maxRecords && this.bytesSinceSnapshot < maxBytes) return;
-    const delay = Math.min(60_000, (this.options.compactDelayMs ?? 200) * 2 ** this.compactFailures);
+    if (this.recordsSinceSnapshot < maxRecords && this.bytesSinceSnapshot < maxBytes) {
+      this.scheduleIdleCompaction();
+      return;
+    }
+    this.compactSoon(Math.min(60_000, (this.options.compactDelayMs ?? 200) * 2 ** this.compactFailures));
+  }
+
+  private scheduleIdleCompaction(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.recordsSinceSnapshot < (this.options.idleCompactMinRecords ?? 100)) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (!this.compactTimer && !this.closed) this.compactSoon(0);
+    }, this.options.idleCompactMs ?? 30_000);
+    this.idleTimer.unref();
+  }
+
+  private compactSoon(delay: number): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     this.compactTimer = setTimeout(() => {
       this.compactTimer = undefined;
       this.compact().then(
@@ -720,6 +746,7 @@ export class Store {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.compactTimer) clearTimeout(this.compactTimer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.compactTimer = undefined;
     await this.mutex.run(async () => {

@@ -124,6 +124,28 @@ test('background compaction kicks in after the configured number of transactions
   }
 });
 
+test('after writes pause, a journal with enough transactions is compacted; a short one is left alone', async () => {
+  const t = tempDir();
+  try {
+    const s = await open(t.dir, { idleCompactMs: 30, idleCompactMinRecords: 5 });
+    await seedProfile(s);
+    const journal = path.join(t.dir, JOURNAL_FILE);
+    for (let i = 0; i < 3; i++) await s.write(insertGeneration(`a${i}`));
+    await new Promise((r) => setTimeout(r, 120));
+    const short = fs.statSync(journal).size;
+    assert.ok(short > 100, 'four transactions stay in the journal');
+    for (let i = 0; i < 3; i++) await s.write(insertGeneration(`b${i}`));
+    for (let i = 0; i < 50 && fs.statSync(journal).size > 100; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(fs.statSync(journal).size < 100, 'compacted after the pause');
+    await s.close();
+    const again = await open(t.dir);
+    assert.equal(await count(again), 6);
+    await again.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a torn journal tail is dropped on open and later writes go after the last good frame', async () => {
   const t = tempDir();
   try {
