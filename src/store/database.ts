@@ -437,15 +437,24 @@ export class Store {
   /** Runs `fn` on the current database after taking in changes from other processes. */
   async read<T>(fn: (r: Reader) => T): Promise<T> {
     this.assertOpen();
-    while (this.txOpen) await this.txOpen;
-    await this.refresh(false);
+    do await this.refresh(false);
+    while (this.txOpen); // a write may have begun while we awaited
     this.assertOpen();
+    // No transaction is open now, and fn runs synchronously from here.
     return fn(this.reader(this.db));
   }
 
-  /** Takes in transactions other processes appended (or reloads after their compaction). */
+  /**
+   * Takes in transactions other processes appended (or reloads after their compaction). Outside
+   * a write it first waits for a transaction of ours that is being made durable: its frame is
+   * already in the journal and must not be mistaken for someone else's.
+   */
   async refresh(holdingLock: boolean): Promise<void> {
-    while (this.refreshing) await this.refreshing;
+    for (;;) {
+      while (!holdingLock && this.txOpen) await this.txOpen;
+      while (this.refreshing) await this.refreshing;
+      if (holdingLock || !this.txOpen) break;
+    }
     if (this.closed) return;
     const p = this.refreshOnce(holdingLock);
     this.refreshing = p;

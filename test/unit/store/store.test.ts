@@ -146,6 +146,35 @@ test('after writes pause, a journal with enough transactions is compacted; a sho
   }
 });
 
+test('reads, refreshes and writes issued together: reads see committed rows only, nothing is applied twice', async () => {
+  const t = tempDir();
+  try {
+    const s = await open(t.dir);
+    await seedProfile(s);
+    const seen: number[] = [];
+    let writing = true;
+    // Other callers keep refreshing and reading while the writes are being made durable.
+    const others = (async () => {
+      while (writing) {
+        await Promise.all([s.refresh(false), s.read((r) => seen.push(Number(r.value('SELECT count(*) FROM generations'))))]);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    for (let i = 0; i < 60; i++) await s.write(insertGeneration(`g${i}`));
+    writing = false;
+    await others;
+    assert.equal(s.readOnlyReason, undefined, String(s.readOnlyReason?.message));
+    assert.equal(await count(s), 60);
+    assert.ok(seen.every((n, i) => i === 0 || n >= seen[i - 1]), 'counts never go back (no uncommitted row was seen and rolled back)');
+    await s.close();
+    const again = await open(t.dir);
+    assert.equal(await count(again), 60);
+    await again.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
 test('a torn journal tail is dropped on open and later writes go after the last good frame', async () => {
   const t = tempDir();
   try {
