@@ -24,6 +24,7 @@ export type ArchiveHistory = Pick<
   | 'createStory'
   | 'deleteStory'
   | 'addStoryItem'
+  | 'importBatch'
   | 'checkIntegrity'
   | 'reconcile'
   | 'stats'

@@ -23,6 +23,8 @@ export interface PlannedVersion {
   /** Measured from the audio itself. */
   probe: AudioProbe;
   sha256: string;
+  /** Original time of the version (our archives); the generation's time when absent. */
+  createdAt?: number | null;
 }
 
 export interface PlannedGeneration {
@@ -49,6 +51,8 @@ export interface PlannedGeneration {
 export interface PlannedStory {
   name: string;
   description: string | null;
+  /** Original time of the story (our archives); kept when the story is created here. */
+  createdAt?: number | null;
   items: Array<{
     generationKey: string;
     versionKey: string | null;

@@ -210,6 +210,7 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
         stagedPath: staged.path,
         probe: staged.probe,
         sha256: staged.sha256,
+        createdAt: fromIso(v.createdAt),
       });
     }
     // An exporter leaves out audio that was missing on its disk; such a generation cannot be "completed" here.
@@ -237,6 +238,7 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
     plan.stories.push({
       name: s.name,
       description: s.description,
+      createdAt: fromIso(s.createdAt),
       items: s.items.map((i) => ({ generationKey: i.generationId, versionKey: i.versionId, startMs: i.startMs, track: i.track, trimStartMs: i.trimStartMs, trimEndMs: i.trimEndMs, volume: i.volume })),
     });
   }

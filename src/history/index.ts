@@ -3,3 +3,4 @@ export * from './types';
 export * from './schemas';
 export * from './errors';
 export { HistoryService, openHistory, type OpenHistoryOptions } from './service';
+export type { ImportBatchResult } from './import-batch';

@@ -226,3 +226,59 @@ export const reconcileOptionsSchema = z
 export type ReconcileOptionsInput = z.input<typeof reconcileOptionsSchema>;
 
 export const idsSchema = z.array(idSchema).min(1).max(100_000);
+
+// ---- importBatch: a whole archive written in one transaction ------------------------------
+const batchKeySchema = z.string().min(1).max(200);
+
+export const batchVersionSchema = z
+  .object({
+    /** Key within the batch (e.g. the archive's version id); new ids are assigned. */
+    key: batchKeySchema,
+    label: z.string().trim().min(1, 'Give the version a label.').max(100),
+    effectsChain: effectsChainSchema.nullish(),
+    /** Key of the version (of the same generation) this one was made from. */
+    sourceKey: batchKeySchema.nullish(),
+    isDefault: z.boolean().default(false),
+    /** Keep the original time; the generation's time when absent. */
+    createdAt: timeSchema.nullish(),
+    /** The audio file to store: moved when `move` and on the same filesystem, else copied. */
+    filePath: z.string().min(1, 'Pass the path of the audio file.'),
+    move: z.boolean().default(false),
+    ...audioMetaSchema.shape,
+  })
+  .strict();
+
+export type BatchVersionInput = z.input<typeof batchVersionSchema>;
+
+export const batchGenerationSchema = createGenerationSchema
+  .omit({ id: true, profileId: true })
+  .extend({
+    key: batchKeySchema,
+    /** Key of a profile in the batch. */
+    profileKey: batchKeySchema,
+    /** Oldest first; exactly one ends up default (the one marked, else the first). */
+    versions: z.array(batchVersionSchema).max(1000).default([]),
+  })
+  .strict();
+
+export const importBatchSchema = z
+  .object({
+    /** Matched by name (exactly, else case- and width-insensitively), created when none matches. */
+    profiles: z.array(createProfileSchema.omit({ id: true }).extend({ key: batchKeySchema }).strict()).max(100_000).default([]),
+    generations: z.array(batchGenerationSchema).max(100_000),
+    /** Matched by exact name, created (keeping `createdAt`) when none matches; items are appended. */
+    stories: z
+      .array(
+        createStorySchema
+          .extend({
+            createdAt: timeSchema.nullish(),
+            items: z.array(z.object({ generationKey: batchKeySchema, versionKey: batchKeySchema.nullish(), ...storyItemFields }).strict()),
+          })
+          .strict(),
+      )
+      .max(10_000)
+      .default([]),
+  })
+  .strict();
+export type ImportBatchInput = z.input<typeof importBatchSchema>;
+export type ImportBatch = z.output<typeof importBatchSchema>;

@@ -9,6 +9,7 @@ import { HistoryError, isHistoryError } from '../store/errors';
 import { createSearchFunctions } from '../store/search-text';
 import type { SqlValue } from '../store/sqlite';
 import { Emitter } from './emitter';
+import { checkBatchReferences, versionRef, writeBatch, type ImportBatchResult } from './import-batch';
 import { checkIntegrity, QUICK_CHECK_ON_OPEN_MAX_BYTES, reconcileStorage } from './integrity';
 import { listGenerations } from './query';
 import { GENERATION_COLUMNS, toGeneration, toProfile, toStory, toStoryItem, toVersion } from './rows';
@@ -22,6 +23,7 @@ import {
   findOrCreateProfileSchema,
   idSchema,
   idsSchema,
+  importBatchSchema,
   listQuerySchema,
   reconcileOptionsSchema,
   updateGenerationSchema,
@@ -35,6 +37,7 @@ import {
   type CreateProfileInput,
   type CreateStoryInput,
   type FindOrCreateProfileInput,
+  type ImportBatchInput,
   type ListQueryInput,
   type ReconcileOptionsInput,
   type UpdateGenerationInput,
@@ -558,6 +561,48 @@ export class HistoryService {
       await this.audio.remove(stored.relativePath).catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * Writes a whole import at once: every audio file is stored first (moved when `move` is set and
+   * the file is on this filesystem, else copied), then all rows (profiles, generations, versions,
+   * stories, story items) in ONE transaction, so a crash or failure leaves all of it or none of
+   * it. If anything fails or `signal` aborts before the commit, the stored files are removed.
+   * (A crash between storing files and the commit leaves orphan files, which the integrity check
+   * reports and reconcile() removes; never rows without their audio.)
+   */
+  async importBatch(
+    input: ImportBatchInput,
+    options: { signal?: AbortSignal; onStored?: (done: number, total: number) => void } = {},
+  ): Promise<ImportBatchResult> {
+    const b = parse(importBatchSchema, input, 'import');
+    checkBatchReferences(b);
+    const files = b.generations.flatMap((g) => g.versions.map((v) => ({ ref: versionRef(g.key, v.key), v })));
+    const stored = new Map<string, { versionId: string; audio: StoredAudio }>();
+    const removeStored = async () => {
+      for (const s of stored.values()) await this.audio.remove(s.audio.relativePath).catch(() => undefined);
+    };
+    let result: ImportBatchResult;
+    try {
+      for (const { ref, v } of files) {
+        options.signal?.throwIfAborted();
+        const versionId = randomUUID();
+        const rel = AudioFolder.relativePathFor(versionId, v.format);
+        const audio = v.move ? await this.audio.moveFrom(rel, v.filePath) : await this.audio.copyFrom(rel, v.filePath);
+        stored.set(ref, { versionId, audio: { relativePath: audio.relativePath, bytes: audio.bytes, contentHash: audio.contentHash } });
+        if (audio.bytes === 0) throw new HistoryError('INVALID', `The audio file ${v.filePath} is empty (0 bytes); nothing was imported.`);
+        options.onStored?.(stored.size, files.length);
+      }
+      options.signal?.throwIfAborted();
+      result = await this.write((w) => writeBatch(w, b, stored, Date.now()));
+    } catch (e) {
+      await removeStored();
+      throw e;
+    }
+    this.changed('profile', 'created', result.createdProfileIds);
+    this.changed('generation', 'created', [...result.generationIds.values()]);
+    this.changed('story', 'updated', result.storyIds);
+    return result;
   }
 
   /** Absolute path of a stored audio file (a generation's default audio, a version, or a relative audio path). */

@@ -91,6 +91,47 @@ export class AudioFolder {
     return { relativePath, bytes, contentHash: hash.digest('hex') };
   }
 
+  /**
+   * Moves a file to `relativePath` when it is on the same filesystem (a rename: no copy), else
+   * copies it. Either way the stored file is fsynced and hashed before it counts as stored; the
+   * source is gone after a move and left alone after a copy.
+   */
+  async moveFrom(relativePath: string, sourceFile: string): Promise<StoredAudio & { moved: boolean }> {
+    const target = this.resolve(relativePath);
+    const dir = path.dirname(target);
+    try {
+      await fsp.mkdir(dir, { recursive: true });
+      await fsp.rename(sourceFile, target);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // EXDEV: another filesystem; anything else (EPERM on some shares...) is left to the copy to report.
+      if (code === 'ENOENT') throw new HistoryError('NOT_FOUND', `The audio file ${sourceFile} does not exist; choose another file.`, { cause: e });
+      return { ...(await this.copyFrom(relativePath, sourceFile)), moved: false };
+    }
+    try {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const fh = await fsp.open(target, 'r+');
+      try {
+        const buf = Buffer.allocUnsafe(1024 * 1024);
+        for (;;) {
+          const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+          if (bytesRead === 0) break;
+          hash.update(buf.subarray(0, bytesRead));
+          bytes += bytesRead;
+        }
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fsyncDir(dir);
+      return { relativePath, bytes, contentHash: hash.digest('hex'), moved: true };
+    } catch (e) {
+      await fsp.rm(target, { force: true }).catch(() => undefined);
+      throw ioError(e, 'store the audio', this.dir);
+    }
+  }
+
   private async place(relativePath: string, fill: (fh: fsp.FileHandle) => Promise<void>): Promise<void> {
     const target = this.resolve(relativePath);
     const dir = path.dirname(target);

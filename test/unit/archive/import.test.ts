@@ -197,7 +197,7 @@ test('files that are neither archives nor audio are refused with what to pick in
   assert.match(summary.rejected[3]!.reason, /Voicebox voice profile export/);
 });
 
-test('a write that fails halfway undoes the whole archive: no rows, no profiles, no files', async (t) => {
+test('a write that fails halfway keeps none of the archive: no rows, no profiles, no files', async (t) => {
   const a = await openTestHistory(t, 'a');
   await seedRich(a.history);
   const dir = tempDir(t);
@@ -209,32 +209,39 @@ test('a write that fails halfway undoes the whole archive: no rows, no profiles,
   const before = await snapshot(b, { audioOnly: true });
   const staging = join(dir, 'staging');
   mkdirSync(staging);
-  // After the first generation is written, its siblings' staged audio vanishes (a real I/O failure).
-  const sub = b.history.onDidChange((e) => {
-    if (e.kind === 'entity' && e.entity === 'generation' && e.op === 'created') {
-      for (const d of readdirSync(staging)) for (const f of readdirSync(join(staging, d))) rmSync(join(staging, d, f));
-    }
+  const audioDir = join(b.storageDir, 'audio');
+  const storedFiles = () => readdirSync(audioDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+  // Once some audio is stored, the rest of the staged audio vanishes (a real I/O failure).
+  let sawStored = 0;
+  const summary = await importFiles(b.history, [archive], {
+    stagingDir: staging,
+    onProgress: (p) => {
+      if (p.phase !== 'saving' || sawStored > 0) return;
+      sawStored = storedFiles();
+      if (sawStored > 0) for (const d of readdirSync(staging)) for (const f of readdirSync(join(staging, d))) rmSync(join(staging, d, f));
+    },
   });
-  const summary = await importFiles(b.history, [archive], { stagingDir: staging });
-  sub.dispose();
+  assert.ok(sawStored > 0, 'the failure did not come halfway');
   assert.equal(summary.imported, 0);
   assert.equal(summary.rejected[0]!.problem, 'write-failed');
-  assert.match(summary.rejected[0]!.reason, /failed and was undone/);
+  assert.match(summary.rejected[0]!.reason, /failed and nothing of it was kept/);
   assert.deepEqual(await snapshot(b, { audioOnly: true }), before);
 });
 
-test('cancelling during the writes undoes the archive in progress', async (t) => {
+test('cancelling while the audio is being stored keeps none of the archive', async (t) => {
   const h = await openTestHistory(t);
   const dir = tempDir(t);
   const good = join(dir, 'good.voicehistory.zip');
   writeFileSync(good, validArchive());
   const before = await snapshot(h, { audioOnly: true });
   const controller = new AbortController();
-  const sub = h.history.onDidChange((e) => {
-    if (e.kind === 'entity' && e.entity === 'version') controller.abort();
+  const summary = await importFiles(h.history, [good], {
+    signal: controller.signal,
+    onProgress: (p) => {
+      if (p.phase === 'saving' && p.done >= 1) controller.abort();
+    },
   });
-  const summary = await importFiles(h.history, [good], { signal: controller.signal });
-  sub.dispose();
+  assert.ok(controller.signal.aborted);
   assert.deepEqual([summary.imported, summary.cancelled, summary.rejected], [0, true, []]);
   assert.deepEqual(await snapshot(h, { audioOnly: true }), before);
 });
