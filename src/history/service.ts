@@ -10,6 +10,7 @@ import { createSearchFunctions } from '../store/search-text';
 import type { SqlValue } from '../store/sqlite';
 import { Emitter } from './emitter';
 import { checkBatchReferences, versionRef, writeBatch, type ImportBatchResult } from './import-batch';
+import { INTERRUPTED_AFTER_MS, markInterrupted, WindowPresence } from './interrupted';
 import { checkIntegrity, QUICK_CHECK_ON_OPEN_MAX_BYTES, reconcileStorage } from './integrity';
 import { listGenerations } from './query';
 import { GENERATION_COLUMNS, toGeneration, toProfile, toStory, toStoryItem, toVersion } from './rows';
@@ -89,6 +90,8 @@ export interface OpenHistoryOptions {
     compactDelayMs?: number;
     /** Delay before the on-open integrity check (ms, default 2000). */
     checkDelayMs?: number;
+    /** With another window open, pending/generating rows untouched this long count as interrupted (default 10 min). */
+    interruptedAfterMs?: number;
   };
 }
 
@@ -158,6 +161,7 @@ export class HistoryService {
   private integrityRun: Promise<IntegrityReport> | undefined;
   private integrityTimer: NodeJS.Timeout | undefined;
   private readonly stopExternal: () => void;
+  private presence: WindowPresence | undefined;
 
   private constructor(
     private readonly store: Store,
@@ -201,6 +205,8 @@ export class HistoryService {
       throw e;
     }
     const service = new HistoryService(store, audio, log, storageDir, vocabulary);
+    service.presence = await WindowPresence.register(storageDir);
+    await service.markInterrupted(options.tuning?.interruptedAfterMs ?? INTERRUPTED_AFTER_MS);
     if (options.checkOnOpen !== false) {
       service.integrityTimer = setTimeout(() => {
         service.integrityTimer = undefined;
@@ -209,6 +215,23 @@ export class HistoryService {
       service.integrityTimer.unref();
     }
     return service;
+  }
+
+  /** See interrupted.ts for why rows are judged by the live windows registered beside the database. */
+  private async markInterrupted(afterMs: number): Promise<void> {
+    try {
+      const now = Date.now();
+      const othersLive = (await this.presence?.othersLive()) ?? false;
+      const before = othersLive ? now - afterMs : Number.MAX_SAFE_INTEGER; // journaled as JSON: no Infinity
+      const any = await this.read((r) => r.value("SELECT 1 FROM generations WHERE status IN ('pending', 'generating') AND updated_at < ? LIMIT 1", [before]));
+      if (!any) return;
+      const ids = await this.write((w) => markInterrupted(w, before, now));
+      if (ids.length) this.log.info(`Marked ${ids.length} interrupted generation(s) as failed.`);
+      this.changed('generation', 'updated', ids);
+    } catch (e) {
+      // A read-only folder or a busy lock: the rows stay as they are until a later open.
+      this.log.warn(`Could not mark interrupted generations as failed: ${(e as Error).message}`);
+    }
   }
 
   // ---- events -------------------------------------------------------------------------
@@ -958,6 +981,7 @@ export class HistoryService {
     await this.integrityRun?.catch(() => undefined);
     this.stopExternal();
     this.emitter.clear();
+    await this.presence?.dispose();
     await this.store.close();
   }
 }
