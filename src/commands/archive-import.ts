@@ -193,6 +193,8 @@ export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
       let fraction = 0;
       return importFiles(history, picked, {
         limits,
+        // Staged beside the database, audio is moved into place on commit instead of copied.
+        stagingDir: history.storageDir,
         profileName: options.profileName,
         askText: (fileName) => {
           if (!options.useFileNames) progress.report(fraction, `${fileName}: what is spoken in it?`);
