@@ -10,8 +10,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { openWorkbench, startCodeServer } from '../support/code-server.mjs';
 import { seedPlayerHistory, TEXTS } from '../e2e/player-seed';
 
 const PAINT_RUNS = 12;
@@ -57,29 +58,21 @@ const metricsOf = (f: Frame): Promise<Metrics> => f.evaluate(() => ({ ...(global
  * The webview bundle as it ships (minified, as `npm run package` builds it). Only this bundle is
  * rebuilt, in place: `esbuild.mjs --production` would empty dist/ under anyone else using it.
  */
-async function buildShippedPlayer(root: string): Promise<void> {
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: { player: 'webview-ui/player/main.ts' },
-    bundle: true,
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    outdir: join(root, 'dist', 'webview'),
-    loader: { '.css': 'css', '.ttf': 'file' },
-    logLevel: 'silent',
-  });
+function buildShippedPlayer(root: string): void {
+  // esbuild's CLI in a child process: its in-process API cannot find its binary when this file is loaded through tsx.
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'esbuild'),
+    ['webview-ui/player/main.ts', '--bundle', '--minify', '--legal-comments=none', '--platform=browser', '--format=iife', '--target=es2022',
+      '--outfile=dist/webview/player.js', '--loader:.css=css', '--loader:.ttf=file', '--log-level=error'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
 }
 
-export async function run(): Promise<Record<string, number>> {
-  const root = join(__dirname, '..', '..');
-  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'ignore' });
-  await buildShippedPlayer(root);
-  const { openWorkbench, startCodeServer } = await import('../support/code-server.mjs');
+export async function run(opts: { root?: string } = {}): Promise<Record<string, number>> {
+  // The runner passes the repo root (loaded through tsx's ESM API, __dirname is not this folder).
+  const root = opts.root ?? join(dirname(__filename), '..', '..');
+  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  buildShippedPlayer(root);
   const scratch = mkdtempSync(join(tmpdir(), 'vh-bench-player-'));
   const seed = await seedPlayerHistory(join(scratch, 'storage'), { tenMinutes: true });
   const server = await startCodeServer({ env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: seed.storageDir }, quiet: true });
@@ -165,6 +158,10 @@ export async function run(): Promise<Record<string, number>> {
     await server.stop();
     rmSync(scratch, { recursive: true, force: true });
     // Back to the development bundle (with its source map) for everyone else.
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'ignore' });
+    try {
+      execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch {
+      console.warn('player bench: could not rebuild the development bundles; run `npm run build`.');
+    }
   }
 }
