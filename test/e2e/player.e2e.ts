@@ -87,6 +87,12 @@ after(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
+test('nothing selected: the player says how to start', async () => {
+  await player().getByText('Nothing selected.').waitFor({ timeout: 30000 });
+  assert.match(await player().locator('section.empty').innerText(), /Play a generation from the History view/);
+  await page.locator('.part.sidebar').screenshot({ path: join(shots, 'player-empty.png') });
+});
+
 test('playing from the tree opens the player: text, waveform, time advancing', async () => {
   await playFromTree(TEXTS.fox);
   await until('the fox text in the player', shownText, (t) => t === TEXTS.fox, 30000);
@@ -211,6 +217,7 @@ test('error states: failed, audio missing (offers Reconcile), unplayable AAC', a
   await until('the missing-audio banner', () => player().locator('.banner-text').innerText(), (t) => /missing/i.test(t));
   assert.equal(await shownText(), TEXTS.missing);
   assert.equal(await player().locator('.transport').isVisible(), false, 'no transport without audio');
+  await page.locator('.part.sidebar').screenshot({ path: join(shots, 'player-missing-audio.png') });
   // The offer runs the extension's Reconcile Storage, which asks first; cancel it here.
   await player().getByRole('button', { name: 'Reconcile Storage' }).click();
   const confirm = page.locator('.monaco-dialog-box');
