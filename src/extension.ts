@@ -45,8 +45,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   let history: HistoryService | undefined;
   let openError: string | undefined;
   try {
+    const opening = performance.now();
     history = await openHistory({ storageDir, wasmPath, log });
     openedHistory = history;
+    log.info(`History opened in ${(performance.now() - opening).toFixed(0)} ms.`);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     log.error(`Could not open the history in ${storageDir}: ${e instanceof Error && e.stack ? e.stack : reason}`);

@@ -56,7 +56,7 @@ export type HistoryNode = GroupNode | GenerationNode | LoadMoreNode;
 export interface HistoryTreeOptions {
   pageSize(): number;
   groupBy(): GroupBy;
-  log: { error(message: string): void; warn(message: string): void };
+  log: { info(message: string): void; error(message: string): void; warn(message: string): void };
   /** "now" for relative times and date buckets (tests may pin it). */
   now?: () => number;
 }
@@ -95,6 +95,11 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   private refreshTimer: NodeJS.Timeout | undefined;
   private pendingUpdates = new Set<string>();
   private loadError: string | undefined;
+  /** When the view first asked for its top level (reported once: how long until the first page was ready). */
+  private firstAsked: number | undefined;
+  private firstReported = false;
+  /** Time spent in getChildren until the first page was ready (the rest is VS Code's round trips). */
+  private firstWork = 0;
   private readonly subscription: { dispose(): void } | undefined;
   private readonly now: () => number;
 
@@ -153,6 +158,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   refresh(): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
+    this.refreshWaitingSince = undefined;
     this.pendingUpdates.clear();
     this.rootsStale = true;
     for (const pager of this.pagers.values()) pager.markStale();
@@ -174,8 +180,18 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
 
   async getChildren(node?: HistoryNode): Promise<HistoryNode[]> {
     if (!this.history) return [];
+    const started = performance.now();
+    try {
+      return await this.children(node, started);
+    } finally {
+      if (!this.firstReported) this.firstWork += performance.now() - started;
+    }
+  }
+
+  private async children(node: HistoryNode | undefined, started: number): Promise<HistoryNode[]> {
     try {
       if (!node) {
+        this.firstAsked ??= started;
         const roots = await this.loadRoots();
         this.loadError = undefined;
         if (this.options.groupBy() === 'flat') {
@@ -183,13 +199,16 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
           const flat = this.flatGroup();
           const children = await this.groupChildren(flat);
           this.childrenLoaded.fire(undefined);
+          this.reportFirstPage(started, roots.length, children.length);
           return [...favorites, ...children];
         }
+        if (!roots.some((g) => g.expandFirst)) this.reportFirstPage(started, roots.length, 0);
         return roots;
       }
       if (node.kind !== 'group') return [];
       const children = await this.groupChildren(node);
       this.childrenLoaded.fire(node);
+      if (node.expandFirst) this.reportFirstPage(started, this.roots?.length ?? 0, children.length);
       return children;
     } catch (e) {
       this.loadError = e instanceof Error ? e.message : String(e);
@@ -197,6 +216,19 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       this.rootsChanged.fire();
       return [];
     }
+  }
+
+  /** One line in the log per activation: how long the extension took to have the first page ready. */
+  private reportFirstPage(started: number, groups: number, rows: number): void {
+    if (this.firstReported || this.firstAsked === undefined) return;
+    this.firstReported = true;
+    const now = performance.now();
+    const ms = now - this.firstAsked;
+    // The caller's own share of this getChildren is still running; count it up to now.
+    const work = this.firstWork + (now - started);
+    this.options.log.info(
+      `History tree: first page ready in ${ms.toFixed(1)} ms after the view asked, ${work.toFixed(1)} ms of it in the extension (${groups} groups, ${rows} rows)`,
+    );
   }
 
   getParent(node: HistoryNode): HistoryNode | undefined {
@@ -332,17 +364,34 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
 
     // The first regular group opens expanded; its probe fetches a whole page so opening costs nothing more.
     let first = true;
-    const probe = async (id: string, label: string, icon: string, query: ListQueryInput): Promise<boolean> => {
+    // Any generation already seen: later probes page after it (cursor paging skips the service's count).
+    let anchor: Generation | undefined;
+    /** Adds a group if it has generations; `known` is one of them when the caller already found it. */
+    const probe = async (id: string, label: string, icon: string, query: ListQueryInput, known?: Generation): Promise<boolean> => {
       const existing = this.pagers.get(id);
       const seed = first && (!existing || existing.segments.length === 0);
-      const page = await history.list({ ...query, pageSize: seed ? pageSize : 1 });
-      if (page.items.length === 0) return false;
+      let page: ListPage | undefined;
+      if (!known || seed) {
+        page = await history.list({ ...query, pageSize: seed ? pageSize : 1 });
+        if (page.items.length === 0) return false;
+        anchor ??= page.items[0];
+      }
       const group = this.group(id, label, icon, query, false);
       group.expandFirst = first;
-      if (seed && this.pagers.get(id) === existing) this.pagerFor(group).seed(page);
+      if (seed && page) this.pagerFor(group).seed(page);
       first = false;
       roots.push(group);
       return true;
+    };
+    const newestBefore = async (before: number): Promise<Generation | undefined> => {
+      if (anchor) {
+        try {
+          return (await history.list({ ...base, before, pageSize: 1, startAfterId: anchor.id })).items[0];
+        } catch {
+          // The anchor was deleted meanwhile: ask without it.
+        }
+      }
+      return (await history.list({ ...base, before, pageSize: 1 })).items[0];
     };
 
     switch (groupBy) {
@@ -356,13 +405,14 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
         let before = base.before == null ? olderBefore : Math.min(olderBefore, base.before);
         for (;;) {
           if (base.after != null && base.after >= before) break;
-          const page = await history.list({ ...base, before, pageSize: 1 });
-          const newest = page.items[0];
+          const newest = await newestBefore(before);
           if (!newest) break;
+          anchor = newest;
           const month = monthBucket(newest.createdAt, before);
           const span = intersectSpan(month, base);
           if (!span) break;
-          await probe(`date:${month.key}`, month.label, 'calendar', withSpan(base, span));
+          // `newest` proves the month is not empty: no probe of its own.
+          await probe(`date:${month.key}`, month.label, 'calendar', withSpan(base, span), newest);
           before = month.after!;
         }
         break;
@@ -527,6 +577,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   // ---- live updates ---------------------------------------------------------------------
 
   private onHistoryChange(e: ChangeEvent): void {
+    // Stories only reference generations; the tree does not show them.
+    if (e.kind === 'entity' && e.entity === 'story') return;
     // Field changes of shown generations that cannot move them between groups update just their rows.
     if (e.kind === 'entity' && e.entity === 'generation' && e.op === 'updated' && !this.refreshTimer) {
       for (const id of e.ids) this.pendingUpdates.add(id);
@@ -595,10 +647,18 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     return false;
   }
 
+  private refreshWaitingSince: number | undefined;
   private scheduleRefresh(): void {
+    // Bursts of changes (an import, a generation's status steps) become one reload, but a
+    // never-ending stream still reloads about once a second.
+    const now = Date.now();
+    this.refreshWaitingSince ??= now;
+    if (this.refreshTimer && now - this.refreshWaitingSince > 1000) return;
     clearTimeout(this.refreshTimer);
-    // Bursts of changes (an import, a generation's status steps) become one reload.
-    this.refreshTimer = setTimeout(() => this.refresh(), 60);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshWaitingSince = undefined;
+      this.refresh();
+    }, 60);
   }
 
   // ---- rows -------------------------------------------------------------------------------
@@ -621,7 +681,9 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
     const when = relativeTime(g.createdAt, this.now());
-    item.description = [g.profileName, formatDuration(g.duration), when].filter(Boolean).join(' · ');
+    // Grouped by engine, the model tells rows of one engine apart.
+    const model = this.options.groupBy() === 'engine' ? g.model : null;
+    item.description = [g.profileName, model, formatDuration(g.duration), when].filter(Boolean).join(' · ');
     item.iconPath = statusIcon(g);
     item.resourceUri = generationUri(g.id);
     item.contextValue = ['generation', g.status, g.isFavorited ? 'favorite' : 'notFavorite', g.audioPath ? 'hasAudio' : 'noAudio'].join(' ');

@@ -2,17 +2,17 @@
 // service, in Node, before code-server starts (the extension opens the copy through
 // VH_STORAGE_DIR in test mode).
 //
-// Creating 10k-100k generations one by one through the service is fsync-bound (~2-7 ms each on
-// disk), so a seeded history is built once in tmpfs (/dev/shm) and kept in a cache keyed by the
-// sources of the store, the service and this file; every run gets a fresh copy of it plus a few
-// generations made "now" (so Today is never empty, and pending ones show spinners and the badge).
+// The seed is written with the service's importBatch, in tmpfs (/dev/shm) when there is one, and
+// kept in a cache keyed by the store's schema and persistence sources and this file; every run
+// gets a fresh copy. `addFresh` then adds a few generations made "now" while the extension runs
+// (so Today is never empty, and pending ones show spinners and the badge).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wavHeader } from '../../src/audio/wav';
-import { openHistory, type HistoryService, type Profile } from '../../src/history';
+import { openHistory, type HistoryService, type ImportBatchInput } from '../../src/history';
 import { root } from '../support/code-server.mjs';
 
 const log = (m: string) => process.stderr.write(`[tree seed] ${m}\n`);
@@ -61,37 +61,52 @@ export interface SeedOptions {
 /** What the seed's facts are, for the tests' assertions. */
 export interface SeededHistory {
   storageDir: string;
+  /** Generations in the seed (before `addFresh`). */
   count: number;
-  /** Made in this run: the newest generations (two of them pending). */
-  freshTexts: string[];
+  /** Texts of what `addFresh` makes, oldest first. */
+  freshTexts: readonly string[];
+  addFresh(): Promise<void>;
   dispose(): void;
 }
 
+const BATCH = 5_000;
+
+/** Writes the history through the service's importBatch (one journal transaction per 5,000). */
 async function build(dir: string, o: SeedOptions): Promise<void> {
   const history = await openHistory({
     storageDir: dir,
     checkOnOpen: false,
     tuning: { compactAfterRecords: 1e9, compactAfterBytes: 1e12, pollIntervalMs: 0 },
   });
+  const wavDir = mkdtempSync(join(tmpdir(), 'vh-tree-seed-wav-'));
   try {
-    const profiles: Profile[] = [];
-    for (const name of SEED_PROFILES) profiles.push(await history.createProfile({ name, engine: 'flite' }));
+    const wavs = new Map<number, string>();
+    const wavFor = (seconds: number): string => {
+      let p = wavs.get(seconds);
+      if (!p) {
+        // Tiny files: the tree never plays them, and 10k+ of them must copy quickly.
+        p = join(wavDir, `${seconds}.wav`);
+        writeFileSync(p, tinyWav(0.01 * seconds));
+        wavs.set(seconds, p);
+      }
+      return p;
+    };
+    const profiles = SEED_PROFILES.map((name) => ({ key: name, name, engine: 'flite' }));
     const rnd = prng(42);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const start = Date.now();
-    const audioCache = new Map<number, Uint8Array>();
-    for (let i = 0; i < o.count; i++) {
-      const [engine, models] = pick(ENGINES);
-      const seconds = 1 + Math.floor(rnd() * 8);
-      let text = `${pick(OPENERS)} ${pick(TOPICS)} ${pick(ENDINGS)}`;
-      if (i % 997 === 500) text = `The ${SEED_NEEDLE} counts the ships (${i}).`;
-      if (i % 5 === 0) text += `\nSecond paragraph number ${i} with more details for the listener.`;
-      const withAudio = i < o.withAudio;
-      // Tiny files: the tree never plays them, and 10k+ files must copy quickly.
-      if (!audioCache.has(seconds)) audioCache.set(seconds, tinyWav(0.01 * seconds));
-      await history.create(
-        {
-          profileId: pick(profiles).id,
+    for (let from = 0; from < o.count; from += BATCH) {
+      const generations: ImportBatchInput['generations'] = [];
+      for (let i = from; i < Math.min(o.count, from + BATCH); i++) {
+        const [engine, models] = pick(ENGINES);
+        const seconds = 1 + Math.floor(rnd() * 8);
+        let text = `${pick(OPENERS)} ${pick(TOPICS)} ${pick(ENDINGS)}`;
+        if (i % 997 === 500) text = `The ${SEED_NEEDLE} counts the ships (${i}).`;
+        if (i % 5 === 0) text += `\nSecond paragraph number ${i} with more details for the listener.`;
+        const withAudio = i < o.withAudio;
+        generations.push({
+          key: String(i),
+          profileKey: pick(SEED_PROFILES),
           text,
           engine,
           model: pick(models),
@@ -100,21 +115,26 @@ async function build(dir: string, o: SeedOptions): Promise<void> {
           error: withAudio ? null : 'Seeded without audio (test data).',
           isFavorited: i % 61 === 7,
           createdAt: start - (i + 1) * o.spacingMinutes * 60_000,
-        },
-        withAudio ? { data: audioCache.get(seconds)!, format: 'wav', duration: seconds, sampleRate: 8000, channels: 1 } : undefined,
-      );
-      if ((i + 1) % 5000 === 0) log(`${i + 1} of ${o.count}`);
+          versions: withAudio
+            ? [{ key: 'original', label: 'original', isDefault: true, filePath: wavFor(seconds), format: 'wav', duration: seconds, sampleRate: 8000, channels: 1 }]
+            : [],
+        });
+      }
+      await history.importBatch({ profiles, generations });
+      log(`${Math.min(o.count, from + BATCH)} of ${o.count}`);
     }
   } finally {
     await history.close();
+    rmSync(wavDir, { recursive: true, force: true });
   }
 }
 
 function cacheKey(o: SeedOptions): string {
   const h = createHash('sha256');
   h.update(JSON.stringify(o));
-  for (const dir of ['src/store', 'src/history']) {
-    for (const f of readdirSync(join(root, dir)).sort()) h.update(f).update(readFileSync(join(root, dir, f)));
+  // What decides the files on disk: the schema and the persistence format (not the service's query code).
+  for (const f of ['src/store/schema.ts', 'src/store/database.ts', 'src/store/journal.ts', 'src/store/audio.ts']) {
+    if (existsSync(join(root, f))) h.update(f).update(readFileSync(join(root, f)));
   }
   h.update(readFileSync(join(root, 'test', 'e2e', 'tree-seed.ts')));
   return h.digest('hex').slice(0, 16);
@@ -157,35 +177,45 @@ function copyTree(from: string, to: string): void {
   }
 }
 
-/** A fresh copy of the seeded history, topped up with a few generations made now. */
+/** A fresh copy of the seeded history. */
 export async function seededHistory(o: SeedOptions): Promise<SeededHistory> {
   const cached = await cachedSeed(o);
   const scratch = mkdtempSync(join(tmpdir(), 'vh-tree-storage-'));
   const storageDir = join(scratch, 'storage');
   copyTree(cached, storageDir);
   rmSync(join(storageDir, '.complete'), { force: true });
-  const freshTexts = [
-    'Good morning! Here are today\'s headlines.',
-    'Rendering the trailer voice-over…',
-    'Queued: the closing credits.',
-  ];
+  return {
+    storageDir,
+    count: o.count,
+    freshTexts: FRESH_TEXTS,
+    addFresh: () => addFresh(storageDir),
+    dispose: () => rmSync(scratch, { recursive: true, force: true }),
+  };
+}
+
+export const FRESH_TEXTS = [
+  'Good morning! Here are today\'s headlines.',
+  'Rendering the trailer voice-over…',
+  'Queued: the closing credits.',
+] as const;
+
+/**
+ * Adds three generations made "now" (one completed favorite, one generating, one pending) from
+ * this process while the extension has the history open: like another window or the engine
+ * writing. (Pending rows that exist when a window opens the history are marked interrupted.)
+ */
+async function addFresh(storageDir: string): Promise<void> {
   const history: HistoryService = await openHistory({ storageDir, checkOnOpen: false });
   try {
-    const [alice] = await history.listProfiles().then((ps) => ps.filter((p) => p.name === 'Alice'));
+    const alice = (await history.listProfiles()).find((p) => p.name === 'Alice')!;
     const now = Date.now();
     await history.create(
-      { profileId: alice!.id, text: freshTexts[0]!, engine: 'flite', model: 'slt', status: 'completed', isFavorited: true, createdAt: now - 60_000 },
+      { profileId: alice.id, text: FRESH_TEXTS[0], engine: 'flite', model: 'slt', status: 'completed', isFavorited: true, createdAt: now - 60_000 },
       { data: tinyWav(0.3), format: 'wav', duration: 3, sampleRate: 8000, channels: 1 },
     );
-    await history.create({ profileId: alice!.id, text: freshTexts[1]!, engine: 'openai', model: 'tts-1', status: 'generating', createdAt: now - 30_000 });
-    await history.create({ profileId: alice!.id, text: freshTexts[2]!, engine: 'openai', model: 'tts-1', status: 'pending', createdAt: now - 10_000 });
+    await history.create({ profileId: alice.id, text: FRESH_TEXTS[1], engine: 'openai', model: 'tts-1', status: 'generating', createdAt: now - 30_000 });
+    await history.create({ profileId: alice.id, text: FRESH_TEXTS[2], engine: 'openai', model: 'tts-1', status: 'pending', createdAt: now - 10_000 });
   } finally {
     await history.close();
   }
-  return {
-    storageDir,
-    count: o.count + freshTexts.length,
-    freshTexts,
-    dispose: () => rmSync(scratch, { recursive: true, force: true }),
-  };
 }
