@@ -273,6 +273,13 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     return ids;
   }
 
+  /** True once the top level is loaded (for the current grouping and filter) and shows nothing. */
+  get isEmpty(): boolean {
+    if (!this.roots || this.rootsStale) return false;
+    if (this.roots.length > 0) return false;
+    return this.options.groupBy() !== 'flat' || (this.pagers.get(FLAT_ID)?.items.length ?? 0) === 0;
+  }
+
   /** The groups currently on the top level (after the first load). */
   topGroups(): GroupNode[] {
     return [...(this.roots ?? [])];

@@ -145,10 +145,9 @@ export class HistoryView implements vscode.Disposable {
     this.treeView.description = filtered ? `Filtered: ${words}` : undefined;
     if (error) {
       this.treeView.message = `The history could not be loaded: ${error} Try Refresh; the log (Output → Voice History) has details.`;
-    } else if (filtered && this.provider.topGroups().length === 0 && this.provider.currentList().length === 0) {
+    } else if (filtered && this.provider.isEmpty) {
+      // The description names the filter; the message only speaks up when nothing matches.
       this.treeView.message = `No generations match the filter (${words}). Use Clear Filters in the title bar to see all.`;
-    } else if (filtered) {
-      this.treeView.message = `Showing generations matching: ${words}.`;
     } else if (this.history) {
       this.treeView.message = undefined;
     }

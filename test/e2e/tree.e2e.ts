@@ -172,12 +172,33 @@ test('multi-select and Delete ask for confirmation with the count, then remove t
   await shot('tree-light-after-delete.png');
 });
 
+test('the filter picker narrows the tree, says so in the header, and one click clears it', async () => {
+  await (await titleAction('Filter History')).click();
+  const pick = page.locator('.quick-input-widget');
+  const favorites = pick.locator('.monaco-list-row', { hasText: 'Favorites only' });
+  await favorites.waitFor({ timeout: 15000 });
+  assert.ok(await pick.locator('.monaco-list-row', { hasText: 'Alice' }).count(), 'profiles are offered');
+  await favorites.click();
+  await page.keyboard.press('Enter');
+  const header = sidebar().locator('.pane-header', { hasText: 'History' }).first();
+  await header.locator('.description', { hasText: 'Filtered: favorites' }).waitFor({ timeout: 15000 });
+  // No separate Favorites group when only favorites show.
+  await row('Favorites, group').waitFor({ state: 'detached', timeout: 15000 });
+  await row('Today, group').waitFor();
+  const shown = await labels();
+  assert.ok(shown.filter((l) => l.includes(', voice ')).every((l) => l.endsWith('favorite')), 'only favorites');
+  await shot('tree-light-filtered.png');
+  await (await titleAction('Clear Filters')).click();
+  await header.locator('.description', { hasText: 'Filtered' }).waitFor({ state: 'detached', timeout: 15000 });
+  await row('Favorites, group').waitFor();
+});
+
 test('dark theme', async () => {
   await setTheme('Dark Modern', true);
   await row('Today, group').waitFor();
   await shot('tree-dark-by-date.png');
   // The tooltip: the whole text and the details, on hover.
-  const first = rows().nth(2);
+  const first = sidebar().locator('.monaco-list-row[aria-label*=", voice "]').first();
   await first.hover();
   const hover = page.locator('.monaco-hover:visible, .workbench-hover-container:visible').first();
   await hover.waitFor({ timeout: 10000 });

@@ -271,7 +271,7 @@ describe('History tree', function () {
     const today = group(await roots(f), 'Today', f);
     assert.deepEqual(await idsIn(f, today), [bad.id]);
     assert.match(String(view.treeView.description), /^Filtered: .*failed/);
-    assert.match(String(view.treeView.message), /failed/);
+    assert.equal(view.treeView.message, undefined, 'the description names the filter; no message while something matches');
 
     await vscode.commands.executeCommand('voiceHistory.filter', { profileId: [f.profile.id], favoritesOnly: true });
     const top = await roots(f);
@@ -280,6 +280,11 @@ describe('History tree', function () {
 
     await vscode.commands.executeCommand('voiceHistory.filter', { profileId: [f.profile.id], before: Date.now() - 2500 });
     assert.deepEqual(await idsIn(f, group(await roots(f), 'Today', f)), [ok.id]);
+
+    // A filter that matches nothing says so (the welcome view stays away: it is for an empty history).
+    await vscode.commands.executeCommand('voiceHistory.filter', { profileId: [f.profile.id], status: ['generating'] });
+    assert.deepEqual(await roots(f), []);
+    await eventually(() => /No generations match the filter .*generating/.test(String(view.treeView.message)), 'the no-match message');
 
     const before = view.filter;
     assert.equal(await vscode.commands.executeCommand('voiceHistory.filter', { status: ['sleeping'] }), undefined, 'a bad filter is refused');
