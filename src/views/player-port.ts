@@ -41,20 +41,24 @@ export function playableAudioUri(history: Pick<PlayableHistory, 'resolveAudioPat
   return vscode.Uri.file(history.resolveAudioPath(g));
 }
 
-/** Holds the current player: the fallback until the player registers, and again after it goes. */
+/**
+ * Holds the current player: the most recently plugged-in port that is still plugged in, else the
+ * fallback. Unplugging one port gives play back to the one before it, not to the fallback.
+ */
 export class PlayerSlot implements PlayerPort {
-  private port: PlayerPort | undefined;
+  private readonly ports: PlayerPort[] = [];
 
   constructor(private readonly fallback: PlayerPort) {}
 
   use(port: PlayerPort): vscode.Disposable {
-    this.port = port;
+    this.ports.push(port);
     return new vscode.Disposable(() => {
-      if (this.port === port) this.port = undefined;
+      const i = this.ports.lastIndexOf(port);
+      if (i >= 0) this.ports.splice(i, 1);
     });
   }
 
   open(generationId: string, list: string[]): Promise<void> {
-    return (this.port ?? this.fallback).open(generationId, list);
+    return (this.ports.at(-1) ?? this.fallback).open(generationId, list);
   }
 }

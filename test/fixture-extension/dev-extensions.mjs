@@ -1,20 +1,17 @@
-// Loads our extension and the API fixture extension together as development extensions.
-// code-server's workbench payload keeps a single extensionDevelopmentPath, but VS Code loads
-// every extension in a folder that has no package.json of its own: this builds such a folder.
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Loads the API fixture extension beside ours. code-server's workbench payload keeps a single
+// extensionDevelopmentPath (ours, from the repo as is), so the fixture is installed as an
+// ordinary, unpacked extension into the test's own extensions folder before code-server starts.
+// (An earlier version linked both into one folder; webviews then could not load our bundle
+// through the linked path.)
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-/** Returns the folder to pass as extensionDevelopmentPath; it lives (and is removed) under `scratch`. */
-export function developmentExtensions(root, scratch) {
-  const dir = join(scratch, 'development-extensions');
-  mkdirSync(dir, { recursive: true });
-  // Our extension as is (a link: it reads dist/, media/ and README.md from its own folder).
-  symlinkSync(root, join(dir, 'voice-history'), 'dir');
-  // The fixture's manifest, with `main` pointing back at its bundle from the new place.
+export function installFixtureExtension(root, extensionsDir) {
   const source = join(root, 'test', 'fixture-extension');
   const manifest = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
-  const fixture = join(dir, 'voice-history-fixture');
-  mkdirSync(fixture);
-  writeFileSync(join(fixture, 'package.json'), JSON.stringify({ ...manifest, main: relative(fixture, join(source, manifest.main)) }, null, 2));
-  return dir;
+  const target = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  mkdirSync(target, { recursive: true });
+  copyFileSync(join(source, manifest.main), join(target, 'extension.js'));
+  writeFileSync(join(target, 'package.json'), JSON.stringify({ ...manifest, main: './extension.js' }, null, 2));
+  return target;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, existsSync, rmSync, mkdirSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, root, startCodeServer, workbenchUrl } from './code-server.mjs';
-import { developmentExtensions } from '../fixture-extension/dev-extensions.mjs';
+import { installFixtureExtension } from '../fixture-extension/dev-extensions.mjs';
 
 export async function runIntegration({ timeoutMs = 10 * 60 * 1000, env = {} } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'vh-integration-'));
@@ -13,8 +13,12 @@ export async function runIntegration({ timeoutMs = 10 * 60 * 1000, env = {} } = 
   const workspace = join(scratch, 'workspace');
   mkdirSync(workspace);
   writeFileSync(join(workspace, 'script.txt'), 'Hello from the Voice History integration tests.\n');
+  const extensionsDir = join(scratch, 'extensions');
+  // The fixture uses our public API the way another extension would.
+  installFixtureExtension(root, extensionsDir);
   const server = await startCodeServer({
     workspace,
+    extensionsDir,
     env: { VH_TEST_RESULTS: resultsFile, VH_EXPECT_VSCODE: '1.96', VH_TEST_MODE: '1', ...env },
   });
   const browser = await launchBrowser();
@@ -35,8 +39,7 @@ export async function runIntegration({ timeoutMs = 10 * 60 * 1000, env = {} } = 
     });
     await page.goto(
       workbenchUrl(server, {
-        // With the fixture extension, which uses our public API the way another extension would.
-        extensionDevelopmentPath: developmentExtensions(root, scratch),
+        extensionDevelopmentPath: root,
         extensionTestsPath: join(root, 'out', 'test', 'integration', 'index.js'),
       }),
     );
