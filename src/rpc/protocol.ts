@@ -24,12 +24,9 @@
  */
 import { z } from 'zod';
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { MAX_ID_LENGTH, MAX_PATH_LENGTH, RPC_CHANNEL } from './envelope';
 
-export const RPC_CHANNEL = 'vh-rpc';
-
-/** Longest accepted operation id and procedure path: anything longer is not ours. */
-export const MAX_ID_LENGTH = 128;
-export const MAX_PATH_LENGTH = 200;
+export { errorCodeNumber, isRpcEnvelope, MAX_ID_LENGTH, MAX_PATH_LENGTH, parseHostMessage, RPC_CHANNEL } from './envelope';
 
 const errorCodeKeys = Object.keys(TRPC_ERROR_CODES_BY_KEY) as [TRPC_ERROR_CODE_KEY, ...TRPC_ERROR_CODE_KEY[]];
 
@@ -98,13 +95,3 @@ export const hostMessageSchema = z.discriminatedUnion('kind', [
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 export type ResultMessage = z.infer<typeof resultMessageSchema>;
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
-
-/** The JSON-RPC number tRPC's client expects in an error shape, from our code key. */
-export function errorCodeNumber(code: TRPC_ERROR_CODE_KEY): number {
-  return TRPC_ERROR_CODES_BY_KEY[code];
-}
-
-/** Cheap pre-check used before any parsing: is this even addressed to us? */
-export function isRpcEnvelope(msg: unknown): msg is { channel: typeof RPC_CHANNEL; kind: unknown; id: unknown } {
-  return typeof msg === 'object' && msg !== null && (msg as { channel?: unknown }).channel === RPC_CHANNEL;
-}

@@ -6,15 +6,9 @@
 import { TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
-import {
-  errorCodeNumber,
-  hostMessageSchema,
-  isRpcEnvelope,
-  RPC_CHANNEL,
-  type ClientMessage,
-  type HostMessage,
-  type RpcError,
-} from '../../src/rpc/protocol';
+// Only the zod-free envelope at run time: zod would more than triple the webview bundle.
+import { errorCodeNumber, parseHostMessage, RPC_CHANNEL } from '../../src/rpc/envelope';
+import type { ClientMessage, HostMessage, RpcError } from '../../src/rpc/protocol';
 
 /** Where requests go: the object returned by `acquireVsCodeApi()`. */
 export interface MessageTarget {
@@ -48,10 +42,8 @@ export function postMessageLink<TRouter extends AnyTRPCRouter>(opts: PostMessage
 
   const onMessage = (event: { data: unknown }): void => {
     const raw = event.data;
-    if (!isRpcEnvelope(raw)) return; // other traffic on the same channel
-    const parsed = hostMessageSchema.safeParse(raw);
-    if (!parsed.success) return;
-    handlers.get(parsed.data.id)?.(parsed.data);
+    const message = parseHostMessage(raw); // undefined for other traffic on the same channel
+    if (message) handlers.get(message.id)?.(message);
   };
   let listening = false;
 
