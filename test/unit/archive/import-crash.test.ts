@@ -120,7 +120,8 @@ test(`a SIGKILL during a ${GENERATIONS}-generation import leaves all of it or no
       proc.kill('SIGKILL');
     });
     const committed = out.lines.some((l) => l.startsWith('committed'));
-    if (committed) assert.equal(exit.code, 0);
+    // A child that reported its commit may still be killed before it exits; then all must be there.
+    if (committed) assert.ok(exit.code === 0 || exit.signal === 'SIGKILL', `round ${round}: exit ${JSON.stringify(exit)}`);
     else assert.equal(exit.signal, 'SIGKILL');
     assert.deepEqual(state.databaseProblems, []);
     assert.equal(state.missingAudio, 0, 'a row points to missing audio');
