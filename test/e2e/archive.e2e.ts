@@ -128,7 +128,9 @@ test('Export Generation… from the context menu: layout pick, save dialog, summ
   // The tree may still re-render right after start-up and close a context menu opened on it: try again then.
   for (let attempt = 1; ; attempt++) {
     await row(TEXTS.fox).click({ button: 'right' });
-    await page.locator('.context-view .action-label', { hasText: 'Export Generation…' }).click({ timeout: 10000 }).catch(() => undefined);
+    // Hover then Enter: a mouse click on the menu item is not always taken by this workbench's menu.
+    const item = page.locator('.context-view .action-menu-item', { hasText: 'Export Generation…' });
+    await item.hover({ timeout: 10000 }).then(() => page.keyboard.press('Enter')).catch(() => undefined);
     const shown = await layouts.waitFor({ timeout: 15000 }).then(() => true, () => false);
     if (shown) break;
     if (attempt === 3) {
