@@ -6,6 +6,9 @@
 
 // ---- preferences and persisted state ------------------------------------------------------
 
+import { formatBytes as formatSharedBytes } from '../../src/format/bytes';
+import type { AudioFormatInfo } from '../../src/rpc/audio';
+
 export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2] as const;
 export const MIN_SPEED = SPEEDS[0];
 export const MAX_SPEED = SPEEDS[SPEEDS.length - 1];
@@ -212,17 +215,9 @@ export function positionText(position: number, duration: number): string {
   return `${formatClock(position)} of ${formatClock(duration)}`;
 }
 
+/** A size for the details list; a dash where it is unknown. */
 export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes == null || !Number.isFinite(bytes) || bytes < 0) return '—';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+  return formatSharedBytes(bytes, '—');
 }
 
 export function formatSpeed(speed: number): string {
@@ -230,17 +225,7 @@ export function formatSpeed(speed: number): string {
 }
 
 /** Format facts as the host's `history.audio` reports them. */
-export interface AudioFormat {
-  container: 'wav' | 'mp3' | 'flac' | 'ogg' | 'unknown';
-  mimeType: string;
-  playable: boolean;
-  sampleRate: number | null;
-  channels: number | null;
-  bitsPerSample: number | null;
-  encoding: string | null;
-  durationSeconds: number | null;
-  bytes: number;
-}
+export type AudioFormat = AudioFormatInfo;
 
 /** "WAV · PCM 16-bit · 16 kHz · mono". */
 export function describeFormat(format: AudioFormat): string {
