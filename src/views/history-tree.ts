@@ -63,6 +63,8 @@ export interface HistoryTreeOptions {
 
 /** The flat grouping's top level is one hidden group. */
 const FLAT_ID = 'all';
+/** Row changes remembered for re-reading loads that began before them. */
+const ROW_CHANGES_KEPT = 10_000;
 
 export function generationUri(id: string): vscode.Uri {
   return vscode.Uri.from({ scheme: 'voice-history-generation', path: `/${id}` });
@@ -83,7 +85,14 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   private filterState: TreeFilter = {};
   private roots: GroupNode[] | undefined;
   private rootsStale = true;
-  private rootsLoading: Promise<GroupNode[]> | undefined;
+  private rootsLoading: { roots: Promise<GroupNode[]>; epoch: number } | undefined;
+  /** Bumped by every refresh/reset: a top-level load begun before it must not stand for the tree after it. */
+  private rootsEpoch = 0;
+  /** One count per history change event; reads remember it to know which changes they may have missed. */
+  private changes = 0;
+  /** Change count of each generation's latest row change (update, new version). */
+  private readonly rowChanged = new Map<string, number>();
+  private rowUpdates: Promise<void> = Promise.resolve();
   private flat: GroupNode | undefined;
   private readonly groups = new Map<string, GroupNode>();
   private readonly pagers = new Map<string, GroupPager>();
@@ -151,6 +160,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.groups.clear();
     this.roots = undefined;
     this.rootsStale = true;
+    this.rootsEpoch++;
     this.changed.fire(undefined);
   }
 
@@ -161,6 +171,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.refreshWaitingSince = undefined;
     this.pendingUpdates.clear();
     this.rootsStale = true;
+    this.rootsEpoch++;
     for (const pager of this.pagers.values()) pager.markStale();
     this.changed.fire(undefined);
   }
@@ -291,6 +302,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const pager = this.pagers.get(group.id);
     if (!pager) return;
     await pager.loadMore(node.segment, this.options.pageSize());
+    await this.catchUp(pager);
     this.changed.fire(group.id === FLAT_ID ? undefined : group);
   }
 
@@ -308,6 +320,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const pager = this.pagerFor(group);
     const found = await pager.include(generation, this.options.pageSize());
     if (!found) return undefined;
+    await this.catchUp(pager);
     this.indexGroup(group, pager);
     const node = this.nodes.get(`${group.id}/${generation.id}`);
     if (node) this.changed.fire(group.id === FLAT_ID ? undefined : group);
@@ -332,11 +345,20 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   // ---- top level --------------------------------------------------------------------------
 
   private async loadRoots(): Promise<GroupNode[]> {
-    if (this.roots && !this.rootsStale) return this.roots;
-    if (this.rootsLoading) return this.rootsLoading;
+    for (;;) {
+      if (this.roots && !this.rootsStale) return this.roots;
+      const inFlight = this.rootsLoading;
+      if (!inFlight) break;
+      if (inFlight.epoch === this.rootsEpoch) return inFlight.roots;
+      // Begun before the latest refresh, so it may predate the change: let it end, then load anew.
+      await inFlight.roots.catch(() => undefined);
+    }
     this.rootsStale = false;
-    const loading = this.computeRoots()
+    const epoch = this.rootsEpoch;
+    const loading = this.computeRoots(epoch)
       .then((roots) => {
+        // A refresh came meanwhile: this caller gets what was read, the tree keeps waiting for the newer load.
+        if (epoch !== this.rootsEpoch) return roots;
         this.roots = roots;
         const ids = new Set(roots.map((g) => g.id));
         ids.add(FLAT_ID);
@@ -350,13 +372,14 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
         throw e;
       })
       .finally(() => {
-        if (this.rootsLoading === loading) this.rootsLoading = undefined;
+        if (this.rootsLoading?.roots === loading) this.rootsLoading = undefined;
       });
-    this.rootsLoading = loading;
+    this.rootsLoading = { roots: loading, epoch };
     return loading;
   }
 
-  private async computeRoots(): Promise<GroupNode[]> {
+  /** Computes the top level; the first group's page is kept only if no refresh came since `epoch`. */
+  private async computeRoots(epoch: number): Promise<GroupNode[]> {
     const history = this.history!;
     const base = filterQuery(this.filterState);
     const pageSize = this.options.pageSize();
@@ -378,6 +401,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       const existing = this.pagers.get(id);
       const seed = first && (!existing || existing.segments.length === 0);
       let page: ListPage | undefined;
+      const readAt = this.changes;
       if (!known || seed) {
         page = await history.list({ ...query, pageSize: seed ? pageSize : 1 });
         if (page.items.length === 0) return false;
@@ -385,7 +409,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       }
       const group = this.group(id, label, icon, query, false);
       group.expandFirst = first;
-      if (seed && page) this.pagerFor(group).seed(page);
+      if (seed && page && epoch === this.rootsEpoch) this.pagerFor(group).seed(page, readAt);
       first = false;
       roots.push(group);
       return true;
@@ -445,7 +469,11 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
         const flat = this.flatGroup();
         flat.query = base;
         const pager = this.pagerFor(flat);
-        if (pager.isStale && pager.segments.length === 0) pager.seed(await history.list({ ...base, pageSize }));
+        if (pager.isStale && pager.segments.length === 0) {
+          const readAt = this.changes;
+          const page = await history.list({ ...base, pageSize });
+          if (epoch === this.rootsEpoch) pager.seed(page, readAt);
+        }
         break;
       }
     }
@@ -484,7 +512,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     let pager = this.pagers.get(group.id);
     if (!pager) {
       const history = this.history!;
-      pager = new GroupPager(group.query, (q) => history.list(q));
+      pager = new GroupPager(group.query, (q) => history.list(q), () => this.changes);
       this.pagers.set(group.id, pager);
     }
     return pager;
@@ -514,7 +542,22 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   private async groupChildren(group: GroupNode): Promise<HistoryNode[]> {
     const pager = this.pagerFor(group);
     await pager.ensure(this.options.pageSize());
+    await this.catchUp(pager);
     return this.indexGroup(group, pager);
+  }
+
+  /**
+   * Re-reads loaded rows that changed after the read that loaded them, so a page read before a
+   * status step never replaces the newer row the live update already showed.
+   */
+  private async catchUp(pager: GroupPager): Promise<void> {
+    // A row that keeps changing is left to the live updates after a few rounds.
+    for (let round = 0; round < 3; round++) {
+      const ids = pager.outdated((id) => this.rowChanged.get(id));
+      if (ids.length === 0 || !this.history) return;
+      const readAt = this.changes;
+      pager.replaceRows(await this.history.getMany(ids), readAt);
+    }
   }
 
   /** Rebuilds the group's nodes (reusing objects by id) and the indexes commands read. */
@@ -584,8 +627,10 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   // ---- live updates ---------------------------------------------------------------------
 
   private onHistoryChange(e: ChangeEvent): void {
+    this.changes++;
     // Stories only reference generations; the tree does not show them.
     if (e.kind === 'entity' && e.entity === 'story') return;
+    if (e.kind === 'entity' && ((e.entity === 'generation' && e.op === 'updated') || e.entity === 'version')) this.noteRowChanges(e.generationIds);
     // Field changes of shown generations that cannot move them between groups update just their rows.
     if (e.kind === 'entity' && e.entity === 'generation' && e.op === 'updated' && !this.refreshTimer) {
       for (const id of e.ids) this.pendingUpdates.add(id);
@@ -600,12 +645,22 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.scheduleRefresh();
   }
 
+  private noteRowChanges(ids: readonly string[]): void {
+    // Bounded: past the cap, a full reload makes every older read irrelevant.
+    if (this.rowChanged.size + ids.length > ROW_CHANGES_KEPT) {
+      this.rowChanged.clear();
+      this.scheduleRefresh();
+    }
+    for (const id of ids) this.rowChanged.set(id, this.changes);
+  }
+
   private rowTimer: NodeJS.Timeout | undefined;
   private scheduleRowUpdate(): void {
     if (this.rowTimer) return;
     this.rowTimer = setTimeout(() => {
       this.rowTimer = undefined;
-      void this.updateRows();
+      // One at a time, so an older read never lands after a newer one.
+      this.rowUpdates = this.rowUpdates.then(() => this.updateRows()).catch(() => undefined);
     }, 30);
   }
 

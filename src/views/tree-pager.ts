@@ -7,6 +7,12 @@ import { MAX_PAGE_SIZE } from '../history';
 
 export type ListFn = (query: ListQueryInput) => Promise<ListPage>;
 
+/**
+ * The provider's change count (one per history change event). A segment remembers the count when
+ * its read began, so rows changed after that can be re-read instead of shown from an older read.
+ */
+export type ChangeClock = () => number;
+
 export interface Segment {
   /** Created-at of the first generation (inclusive upper bound); null for the head segment. */
   fromTime: number | null;
@@ -14,6 +20,8 @@ export interface Segment {
   /** Cursor for the next page: id of the last item. */
   lastId: string | null;
   hasMore: boolean;
+  /** Change count when the oldest read of these items began (absent: unknown, so the oldest). */
+  readAt?: number;
 }
 
 export class GroupPager {
@@ -25,6 +33,7 @@ export class GroupPager {
   constructor(
     readonly query: ListQueryInput,
     private readonly list: ListFn,
+    private readonly clock: ChangeClock = () => 0,
   ) {}
 
   markStale(): void {
@@ -36,8 +45,8 @@ export class GroupPager {
   }
 
   /** Seeds the head from a page already fetched (the root's probe), so the first expand costs nothing more. */
-  seed(page: ListPage): void {
-    this.segments = [{ fromTime: null, items: page.items, lastId: page.lastId, hasMore: page.hasMore }];
+  seed(page: ListPage, readAt: number): void {
+    this.segments = [{ fromTime: null, items: page.items, lastId: page.lastId, hasMore: page.hasMore, readAt }];
     this.stale = false;
   }
 
@@ -63,6 +72,7 @@ export class GroupPager {
     const seg = this.segments.find((s) => s === segment || (s.lastId !== null && s.lastId === segment.lastId));
     if (!seg || !seg.hasMore || seg.lastId === null) return;
     await this.run(async () => {
+      const readAt = this.clock();
       let page: ListPage;
       try {
         page = await this.list({ ...this.bounded(seg.fromTime), pageSize: clampPage(pageSize), startAfterId: seg.lastId });
@@ -76,6 +86,7 @@ export class GroupPager {
       seg.items = seg.items.concat(page.items);
       seg.lastId = page.lastId ?? seg.lastId;
       seg.hasMore = page.hasMore;
+      seg.readAt = Math.min(seg.readAt ?? 0, readAt);
       this.segments = merge(this.segments);
     });
   }
@@ -106,6 +117,28 @@ export class GroupPager {
     return this.segments.flatMap((s) => s.items);
   }
 
+  /** Ids of loaded rows that changed after the read that loaded them (`changedAt`: the change count of a row's latest change). */
+  outdated(changedAt: (id: string) => number | undefined): string[] {
+    const ids = new Set<string>();
+    for (const seg of this.segments) {
+      for (const g of seg.items) if ((changedAt(g.id) ?? -1) > (seg.readAt ?? 0)) ids.add(g.id);
+    }
+    return [...ids];
+  }
+
+  /**
+   * Puts rows re-read from `readAt` on into the segments read before it (the caller re-read every
+   * row `outdated` named, so those segments are now as new as `readAt`).
+   */
+  replaceRows(fresh: Generation[], readAt: number): void {
+    const byId = new Map(fresh.map((g) => [g.id, g]));
+    for (const seg of this.segments) {
+      if ((seg.readAt ?? 0) >= readAt) continue;
+      seg.items = seg.items.map((g) => byId.get(g.id) ?? g);
+      seg.readAt = readAt;
+    }
+  }
+
   /** One load at a time per group; a failed load leaves the pager stale so the next view retries. */
   private async run(work: () => Promise<void>): Promise<void> {
     const p = work();
@@ -133,8 +166,9 @@ export class GroupPager {
 
   /** `count` generations from `fromTime` down, in pages the service accepts. */
   private async fetch(fromTime: number | null, count: number): Promise<Segment> {
+    const readAt = this.clock();
     const q = this.bounded(fromTime);
-    if (q.after != null && q.before != null && q.after >= q.before) return { fromTime, items: [], lastId: null, hasMore: false };
+    if (q.after != null && q.before != null && q.after >= q.before) return { fromTime, items: [], lastId: null, hasMore: false, readAt };
     let items: Generation[] = [];
     let lastId: string | null = null;
     let hasMore = true;
@@ -148,7 +182,7 @@ export class GroupPager {
       lastId = page.lastId ?? lastId;
       hasMore = page.hasMore && page.items.length > 0;
     }
-    return { fromTime, items, lastId, hasMore };
+    return { fromTime, items, lastId, hasMore, readAt };
   }
 }
 
@@ -178,6 +212,7 @@ export function merge(segments: Segment[]): Segment[] {
       // A previous segment that has reached its end (or passed the next one's start) absorbs it.
       if (tail.length > 0 || seg.hasMore === false) {
         prev.items = prev.items.concat(tail);
+        if (tail.length > 0) prev.readAt = Math.min(prev.readAt ?? 0, seg.readAt ?? 0);
         prev.lastId = tail.length > 0 ? seg.lastId : prev.lastId;
         prev.hasMore = tail.length > 0 ? seg.hasMore : prev.hasMore && seg.hasMore;
       }

@@ -232,6 +232,41 @@ describe('History tree', function () {
     await f.history.delete(first.id);
   });
 
+  it('shows the final state of a generation that went pending → generating → completed in quick succession', async () => {
+    const view = f.api.historyUi.view;
+    await showOnly(f);
+    await vscode.commands.executeCommand('voiceHistory.history.focus');
+    await eventually(() => view.treeView.visible, 'the History view open');
+    /** What the rows VS Code was given say about the generation's status. */
+    const shownState = (id: string): string => {
+      const states = new Set(provider(f).nodesOf(id).map((n) => String(provider(f).getTreeItem(n).contextValue).split(' ')[1]));
+      return [...states].join('+') || 'not shown';
+    };
+    for (let round = 0; round < 20; round++) {
+      assert.ok(view.treeView.visible, 'the view is open, so VS Code reads the tree itself');
+      // As Speak Selection does: create pending, reveal it, then the runner's steps; the engine's
+      // time between "generating" and "completed" varies from nothing to a few refresh periods.
+      const g = await makeGeneration(f, `Quick steps ${round}`, { status: 'pending' });
+      const revealed = view.reveal(g.id, { focus: false });
+      const generating = f.history.update(g.id, { status: 'generating' });
+      if (round % 2 === 0) await sleep((round * 29) % 160);
+      // Or an engine that takes long enough for the row to show its spinner first.
+      else await eventually(() => shownState(g.id) === 'generating', `round ${round}: the row shown generating (shows ${shownState(g.id)})`);
+      await generating;
+      await f.history.attachAudio(g.id, { data: silence(), format: 'wav', duration: 0.2, sampleRate: 8000, channels: 1 });
+      // Generous for the debounced updates and VS Code's round trips; a stale row stays stale far longer.
+      await eventually(() => shownState(g.id) === 'completed', `round ${round}: the row shown completed (shows ${shownState(g.id)})`, 1000);
+      await revealed;
+      // VS Code re-reads a group's children whenever it re-renders it (expand, reveal, view shown again).
+      const owner = provider(f).nodesOf(g.id).find((n) => n.group && !n.group.favorites)?.group;
+      assert.ok(owner, `round ${round}: the row has its group`);
+      await provider(f).getChildren(owner);
+      assert.equal(shownState(g.id), 'completed', `round ${round}: still completed after the group was read again`);
+      await f.history.delete(g.id);
+      await eventually(() => provider(f).nodesOf(g.id).length === 0, `round ${round}: the deleted row gone`, 2000);
+    }
+  });
+
   it('search: live results in a QuickPick; choosing one reveals it, even beyond the loaded page', async () => {
     const base = Date.now() - 120_000;
     const made: Generation[] = [];
@@ -351,6 +386,10 @@ describe('History tree', function () {
     }
   });
 });
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
