@@ -1,20 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineError } from '../../../src/engines/engine';
+import { never, rejection } from './engine-errors';
 import { ElevenLabsEngine, type ElevenLabsConfigInput } from '../../../src/engines/elevenlabs';
 import { makeMp3, mp3Seconds, sendBytes, sendJson, startServer, type TestServer } from './http-fixtures';
 
-const never = new AbortController().signal;
 
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof EngineError, `expected EngineError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('ElevenLabs engine against a local server following the API contract', () => {
   let server: TestServer;

@@ -5,22 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { FliteEngine } from '../../../src/engines/flite';
-import { EngineError } from '../../../src/engines/engine';
+import { never, rejection } from './engine-errors';
 import { fliteDevOptions, readWavHeader } from './flite-dev';
 
-const never = new AbortController().signal;
 const tempDir = mkdtempSync(join(tmpdir(), 'vh-flite-test-'));
 after(() => rmSync(tempDir, { recursive: true, force: true }));
 
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof EngineError, `expected EngineError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 function isAlive(pid: number): boolean {
   try {

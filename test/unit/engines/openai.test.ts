@@ -1,20 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineError } from '../../../src/engines/engine';
+import { never, rejection } from './engine-errors';
 import { OpenAiEngine, type OpenAiConfigInput } from '../../../src/engines/openai';
 import { makeMp3, makeWav, mp3Seconds, sendBytes, sendJson, startServer, type TestServer } from './http-fixtures';
 
-const never = new AbortController().signal;
 
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof EngineError, `expected EngineError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('OpenAI-compatible engine against a local /v1/audio/speech', () => {
   let server: TestServer;
