@@ -2,8 +2,6 @@
 // over a real in-memory MessageChannel, against a small router built for the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { MessageChannel, Worker } from 'node:worker_threads';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
 import { TRPCClientError } from '@trpc/client';
@@ -12,7 +10,7 @@ import type * as vscode from 'vscode';
 import { attachRouterToWebview, type HostAdapter, type WebviewEndpoint } from '../../../src/rpc/host-adapter';
 import { RPC_CHANNEL, hostMessageSchema, type HostMessage } from '../../../src/rpc/protocol';
 import { createWebviewClient, type WebviewErrorShape } from '../../../webview-ui/rpc/client';
-import { createPortPair, recordingLogger, until, type PortPair, type RecordingLogger } from './ports';
+import { burstFromWorker, createPortPair, recordingLogger, until, type PortPair, type RecordingLogger } from './ports';
 
 // Compile-time: the real VS Code webview fits the adapter's structural endpoint.
 export const webviewFits = (w: vscode.Webview): WebviewEndpoint => w;
@@ -517,32 +515,10 @@ test('operations beyond the open-operation cap are rejected with TOO_MANY_REQUES
   }
 });
 
-// The "webview" runs in a worker thread so the event-loop delay measured here is the host's alone.
-const BURST_VIEW = `
-const { workerData, parentPort } = require('node:worker_threads');
-const { port, messages, expected } = workerData;
-const replies = [];
-port.on('message', (m) => {
-  replies.push(m);
-  if (replies.length === expected) setTimeout(() => { parentPort.postMessage(replies); port.close(); }, 50);
-});
-parentPort.once('message', () => { for (const m of messages) port.postMessage(m); });
-parentPort.postMessage('ready');
-`;
-
 test('a burst of 10,000 hostile messages is served or rejected, one reply each, nothing written', async () => {
   const { router, state } = createTestRouter();
   const log = recordingLogger();
-  const { port1, port2 } = new MessageChannel();
-  const adapter = attachRouterToWebview({
-    webview: {
-      postMessage: (m) => (port1.postMessage(m), true),
-      onDidReceiveMessage: (l) => (port1.on('message', l), { dispose: () => port1.off('message', l) }),
-    },
-    router,
-    log,
-    createContext: () => ({ calls: 0 }),
-  });
+  let adapter: HostAdapter | undefined;
   try {
     const itemsBefore = [...state.items.entries()];
     const hostile: Array<(i: number) => unknown> = [
@@ -558,24 +534,11 @@ test('a burst of 10,000 hostile messages is served or rejected, one reply each, 
     const messages = Array.from({ length: 10_000 }, (_, i) => hostile[i % hostile.length](i));
     const expectedReplies = new Set(messages.flatMap((m, i) => ((m as { id?: unknown }).id === `q${i}` ? [`q${i}`] : [])));
 
-    const worker = new Worker(BURST_VIEW, {
-      eval: true,
-      workerData: { port: port2, messages, expected: expectedReplies.size },
-      transferList: [port2],
-    });
-    const workerMessage = (): Promise<unknown> =>
-      new Promise((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
-    await workerMessage(); // ready: its start-up cost is not the host's
-    const histogram = monitorEventLoopDelay({ resolution: 1 });
-    histogram.enable();
-    const done = workerMessage();
-    worker.postMessage('go');
-    const received = (await done) as unknown[];
-    histogram.disable();
-    await worker.terminate();
+    const { received, delay } = await burstFromWorker(
+      (webview) => (adapter = attachRouterToWebview({ webview, router, log, createContext: () => ({ calls: 0 }) })),
+      messages,
+      expectedReplies.size,
+    );
 
     const replies = received.map((m) => hostMessageSchema.parse(m));
     assert.equal(replies.length, expectedReplies.size, 'exactly one reply per request');
@@ -587,17 +550,16 @@ test('a burst of 10,000 hostile messages is served or rejected, one reply each, 
       if (r.kind === 'result') assert.match(String((r.data as { text: string }).text), /^fine \d+$/);
     }
     assert.deepEqual([...state.items.entries()], itemsBefore, 'nothing written');
-    assert.equal(adapter.openOperations, 0);
+    assert.equal(adapter!.openOperations, 0);
     assert.ok(!byCode.has('INTERNAL_SERVER_ERROR'));
     assert.ok(log.lines.some((l) => l.message.includes('malformed')), 'the garbage was logged');
     console.log(
       `[burst] 10,000 messages -> ${replies.length} replies ${JSON.stringify(Object.fromEntries(byCode))}; ` +
-        `host's longest event-loop delay ${(histogram.max / 1e6).toFixed(1)} ms ` +
-        `(p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms, mean ${(histogram.mean / 1e6).toFixed(2)} ms)`,
+        `host's longest event-loop delay ${(delay.max / 1e6).toFixed(1)} ms ` +
+        `(p99 ${(delay.p99 / 1e6).toFixed(1)} ms, mean ${(delay.mean / 1e6).toFixed(2)} ms)`,
     );
   } finally {
-    adapter.dispose();
-    port1.close();
+    adapter?.dispose();
   }
 });
 

@@ -1,6 +1,7 @@
 // A pair of real in-memory message ports (Node's MessageChannel: structured clone, async
 // delivery) standing in for the webview <-> host channel, plus a logger that records.
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { RpcLogger, WebviewEndpoint } from '../../../src/rpc/host-adapter';
 import type { MessageSource, MessageTarget } from '../../../webview-ui/rpc/link';
 
@@ -95,5 +96,53 @@ export async function until(predicate: () => boolean, what: string, ms = 5000): 
   while (!predicate()) {
     if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setImmediate(r));
+  }
+}
+
+// The "webview" of a burst test runs in a worker thread, so the event-loop delay measured in this
+// thread is the host's alone.
+const BURST_VIEW = `
+const { workerData, parentPort } = require('node:worker_threads');
+const { port, messages, expected } = workerData;
+const replies = [];
+port.on('message', (m) => {
+  replies.push(m);
+  if (replies.length === expected) setTimeout(() => { parentPort.postMessage(replies); port.close(); }, 50);
+});
+parentPort.once('message', () => { for (const m of messages) port.postMessage(m); });
+parentPort.postMessage('ready');
+`;
+
+export interface BurstOutcome {
+  /** What the host posted back, in order. */
+  received: unknown[];
+  /** The host's event-loop delay while it handled the burst (ns). */
+  delay: { max: number; p99: number; mean: number };
+}
+
+/**
+ * Sends `messages` in one burst from a worker-thread "webview" to `host` (which the caller
+ * attaches to the adapter under test) and waits for `expected` replies.
+ */
+export async function burstFromWorker(attach: (host: WebviewEndpoint) => void, messages: unknown[], expected: number): Promise<BurstOutcome> {
+  const { port1, port2 } = new MessageChannel();
+  attach({
+    postMessage: (m) => (port1.postMessage(m), true),
+    onDidReceiveMessage: (l) => (port1.on('message', l), { dispose: () => port1.off('message', l) }),
+  });
+  const worker = new Worker(BURST_VIEW, { eval: true, workerData: { port: port2, messages, expected }, transferList: [port2] });
+  const next = (): Promise<unknown> => new Promise((resolve, reject) => (worker.once('message', resolve), worker.once('error', reject)));
+  try {
+    await next(); // ready: its start-up cost is not the host's
+    const histogram = monitorEventLoopDelay({ resolution: 1 });
+    histogram.enable();
+    const done = next();
+    worker.postMessage('go');
+    const received = (await done) as unknown[];
+    histogram.disable();
+    return { received, delay: { max: histogram.max, p99: histogram.percentile(99), mean: histogram.mean } };
+  } finally {
+    await worker.terminate();
+    port1.close();
   }
 }

@@ -5,8 +5,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { MessageChannel, Worker } from 'node:worker_threads';
 import { TRPCClientError } from '@trpc/client';
 import { openHistory, type Generation, type HistoryService, type Profile } from '../../../src/history';
 import { serveAppRouter, type PlayerContext, type RpcContext, RPC_CHANNEL, hostMessageSchema, MAX_INLINE_AUDIO_BYTES } from '../../../src/rpc';
@@ -14,7 +12,7 @@ import { wavHeader } from '../../../src/audio/wav';
 import { createWebviewClient, type WebviewErrorShape } from '../../../webview-ui/rpc/client';
 import type { AppRouter } from '../../../src/rpc/router';
 import { makeWav, sine } from '../audio/make-wav';
-import { createPortPair, recordingLogger, until } from './ports';
+import { burstFromWorker, createPortPair, recordingLogger, until } from './ports';
 
 const URI_PREFIX = 'https://file+.vscode-resource.vscode-cdn.net';
 
@@ -384,31 +382,10 @@ test('player: open, current, next and previous over the current list', async () 
   fx.generations = (await fx.history.list({ pageSize: 1000 })).items;
 });
 
-// The "webview" runs in a worker thread so the event-loop delay measured here is the host's alone.
-const BURST_VIEW = `
-const { workerData, parentPort } = require('node:worker_threads');
-const { port, messages, expected } = workerData;
-const replies = [];
-port.on('message', (m) => {
-  replies.push(m);
-  if (replies.length === expected) setTimeout(() => { parentPort.postMessage(replies); port.close(); }, 50);
-});
-parentPort.once('message', () => { for (const m of messages) port.postMessage(m); });
-parentPort.postMessage('ready');
-`;
-
 test('10,000 hostile messages against the real router: each rejected or served, nothing written', async () => {
-  const { port1, port2 } = new MessageChannel();
   const log = recordingLogger();
   const ctx: RpcContext = { history: fx.history, player: fx.player, log, toWebviewUri: (p) => p };
-  const adapter = serveAppRouter(
-    {
-      postMessage: (m) => (port1.postMessage(m), true),
-      onDidReceiveMessage: (l) => (port1.on('message', l), { dispose: () => port1.off('message', l) }),
-    },
-    () => ctx,
-    log,
-  );
+  let adapter: ReturnType<typeof serveAppRouter> | undefined;
   try {
     const before = (await fx.history.list({ pageSize: 1000 })).items;
     const filesBefore = readdirSync(fx.history.audioDir, { recursive: true }).sort();
@@ -429,16 +406,7 @@ test('10,000 hostile messages against the real router: each rejected or served, 
     const messages = Array.from({ length: 10_000 }, (_, i) => hostile[i % hostile.length](i));
     const expected = messages.filter((m) => typeof (m as { id?: unknown }).id === 'string').length;
 
-    const worker = new Worker(BURST_VIEW, { eval: true, workerData: { port: port2, messages, expected }, transferList: [port2] });
-    const next = (): Promise<unknown> => new Promise((resolve, reject) => (worker.once('message', resolve), worker.once('error', reject)));
-    await next();
-    const histogram = monitorEventLoopDelay({ resolution: 1 });
-    histogram.enable();
-    const done = next();
-    worker.postMessage('go');
-    const received = (await done) as unknown[];
-    histogram.disable();
-    await worker.terminate();
+    const { received, delay } = await burstFromWorker((webview) => (adapter = serveAppRouter(webview, () => ctx, log)), messages, expected);
 
     const replies = received.map((m) => hostMessageSchema.parse(m));
     assert.equal(replies.length, expected);
@@ -452,13 +420,12 @@ test('10,000 hostile messages against the real router: each rejected or served, 
     const after = (await fx.history.list({ pageSize: 1000 })).items;
     assert.deepEqual(after, before, 'nothing written');
     assert.deepEqual(readdirSync(fx.history.audioDir, { recursive: true }).sort(), filesBefore);
-    assert.equal(adapter.openOperations, 0);
+    assert.equal(adapter!.openOperations, 0);
     console.log(
       `[router burst] 10,000 messages -> ${replies.length} replies ${JSON.stringify(byCode)}; ` +
-        `host's longest event-loop delay ${(histogram.max / 1e6).toFixed(1)} ms (p99 ${(histogram.percentile(99) / 1e6).toFixed(1)} ms)`,
+        `host's longest event-loop delay ${(delay.max / 1e6).toFixed(1)} ms (p99 ${(delay.p99 / 1e6).toFixed(1)} ms)`,
     );
   } finally {
-    adapter.dispose();
-    port1.close();
+    adapter?.dispose();
   }
 });
