@@ -348,7 +348,12 @@ async function measurePlain(impl: 'naive' | 'native', size: number, dataset: str
 async function coldOpen(impl: Impl, dataset: string): Promise<Row> {
   const mb = () => process.memoryUsage().rss / (1024 * 1024);
   if (impl === 'store') {
-    // Not a copy: opening does not write (no migration, no torn tail) and nothing is written after.
+    // Not a copy. Opening writes only once, on the first open after the dataset was built: its
+    // pending/generating rows are marked interrupted (as after a crash). Settle that, and fold it
+    // into the snapshot, before timing, so every timed open sees what a user's normal start sees.
+    const settle = await openHistory({ storageDir: dataset, checkOnOpen: false, tuning: { pollIntervalMs: 0 } });
+    await settle.compact();
+    await settle.close();
     const t = performance.now();
     const h = await openHistory({ storageDir: dataset, checkOnOpen: false, tuning: { pollIntervalMs: 0, compactOnClose: false } });
     await h.list({ pageSize: 50 });
@@ -359,30 +364,26 @@ async function coldOpen(impl: Impl, dataset: string): Promise<Row> {
     await h.close();
     return { open_first_page_ms: open, rss_mb: rss };
   }
-  if (impl === 'naive') {
-    const t = performance.now();
-    const SQL = await loadSqlJs();
-    const raw = new SQL.Database(fs.readFileSync(path.join(dataset, 'naive.db')));
-    const db = sqlJsPlain(raw);
-    plainPage(db, '', [], 0);
-    const open = performance.now() - t;
-    plainPage(db, "WHERE g.text LIKE ? ESCAPE '\\'", ['%meeting%'], 0);
-    plainStats(db);
-    const rss = mb();
-    raw.close();
-    return { open_first_page_ms: open, rss_mb: rss };
-  }
-  const Native = loadNative();
+  // Naive and native differ only in how the database is opened; the work measured is the same.
   const t = performance.now();
-  const raw = new Native(path.join(dataset, 'native.db'));
-  raw.pragma('journal_mode = WAL');
-  const db = nativePlain(raw);
+  const { db, close } =
+    impl === 'naive'
+      ? await (async () => {
+          const SQL = await loadSqlJs();
+          const raw = new SQL.Database(fs.readFileSync(path.join(dataset, 'naive.db')));
+          return { db: sqlJsPlain(raw), close: () => raw.close() };
+        })()
+      : (() => {
+          const raw = new (loadNative())(path.join(dataset, 'native.db'));
+          raw.pragma('journal_mode = WAL');
+          return { db: nativePlain(raw), close: () => raw.close() };
+        })();
   plainPage(db, '', [], 0);
   const open = performance.now() - t;
   plainPage(db, "WHERE g.text LIKE ? ESCAPE '\\'", ['%meeting%'], 0);
   plainStats(db);
   const rss = mb();
-  raw.close();
+  close();
   return { open_first_page_ms: open, rss_mb: rss };
 }
 
