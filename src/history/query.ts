@@ -62,7 +62,8 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
   }
 
   const cursorMode = q.startAfterId != null;
-  const empty: ListPage = { items: [], lastId: null, hasMore: false, total: cursorMode ? null : 0 };
+  const counted = !cursorMode && q.withTotal;
+  const empty: ListPage = { items: [], lastId: null, hasMore: false, total: counted ? 0 : null };
   let cursor: { createdAt: number; seq: number } | undefined;
   if (cursorMode) {
     const c = r.get('SELECT created_at, seq FROM generations WHERE id = ?', [q.startAfterId as string]);
@@ -73,7 +74,7 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
   let filter: SearchFilter | undefined;
   if (q.search) {
     const profiles = r.all('SELECT id, name FROM profiles').map((p) => ({ id: String(p.id), name: String(p.name) }));
-    const plan = planSearch(r, vocabulary, q.search, profiles, totalGenerations(r), cursorMode ? DENSE_SHARE.withoutTotal : DENSE_SHARE.withTotal);
+    const plan = planSearch(r, vocabulary, q.search, profiles, totalGenerations(r), counted ? DENSE_SHARE.withTotal : DENSE_SHARE.withoutTotal);
     if (plan) {
       filter = searchFilter(plan);
       if (!filter) return empty;
@@ -105,7 +106,7 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
     .map(([seq]) => Number(seq));
   const items = fetchRows(r, seqs.slice(0, q.pageSize)).map(toGeneration);
   let total: number | null = null;
-  if (!cursorMode) {
+  if (counted) {
     if (filter?.kind === 'walk') {
       total =
         where.length === 0
@@ -144,7 +145,7 @@ function collected(
     r,
     slice.slice(0, q.pageSize).map(([seq]) => Number(seq)),
   ).map(toGeneration);
-  return { items, lastId: items.length ? items[items.length - 1].id : null, hasMore: slice.length > q.pageSize, total: cursor ? null : keys.length };
+  return { items, lastId: items.length ? items[items.length - 1].id : null, hasMore: slice.length > q.pageSize, total: cursor || !q.withTotal ? null : keys.length };
 }
 
 /** The running totals answer counts filtered only by profile, engine and status. */

@@ -52,6 +52,8 @@ export const listQuerySchema = z
     offset: z.number().int().min(0).nullish(),
     /** Cursor paging: the page starts after this generation (the previous page's lastId). */
     startAfterId: idSchema.nullish(),
+    /** Offset paging counts every match into `total`; false skips the count (total is null), for callers that only page. */
+    withTotal: z.boolean().default(true),
   })
   .strict()
   .refine((q) => q.offset == null || q.startAfterId == null, {

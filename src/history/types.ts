@@ -98,7 +98,7 @@ export interface StoryWithItems extends Story {
   items: StoryItem[];
 }
 
-/** One page of `list()`. Offset paging fills `total`; cursor paging (startAfterId) leaves it null. */
+/** One page of `list()`. Offset paging fills `total`; cursor paging (startAfterId) and `withTotal: false` leave it null. */
 export interface ListPage {
   items: Generation[];
   /** Id of the last item on this page (pass as `startAfterId` for the next page); null when empty. */

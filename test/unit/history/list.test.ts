@@ -126,6 +126,19 @@ describe('list()', () => {
     }
   });
 
+  test('withTotal: false returns the same page without counting (total null), for every kind of filter', async () => {
+    const queries: ListQueryInput[] = [{}, { favoritesOnly: true }, { search: 'e' }, { search: 'meeting' }, { status: 'completed', engine: 'flite' }, { search: 'zzzz-no-such-text' }];
+    for (const q of queries) {
+      for (const offset of [0, 5]) {
+        const counted = await h.list({ ...q, pageSize: 7, offset });
+        const uncounted = await h.list({ ...q, pageSize: 7, offset, withTotal: false });
+        assert.equal(typeof counted.total, 'number', JSON.stringify(q));
+        assert.equal(uncounted.total, null, JSON.stringify(q));
+        assert.deepEqual({ ...uncounted, total: counted.total }, counted, JSON.stringify(q));
+      }
+    }
+  });
+
   test('bad queries are refused with messages that say what to do', async () => {
     const bad: Array<[unknown, RegExp]> = [
       [{ pageSize: 1001 }, /at most 1000/],
