@@ -162,6 +162,16 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.rootsStale = true;
     this.rootsEpoch++;
     this.changed.fire(undefined);
+    this.prefetch();
+  }
+
+  /**
+   * Reads the top level and the first group's page before the view asks (VS Code asks only once
+   * the view is shown), so opening the view costs VS Code's round trips and nothing more. A shown
+   * view's own request joins the same read.
+   */
+  prefetch(): void {
+    if (this.history) void this.loadRoots().catch(() => undefined);
   }
 
   /** Reloads what is shown, keeping how far each group was paged. */
@@ -174,6 +184,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.rootsEpoch++;
     for (const pager of this.pagers.values()) pager.markStale();
     this.changed.fire(undefined);
+    this.prefetch();
   }
 
   // ---- TreeDataProvider -----------------------------------------------------------------
@@ -388,13 +399,13 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const roots: GroupNode[] = [];
 
     if (!this.filterState.favoritesOnly) {
-      const page = await history.list({ ...base, favoritesOnly: true, pageSize: 1 });
+      const page = await history.list({ ...base, favoritesOnly: true, pageSize: 1, withTotal: false });
       if (page.items.length > 0) roots.push(this.group('favorites', 'Favorites', 'star-full', { ...base, favoritesOnly: true }, true));
     }
 
-    // The first regular group opens expanded; its probe fetches a whole page so opening costs nothing more.
+    // The first regular group opens expanded; its page is read here so opening costs nothing more.
     let first = true;
-    // Any generation already seen: later probes page after it (cursor paging skips the service's count).
+    // Any generation already seen: later probes page after it, so the index scan starts there.
     let anchor: Generation | undefined;
     /** Adds a group if it has generations; `known` is one of them when the caller already found it. */
     const probe = async (id: string, label: string, icon: string, query: ListQueryInput, known?: Generation): Promise<boolean> => {
@@ -403,13 +414,18 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       let page: ListPage | undefined;
       const readAt = this.changes;
       if (!known || seed) {
-        page = await history.list({ ...query, pageSize: seed ? pageSize : 1 });
+        page = await history.list({ ...query, pageSize: seed ? pageSize : 1, withTotal: false });
         if (page.items.length === 0) return false;
         anchor ??= page.items[0];
       }
       const group = this.group(id, label, icon, query, false);
       group.expandFirst = first;
-      if (seed && page && epoch === this.rootsEpoch) this.pagerFor(group).seed(page, readAt);
+      if (first && epoch === this.rootsEpoch) {
+        const pager = this.pagerFor(group);
+        // Paged before (this is a reload): its pages are read again now, not when the view expands it.
+        if (seed && page) pager.seed(page, readAt);
+        else await pager.ensure(pageSize);
+      }
       first = false;
       roots.push(group);
       return true;
@@ -422,7 +438,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
           // The anchor was deleted meanwhile: ask without it.
         }
       }
-      return (await history.list({ ...base, before, pageSize: 1 })).items[0];
+      return (await history.list({ ...base, before, pageSize: 1, withTotal: false })).items[0];
     };
 
     switch (groupBy) {
@@ -471,8 +487,10 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
         const pager = this.pagerFor(flat);
         if (pager.isStale && pager.segments.length === 0) {
           const readAt = this.changes;
-          const page = await history.list({ ...base, pageSize });
+          const page = await history.list({ ...base, pageSize, withTotal: false });
           if (epoch === this.rootsEpoch) pager.seed(page, readAt);
+        } else if (epoch === this.rootsEpoch) {
+          await pager.ensure(pageSize);
         }
         break;
       }

@@ -88,6 +88,7 @@ export class HistoryView implements vscode.Disposable {
     const sub = history?.onDidChange(() => this.scheduleBadge());
     if (sub) this.disposables.push(sub);
     this.scheduleBadge();
+    this.provider.prefetch();
   }
 
   dispose(): void {

@@ -176,7 +176,7 @@ export class GroupPager {
       const page: ListPage = await this.list({
         ...q,
         pageSize: clampPage(count - items.length),
-        ...(lastId ? { startAfterId: lastId } : {}),
+        ...(lastId ? { startAfterId: lastId } : { withTotal: false }),
       });
       items = items.concat(page.items);
       lastId = page.lastId ?? lastId;
