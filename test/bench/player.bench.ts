@@ -81,10 +81,12 @@ export async function run(opts: { root?: string } = {}): Promise<Record<string, 
     await page.locator('.activitybar a[aria-label="Voice History"]').click();
     const row = (text: string) => page.locator(`.part.sidebar .monaco-list-row[aria-label^="${text}"]`).first();
     await row(TEXTS.long).waitFor({ timeout: 60000 });
+    // The Player starts collapsed.
+    const header = page.locator('.part.sidebar .pane-header[aria-label^="Player"]');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
     await playerFrame(page);
 
     // First paint: collapse the Player (VS Code releases the hidden webview), expand, time it.
-    const header = page.locator('.part.sidebar .pane-header[aria-label^="Player"]');
     const paints: number[] = [];
     const toDocument: number[] = [];
     const toScript: number[] = [];

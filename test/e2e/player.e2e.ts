@@ -87,14 +87,24 @@ after(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-test('nothing selected: the player says how to start', async () => {
+const playerHeader = () => page.locator('.part.sidebar .pane-header[aria-label^="Player"]');
+
+test('the player starts collapsed; expanded with nothing selected, it says how to start', async () => {
+  // Collapsed until used, so opening the History view does not also load a webview.
+  assert.equal(await playerHeader().getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.locator('iframe.webview').count(), 0);
+  await playerHeader().click();
   await player().getByText('Nothing selected.').waitFor({ timeout: 30000 });
   assert.match(await player().locator('section.empty').innerText(), /Play a generation from the History view/);
   await page.locator('.part.sidebar').screenshot({ path: join(shots, 'player-empty.png') });
+  // Collapsed again, the next test plays into a player page that has to start from scratch.
+  await playerHeader().click();
+  await until('the player to collapse', () => playerHeader().getAttribute('aria-expanded'), (v) => v === 'false');
 });
 
-test('playing from the tree opens the player: text, waveform, time advancing', async () => {
+test('playing from the tree opens the collapsed player: text, waveform, time advancing', async () => {
   await playFromTree(TEXTS.fox);
+  await until('the player to expand', () => playerHeader().getAttribute('aria-expanded'), (v) => v === 'true');
   await until('the fox text in the player', shownText, (t) => t === TEXTS.fox, 30000);
   await player().locator('.wave canvas').first().waitFor({ timeout: 15000 });
   assert.ok((await player().locator('.wave canvas').count()) > 0, 'wavesurfer drew canvases');
@@ -104,6 +114,16 @@ test('playing from the tree opens the player: text, waveform, time advancing', a
   await until('the time display to advance', () => player().locator('.time-current').innerText(), (t) => t !== '0:00');
   assert.equal(await player().locator('.time-duration').innerText(), '0:12');
   assert.match((await player().locator('.subtitle').innerText()) ?? '', /Alice/);
+  // VS Code opened it at its minimum height: the waveform and the transport are still in sight.
+  await page.locator('.part.sidebar').screenshot({ path: join(shots, 'player-first-play.png') });
+  const frame = await playerFrame();
+  const inSight = await frame.evaluate(() =>
+    ['.wave', '.transport .play'].every((sel) => {
+      const r = document.querySelector(sel)!.getBoundingClientRect();
+      return r.height > 0 && r.bottom <= window.innerHeight;
+    }),
+  );
+  assert.ok(inSight, 'the waveform and the play button are visible without scrolling');
 });
 
 test('keyboard shortcuts act: Space, arrows, [ ], F, M, N/P', async () => {
@@ -261,7 +281,7 @@ test('the player restores its item, position and speed after being hidden', asyn
   await until('position 5', sliderValue, (v) => v === 5);
   await page.keyboard.press(']');
   const speedBefore = await player().locator('vscode-single-select.speed').evaluate((el) => (el as HTMLElement & { value: string }).value);
-  const header = page.locator('.part.sidebar .pane-header[aria-label^="Player"]');
+  const header = playerHeader();
   await header.click(); // collapse: VS Code releases the hidden webview
   await page.waitForTimeout(500);
   await header.click();

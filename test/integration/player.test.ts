@@ -42,12 +42,12 @@ describe('The player webview in a real VS Code', () => {
     if (tab) await vscode.window.tabGroups.close(tab);
   });
 
-  it('contributes the Player as a webview view under Voice History', async () => {
+  it('contributes the Player as a webview view under Voice History, collapsed until used', async () => {
     const ext = vscode.extensions.getExtension(extensionId)!;
     const views: Array<{ id: string; type?: string }> = ext.packageJSON.contributes.views.voiceHistory;
     assert.deepEqual(
       views.find((v) => v.id === 'voiceHistory.player'),
-      { type: 'webview', id: 'voiceHistory.player', name: 'Player', icon: 'media/voice-history.svg', contextualTitle: 'Voice History' },
+      { type: 'webview', id: 'voiceHistory.player', name: 'Player', icon: 'media/voice-history.svg', contextualTitle: 'Voice History', visibility: 'collapsed' },
     );
     assert.ok((await vscode.commands.getCommands(true)).includes('voiceHistory.player.focus'));
   });

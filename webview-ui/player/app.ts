@@ -106,6 +106,10 @@ export class PlayerApp {
     this.bindControls();
     this.bindWave();
     this.subscribe();
+    // The subscription may hand over the request that opened this page before boot answers;
+    // what it shows wins over the restore and "current" fallbacks below.
+    const before = this.token;
+    const overtaken = () => this.token !== before;
     let openRequest: { generationId: string; autoplay: boolean } | null = null;
     try {
       openRequest = (await this.rpc.playerActions.boot.query()).openRequest;
@@ -113,16 +117,18 @@ export class PlayerApp {
       this.announce(failureOf(e).message);
     }
     if (openRequest) return this.show(openRequest.generationId, { autoplay: openRequest.autoplay, fromHost: true });
+    if (overtaken()) return;
     if (this.state.generationId) {
       return this.show(this.state.generationId, { autoplay: false, versionId: this.state.versionId, position: this.state.position, restoring: true });
     }
     try {
       const current = await this.rpc.player.current.query();
+      if (overtaken()) return;
       if (current.generation) return this.show(current.generation.id, { autoplay: false, restoring: true });
     } catch {
       /* nothing to show is fine */
     }
-    this.renderEmpty('Nothing selected.');
+    if (!overtaken()) this.renderEmpty('Nothing selected.');
   }
 
   // ---- showing a generation -----------------------------------------------------------------
