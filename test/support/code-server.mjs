@@ -71,8 +71,20 @@ export async function startCodeServer(opts = {}) {
     process.execPath,
     [entry, '--auth', 'none', '--bind-addr', host, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace],
-    { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: stop() ends the extension host with it, which otherwise outlives
+    // code-server by seconds and may still write to the storage a test is removing.
+    { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+      return true;
+    } catch {
+      return false; // the group is gone
+    }
+  };
+  const leftBehind = () => killGroup('SIGKILL');
+  process.once('exit', leftBehind);
   let output = '';
   const keep = (chunk) => {
     output = (output + chunk.toString()).slice(-20000);
@@ -91,7 +103,7 @@ export async function startCodeServer(opts = {}) {
     output: () => output,
     async stop() {
       if (child.exitCode === null) {
-        child.kill('SIGTERM');
+        killGroup('SIGTERM');
         await new Promise((r) => {
           const t = setTimeout(() => {
             child.kill('SIGKILL');
@@ -103,6 +115,10 @@ export async function startCodeServer(opts = {}) {
           });
         });
       }
+      // The extension host closes its store on SIGTERM; give it a moment, then end what is left.
+      for (let i = 0; i < 20 && killGroup(0); i++) await new Promise((r) => setTimeout(r, 100));
+      killGroup('SIGKILL');
+      process.removeListener('exit', leftBehind);
       rmSync(temp, { recursive: true, force: true });
     },
   };
