@@ -65,6 +65,7 @@ const testOptions = {
   entryPoints: existing({
     'integration/index': 'test/integration/index.ts',
     'fixture-extension/extension': 'test/fixture-extension/extension.ts',
+    'bench/reference-tree/extension': 'test/bench/reference-tree/extension.ts',
   }),
 };
 

@@ -6,8 +6,8 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function installFixtureExtension(root, extensionsDir) {
-  const source = join(root, 'test', 'fixture-extension');
+/** Installs a built test extension (default: the API fixture) from its source folder, whose manifest names the built file. */
+export function installFixtureExtension(root, extensionsDir, source = join(root, 'test', 'fixture-extension')) {
   const manifest = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
   const target = join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   mkdirSync(target, { recursive: true });

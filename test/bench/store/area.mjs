@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { printTable } from '../table.mjs';
 
 const ROWS = [
   ['insert_durable_ms', 'durable insert of one generation', 'ms'],
@@ -117,10 +118,3 @@ export async function run({ root }) {
   return figures;
 }
 
-function printTable(head, rows, indent = '') {
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells) => indent + cells.map((x, c) => (c === 0 ? String(x).padEnd(widths[c]) : String(x).padStart(widths[c]))).join('  ');
-  console.log(line(head));
-  console.log(indent + widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows) console.log(line(r));
-}

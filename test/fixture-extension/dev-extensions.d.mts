@@ -1,0 +1,1 @@
+export function installFixtureExtension(root: string, extensionsDir: string, source?: string): string;
