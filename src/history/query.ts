@@ -52,6 +52,7 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
   if (languages) inList('g.language', languages, where, params);
   if (sources) inList('g.source', sources, where, params);
   if (q.favoritesOnly) where.push('g.is_favorited = 1');
+  if (q.withoutEngine) where.push('g.engine IS NULL');
   if (q.after != null) {
     where.push('g.created_at >= ?');
     params.push(q.after);
@@ -161,6 +162,8 @@ function countFromTotals(
   const params: SqlValue[] = [];
   if (profileIds) inList('profile_id', profileIds, where, params);
   if (engines) inList('engine', engines, where, params);
+  // The totals keep a missing engine as ''.
+  if (q.withoutEngine) where.push("engine = ''");
   if (statuses) inList('status', statuses, where, params);
   return Number(r.value(`SELECT total(count) FROM stat_groups ${whereSql(where)}`, params) ?? 0);
 }

@@ -35,6 +35,8 @@ export const listQuerySchema = z
     status: oneOrMany(generationStatusSchema).nullish(),
     source: oneOrMany(generationSourceSchema).nullish(),
     favoritesOnly: z.boolean().nullish(),
+    /** Only generations with no engine recorded (plain audio imports). */
+    withoutEngine: z.boolean().nullish(),
     /** Created at or after this time (inclusive, UTC ms). */
     after: timeSchema.nullish(),
     /** Created before this time (exclusive, UTC ms). */
@@ -56,6 +58,10 @@ export const listQuerySchema = z
     withTotal: z.boolean().default(true),
   })
   .strict()
+  .refine((q) => !(q.withoutEngine && q.engine != null), {
+    message: 'Use either "engine" or "withoutEngine", not both.',
+    path: ['withoutEngine'],
+  })
   .refine((q) => q.offset == null || q.startAfterId == null, {
     message: 'Use either offset or startAfterId, not both.',
     path: ['startAfterId'],

@@ -63,6 +63,7 @@ export interface HistoryTreeOptions {
 
 /** The flat grouping's top level is one hidden group. */
 const FLAT_ID = 'all';
+const NO_ENGINE_GROUP = 'engine-none';
 /** Row changes remembered for re-reading loads that began before them. */
 const ROW_CHANGES_KEPT = 10_000;
 
@@ -479,6 +480,10 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
           .filter((e) => !this.filterState.engine || this.filterState.engine.includes(e))
           .sort((a, b) => a.localeCompare(b));
         for (const engine of engines) await probe(`engine:${engine}`, engine, 'server-process', { ...base, engine });
+        // Imported audio has no engine: its own group last, so grouping never hides a generation.
+        if (!this.filterState.engine && stats.byEngine.some((e) => e.engine === null)) {
+          await probe(NO_ENGINE_GROUP, 'No engine (imported)', 'cloud-download', { ...base, withoutEngine: true });
+        }
         break;
       }
       case 'flat': {
@@ -544,7 +549,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       case 'profile':
         return roots.find((r) => r.id === `profile:${g.profileId}`);
       case 'engine':
-        return roots.find((r) => r.id === `engine:${g.engine}`);
+        return roots.find((r) => r.id === (g.engine === null ? NO_ENGINE_GROUP : `engine:${g.engine}`));
       case 'date':
         return roots.find(
           (r) =>

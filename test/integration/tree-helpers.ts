@@ -33,7 +33,7 @@ export function silence(seconds = 0.2, sampleRate = 8000): Uint8Array {
 export async function makeGeneration(
   f: TreeFixture,
   text: string,
-  opts: { createdAt?: number; status?: 'completed' | 'pending' | 'failed'; favorite?: boolean; engine?: string; profileId?: string } = {},
+  opts: { createdAt?: number; status?: 'completed' | 'pending' | 'failed'; favorite?: boolean; engine?: string | null; profileId?: string } = {},
 ): Promise<Generation> {
   const status = opts.status ?? 'completed';
   return f.history.create(
@@ -44,8 +44,8 @@ export async function makeGeneration(
       error: status === 'failed' ? 'The engine said no (test).' : null,
       createdAt: opts.createdAt,
       isFavorited: opts.favorite ?? false,
-      engine: opts.engine ?? 'flite',
-      model: 'slt',
+      engine: opts.engine === undefined ? 'flite' : opts.engine,
+      model: opts.engine === null ? null : 'slt',
     },
     status === 'completed' ? { data: silence(), format: 'wav', duration: 0.2, sampleRate: 8000, channels: 1 } : undefined,
   );

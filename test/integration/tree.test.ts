@@ -91,6 +91,7 @@ describe('History tree', function () {
     try {
       const a = await makeGeneration(f, 'Alpha by flite', { engine: 'flite', createdAt: Date.now() - 3000 });
       const b = await makeGeneration(f, 'Beta by openai', { engine: 'openai', profileId: other.id, createdAt: Date.now() - 2000 });
+      const imported = await makeGeneration(f, 'Gamma, imported audio', { engine: null, createdAt: Date.now() - 4000 });
       await showOnly(f, {}, [f.profile.id, other.id]);
 
       assert.equal(await vscode.commands.executeCommand('voiceHistory.groupBy', 'profile'), 'profile');
@@ -99,7 +100,7 @@ describe('History tree', function () {
         const r = await roots(f);
         return (await labelsOf(f, r)).includes(other.name) ? r : undefined;
       }, 'profile groups');
-      assert.deepEqual(await idsIn(f, group(top, f.profile.name, f)), [a.id]);
+      assert.deepEqual(await idsIn(f, group(top, f.profile.name, f)), [a.id, imported.id]);
       assert.deepEqual(await idsIn(f, group(top, other.name, f)), [b.id]);
 
       await vscode.commands.executeCommand('voiceHistory.groupBy', 'engine');
@@ -109,15 +110,19 @@ describe('History tree', function () {
       }, 'engine groups');
       assert.deepEqual(await idsIn(f, group(top, 'flite', f)), [a.id]);
       assert.deepEqual(await idsIn(f, group(top, 'openai', f)), [b.id]);
+      // A generation without an engine is not hidden by this grouping: it has a group of its own, last.
+      const none = group(top, 'No engine (imported)', f);
+      assert.deepEqual(await idsIn(f, none), [imported.id]);
+      assert.equal(top.at(-1), none);
 
       await vscode.commands.executeCommand('voiceHistory.groupBy', 'flat');
       const flat = await eventually(async () => {
         const r = await roots(f);
-        return r.every((n) => n.kind === 'generation') && r.length === 2 ? r : undefined;
+        return r.every((n) => n.kind === 'generation') && r.length === 3 ? r : undefined;
       }, 'a flat list');
       assert.deepEqual(
         flat.map((n) => (n.kind === 'generation' ? n.generation.id : n.id)),
-        [b.id, a.id],
+        [b.id, a.id, imported.id],
         'newest first',
       );
       assert.equal(provider(f).getParent(flat[0]!), undefined, 'flat rows sit at the top level');

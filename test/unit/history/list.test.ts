@@ -61,6 +61,8 @@ describe('list()', () => {
       [{ source: 'import' }, (g) => g.source === 'import'],
       [{ favoritesOnly: true }, (g) => g.isFavorited],
       [{ favoritesOnly: false }, () => true],
+      [{ withoutEngine: true }, (g) => g.engine === null],
+      [{ withoutEngine: true, status: 'completed', profileId: p1 }, (g) => g.engine === null && g.status === 'completed' && g.profileId === p1],
       [{ after: corpus.t0 + 100 * 3_600_000 }, (g) => g.createdAt >= corpus.t0 + 100 * 3_600_000],
       [{ before: corpus.t0 + 100 * 3_600_000 }, (g) => g.createdAt < corpus.t0 + 100 * 3_600_000],
       [
@@ -144,6 +146,7 @@ describe('list()', () => {
       [{ pageSize: 1001 }, /at most 1000/],
       [{ pageSize: 0 }, /pageSize/],
       [{ offset: 10, startAfterId: corpus.generations[0].id }, /either offset or startAfterId/],
+      [{ engine: 'flite', withoutEngine: true }, /either "engine" or "withoutEngine"/],
       [{ profileId: 'not-a-uuid' }, /Expected an id/],
       [{ status: 'done' }, /status/],
       [{ after: 10, before: 5 }, /"after" must be earlier than "before"/],
