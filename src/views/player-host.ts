@@ -116,7 +116,16 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
 
   /** Registers the side bar view provider; returns what to dispose on deactivation. */
   register(): vscode.Disposable {
-    this.disposables.push(vscode.window.registerWebviewViewProvider(PLAYER_VIEW_ID, this));
+    this.disposables.push(
+      vscode.window.registerWebviewViewProvider(PLAYER_VIEW_ID, this),
+      // The editor tab comes back after a reload; the page restores its item and position itself.
+      vscode.window.registerWebviewPanelSerializer(PLAYER_PANEL_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => {
+          this.log.info(`Player tab restored after a reload (${state ? 'with' : 'without'} its saved item).`);
+          this.adoptPanel(panel);
+        },
+      }),
+    );
     return this;
   }
 
@@ -143,13 +152,17 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       this.panel.panel.reveal(undefined, false);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(
-      PLAYER_PANEL_TYPE,
-      'Voice History Player',
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      { enableScripts: true, localResourceRoots: this.resourceRoots() },
+    this.adoptPanel(
+      vscode.window.createWebviewPanel(PLAYER_PANEL_TYPE, 'Voice History Player', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }),
     );
+  }
+
+  /** Makes a new or restored editor panel the player's panel. */
+  private adoptPanel(panel: vscode.WebviewPanel): void {
+    // Set here for new and restored panels alike (a restored one comes back with saved options).
+    panel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
     panel.iconPath = vscode.Uri.joinPath(this.options.extensionUri, 'media', 'voice-history.svg');
+    if (this.panel) this.panel.panel.dispose();
     const surface = new Surface('panel', panel.webview, this, () => panel.visible);
     this.panel = { surface, panel };
     surface.track(

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { installFixtureExtension } from '../fixture-extension/dev-extensions.mjs';
+import { runCommand } from '../e2e/palette';
 import { seededHistory } from '../e2e/tree-seed';
 import { printTable } from './table.mjs';
 import type { Page } from 'playwright-core';
@@ -56,10 +57,7 @@ async function timeFirstRow(page: Page, container: string, view: string): Promis
 
 /** Activates the extension without showing the view: a command from the palette; waits for the history to be open. */
 async function activateByCommand(page: Page, server: CodeServer): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.fill('>Voice History: Refresh');
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Voice History: Refresh' }).first().click();
+  await runCommand(page, 'Voice History: Refresh');
   const deadline = Date.now() + 120_000;
   while (!/History opened in \d+ ms/.test(voiceHistoryLog(server))) {
     if (Date.now() > deadline) throw new Error('the history did not open within 120 s');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { seedPlayerHistory, TEXTS, type PlayerSeed } from './player-seed';
+import { runCommand } from './palette';
 
 const shots = join(root, 'test-results');
 let scratch: string;
@@ -327,4 +328,25 @@ test('screenshots in dark, light and high-contrast themes', async () => {
     // The waveform was redrawn in the theme's colours.
     assert.ok((await player().locator('.wave canvas').count()) > 0);
   }
+});
+
+test('the "Open Player" editor tab comes back after a window reload, on the same generation', async () => {
+  await playFromTree(TEXTS.fox);
+  await until('the fox', shownText, (t) => t === TEXTS.fox, 30000);
+  await runCommand(page, 'Voice History: Open Player');
+  // Editor webviews sit in an overlay, not inside the editor part: find the page laid out as a panel.
+  const tab = async (): Promise<Frame | undefined> => {
+    for (const f of page.frames()) if (await f.locator('body.placement-panel').count().catch(() => 0)) return f;
+    return undefined;
+  };
+  const tabText = async () => ((await (await tab())?.locator('#generation-text').textContent({ timeout: 2000 }).catch(() => '')) ?? '');
+  await until('the editor tab to show the fox', tabText, (t) => t === TEXTS.fox, 30000);
+  const beforeReload = (await tab())!;
+  // VS Code's own reload: the workbench saves its editors (and their webview state) first.
+  await runCommand(page, 'Developer: Reload Window');
+  await until('the window to reload', async () => beforeReload.isDetached(), (gone) => gone, 30000);
+  // The serializer activates the extension and adopts the restored tab; the page restores its item.
+  await until('the restored tab to show the fox', tabText, (t) => t === TEXTS.fox, 60000);
+  await (await tab())!.locator('.wave canvas').first().waitFor({ timeout: 15000 });
+  await page.screenshot({ path: join(shots, 'player-panel-restored.png') });
 });

@@ -10,6 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import { openHistory } from '../../src/history';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { SEED_NEEDLE, SEED_PROFILES, seededHistory, type SeededHistory } from './tree-seed';
+import { runCommand as runPaletteCommand } from './palette';
 
 const shots = join(root, 'test-results');
 let seed: SeededHistory;
@@ -22,12 +23,7 @@ const rows = () => sidebar().locator('.monaco-list-row');
 const row = (labelStart: string) => sidebar().locator(`.monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`);
 const shot = (name: string) => page.screenshot({ path: join(shots, name) });
 
-async function runCommand(title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
-}
+const runCommand = (title: string) => runPaletteCommand(page, title);
 
 /** Picks a theme the way a user does (the settings file alone is not applied on code-server's first load). */
 async function setTheme(theme: string, dark: boolean): Promise<void> {
