@@ -16,6 +16,7 @@ import { openHistory, type HistoryService, type ImportBatchInput } from '../../s
 import { root } from '../support/code-server.mjs';
 
 const log = (m: string) => process.stderr.write(`[tree seed] ${m}\n`);
+const TODAY_COUNT = 30;
 
 export const SEED_PROFILES = ['Alice', 'Bob', 'Narrator', 'Documentary', 'Podcast intro'] as const;
 const ENGINES: Array<[string, string[]]> = [
@@ -95,6 +96,14 @@ async function build(dir: string, o: SeedOptions): Promise<void> {
     const rnd = prng(42);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const start = Date.now();
+    // The newest TODAY_COUNT are always from today, even just after midnight (the tests open on
+    // "Today" and filter it), and older than what addFresh makes a minute before "now": squeezed
+    // between midnight and two minutes ago when the day is young.
+    const spacing = o.spacingMinutes * 60_000;
+    const midnight = new Date(start).setHours(0, 0, 0, 0);
+    const newest = Math.max(start - 120_000, midnight + TODAY_COUNT + 1);
+    const todayStep = Math.max(1, Math.min(spacing, Math.floor((newest - midnight) / (TODAY_COUNT + 1))));
+    const createdAt = (i: number) => (i < TODAY_COUNT ? newest - i * todayStep : start - (i + 1) * spacing);
     for (let from = 0; from < o.count; from += BATCH) {
       const generations: ImportBatchInput['generations'] = [];
       for (let i = from; i < Math.min(o.count, from + BATCH); i++) {
@@ -114,7 +123,7 @@ async function build(dir: string, o: SeedOptions): Promise<void> {
           status: withAudio ? 'completed' : 'failed',
           error: withAudio ? null : 'Seeded without audio (test data).',
           isFavorited: i % 61 === 7,
-          createdAt: start - (i + 1) * o.spacingMinutes * 60_000,
+          createdAt: createdAt(i),
           versions: withAudio
             ? [{ key: 'original', label: 'original', isDefault: true, filePath: wavFor(seconds), format: 'wav', duration: seconds, sampleRate: 8000, channels: 1 }]
             : [],
@@ -132,6 +141,8 @@ async function build(dir: string, o: SeedOptions): Promise<void> {
 function cacheKey(o: SeedOptions): string {
   const h = createHash('sha256');
   h.update(JSON.stringify(o));
+  // Times count back from seeding: a seed from another day has no "Today" (local time, as the tree groups).
+  h.update(new Date().toDateString());
   // What decides the files on disk: the schema and the persistence format (not the service's query code).
   for (const f of ['src/store/schema.ts', 'src/store/database.ts', 'src/store/journal.ts', 'src/store/audio.ts']) {
     if (existsSync(join(root, f))) h.update(f).update(readFileSync(join(root, f)));
