@@ -86,3 +86,8 @@ export const historyPageSchema = z.object({
   scanned_until: z.number().nullish(),
 });
 export type ElevenLabsHistoryPage = z.output<typeof historyPageSchema>;
+
+/** ElevenLabs marks its error bodies (JSON, HTML pages) by content type; raw PCM comes as audio or octet-stream. */
+export function isTextContentType(headers: Headers): boolean {
+  return /json|html|text/i.test(headers.get('content-type') ?? '');
+}

@@ -2,7 +2,6 @@
 // `history-item-id` header becomes the generation's external id, which is also what the
 // history sync dedupes on, so a generation made here is not imported twice.
 import { z } from 'zod';
-import { describeAudio, pcm16ToWav, previewBody } from './audio-format';
 import { EngineError, type SpeechEngine, type SynthesisRequest, type SynthesisResult, type Voice } from './engine';
 import {
   ELEVENLABS_DEFAULT_BASE_URL,
@@ -11,11 +10,13 @@ import {
   ELEVENLABS_OUTPUT_FORMATS,
   ELEVENLABS_SERVICE,
   elevenLabsHeaders,
+  isTextContentType,
   pcmSampleRate,
   voicesResponseSchema,
 } from './elevenlabs-api';
+import { parseEngineConfig, responseAudio } from './response-audio';
 import { settingName } from './settings';
-import { endpoint, normaliseBaseUrl, parseJson, send } from './http';
+import { endpoint, normaliseBaseUrl, type HttpEngineOptions, parseJson, send } from './http';
 
 export const elevenLabsConfigSchema = z.object({
   baseUrl: z.string().trim().min(1).default(ELEVENLABS_DEFAULT_BASE_URL),
@@ -40,11 +41,7 @@ export const elevenLabsSettingsSchema = z.object({
 
 const MAX_SEED = 4_294_967_295;
 
-export interface ElevenLabsEngineOptions {
-  config: ElevenLabsConfigInput;
-  /** Read on every request so a key set or cleared later applies at once. */
-  getApiKey: () => Promise<string | undefined> | string | undefined;
-}
+export type ElevenLabsEngineOptions = HttpEngineOptions<ElevenLabsConfigInput>;
 
 export class ElevenLabsEngine implements SpeechEngine {
   readonly id = ELEVENLABS_ENGINE_ID;
@@ -54,12 +51,7 @@ export class ElevenLabsEngine implements SpeechEngine {
   private readonly config: ElevenLabsConfig;
 
   constructor(private readonly options: ElevenLabsEngineOptions) {
-    const parsed = elevenLabsConfigSchema.safeParse(options.config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new EngineError('invalid-input', `The setting "${settingName('elevenlabs', String(issue?.path[0] ?? ''))}" is invalid: ${issue?.message ?? 'unknown problem'}. Fix it in Settings > Voice History.`, this.id);
-    }
-    this.config = parsed.data;
+    this.config = parseEngineConfig(elevenLabsConfigSchema, options.config, (field) => settingName('elevenlabs', field), this.id);
   }
 
   async listVoices(signal?: AbortSignal): Promise<Voice[]> {
@@ -103,21 +95,11 @@ export class ElevenLabsEngine implements SpeechEngine {
     const url = endpoint(base, `/v1/text-to-speech/${encodeURIComponent(request.voice)}`, { output_format: outputFormat });
     const response = await send(ELEVENLABS_SERVICE, url, { method: 'POST', headers, body: JSON.stringify(body), signal, timeoutMs: this.config.timeoutMs });
 
-    let audio = response.body;
-    let info = describeAudio(audio);
-    const pcmRate = pcmSampleRate(outputFormat);
-    if (!info && pcmRate !== undefined && audio.length > 0 && !/json|html|text/i.test(response.headers.get('content-type') ?? '')) {
-      audio = pcm16ToWav(audio, pcmRate);
-      info = describeAudio(audio);
-    }
-    if (!info) {
-      const preview = previewBody(response.body);
-      throw new EngineError(
-        'bad-response',
-        `ElevenLabs answered with something that is not audio (${response.body.length} bytes${preview ? `: "${preview}"` : ''}). Check "voiceHistory.elevenlabs.baseUrl".`,
-        this.id,
-      );
-    }
+    const { audio, info } = responseAudio(
+      response.body,
+      { rate: pcmSampleRate(outputFormat), isText: isTextContentType(response.headers) },
+      (what) => new EngineError('bad-response', `ElevenLabs answered with something that is not audio (${what}). Check "voiceHistory.elevenlabs.baseUrl".`, this.id),
+    );
     const externalId = response.headers.get('history-item-id')?.trim() || undefined;
     return {
       audio,

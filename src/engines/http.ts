@@ -35,6 +35,13 @@ export interface HttpResponse {
 const SET_KEY_HINT = "Run 'Voice History: Set API Key…'.";
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 
+/** What an HTTP engine is made with: its settings and where its API key comes from. */
+export interface HttpEngineOptions<Config> {
+  config: Config;
+  /** Read on every request so a key set or cleared later applies at once. */
+  getApiKey: () => Promise<string | undefined> | string | undefined;
+}
+
 /** Sends the request and reads the whole body; throws EngineError unless the status is 2xx. */
 export async function send(service: ServiceInfo, url: URL, request: HttpRequest): Promise<HttpResponse> {
   const timeout = AbortSignal.timeout(request.timeoutMs);

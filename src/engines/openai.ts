@@ -1,10 +1,10 @@
 // OpenAI-compatible speech: POST {baseUrl}/v1/audio/speech. Covers OpenAI itself and local
 // servers that speak the same API (Voicebox, Kokoro, LocalAI); for those the key is optional.
 import { z } from 'zod';
-import { describeAudio, pcm16ToWav, previewBody } from './audio-format';
 import { EngineError, type SpeechEngine, type SynthesisRequest, type SynthesisResult, type Voice } from './engine';
+import { parseEngineConfig, responseAudio } from './response-audio';
 import { settingName } from './settings';
-import { endpoint, normaliseBaseUrl, send, type ServiceInfo } from './http';
+import { endpoint, normaliseBaseUrl, type HttpEngineOptions, send, type ServiceInfo } from './http';
 
 export const OPENAI_ENGINE_ID = 'openai';
 
@@ -31,11 +31,7 @@ export const openAiSettingsSchema = z.object({
 /** OpenAI's `pcm` is 24 kHz signed 16-bit little-endian mono. */
 const PCM_SAMPLE_RATE = 24_000;
 
-export interface OpenAiEngineOptions {
-  config: OpenAiConfigInput;
-  /** Read on every request so a key set or cleared later applies at once. */
-  getApiKey: () => Promise<string | undefined> | string | undefined;
-}
+export type OpenAiEngineOptions = HttpEngineOptions<OpenAiConfigInput>;
 
 export class OpenAiEngine implements SpeechEngine {
   readonly id = OPENAI_ENGINE_ID;
@@ -52,12 +48,7 @@ export class OpenAiEngine implements SpeechEngine {
   };
 
   constructor(private readonly options: OpenAiEngineOptions) {
-    const parsed = openAiConfigSchema.safeParse(options.config);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new EngineError('invalid-input', `The setting "${settingName('openai', String(issue?.path[0] ?? ''))}" is invalid: ${issue?.message ?? 'unknown problem'}. Fix it in Settings > Voice History.`, this.id);
-    }
-    this.config = parsed.data;
+    this.config = parseEngineConfig(openAiConfigSchema, options.config, (field) => settingName('openai', field), this.id);
   }
 
   async listVoices(): Promise<Voice[]> {
@@ -93,20 +84,12 @@ export class OpenAiEngine implements SpeechEngine {
       timeoutMs: this.config.timeoutMs,
     });
     // Trust the bytes, not the request: local servers often answer WAV whatever was asked.
-    let audio = response.body;
-    let info = describeAudio(audio);
-    if (!info && responseFormat === 'pcm' && audio.length > 0 && !looksLikeText(audio)) {
-      audio = pcm16ToWav(audio, PCM_SAMPLE_RATE);
-      info = describeAudio(audio);
-    }
-    if (!info) {
-      const preview = previewBody(response.body);
-      throw new EngineError(
-        'bad-response',
-        `The OpenAI-compatible server answered with something that is not audio (${response.body.length} bytes${preview ? `: "${preview}"` : ''}). Check "voiceHistory.openai.baseUrl" and the model.`,
-        this.id,
-      );
-    }
+    const { audio, info } = responseAudio(
+      response.body,
+      { rate: responseFormat === 'pcm' ? PCM_SAMPLE_RATE : undefined, isText: looksLikeText(response.body) },
+      (what) =>
+        new EngineError('bad-response', `The OpenAI-compatible server answered with something that is not audio (${what}). Check "voiceHistory.openai.baseUrl" and the model.`, this.id),
+    );
     return {
       audio,
       format: info.format,

@@ -3,7 +3,7 @@
 // has_more is false (a filtered page may be short, even empty, and still have more), fetches
 // each new item's audio and yields it with a checkpoint the caller persists after storing it.
 import { z } from 'zod';
-import { describeAudio, pcm16ToWav, previewBody, type AudioDescription } from '../engines/audio-format';
+import type { AudioDescription } from '../engines/audio-format';
 import { EngineError } from '../engines/engine';
 import {
   ELEVENLABS_DEFAULT_BASE_URL,
@@ -11,11 +11,13 @@ import {
   ELEVENLABS_SERVICE,
   elevenLabsHeaders,
   historyPageSchema,
+  isTextContentType,
   pcmSampleRate,
   type ElevenLabsHistoryItem,
   type ElevenLabsHistoryPage,
 } from '../engines/elevenlabs-api';
 import { endpoint, normaliseBaseUrl, parseJson, send } from '../engines/http';
+import { responseAudio } from '../engines/response-audio';
 import { abortableSleep, DEFAULT_RETRY_POLICY, isRetryable, retryDelay, type RetryPolicy } from './retry';
 
 export const historyFiltersSchema = z
@@ -150,23 +152,11 @@ export class ElevenLabsHistoryClient {
   async fetchAudio(item: Pick<ElevenLabsHistoryItem, 'history_item_id' | 'output_format'>, signal?: AbortSignal): Promise<{ audio: Uint8Array; info: AudioDescription }> {
     const url = endpoint(this.base, `/v1/history/${encodeURIComponent(item.history_item_id)}/audio`);
     const response = await send(ELEVENLABS_SERVICE, url, { headers: { ...this.headers, accept: 'audio/*' }, signal, timeoutMs: this.timeoutMs });
-    let audio = response.body;
-    let info = describeAudio(audio);
-    const contentType = response.headers.get('content-type') ?? '';
-    const pcmRate = pcmSampleRate(item.output_format ?? '');
-    if (!info && pcmRate !== undefined && audio.length > 0 && !/json|html|text/i.test(contentType)) {
-      audio = pcm16ToWav(audio, pcmRate);
-      info = describeAudio(audio);
-    }
-    if (!info) {
-      const preview = previewBody(response.body);
-      throw new EngineError(
-        'bad-response',
-        `ElevenLabs sent something that is not audio for history item ${item.history_item_id} (${response.body.length} bytes${preview ? `: "${preview}"` : ''}).`,
-        ELEVENLABS_ENGINE_ID,
-      );
-    }
-    return { audio, info };
+    return responseAudio(
+      response.body,
+      { rate: pcmSampleRate(item.output_format ?? ''), isText: isTextContentType(response.headers) },
+      (what) => new EngineError('bad-response', `ElevenLabs sent something that is not audio for history item ${item.history_item_id} (${what}).`, ELEVENLABS_ENGINE_ID),
+    );
   }
 
   /** DELETE /v1/history/{id}, with retries. Only call it after the item is safely stored. */
