@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { idSchema, MAX_SEARCH_LENGTH, type Generation, type HistoryService } from '../history';
 import { procedure, rpcError, t, type RpcContext } from './context';
+import { eventStream } from './event-stream';
 import { appRouter } from './router';
 
 /** Asks the player to show a generation (from the tree's Play, a command, search…). */
@@ -89,32 +90,10 @@ export const playerActionsRouter = t.router({
   boot: withActions.query(({ ctx }) => ({ openRequest: ctx.playerActions.takeOpenRequest() })),
 
   /** Open requests for this view while it is visible. */
-  onOpenRequest: withActions.subscription(async function* ({ ctx, signal }): AsyncGenerator<OpenRequest, void, unknown> {
-    const queue: OpenRequest[] = [];
-    let wake: (() => void) | undefined;
-    const listener = ctx.playerActions.onOpenRequest((request) => {
-      // Only the newest request matters to a player; never let a stalled view pile them up.
-      queue.splice(0, queue.length, request);
-      wake?.();
-    });
-    const stopped = new Promise<void>((resolve) => {
-      if (!signal || signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    try {
-      while (!signal?.aborted) {
-        const next = queue.shift();
-        if (next) {
-          yield next;
-          continue;
-        }
-        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
-        wake = undefined;
-      }
-    } finally {
-      listener.dispose();
-    }
-  }),
+  onOpenRequest: withActions.subscription(({ ctx, signal }): AsyncGenerator<OpenRequest, void, unknown> =>
+    // Only the newest request matters to a player; never let a stalled view pile them up.
+    eventStream<OpenRequest>((listener) => ctx.playerActions.onOpenRequest(listener), signal, (_waiting, request) => [request]),
+  ),
 
   /** Every generation with exactly the same text (including this one), oldest first. */
   takes: withActions.input(generationRef).query(async ({ ctx, input, signal }) => {

@@ -12,6 +12,7 @@ import { idSchema, idsSchema, listQuerySchema, type ChangeEvent, type Generation
 import { archiveRouter } from './archive-procedures';
 import { describeAudio, resolveAudio } from './audio';
 import { procedure, rpcError, t } from './context';
+import { eventStream } from './event-stream';
 
 /**
  * Largest file `history.audio` returns inline as bytes; bigger files are played through their
@@ -159,34 +160,14 @@ export const appRouter = t.router({
     }),
 
     /** What changed in the history, as it happens; ends when the view stops it. */
-    onChanged: procedure.subscription(async function* ({ ctx, signal }): AsyncGenerator<ChangeEvent, void, unknown> {
-      let pending: ChangeEvent[] = [];
-      let wake: (() => void) | undefined;
-      const listener = ctx.history.onDidChange((event) => {
+    onChanged: procedure.subscription(({ ctx, signal }): AsyncGenerator<ChangeEvent, void, unknown> =>
+      eventStream<ChangeEvent>((listener) => ctx.history.onDidChange(listener), signal, (waiting, event) => {
         // A view that stopped reading must not grow the host's memory without bound.
-        if (pending.length >= MAX_PENDING_CHANGES) pending = [{ kind: 'reload', reason: 'external' }];
-        else pending.push(event);
-        wake?.();
-      });
-      const stopped = new Promise<void>((resolve) => {
-        if (!signal || signal.aborted) resolve();
-        else signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-      try {
-        while (!signal?.aborted) {
-          if (pending.length === 0) {
-            await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
-            wake = undefined;
-            continue;
-          }
-          const batch = pending;
-          pending = [];
-          for (const event of batch) yield event;
-        }
-      } finally {
-        listener.dispose();
-      }
-    }),
+        if (waiting.length >= MAX_PENDING_CHANGES) return [{ kind: 'reload', reason: 'external' }];
+        waiting.push(event);
+        return waiting;
+      }),
+    ),
   }),
 
   versions: t.router({
