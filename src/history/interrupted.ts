@@ -16,6 +16,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Writer } from '../store/database';
+import { isAlive } from '../store/lock';
 
 export const INTERRUPTED_ERROR = 'Interrupted: VS Code closed before this generation finished. Retry it.';
 export const INTERRUPTED_AFTER_MS = 10 * 60_000;
@@ -23,15 +24,6 @@ const OTHER_HOST_LIVE_MS = 24 * 3600_000;
 const WINDOWS_DIR = 'windows';
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._]/g, '_').slice(0, 64) || 'host';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** This window's registration in the storage folder. */
 export class WindowPresence {
