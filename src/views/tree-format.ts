@@ -1,6 +1,7 @@
 // What the History tree shows, computed without the VS Code API so it is testable in plain Node:
 // row texts, date buckets, and the words describing an active filter.
 import type { GenerationStatus } from '../history';
+import { startOfDay } from '../format/time';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -11,52 +12,11 @@ export function firstLine(text: string, max = 80): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** 65.2 → "1:05"; 3725 → "1:02:05". */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '';
-  const total = Math.round(seconds);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-
-/** Long totals in words: 11520 → "3 h 12 min". */
-export function formatLongDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds <= 0) return '0 s';
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  const totalMin = Math.round(seconds / 60);
-  const h = Math.floor(totalMin / 60);
-  const m = totalMin % 60;
-  return h > 0 ? `${h} h ${m} min` : `${m} min`;
-}
-
 export { formatBytes } from '../format/bytes';
+export { formatDateTime, formatDuration, formatLongDuration, relativeTime, startOfDay } from '../format/time';
 
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", then a date. */
-export function relativeTime(time: number, now: number): string {
-  const diff = now - time;
-  if (diff < 45_000) return 'just now';
-  if (diff < 60 * 60_000) return `${Math.max(1, Math.round(diff / 60_000))} min ago`;
-  if (diff < DAY_MS) return `${Math.round(diff / (60 * 60_000))} h ago`;
-  const days = Math.floor((startOfDay(now) - startOfDay(time)) / DAY_MS);
-  if (days <= 1) return 'yesterday';
-  if (days < 7) return `${days} days ago`;
-  const d = new Date(time);
-  const sameYear = d.getFullYear() === new Date(now).getFullYear();
-  return d.toLocaleDateString('en-US', sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' });
-}
-
-/** Local time, to the second: "2025-03-14 09:26:53". */
-export function formatDateTime(time: number): string {
-  const d = new Date(time);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 export function statusLabel(status: GenerationStatus): string {
@@ -83,10 +43,6 @@ export interface DateBucket {
   before: number | null;
 }
 
-export function startOfDay(time: number): number {
-  const d = new Date(time);
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
-}
 
 function addDays(dayStart: number, days: number): number {
   const d = new Date(dayStart);

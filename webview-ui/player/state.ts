@@ -7,6 +7,8 @@
 // ---- preferences and persisted state ------------------------------------------------------
 
 import { formatBytes as formatSharedBytes } from '../../src/format/bytes';
+import { formatClock } from '../../src/format/time';
+export { formatClock };
 import type { AudioFormatInfo } from '../../src/rpc/audio';
 
 export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2] as const;
@@ -199,16 +201,6 @@ export const SHORTCUTS = {
 } as const;
 
 // ---- formatting ---------------------------------------------------------------------------
-
-/** 3.2 → "0:03"; 605 → "10:05"; 3725 → "1:02:05". Whole seconds, rounded down (as a clock runs). */
-export function formatClock(seconds: number | null | undefined): string {
-  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '0:00';
-  const total = Math.floor(seconds);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
 
 /** What a screen reader says for the waveform slider: "0:03 of 0:10". */
 export function positionText(position: number, duration: number): string {

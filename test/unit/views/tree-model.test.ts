@@ -29,6 +29,8 @@ describe('row texts', () => {
   });
 
   test('durations, sizes and relative times', () => {
+    assert.equal(formatDuration(3.84), '3.8 s');
+    assert.equal(formatDuration(59.96), '1:00');
     assert.equal(formatDuration(65.2), '1:05');
     assert.equal(formatDuration(3725), '1:02:05');
     assert.equal(formatDuration(null), '');
