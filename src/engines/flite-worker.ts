@@ -67,8 +67,14 @@ function reply(message: FliteReplyMessage, then?: () => void): void {
   else then?.();
 }
 
+// Each job instantiates the module afresh, with its own linear memory. Left to V8, dead instances
+// pile up between collections (a heap this small rarely triggers one), and a long run of jobs then
+// fails to map the next instance's memory and crashes. Collect before each job instead.
+const collect = (globalThis as { gc?: () => void }).gc;
+
 process.on('message', (message: unknown) => {
   if (!isFliteJob(message)) return;
+  collect?.();
   synthesize(message).then(
     ({ wavPath, log }) => reply({ type: 'done', id: message.id, wavPath, log }),
     (error: unknown) => {

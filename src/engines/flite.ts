@@ -255,7 +255,8 @@ export class FliteEngine implements SpeechEngine {
     if (this.worker) return this.worker;
     const workDir = await fsp.mkdtemp(join(this.options.tempDir ?? tmpdir(), 'voice-history-flite-'));
     const child = fork(this.options.workerPath, [this.options.wasmPath, workDir], {
-      execArgv: this.options.workerExecArgv ?? [],
+      // --expose-gc: the worker frees each job's WebAssembly memory before the next job (see flite-worker.ts).
+      execArgv: ['--expose-gc', ...(this.options.workerExecArgv ?? [])],
       // Inside VS Code process.execPath is Electron: this makes it behave as Node.
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -151,7 +151,7 @@ describe('History tree', function () {
     };
     const r = row(done);
     assert.equal(r.item.label, 'First **line** <b>here</b>');
-    assert.match(String(r.item.description), new RegExp(`^${escapeRe(f.profile.name)} · 0:00 · (just now|\\d+ min ago)$`));
+    assert.match(String(r.item.description), new RegExp(`^${escapeRe(f.profile.name)} · \\d+\\.\\d s · (just now|\\d+ min ago)$`));
     assert.equal((r.item.iconPath as vscode.ThemeIcon).id, 'unmute');
     assert.match(String(r.item.contextValue), /\bgeneration\b.*\bcompleted\b.*\bnotFavorite\b/);
     assert.equal((row(pending).item.iconPath as vscode.ThemeIcon).id, 'loading~spin');

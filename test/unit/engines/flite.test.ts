@@ -68,6 +68,14 @@ describe('Flite engine (real flite.wasm in a child process)', () => {
     assert.equal(engine.workersStarted, before, 'the warm process survived: no crash, no retry');
   });
 
+  test('one warm process speaks thirty slow paragraphs in a row without crashing', async () => {
+    // Without collecting each job's WebAssembly instance, this crashed the worker ~1 job in 10.
+    await engine.synthesize({ text: 'Warm up.', voice: 'slt' }, never);
+    const before = engine.workersStarted;
+    for (let i = 0; i < 30; i++) await engine.synthesize({ text: 'hello '.repeat(40), voice: 'slt', settings: { speed: 0.5 } }, never);
+    assert.equal(engine.workersStarted, before, 'no crash, no retry');
+  });
+
   test('typographic and non-English characters do not break synthesis', async () => {
     const result = await engine.synthesize({ text: '“It’s café time” — 日本語 ok…', voice: 'rms' }, never);
     assert.ok(result.duration! > 0.5);
