@@ -5,7 +5,7 @@ import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
-import { languageSchema, MAX_TEXT_LENGTH } from '../history/schemas';
+import { languageSchema, MAX_TEXT_LENGTH, profileNameSchema } from '../history/schemas';
 import type { JsonObject } from '../history/types';
 import { probeAudio, type AudioProbe } from './audio-probe';
 import { isAudioName, isJunkEntry, isSidecarName } from './detect';
@@ -59,8 +59,8 @@ function stem(name: string): string {
 const sidecarJsonSchema = z.object({
   text: z.string().max(MAX_TEXT_LENGTH).optional(),
   language: languageSchema.optional(),
-  profile: z.string().trim().min(1).max(100).optional(),
-  voice_name: z.string().trim().min(1).max(100).optional(),
+  profile: profileNameSchema.optional(),
+  voice_name: profileNameSchema.optional(),
   voice_id: z.string().min(1).max(200).optional(),
   engine: z.string().min(1).max(64).optional(),
   model: z.string().min(1).max(128).optional(),

@@ -11,6 +11,8 @@ import { commitPlan } from './import-commit';
 import { planAudioFile, planZip, type SourceOptions } from './import-sources';
 import { importLimitsSchema, type ImportLimitsInput } from './limits';
 import { ZipArchive } from './zip-reader';
+import { profileNameSchema } from '../history/schemas';
+import { HistoryError } from '../store/errors';
 
 export interface ImportProgress {
   /** The file being imported and its position in the list. */
@@ -59,6 +61,16 @@ export interface ImportSummary {
 
 export const DEFAULT_IMPORT_PROFILE = 'Imported audio';
 
+/** The profile for audio that names none, checked by the same rule as every profile name (else every file would fail at the write). */
+function importProfileName(name: string | undefined): string {
+  if (name === undefined) return DEFAULT_IMPORT_PROFILE;
+  const parsed = profileNameSchema.safeParse(name);
+  if (!parsed.success) {
+    throw new HistoryError('INVALID', `The profile name for imported audio cannot be used: ${parsed.error.issues[0]?.message ?? 'invalid'} Choose another name.`);
+  }
+  return parsed.data;
+}
+
 /** A `.txt`/`.json` whose audio sibling is also being imported is read as that audio's sidecar. */
 function isSidecarOfPicked(path: string, picked: Set<string>): boolean {
   const ext = extname(path).toLowerCase();
@@ -105,6 +117,7 @@ async function commitAndReport(history: ArchiveHistory, plan: Parameters<typeof 
 /** Imports each file in `paths`; never throws for a bad file (it lands in `rejected`). */
 export async function importFiles(history: ArchiveHistory, paths: readonly string[], options: ImportOptions = {}): Promise<ImportSummary> {
   const limits = importLimitsSchema.parse(options.limits ?? {});
+  const profileName = importProfileName(options.profileName);
   const summary: ImportSummary = { imported: 0, skipped: 0, rejected: [], generationIds: [], cancelled: false };
   const picked = new Set(paths);
   const files = paths.filter((p) => !isSidecarOfPicked(p, picked));
@@ -128,7 +141,7 @@ export async function importFiles(history: ArchiveHistory, paths: readonly strin
       limits,
       stageDir,
       askText: options.askText,
-      profileName: options.profileName ?? DEFAULT_IMPORT_PROFILE,
+      profileName,
       signal: options.signal,
       onBytes: (n) => {
         done += n;

@@ -14,6 +14,7 @@ import { detectInput } from '../archive/detect';
 import { importFiles, type ImportProgress, type ImportRejection, type ImportSummary } from '../archive/import';
 import { importLimitsSchema, LIMIT_SETTINGS, type ImportLimitsInput } from '../archive/limits';
 import type { HistoryService } from '../history';
+import { profileNameSchema } from '../history/schemas';
 import { readRetentionPolicy } from '../views/retention';
 import {
   askOpenFiles,
@@ -34,7 +35,7 @@ export const importOptionsSchema = z
     /** Use each audio file's name as its text instead of asking (audio without a sidecar). */
     useFileNames: z.boolean().optional(),
     /** Voice profile for audio that names none (default "Imported audio"). */
-    profileName: z.string().trim().min(1).max(200).optional(),
+    profileName: profileNameSchema.optional(),
   })
   .strict();
 

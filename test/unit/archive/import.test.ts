@@ -245,3 +245,20 @@ test('cancelling while the audio is being stored keeps none of the archive', asy
   assert.deepEqual([summary.imported, summary.cancelled, summary.rejected], [0, true, []]);
   assert.deepEqual(await snapshot(h, { audioOnly: true }), before);
 });
+
+test('the profileName option has the one profile-name limit (100): a longer name is refused up front, 100 characters import', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const path = join(dir, 'line.wav');
+  writeFileSync(path, makeWav(0.1));
+  const before = await snapshot(h);
+  await assert.rejects(
+    importFiles(h.history, [path], { profileName: 'x'.repeat(101) }),
+    (e: unknown) => e instanceof Error && /profile name .* at most 100 characters/.test(e.message) && !/write-failed|Too big/.test(e.message),
+  );
+  assert.deepEqual(await snapshot(h), before, 'nothing was written');
+  const summary = await importFiles(h.history, [path], { profileName: 'y'.repeat(100) });
+  assert.deepEqual([summary.imported, summary.rejected], [1, []]);
+  const [g] = await allGenerations(h.history);
+  assert.equal(g!.profileName, 'y'.repeat(100));
+});
