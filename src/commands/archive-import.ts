@@ -210,7 +210,7 @@ export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
       });
     });
     const summary: ImportSummary = outcome.cancelled
-      ? { imported: 0, skipped: 0, rejected: [], generationIds: [], cancelled: true }
+      ? { imported: 0, skipped: 0, rejected: [], leftOut: [], generationIds: [], cancelled: true }
       : outcome.value;
     summary.rejected.unshift(...early);
     const note = await retentionNote(history, summary.generationIds);
@@ -229,9 +229,14 @@ export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
     deps.log.info(`Import: ${parts.join(', ')}${s.cancelled ? ' (cancelled)' : ''}.`);
     let message = `Voice History: ${s.cancelled ? 'import cancelled; ' : ''}${parts.join(', ')}.`;
     if (s.cancelled) message += ' What was imported before you cancelled stays; the file in progress was undone.';
+    // What a file listed but did not hold (a Voicebox version whose audio the exporter left out).
+    for (const l of s.leftOut) {
+      message += ` Left out of "${l.name}": ${l.items.join('; ')}.`;
+      deps.log.warn(`Import: left out of ${l.name}: ${l.items.join('; ')}`);
+    }
     if (note) message += ` ${note}`;
     if (s.rejected.length === 0) {
-      void (note ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+      void (note || s.leftOut.length > 0 ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
       return;
     }
     // One refused file: its reason (which says what to do) is the message itself.

@@ -262,3 +262,68 @@ test('the profileName option has the one profile-name limit (100): a longer name
   const [g] = await allGenerations(h.history);
   assert.equal(g!.profileName, 'y'.repeat(100));
 });
+
+/** A Voicebox generation export as Voicebox writes it: `manifest` merged over a valid one, then `audio`. */
+function voiceboxZip(path: string, manifest: Record<string, unknown>, audio: Array<{ name: string; data: Buffer }>): void {
+  const base = {
+    version: '1.0',
+    generation: { id: 'vb-9', text: 'Chapter one', language: 'en', duration: 1, seed: null, instruct: null, created_at: '2025-03-01T08:00:00' },
+    profile: { id: 'p-9', name: 'Narrator', description: null, language: 'en' },
+  };
+  writeFileSync(path, craftZip([{ name: 'manifest.json', data: json({ ...base, ...manifest }), method: 8 }, ...audio]));
+}
+
+test('a Voicebox manifest with an oversized field is refused naming the field and its limit, before any write', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const before = await snapshot(h);
+  const audio = [{ name: 'audio/a.wav', data: makeWav(0.1) }];
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['text', { generation: { text: 'x'.repeat(200_001), language: 'en' } }, /generation\.text: At most 200,000 characters/],
+    ['instruct', { generation: { text: 'Hi', instruct: 'y'.repeat(10_001) } }, /generation\.instruct: At most 10,000 characters/],
+    ['profile', { profile: { name: 'z'.repeat(101) } }, /profile\.name: At most 100 characters/],
+    ['description', { profile: { name: 'N', description: 'd'.repeat(2001) } }, /profile\.description: At most 2,000 characters/],
+    ['label', { versions: [{ label: 'l'.repeat(101), filename: 'a.wav' }] }, /versions\[0\]\.label: At most 100 characters/],
+  ];
+  for (const [name, manifest, message] of cases) {
+    const path = join(dir, `${name}.voicebox.zip`);
+    voiceboxZip(path, manifest, audio);
+    const summary = await importFiles(h.history, [path]);
+    assert.equal(summary.imported, 0, name);
+    assert.equal(summary.rejected[0]?.problem, 'manifest-invalid', `${name}: ${summary.rejected[0]?.reason}`);
+    assert.match(summary.rejected[0]!.reason, message);
+  }
+  assert.deepEqual((await snapshot(h)).rows, before.rows, 'nothing was written');
+});
+
+test('a real Voicebox export whose manifest lists a version without its audio imports the rest and says what was left out', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const a = makeWav(0.2, 24000, 1, 5);
+  const path = join(dir, 'generation-Chapter-one.voicebox.zip');
+  voiceboxZip(
+    path,
+    {
+      versions: [
+        { id: 'v-1', label: 'original', is_default: false, effects_chain: null, filename: 'a.wav' },
+        { id: 'v-2', label: 'warm', is_default: true, effects_chain: [{ type: 'reverb' }], filename: 'b.wav' },
+      ],
+    },
+    [{ name: 'audio/a.wav', data: a }],
+  );
+  const summary = await importFiles(h.history, [path]);
+  assert.deepEqual([summary.imported, summary.rejected], [1, []]);
+  assert.deepEqual(summary.leftOut, [{ name: 'generation-Chapter-one.voicebox.zip', items: ['version "warm" (audio/b.wav is not in the archive)'] }]);
+  const [g] = await allGenerations(h.history);
+  assert.equal(g!.text, 'Chapter one');
+  const versions = await h.history.listVersions(g!.id);
+  assert.deepEqual(versions.map((v) => [v.label, v.isDefault, v.contentHash]), [['original', true, sha256(a)]], 'the version that is there becomes the default');
+
+  // Refused only when no audio remains, and then without the useless advice to export the same archive again.
+  const none = join(dir, 'none.voicebox.zip');
+  voiceboxZip(none, { versions: [{ label: 'original', filename: 'gone.wav' }] }, []);
+  const refused = await importFiles(h.history, [none]);
+  assert.equal(refused.imported, 0);
+  assert.equal(refused.rejected[0]?.problem, 'audio-missing');
+  assert.match(refused.rejected[0]!.reason, /lists a version but holds none of their audio .*Check that the generation plays in Voicebox/);
+});
