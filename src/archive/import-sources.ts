@@ -15,6 +15,7 @@ import { MB } from './limits';
 import { formatIssuePath, fromIso, MANIFEST_NAME, parseManifest, type Manifest } from './manifest';
 import { looksLikeVoicebox, looksLikeVoiceboxProfile } from './voicebox';
 import type { ZipArchive } from './zip-reader';
+import { parseElevenLabsName } from './elevenlabs-names';
 import { entryLabel, stageEntry, stagePath, type SourceOptions } from './import-staging';
 import { planVoicebox } from './voicebox-import';
 
@@ -100,6 +101,12 @@ export function parseSidecar(content: string, name: string, fallbackLanguage = '
   };
 }
 
+/** Two files naming the same voice: what one knows (engine, voice id, description) fills the other's gaps. */
+function mergeProfile(known: PlannedProfile | undefined, next: PlannedProfile): PlannedProfile {
+  if (!known) return next;
+  return { ...known, description: known.description ?? next.description, engine: known.engine ?? next.engine, voiceId: known.voiceId ?? next.voiceId };
+}
+
 function plainProfile(name: string): PlannedProfile {
   return { name, description: null, language: 'en', engine: null, voiceId: null };
 }
@@ -116,8 +123,12 @@ async function audioGeneration(
   let text = facts.text;
   if (!text && opts.askText) text = (await opts.askText(fileName))?.trim() || undefined;
   if (!text) text = stem(fileName);
-  const profile = facts.profile ?? plainProfile(opts.profileName);
-  const engine = facts.engine ?? (/^elevenlabs/i.test(basename(fileName)) ? 'elevenlabs' : null);
+  // An ElevenLabs download names the voice and the date in the file name (`key` keeps its folder).
+  const named = parseElevenLabsName(key);
+  const profile =
+    facts.profile ??
+    (named ? { name: named.voiceName, description: null, language: facts.language ?? 'en', engine: 'elevenlabs', voiceId: named.voiceId } : plainProfile(opts.profileName));
+  const engine = facts.engine ?? (named || /^elevenlabs/i.test(basename(fileName)) ? 'elevenlabs' : null);
   const version: PlannedVersion = {
     key: `${key}:v`,
     label: 'Original',
@@ -145,7 +156,7 @@ async function audioGeneration(
       settings: facts.settings ?? null,
       seed: facts.seed ?? null,
       instruct: facts.instruct ?? null,
-      createdAt: facts.createdAt ?? fileTime,
+      createdAt: facts.createdAt ?? named?.createdAt ?? fileTime,
       versions: [version],
     },
   };
@@ -239,7 +250,7 @@ export async function planAudioZip(zip: ZipArchive, opts: SourceOptions): Promis
       if (side) facts = { ...parseSidecar(await zip.readText(side, 16 * MB), entryLabel(zip, side)), ...facts };
     }
     const { generation, profile } = await audioGeneration(entry.name, basename(entry.name), staged, facts, entry.raw.getLastModDate().getTime(), opts);
-    plan.profiles.set(profile.name, plan.profiles.get(profile.name) ?? profile);
+    plan.profiles.set(profile.name, mergeProfile(plan.profiles.get(profile.name), profile));
     plan.generations.push(generation);
   }
   return plan;

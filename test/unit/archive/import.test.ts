@@ -130,7 +130,9 @@ test('an ElevenLabs download (a ZIP of MP3s) imports one generation per file, wi
   );
   const first = gens.find((g) => g.text === 'Asked for this one')!;
   assert.equal(first.engine, 'elevenlabs');
-  assert.equal(first.profileName, 'Imported audio');
+  // The voice named in the ElevenLabs file name (was 'Imported audio' before the name was read).
+  assert.equal(first.profileName, 'Rachel');
+  assert.equal(first.createdAt, Date.UTC(2025, 0, 1, 10, 0, 0), 'the date in the file name, not the ZIP time');
   assert.equal(first.sampleRate, 22050);
   const rachel = (await h.history.listProfiles()).find((p) => p.name === 'Rachel')!;
   assert.deepEqual([rachel.engine, rachel.voiceId], ['elevenlabs', '21m00Tcm4TlvDq8ikWAM']);
@@ -326,4 +328,34 @@ test('a real Voicebox export whose manifest lists a version without its audio im
   assert.equal(refused.imported, 0);
   assert.equal(refused.rejected[0]?.problem, 'audio-missing');
   assert.match(refused.rejected[0]!.reason, /lists a version but holds none of their audio .*Check that the generation plays in Voicebox/);
+});
+
+test('an ElevenLabs download ZIP: voice and date come from voice_<id>/ElevenLabs_<date>_<voice>_<settings>.wav, not "Imported audio" and the ZIP time', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const path = join(dir, 'ElevenLabs_download.zip');
+  writeFileSync(
+    path,
+    craftZip([
+      { name: 'voice_pNInz6obpgDQGcFmaJgB/ElevenLabs_2025-03-04T05_06_07_Old Man Jenkins_pre_s50_sb75_se0_b_m2.wav', data: makeWav(0.1, 22050, 1, 1) },
+      { name: 'voice_pNInz6obpgDQGcFmaJgB/ElevenLabs_2025-03-04T05_07_00_Old Man Jenkins_pre_s50_sb75_se0_b_m2.wav', data: makeWav(0.1, 22050, 1, 2) },
+      { name: 'voice_21m00Tcm4TlvDq8ikWAM/ElevenLabs_2024-12-31T23_59_59_Rachel_gen_s30_sb80_m2.wav', data: makeWav(0.1, 22050, 1, 3) },
+      { name: 'ElevenLabs_2025-13-40T99_00_00_Nobody_pre_s50_sb75_m2.wav', data: makeWav(0.1, 22050, 1, 4) },
+    ]),
+  );
+  const summary = await importFiles(h.history, [path]);
+  assert.deepEqual([summary.imported, summary.rejected], [4, []]);
+  const gens = await allGenerations(h.history);
+  const facts = gens.map((g) => [g.profileName, g.engine, g.createdAt]).sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[2]) - Number(b[2]));
+  const zipTime = facts.find((f) => f[0] === 'Imported audio')?.[2];
+  assert.deepEqual(facts, [
+    ['Imported audio', 'elevenlabs', zipTime],
+    ['Old Man Jenkins', 'elevenlabs', Date.UTC(2025, 2, 4, 5, 6, 7)],
+    ['Old Man Jenkins', 'elevenlabs', Date.UTC(2025, 2, 4, 5, 7, 0)],
+    ['Rachel', 'elevenlabs', Date.UTC(2024, 11, 31, 23, 59, 59)],
+  ], 'a name whose date is not a real time is not read as one');
+  const profiles = await h.history.listProfiles();
+  const voice = (name: string) => profiles.find((p) => p.name === name);
+  assert.deepEqual([voice('Old Man Jenkins')?.engine, voice('Old Man Jenkins')?.voiceId], ['elevenlabs', 'pNInz6obpgDQGcFmaJgB']);
+  assert.equal(voice('Rachel')?.voiceId, '21m00Tcm4TlvDq8ikWAM');
 });
