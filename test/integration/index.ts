@@ -17,6 +17,7 @@ export function run(): Promise<void> {
   // Bundled suites register through mocha's globals, which exist only after pre-require.
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
   require('./activation.test');
+  require('./settings-scope.test');
   require('./tree.test');
   require('./commands.test');
   require('./rpc.test');
