@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import initSqlJs from 'sql.js';
 import { createPublicApi, type VoiceHistoryPublicApi } from './api/public-api';
 import { createGenerationFeatures } from './commands/generate-features';
-import { createArchiveFeatures } from './commands/archive';
+import { archiveActions, createArchiveFeatures } from './commands/archive';
 import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
-import { createHistoryUi, type HistoryUi } from './views/history-ui';
+import { createHistoryUi, type HistoryUi } from './features/history-ui';
 import { PlayerHost } from './views/player-host';
 import { recordSampleData } from './views/first-run';
 
@@ -59,7 +59,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   context.subscriptions.push(historyUi);
   // The player webview (side bar view + editor panel) takes over "play" from the fallback.
   const player = history
-    ? new PlayerHost({ extensionUri: context.extensionUri, history, log, revealInTree: (id) => historyUi.view.reveal(id, { focus: true }) })
+    ? new PlayerHost({
+        extensionUri: context.extensionUri,
+        history,
+        log,
+        revealInTree: (id) => historyUi.view.reveal(id, { focus: true }),
+        archive: archiveActions(),
+      })
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
 
@@ -71,11 +77,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   const archive = createArchiveFeatures({ context, history, openError, log, view: historyUi.view });
   context.subscriptions.push(archive);
 
-  const contributed: string[] = (context.extension.packageJSON.contributes?.commands ?? []).map(
-    (c: { command: string }) => c.command,
-  );
+  // Every contributed command, each behind the same error guard; a missing handler does not compile.
   context.subscriptions.push(
-    ...registerCommands(contributed, {
+    ...registerCommands(log, {
       ...historyUi.handlers,
       ...archive.handlers,
       ...generation.handlers,
@@ -83,7 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       ...(player && {
         'voiceHistory.openPlayer': async (...args: unknown[]) => {
           await player.openPanel();
-          return historyUi.handlers['voiceHistory.openPlayer']?.(...args);
+          return historyUi.handlers['voiceHistory.openPlayer'](...args);
         },
       }),
       'voiceHistory.openDocs': () =>

@@ -16,7 +16,7 @@ import {
   type SyncCheckpoint,
 } from '../sync/elevenlabs-history';
 import type { ApiKeys } from './api-keys';
-import type { CommandHandler } from './registry';
+import { commandTable } from './registry';
 
 export interface ElevenLabsImportDeps {
   history: () => HistoryService;
@@ -60,8 +60,8 @@ export interface ElevenLabsImportOutcome extends ElevenLabsImportProgress {
 export const importStateKey = (storageDir: string): string => `voiceHistory.elevenLabsImport:${storageDir}`;
 const stateKey = importStateKey;
 
-export function elevenLabsImportCommandHandlers(deps: ElevenLabsImportDeps): Record<string, CommandHandler> {
-  return { 'voiceHistory.importFromElevenLabs': (arg?: unknown) => runImport(deps, isArgs(arg) ? arg : undefined) };
+export function elevenLabsImportCommandHandlers(deps: ElevenLabsImportDeps) {
+  return commandTable({ 'voiceHistory.importFromElevenLabs': (arg?: unknown) => runImport(deps, isArgs(arg) ? arg : undefined) });
 }
 
 function isArgs(value: unknown): value is ElevenLabsImportArgs {

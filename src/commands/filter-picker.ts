@@ -2,8 +2,8 @@
 // status, favorites, date range). Several picks within a facet mean "any of them"; facets combine.
 import * as vscode from 'vscode';
 import { GENERATION_STATUSES, type GenerationStatus, type HistoryService } from '../history';
-import { normalize, parseDateRange, type TreeFilter } from '../views/tree-filter';
-import { formatDateTime, startOfDay } from '../views/tree-format';
+import { normalize, parseDateRange, type TreeFilter } from '../history/tree-filter';
+import { formatDateTime, startOfDay } from '../format/time';
 
 type Facet =
   | { kind: 'profile'; value: string }

@@ -4,8 +4,9 @@
 import * as vscode from 'vscode';
 import { MAX_SEARCH_LENGTH, type Generation, type HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
-import { filterQuery } from '../views/tree-filter';
-import { firstLine, formatDuration, relativeTime } from '../views/tree-format';
+import { filterQuery } from '../history/tree-filter';
+import { firstLine } from '../format/text';
+import { formatDuration, relativeTime } from '../format/time';
 
 const DEBOUNCE_MS = 150;
 const RESULT_COUNT = 50;

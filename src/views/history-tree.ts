@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { originOf, sourceLabel, sourceLink } from '../generation/origin';
 import type { ChangeEvent, Generation, HistoryService, ListPage, ListQueryInput, Profile } from '../history';
-import { filterQuery, isFiltered, normalize, type TreeFilter } from './tree-filter';
+import { filterQuery, isFiltered, normalize, type TreeFilter } from '../history/tree-filter';
 import {
   firstLine,
   formatBytes,
@@ -861,7 +861,7 @@ export function generationTooltip(g: Generation): vscode.MarkdownString {
  * so text shows literally; unlike MarkdownString.appendText it keeps ordinary, wrapping spaces.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[!-\/:-@[-`{-~]/g, '\\$&');
+  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
 
 export function isGenerationNode(x: unknown): x is GenerationNode {

@@ -12,7 +12,7 @@ import {
   type HistoryNode,
   type TreeHistory,
 } from './history-tree';
-import { describeFilter, type TreeFilter } from './tree-filter';
+import { describeFilter, type TreeFilter } from '../history/tree-filter';
 
 export const VIEW_ID = 'voiceHistory.history';
 const DEFAULT_PAGE_SIZE = 100;

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { applyPurge, previewRetention, retentionPolicySchema, type PurgeResult, type RetentionPolicy } from '../archive/purge';
 import type { ArchiveHistory } from '../archive/history-port';
 import type { ChangeEvent, HistoryService } from '../history';
-import { formatBytes, formatCount } from './tree-format';
+import { formatBytes } from '../format/bytes';
+import { formatCount } from '../format/text';
 
 const SETTINGS = ['voiceHistory.retention.days', 'voiceHistory.storage.maxMegabytes', 'voiceHistory.retention.keepFavorites'] as const;
 

@@ -2,7 +2,9 @@
 // Markdown preview, built from `history.stats()`.
 import * as vscode from 'vscode';
 import type { HistoryService, HistoryStats } from '../history';
-import { formatBytes, formatCount, formatLongDuration } from './tree-format';
+import { formatBytes } from '../format/bytes';
+import { formatCount } from '../format/text';
+import { formatLongDuration } from '../format/time';
 
 export const STATS_SCHEME = 'voice-history-stats';
 export const STATS_URI = vscode.Uri.from({ scheme: STATS_SCHEME, path: '/Voice History Statistics.md' });

@@ -2,7 +2,9 @@
 // disk usage; clicking it shows the statistics.
 import * as vscode from 'vscode';
 import type { HistoryService } from '../history';
-import { formatBytes, formatCount, formatLongDuration } from './tree-format';
+import { formatBytes } from '../format/bytes';
+import { formatCount } from '../format/text';
+import { formatLongDuration } from '../format/time';
 
 export class HistoryStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
