@@ -1,7 +1,7 @@
 // Layer rules of docs/architecture.md, checked by `npm run lint` (dependency-cruiser) instead of by review.
 // Dependencies point down:
 //   extension.ts -> features -> commands -> views -> rpc/api -> generation -> archive, sync -> engines
-//   -> history -> store/audio/format
+//   -> history -> store/audio -> format (pure helpers every layer may use)
 // A module may import its own folder and any folder below its layer, never one above it.
 
 /** Top-level folders of src/, highest layer first. Folders in one entry share a layer. */
@@ -14,7 +14,8 @@ const layers = [
   ['archive', 'sync'],
   ['engines'],
   ['history'],
-  ['store', 'audio', 'format'],
+  ['store', 'audio'],
+  ['format'],
 ];
 
 const folder = (names) => `^src/(${names.join('|')})/`;

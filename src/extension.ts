@@ -10,6 +10,7 @@ import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './features/history-ui';
 import { PlayerHost } from './views/player-host';
 import { recordSampleData } from './views/first-run';
+import { errorDetail, errorMessage } from './format/errors';
 
 /** What `activate` returns to other extensions (the public API, see README) and to our own integration tests. */
 export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
@@ -50,8 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     openedHistory = history;
     log.info(`History opened in ${(performance.now() - opening).toFixed(0)} ms.`);
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    log.error(`Could not open the history in ${storageDir}: ${e instanceof Error && e.stack ? e.stack : reason}`);
+    const reason = errorMessage(e);
+    log.error(`Could not open the history in ${storageDir}: ${errorDetail(e)}`);
     openError = `Voice History could not open its history: ${reason} Nothing was deleted. Fix the cause and run "Developer: Reload Window"; the Voice History output has details.`;
     void vscode.window.showErrorMessage(openError, 'Show Log').then((a) => a && log.show());
   }
@@ -97,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
 
   // `npm start` only (VH_SAMPLE_DATA=1): a few real Flite generations from the sample script.
   void recordSampleData({ history, speak: generation.speak, log }).catch((e: unknown) =>
-    log.error(`Could not record the sample generations: ${e instanceof Error && e.stack ? e.stack : String(e)}`),
+    log.error(`Could not record the sample generations: ${errorDetail(e)}`),
   );
 
   return {

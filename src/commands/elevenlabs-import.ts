@@ -17,6 +17,7 @@ import {
 } from '../sync/elevenlabs-history';
 import type { ApiKeys } from './api-keys';
 import { commandTable } from './registry';
+import { errorMessage } from '../format/errors';
 
 export interface ElevenLabsImportDeps {
   history: () => HistoryService;
@@ -330,7 +331,7 @@ async function pickImportVoice(deps: ElevenLabsImportDeps): Promise<{ id: string
         refresh();
       },
       (error: unknown) => {
-        qp.placeholder = `Could not list the voices (${error instanceof Error ? error.message : String(error)}). Type a voice_id.`;
+        qp.placeholder = `Could not list the voices (${errorMessage(error)}). Type a voice_id.`;
       },
     )
     .finally(() => (qp.busy = false));

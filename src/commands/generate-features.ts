@@ -14,6 +14,7 @@ import { ApiKeys, apiKeyCommandHandlers } from './api-keys';
 import { elevenLabsImportCommandHandlers, importStateKey } from './elevenlabs-import';
 import { generateCommandHandlers, speakSelection, type GenerateDeps, type SpeakOptions } from './generate';
 import { requireHistory, resolveTargets } from './targets';
+import { disposeAll } from '../dispose';
 
 export interface GenerationFeatures extends vscode.Disposable {
   /** Handlers for these commands; registerCommands guards them. */
@@ -101,7 +102,7 @@ export function createGenerationFeatures(options: {
     runner,
     speak: (editor, speakOptions) => speakSelection(deps, editor, speakOptions),
     dispose() {
-      for (const d of disposables.splice(0)) d.dispose();
+      disposeAll(disposables);
       // Ends Flite's worker process (if one was started).
       void engines.dispose();
     },

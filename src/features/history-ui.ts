@@ -11,6 +11,7 @@ import { OpenAudioFilePlayer, PlayerSlot } from '../views/player-port';
 import { StatisticsDocument } from '../views/statistics';
 import { HistoryStatusBar } from '../views/status-bar';
 import { HistoryDragAndDrop } from '../views/tree-dnd';
+import { disposeAll } from '../dispose';
 
 export interface HistoryUi extends vscode.Disposable {
   readonly view: HistoryView;
@@ -60,7 +61,7 @@ export function createHistoryUi(options: {
     statusBar,
     handlers,
     dispose() {
-      for (const d of disposables.splice(0).reverse()) d.dispose();
+      disposeAll(disposables.reverse());
     },
   };
 }

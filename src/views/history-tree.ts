@@ -17,6 +17,7 @@ import {
   relativeTime,
 } from './tree-format';
 import { GroupPager, type Segment } from './tree-pager';
+import { errorMessage } from '../format/errors';
 
 export const GROUP_BY_VALUES = ['date', 'profile', 'engine', 'flat'] as const;
 export type GroupBy = (typeof GROUP_BY_VALUES)[number];
@@ -234,7 +235,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       if (node.expandFirst) this.reportFirstPage(started, this.roots?.length ?? 0, children.length);
       return children;
     } catch (e) {
-      this.loadError = e instanceof Error ? e.message : String(e);
+      this.loadError = errorMessage(e);
       this.options.log.error(`History tree: could not load ${node ? `"${node.id}"` : 'the top level'}: ${this.loadError}`);
       this.rootsChanged.fire();
       return [];
@@ -715,7 +716,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       if (flips.length > 0) this.favoritesChanged.fire(flips);
       this.rootsChanged.fire();
     } catch (e) {
-      this.options.log.warn(`History tree: row update failed, refreshing: ${e instanceof Error ? e.message : String(e)}`);
+      this.options.log.warn(`History tree: row update failed, refreshing: ${errorMessage(e)}`);
       this.scheduleRefresh();
     }
   }

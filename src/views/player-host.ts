@@ -20,6 +20,7 @@ import {
 import type { ArchiveActions, ArchiveRpcContext } from '../rpc/archive-procedures';
 import { playerHtml } from './player-html';
 import type { PlayerPort } from './player-port';
+import { disposeAll } from '../dispose';
 
 export const PLAYER_VIEW_ID = 'voiceHistory.player';
 export const PLAYER_PANEL_TYPE = 'voiceHistory.playerPanel';
@@ -91,7 +92,7 @@ class Surface implements vscode.Disposable {
     this.adapter?.dispose();
     this.adapter = undefined;
     this.listeners.clear();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    disposeAll(this.disposables);
   }
 }
 
@@ -296,6 +297,6 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   dispose(): void {
     this.panel?.panel.dispose();
     this.view?.surface.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    disposeAll(this.disposables);
   }
 }
