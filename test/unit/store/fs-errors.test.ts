@@ -110,17 +110,31 @@ test('ENOSPC: a full disk gives a clear error, keeps every committed generation,
   }
 });
 
+/** What children/no-permission.ts prints: each write it tried, and the totals around them. */
+interface Attempt {
+  ok: boolean;
+  code?: string;
+  message: string;
+}
+interface PermissionReport {
+  crashed?: string;
+  totalBefore?: number;
+  totalAfter?: number;
+  createPending: Attempt;
+  createWithAudio: Attempt;
+}
+
 /**
  * Runs the permission child as an unprivileged user (when we are root) and returns its report.
  * The child is self-contained: the clone may live in a folder that user cannot enter (mktemp -d).
  */
-async function runUnprivileged(dir: string, scenario: string): Promise<Record<string, any>> {
+async function runUnprivileged(dir: string, scenario: string): Promise<PermissionReport> {
   const proc = spawnStandalone(path.join(__dirname, 'children', 'no-permission.ts'), [dir, scenario], isRoot ? { uid: NOBODY, gid: NOBODY } : {});
   const out = lines(proc);
   await out.exited;
   const last = out.lines.filter(Boolean).pop();
   assert.ok(last, `child printed nothing: ${out.stderr()}`);
-  const report = JSON.parse(last) as Record<string, any>;
+  const report = JSON.parse(last) as PermissionReport;
   assert.equal(report.crashed, undefined, String(report.crashed));
   return report;
 }
