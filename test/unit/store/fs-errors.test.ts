@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { isHistoryError } from '../../../src/history';
-import { fakeAudio, lines, reopen, spawnTs, tempDir } from './helpers';
+import { fakeAudio, lines, reopen, spawnStandalone, tempDir } from './helpers';
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -124,9 +124,12 @@ interface PermissionReport {
   createWithAudio: Attempt;
 }
 
-/** Runs the permission child as an unprivileged user (when we are root) and returns its report. */
+/**
+ * Runs the permission child as an unprivileged user (when we are root) and returns its report.
+ * The child is self-contained: the clone may live in a folder that user cannot enter (mktemp -d).
+ */
 async function runUnprivileged(dir: string, scenario: string): Promise<PermissionReport> {
-  const proc = spawnTs(path.join(__dirname, 'children', 'no-permission.ts'), [dir, scenario], isRoot ? { uid: NOBODY, gid: NOBODY } : {});
+  const proc = spawnStandalone(path.join(__dirname, 'children', 'no-permission.ts'), [dir, scenario], isRoot ? { uid: NOBODY, gid: NOBODY } : {});
   const out = lines(proc);
   await out.exited;
   const last = out.lines.filter(Boolean).pop();
