@@ -28,7 +28,7 @@ import {
   withCancellableProgress,
   type ArchiveCommandDeps,
 } from './archive-shared';
-import type { CommandHandler } from './registry';
+import { commandTable } from './registry';
 
 export const importOptionsSchema = z
   .object({
@@ -144,7 +144,7 @@ async function retentionNote(history: HistoryService, ids: readonly string[]): P
   return `${plural(old, 'imported generation')} ${old === 1 ? 'is' : 'are'} older than the ${policy.days} days kept by voiceHistory.retention.days and will be deleted automatically; set it to 0 (or more days) within a minute to keep them.`;
 }
 
-export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, CommandHandler> {
+export function importCommandHandlers(deps: ArchiveCommandDeps) {
   async function run(args: unknown[], audioOnly: boolean): Promise<ImportCommandResult | undefined> {
     const history = historyOf(deps);
     const options = parseOptions(importOptionsSchema, optionsArgument(args, 0), audioOnly ? 'Import Audio Files' : 'Import');
@@ -249,8 +249,8 @@ export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
     });
   }
 
-  return {
+  return commandTable({
     'voiceHistory.import': (...args) => run(args, false),
     'voiceHistory.importAudioFiles': (...args) => run(args, true),
-  };
+  });
 }
