@@ -12,6 +12,7 @@ import type { ExportResult } from '../../src/archive/export';
 import type { ImportSummary } from '../../src/archive/import';
 import type { Generation, HistoryService, Profile } from '../../src/history';
 import type { PurgeOutcome, ReconcileOutcome } from '../../src/commands/archive-purge';
+import { craftZip } from '../fixtures/archives/craft-zip';
 import { HOSTILE_CASES, validArchive } from '../fixtures/archives/hostile';
 import { makeWav } from '../fixtures/archives/samples';
 import { activated } from './extension-api';
@@ -262,6 +263,25 @@ describe('Export, import and purge commands', function () {
       ['Good evening, everyone.', profileName],
       ['Morning greeting', profileName],
     ]);
+  });
+
+  it('a Voicebox export missing a listed version\'s audio imports the rest and reports what was left out', async () => {
+    const file = path.join(scratch, `partial-${Date.now()}.voicebox.zip`);
+    const manifest = {
+      version: '1.0',
+      generation: { id: 'vb-partial', text: `Partial export ${Date.now()}`, language: 'en', duration: 1, created_at: '2025-03-01T08:00:00' },
+      profile: { id: 'p', name: profile.name, description: null, language: 'en' },
+      versions: [
+        { id: 'a', label: 'original', is_default: true, effects_chain: null, filename: 'a.wav' },
+        { id: 'b', label: 'warm', is_default: false, effects_chain: null, filename: 'b.wav' },
+      ],
+    };
+    writeFileSync(file, craftZip([{ name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)), method: 8 }, { name: 'audio/a.wav', data: makeWav(0.2) }]));
+    const summary = await run<ImportSummary>('import', [vscode.Uri.file(file)]);
+    assert.deepEqual([summary.imported, summary.rejected], [1, []]);
+    assert.deepEqual(summary.leftOut, [{ name: path.basename(file), items: ['version "warm" (audio/b.wav is not in the archive)'] }]);
+    const [g] = await history.getMany(summary.generationIds);
+    assert.deepEqual((await history.listVersions(g!.id)).map((v) => v.label), ['original']);
   });
 
   it('purge previews, then deletes exactly what it previewed; favorites stay', async () => {
