@@ -6,7 +6,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { MAX_PEAK_BUCKETS } from '../audio/peaks';
+import { PEAK_BUCKET_COUNTS } from '../audio/peaks';
 import { PeaksCache } from '../audio/peaks-cache';
 import { idSchema, idsSchema, listQuerySchema, type ChangeEvent, type Generation, type HistoryService } from '../history';
 import { archiveRouter } from './archive-procedures';
@@ -43,7 +43,11 @@ export const peaksInputSchema = z
     id: idSchema,
     versionId: idSchema.nullish(),
     /** Slices across the whole audio (about the waveform's width in pixels). */
-    buckets: z.number().int().min(1).max(MAX_PEAK_BUCKETS, `At most ${MAX_PEAK_BUCKETS} slices; zoom by requesting a range instead.`).default(1000),
+    buckets: z
+      .number()
+      .int()
+      .refine((n) => (PEAK_BUCKET_COUNTS as readonly number[]).includes(n), `The waveform comes in ${PEAK_BUCKET_COUNTS.join(', ')} slices; ask for one of those.`)
+      .default(1000),
   })
   .strict();
 
