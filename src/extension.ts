@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import initSqlJs from 'sql.js';
 import { createPublicApi, type VoiceHistoryPublicApi } from './api/public-api';
 import { createGenerationFeatures } from './commands/generate-features';
-import { createArchiveFeatures } from './commands/archive';
+import { archiveActions, createArchiveFeatures } from './commands/archive';
 import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './views/history-ui';
-import { PlayerHost } from './views/player-host';
+import { PlayerHost } from './player/host';
+import { goToSource } from './player/source';
 import { recordSampleData } from './views/first-run';
 
 /** What `activate` returns to other extensions (the public API, see README) and to our own integration tests. */
@@ -59,7 +60,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   context.subscriptions.push(historyUi);
   // The player webview (side bar view + editor panel) takes over "play" from the fallback.
   const player = history
-    ? new PlayerHost({ extensionUri: context.extensionUri, history, log, revealInTree: (id) => historyUi.view.reveal(id, { focus: true }) })
+    ? new PlayerHost({
+        extensionUri: context.extensionUri,
+        history,
+        log,
+        revealInTree: (id) => historyUi.view.reveal(id, { focus: true }),
+        archive: archiveActions(),
+        goToSource: (id) => goToSource(history, id),
+      })
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
 

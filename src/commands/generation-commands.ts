@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Generation, HistoryService } from '../history';
 import { isGroupNode, isLoadMoreNode } from '../views/history-tree';
 import type { HistoryView } from '../views/history-view';
-import { playableAudioUri, type PlayerPort } from '../views/player-port';
+import { playableAudioUri, type PlayerPort } from '../player/port';
 import { firstLine } from '../views/tree-format';
 import type { CommandHandler } from './registry';
 import { nothingSelected, requireHistory, resolveTargets } from './targets';

@@ -36,6 +36,9 @@ export interface GroupNode {
   expandFirst: boolean;
 }
 
+/** Internal: every generation row's command (not contributed, not in the palette); see follow-selection.ts. */
+export const ROW_CLICK_COMMAND = 'voiceHistory.tree.rowClicked';
+
 export interface GenerationNode {
   readonly kind: 'generation';
   readonly id: string;
@@ -781,6 +784,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       g.isFavorited ? 'favorite' : undefined,
     ].filter(Boolean);
     item.accessibilityInformation = { label: spoken.join(', '), role: 'treeitem' };
+    // Runs on every click: two on the same row in quick succession play it (see follow-selection.ts).
+    item.command = { command: ROW_CLICK_COMMAND, title: 'Show in Player', arguments: [node] };
     return item;
   }
 

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Generation } from '../../src/history';
 import type { GenerationNode } from '../../src/views/history-tree';
-import type { PlayerPort } from '../../src/views/player-port';
+import type { PlayerPort } from '../../src/player/port';
 import { STATS_SCHEME } from '../../src/views/statistics';
 import { cleanUp, eventually, idsIn, makeGeneration, provider, roots, setConfig, showOnly, treeFixture, type TreeFixture } from './tree-helpers';
 

@@ -4,7 +4,7 @@
  */
 import type { TRPCClient } from '@trpc/client';
 import type { inferRouterOutputs } from '@trpc/server';
-import type { PlayerAppRouter } from '../../src/rpc/player-procedures';
+import type { PlayerRouter } from '../../src/player/router';
 import { h, icon, replaceChildren, setAttr, setButton } from './dom';
 import type { Layout } from './layout';
 import {
@@ -35,11 +35,11 @@ import {
 } from './state';
 import type { Waveform, WaveformColors } from './waveform';
 
-type Outputs = inferRouterOutputs<PlayerAppRouter>;
+type Outputs = inferRouterOutputs<PlayerRouter>;
 type Generation = Outputs['history']['get'];
 type Version = Outputs['versions']['list'][number];
 type AudioInfo = Outputs['history']['audio'];
-export type PlayerClient = TRPCClient<PlayerAppRouter>;
+export type PlayerClient = TRPCClient<PlayerRouter>;
 
 export interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -85,8 +85,12 @@ export class PlayerApp {
   private versionId: string | null = null;
   private audio: AudioInfo | null = null;
   private takes: Generation[] = [];
+  /** Where the text was spoken from, when it was (for Go to Source). */
+  private source: { label: string } | null = null;
   private token = 0;
   private gone = false;
+  /** The generation this page is deleting itself (its own Delete button): not "deleted elsewhere". */
+  private deletingId: string | null = null;
   private lastSavedAt = 0;
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
   private pendingChanges: HistoryChange[] = [];
@@ -112,7 +116,7 @@ export class PlayerApp {
     const overtaken = () => this.token !== before;
     let openRequest: { generationId: string; autoplay: boolean } | null = null;
     try {
-      openRequest = (await this.rpc.playerActions.boot.query()).openRequest;
+      openRequest = (await this.rpc.player.boot.query()).openRequest;
     } catch (e) {
       this.announce(failureOf(e).message);
     }
@@ -156,8 +160,10 @@ export class PlayerApp {
     this.state.generationId = id;
     this.save();
     if (!opts.fromHost) this.rpc.player.open.mutate({ id }).catch(() => undefined);
+    this.source = null;
     this.renderGeneration();
     void this.loadTakes(token);
+    void this.loadSource(token);
     try {
       this.versions = await this.rpc.versions.list.query({ generationId: id });
     } catch {
@@ -230,27 +236,58 @@ export class PlayerApp {
     this.applyPrefs();
     if (opts.position > 0) this.wave.seekTo(Math.min(opts.position, this.wave.length));
     this.renderTime();
-    this.report(g.id, audio.value.versionId);
+    void this.reportWhenPlayable(token, g.id, audio.value.versionId);
     if (opts.autoplay) await this.play();
+  }
+
+  /** Reports the version as shown once its audio really loaded; as nothing loaded when it failed. */
+  private async reportWhenPlayable(token: number, generationId: string, versionId: string | null): Promise<void> {
+    const ok = await this.wave.playable();
+    if (token !== this.token) return;
+    this.report(generationId, ok ? versionId : null);
   }
 
   /** Tells the host what is on screen (it does not see the page). */
   private report(generationId: string | null, versionId: string | null): void {
     const item = generationId ? { id: generationId, versionId } : null;
-    this.rpc.playerActions.reportShown.mutate(item).catch(() => undefined);
+    this.rpc.player.reportShown.mutate(item).catch(() => undefined);
   }
 
   private async loadTakes(token: number): Promise<void> {
     const g = this.generation;
     if (!g) return;
     try {
-      const takes = await this.rpc.playerActions.takes.query({ id: g.id });
+      const takes = await this.rpc.player.takes.query({ id: g.id });
       if (token !== this.token) return;
       this.takes = takes;
     } catch {
       this.takes = [];
     }
     this.renderTakes();
+  }
+
+  private async loadSource(token: number): Promise<void> {
+    const g = this.generation;
+    if (!g) return;
+    let source: { label: string } | null = null;
+    try {
+      source = await this.rpc.player.source.query({ id: g.id });
+    } catch {
+      /* no link is fine */
+    }
+    if (token !== this.token) return;
+    this.source = source;
+    this.renderDetails();
+  }
+
+  private async goToSource(): Promise<void> {
+    const g = this.generation;
+    if (!g || this.gone) return;
+    try {
+      await this.rpc.player.goToSource.mutate({ id: g.id });
+    } catch (e) {
+      this.announce(failureOf(e).message);
+    }
   }
 
   // ---- transport ----------------------------------------------------------------------------
@@ -356,17 +393,22 @@ export class PlayerApp {
     try {
       switch (what) {
         case 'copy':
-          await this.rpc.playerActions.copyText.mutate({ id: g.id });
+          await this.rpc.player.copyText.mutate({ id: g.id });
           this.announce('Text copied');
           break;
         case 'reveal': {
-          const { revealed } = await this.rpc.playerActions.revealInTree.mutate({ id: g.id });
+          const { revealed } = await this.rpc.player.revealInTree.mutate({ id: g.id });
           if (!revealed) this.announce('The History view cannot show this generation with its current filter.');
           break;
         }
         case 'delete': {
-          const { deleted } = await this.rpc.playerActions.delete.mutate({ id: g.id });
-          if (deleted) this.markGone('This generation was deleted.');
+          this.deletingId = g.id;
+          try {
+            const { deleted } = await this.rpc.player.delete.mutate({ id: g.id });
+            if (deleted) this.markGone('This generation was deleted.');
+          } finally {
+            this.deletingId = null;
+          }
           break;
         }
         case 'exportGeneration':
@@ -405,7 +447,7 @@ export class PlayerApp {
   // ---- live updates -------------------------------------------------------------------------
 
   private subscribe(): void {
-    this.rpc.playerActions.onOpenRequest.subscribe(undefined, {
+    this.rpc.player.onOpenRequest.subscribe(undefined, {
       onData: (request) => void this.show(request.generationId, { autoplay: request.autoplay, fromHost: true }),
       onError: (e) => this.announce(failureOf(e).message),
     });
@@ -434,7 +476,8 @@ export class PlayerApp {
       impact.takes ||= i.takes;
     }
     if (impact.deleted) {
-      this.markGone('This generation was deleted elsewhere.');
+      // Deleted in this window (the tree, a command): the user did it, so move on to its neighbour.
+      if (this.deletingId !== g.id) await this.moveOnFrom(g.id);
       return;
     }
     const token = this.token;
@@ -467,6 +510,22 @@ export class PlayerApp {
       if (needsAudio) await this.loadAudio(++this.token, { autoplay: false, position: 0 });
     }
     if (impact.takes) void this.loadTakes(this.token);
+  }
+
+  /** The shown generation was deleted here: show the row that took its place (or the previous one), else nothing. */
+  private async moveOnFrom(deletedId: string): Promise<void> {
+    const token = ++this.token;
+    this.wave.pause();
+    let target: Generation | null = null;
+    try {
+      target = (await this.rpc.player.next.mutate()) ?? (await this.rpc.player.previous.mutate());
+    } catch {
+      /* nothing to move to */
+    }
+    if (token !== this.token) return; // the user picked another row meanwhile
+    if (target && target.id !== deletedId) return this.show(target.id, { autoplay: false, fromHost: true });
+    this.forget();
+    this.renderEmpty('Nothing selected.');
   }
 
   private markGone(message: string): void {
@@ -526,7 +585,17 @@ export class PlayerApp {
     if (!g) return;
     const formatTime = (ms: number): string => new Date(ms).toLocaleString();
     const rows = detailRows(g, this.audio?.format ?? null, formatTime);
-    replaceChildren(this.ui.details, ...rows.flatMap((r) => [h('dt', {}, r.label), h('dd', { class: r.label === 'Error' ? 'error' : null }, r.value)]));
+    replaceChildren(
+      this.ui.details,
+      ...rows.flatMap((r) => [h('dt', {}, r.label), h('dd', { class: r.label === 'Error' ? 'error' : null }, r.value)]),
+      ...(this.source ? [h('dt', {}, 'Spoken from'), h('dd', {}, this.sourceLink(this.source.label))] : []),
+    );
+  }
+
+  private sourceLink(label: string): HTMLElement {
+    const link = h('button', { type: 'button', class: 'link go-to-source', title: `Go to Source: ${label}` }, icon('go-to-file'), h('span', {}, label));
+    link.addEventListener('click', () => void this.goToSource());
+    return link;
   }
 
   private renderVersions(): void {

@@ -1,7 +1,7 @@
 // The player page's HTML and Content-Security-Policy, as the host serves it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentSecurityPolicy, createNonce, playerHtml } from '../../../src/views/player-html';
+import { contentSecurityPolicy, createNonce, playerHtml } from '../../../src/player/html';
 
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
 const input = {

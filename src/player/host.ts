@@ -4,23 +4,17 @@
  * the list for next/previous. Each webview is served the player router over postMessage.
  *
  * No `retainContextWhenHidden`: a hidden player is released and restores itself from
- * getState/setState plus `playerActions.boot` when shown again, so its RPC adapter (and every
+ * getState/setState plus `player.boot` when shown again, so its RPC adapter (and every
  * subscription in it) is replaced whenever the webview goes hidden.
  */
 import * as vscode from 'vscode';
-import { archiveActions } from '../commands/archive';
 import type { Generation, HistoryService } from '../history';
 import { attachRouterToWebview, type HostAdapter, type PlayerContext } from '../rpc';
-import {
-  playerAppRouter,
-  type OpenRequest,
-  type PlayerActions,
-  type PlayerRpcContext,
-  type ShownItem,
-} from '../rpc/player-procedures';
-import type { ArchiveRpcContext } from '../rpc/archive-procedures';
-import { playerHtml } from './player-html';
-import type { PlayerPort } from './player-port';
+import type { ArchiveActions, ArchiveRpcContext } from '../rpc/archive-procedures';
+import { playerHtml } from './html';
+import type { PlayerPort } from './port';
+import type { OpenRequest, PlayerActions, PlayerRpcContext, ShownItem } from './procedures';
+import { playerRouter } from './router';
 
 export const PLAYER_VIEW_ID = 'voiceHistory.player';
 export const PLAYER_PANEL_TYPE = 'voiceHistory.playerPanel';
@@ -31,6 +25,10 @@ export interface PlayerHostOptions {
   log: vscode.LogOutputChannel;
   /** Selects a generation in the History tree; false when the tree cannot show it. */
   revealInTree?: (generationId: string) => Promise<boolean>;
+  /** Runs the export and reconcile commands for the player's buttons (with their dialogs). */
+  archive: ArchiveActions;
+  /** Opens the document a generation was spoken from, its range selected (the Go to Source command). */
+  goToSource: (generationId: string) => Promise<void>;
 }
 
 type Placement = 'view' | 'panel';
@@ -66,7 +64,7 @@ class Surface implements vscode.Disposable {
     this.listeners.clear();
     this.adapter = attachRouterToWebview({
       webview: this.webview,
-      router: playerAppRouter,
+      router: playerRouter,
       createContext: () => this.host.contextFor(this),
       log: this.host.log,
     });
@@ -132,18 +130,32 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   // ---- PlayerPort ---------------------------------------------------------------------------
 
   async open(generationId: string, list: string[] = []): Promise<void> {
+    // Not live: the page picks the request up when it starts (boot) or subscribes.
+    if (!this.request(generationId, list, true)) await this.reveal();
+  }
+
+  /**
+   * The tree's selection moved to this generation: load it without playing. A hidden or
+   * collapsed player is not brought up for a click; it shows the row when the user opens it.
+   */
+  show(generationId: string, list: string[] = []): void {
+    if (generationId === this.currentId && this.pending?.generationId !== generationId) return;
+    this.request(generationId, list, false);
+  }
+
+  /** Sends an open request to the live page; false when it waits for a page to start. */
+  private request(generationId: string, list: string[], autoplay: boolean): boolean {
     this.currentId = generationId;
     if (list.length > 0) this.currentList = [...list];
-    const request: OpenRequest = { generationId, autoplay: true, seq: ++this.seq };
+    const request: OpenRequest = { generationId, autoplay, seq: ++this.seq };
     const target = this.target();
     if (target && target.visible && target.listeners.size > 0) {
       this.pending = null;
       for (const listener of target.listeners) listener(request);
-      return;
+      return true;
     }
-    // Not live: the page picks the request up when it starts (boot) or subscribes.
     this.pending = request;
-    await this.reveal();
+    return false;
   }
 
   /** `Voice History: Open Player`: the player in an editor tab, showing the current generation. */
@@ -216,6 +228,7 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       },
       confirmDelete: (generation) => this.confirmDelete(generation),
       reportShown: (item) => this.shown.fire({ placement: surface.placement, item }),
+      goToSource: (generationId) => this.options.goToSource(generationId),
       revealInTree: async (generationId) => {
         if (this.options.revealInTree) return this.options.revealInTree(generationId);
         await vscode.commands.executeCommand('voiceHistory.history.focus');
@@ -229,7 +242,7 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       toWebviewUri: (absPath) => surface.webview.asWebviewUri(vscode.Uri.file(absPath)).toString(),
       playerActions: actions,
       // archive.* procedures run the export/import commands here, with their dialogs.
-      archive: archiveActions(),
+      archive: this.options.archive,
     };
   }
 
