@@ -40,6 +40,16 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
+/** Puts a row in the player the way that has always worked (select it, press Enter: Play), then pauses. */
+async function playRow(labelStart: string, text: string): Promise<void> {
+  await treeRow(labelStart).click();
+  await page.keyboard.press('Enter');
+  await until('the row in the player', shownText, (t) => t === text, 20000);
+  await until('it to play', playLabel, (l) => l === 'Pause');
+  await player().locator('vscode-toolbar-button.play').click();
+  await until('it to pause', playLabel, (l) => l === 'Play');
+}
+
 async function playerFrame(): Promise<Frame> {
   for (let i = 0; i < 100; i++) {
     for (const f of page.frames()) {
@@ -109,11 +119,12 @@ test('a single click on a row loads it in the player without playing; a double c
   await page.keyboard.press('Enter');
   await until('Enter to play', playLabel, (l) => l === 'Pause');
   await player().locator('vscode-toolbar-button.play').click();
+  await until('it to pause', playLabel, (l) => l === 'Play');
 });
 
 test('deleting the shown generation in the tree moves the player to the neighbouring row, without "deleted elsewhere"', async () => {
+  await playRow(TEXTS.xss, TEXTS.xss);
   await treeRow(TEXTS.xss).click();
-  await until('the row to show', shownText, (t) => t === TEXTS.xss);
   await page.keyboard.press('Delete');
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ timeout: 10000 });
@@ -127,8 +138,7 @@ test('deleting the shown generation in the tree moves the player to the neighbou
 });
 
 test('the player details link to the text\'s source and open it with the spoken range selected', async () => {
-  await treeRow(SPOKEN).click();
-  await until('the spoken generation', shownText, (t) => t === SPOKEN);
+  await playRow(SPOKEN, SPOKEN);
   const link = player().locator('.details button.go-to-source');
   await until('the Go to Source link', () => link.innerText(), (t) => t.includes('notes.md:3'));
   await link.click();
@@ -207,8 +217,7 @@ function contrast(a: string, b: string, fallback: string): number {
 }
 
 test('Light High Contrast shows the Versions/Details chevrons; at a 190 px side bar nothing overflows or wraps', async () => {
-  await treeRow(TEXTS.fox).click();
-  await until('the fox', shownText, (t) => t === TEXTS.fox);
+  await playRow(TEXTS.fox, TEXTS.fox);
   await player().locator('.wave canvas').first().waitFor({ timeout: 15000 });
   await sideBarWidth(190);
   for (const [theme, kind, file] of [
