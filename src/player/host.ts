@@ -7,7 +7,9 @@
  * getState/setState plus `player.boot` when shown again, so its RPC adapter (and every
  * subscription in it) is replaced whenever the webview goes hidden.
  */
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { errorMessage } from '../format/errors';
 import type { Generation, HistoryService } from '../history';
 import { attachRouterToWebview, type HostAdapter, type PlayerContext } from '../rpc';
 import type { ArchiveActions, ArchiveRpcContext } from '../rpc/archive-procedures';
@@ -100,6 +102,8 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   private currentId: string | undefined;
   private currentList: string[] = [];
   private seq = 0;
+  /** The webview bundle's text once read; null when it could not be read. */
+  private bundleText: { script: string; style: string } | null | undefined;
   /** The newest open request nobody has shown yet. */
   private pending: OpenRequest | null = null;
   private readonly shown = new vscode.EventEmitter<PlayerShown>();
@@ -280,13 +284,30 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   private html(webview: vscode.Webview, placement: Placement): string {
     const dist = vscode.Uri.joinPath(this.options.extensionUri, 'dist');
     const uri = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(dist, ...parts)).toString();
+    const bundle = this.bundle();
     return playerHtml({
       cspSource: webview.cspSource,
       scriptUri: uri('webview', 'player.js'),
       styleUri: uri('webview', 'player.css'),
       codiconsUri: uri('codicons', 'codicon.css'),
       placement,
+      // A development build's source map, found from the page's own URL instead of the file's.
+      inline: bundle && { ...bundle, script: bundle.script.replace(/sourceMappingURL=player\.js\.map\s*$/, () => `sourceMappingURL=${uri('webview', 'player.js.map')}`) },
     });
+  }
+
+  /** The webview bundle's text, read once (it is part of the installed extension); undefined: link the files instead. */
+  private bundle(): { script: string; style: string } | undefined {
+    if (this.bundleText === undefined) {
+      const dir = vscode.Uri.joinPath(this.options.extensionUri, 'dist', 'webview').fsPath;
+      try {
+        this.bundleText = { script: readFileSync(`${dir}/player.js`, 'utf8'), style: readFileSync(`${dir}/player.css`, 'utf8') };
+      } catch (e) {
+        this.log.warn(`Player: linking its bundle instead of inlining it (${errorMessage(e)}).`);
+        this.bundleText = null;
+      }
+    }
+    return this.bundleText ?? undefined;
   }
 
   private async confirmDelete(generation: Generation): Promise<boolean> {

@@ -104,11 +104,6 @@ test('a single click on a row loads it in the player without playing; a double c
   assert.equal(await playLabel(), 'Play', 'a click only loads: nothing plays');
   assert.equal(await player().locator('.wave').getAttribute('aria-valuenow'), '0');
 
-  // The arrow keys move the selection, and the player with it.
-  await page.keyboard.press('ArrowUp');
-  await until('the row above in the player', shownText, (t) => t === TEXTS.fox);
-  assert.equal(await playLabel(), 'Play');
-
   await treeRow(TEXTS.second).dblclick();
   await until('a double click to play', playLabel, (l) => l === 'Pause');
   assert.equal(await shownText(), TEXTS.second);
@@ -172,31 +167,41 @@ async function sideBarWidth(width: number): Promise<void> {
   await until(`a ${width} px side bar`, async () => Math.round((await page.locator('.part.sidebar').boundingBox())!.width), (w) => Math.abs(w - width) <= 2);
 }
 
-/** What the test measures of the player's layout (inside its document). */
-async function layoutFacts(frame: Frame) {
-  return frame.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const rect = (el: Element) => el.getBoundingClientRect();
-    const rows = (sel: string) => new Set([...document.querySelectorAll(sel)].map((el) => Math.round(rect(el).top))).size;
-    const volume = rect(document.querySelector('.volume')!);
-    const chevrons = [...document.querySelectorAll('vscode-collapsible')]
-      .filter((c) => !(c as HTMLElement).hidden)
-      .map((c) => {
-        const svg = c.shadowRoot!.querySelector('.header-icon')!;
-        const header = c.shadowRoot!.querySelector('.collapsible-header')!;
-        return { color: getComputedStyle(svg).color, background: getComputedStyle(header).backgroundColor, body: getComputedStyle(document.body).backgroundColor };
-      });
-    return {
-      width,
-      scrollWidth: document.documentElement.scrollWidth,
-      volumeRight: volume.right,
-      volumeWidth: volume.width,
-      playbackRows: rows('.transport .group:first-child > *'),
-      actionRows: rows('.actions > *'),
-      chevrons,
-    };
-  });
+interface LayoutFacts {
+  width: number;
+  scrollWidth: number;
+  volumeRight: number;
+  volumeWidth: number;
+  playbackRows: number;
+  actionRows: number;
+  chevrons: Array<{ color: string; background: string; body: string }>;
 }
+
+/**
+ * What the test measures of the player's layout, inside its document. A string: the test runner's
+ * transform would wrap named functions in a helper the page does not have.
+ */
+const LAYOUT_FACTS = `(() => {
+  const width = document.documentElement.clientWidth;
+  const rows = (sel) => new Set([...document.querySelectorAll(sel)].map((el) => Math.round(el.getBoundingClientRect().top))).size;
+  const volume = document.querySelector('.volume').getBoundingClientRect();
+  const chevrons = [...document.querySelectorAll('vscode-collapsible')].filter((c) => !c.hidden).map((c) => ({
+    color: getComputedStyle(c.shadowRoot.querySelector('.header-icon')).color,
+    background: getComputedStyle(c.shadowRoot.querySelector('.collapsible-header')).backgroundColor,
+    body: getComputedStyle(document.body).backgroundColor,
+  }));
+  return {
+    width,
+    scrollWidth: document.documentElement.scrollWidth,
+    volumeRight: volume.right,
+    volumeWidth: volume.width,
+    playbackRows: rows('.transport .group:first-child > *'),
+    actionRows: rows('.actions > *'),
+    chevrons,
+  };
+})()`;
+
+const layoutFacts = (frame: Frame): Promise<LayoutFacts> => frame.evaluate(LAYOUT_FACTS) as Promise<LayoutFacts>;
 
 /** WCAG contrast of two CSS colours (a transparent background counts as the body's). */
 function contrast(a: string, b: string, fallback: string): number {
@@ -220,6 +225,11 @@ test('Light High Contrast shows the Versions/Details chevrons; at a 190 px side 
   await playRow(TEXTS.fox, TEXTS.fox);
   await player().locator('.wave canvas').first().waitFor({ timeout: 15000 });
   await sideBarWidth(190);
+  // The History section collapsed, so the player has the side bar's height and shows all its sections.
+  const historyHeader = page.locator('.part.sidebar .pane-header[aria-label^="History"]');
+  // On its twistie: the rest of the header holds the view's title-bar buttons.
+  await historyHeader.click({ position: { x: 10, y: 11 } });
+  await until('History to collapse', () => historyHeader.getAttribute('aria-expanded'), (v) => v === 'false');
   for (const [theme, kind, file] of [
     ['Light High Contrast', 'vscode-high-contrast-light', 'player-190px-light-high-contrast.png'],
     ['Dark Modern', 'vscode-dark', 'player-190px-dark.png'],

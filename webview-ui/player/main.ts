@@ -25,6 +25,9 @@ if (root) {
       app.metrics.documentStartAt = performance.timeOrigin;
       app.metrics.scriptStartAt = scriptStartAt;
       document.body.dataset.firstPaint = app.metrics.firstPaintAt.toFixed(1);
+      // An inlined page links the codicon stylesheet as `media="print"` so it does not hold up the
+      // first frame (see src/player/html.ts); the icons' font arrives after that frame anyway.
+      document.getElementById('vscode-codicon-stylesheet')?.setAttribute('media', 'all');
     }, 0),
   );
   new MutationObserver(() => wave.setColors(PlayerApp.colors())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
