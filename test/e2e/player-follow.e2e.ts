@@ -174,7 +174,7 @@ interface LayoutFacts {
   volumeWidth: number;
   playbackRows: number;
   actionRows: number;
-  chevrons: Array<{ color: string; background: string; body: string }>;
+  chevrons: Array<{ color: string; title: string; background: string; body: string }>;
 }
 
 /**
@@ -187,6 +187,7 @@ const LAYOUT_FACTS = `(() => {
   const volume = document.querySelector('.volume').getBoundingClientRect();
   const chevrons = [...document.querySelectorAll('vscode-collapsible')].filter((c) => !c.hidden).map((c) => ({
     color: getComputedStyle(c.shadowRoot.querySelector('.header-icon')).color,
+    title: getComputedStyle(c.shadowRoot.querySelector('.title')).color,
     background: getComputedStyle(c.shadowRoot.querySelector('.collapsible-header')).backgroundColor,
     body: getComputedStyle(document.body).backgroundColor,
   }));
@@ -241,6 +242,8 @@ test('Light High Contrast shows the Versions/Details chevrons; at a 190 px side 
     for (const c of facts.chevrons) {
       const ratio = contrast(c.color, c.background, c.body);
       assert.ok(ratio >= 3, `${theme}: chevron ${c.color} on ${c.background} has contrast ${ratio.toFixed(2)} (needs 3)`);
+      const title = contrast(c.title, c.background, c.body);
+      assert.ok(title >= 4.5, `${theme}: section title ${c.title} on ${c.background} has contrast ${title.toFixed(2)} (needs 4.5)`);
     }
     assert.ok(facts.volumeRight <= facts.width, `${theme}: the volume slider ends at ${facts.volumeRight} px, past the ${facts.width} px view`);
     assert.ok(facts.volumeWidth >= 40, `${theme}: the volume slider stays usable (${facts.volumeWidth} px)`);
