@@ -67,6 +67,7 @@ import type {
   StoryWithItems,
   Version,
 } from './types';
+import { describeIssues } from '../format/issues';
 
 export interface OpenHistoryOptions {
   /** Folder that holds the database, its journal and the `audio/` folder (created if missing). */
@@ -110,7 +111,7 @@ const ID_CHUNK = 500;
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  const detail = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  const detail = describeIssues(r.error.issues);
   throw new HistoryError('INVALID', `Invalid ${what}: ${detail}`, { cause: r.error });
 }
 
@@ -215,6 +216,14 @@ export class HistoryService {
       service.integrityTimer.unref();
     }
     return service;
+  }
+
+  /**
+   * A problem with the stored history the user should be told about (e.g. a journal damaged in
+   * the middle: what verified was recovered and a copy kept), or undefined. The history works.
+   */
+  get storageProblem(): string | undefined {
+    return this.store.problem?.message;
   }
 
   /** See interrupted.ts for why rows are judged by the live windows registered beside the database. */

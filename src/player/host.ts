@@ -17,6 +17,7 @@ import { playerHtml } from './html';
 import type { PlayerPort } from './port';
 import type { OpenRequest, PlayerActions, PlayerRpcContext, ShownItem } from './procedures';
 import { playerRouter } from './router';
+import { disposeAll } from '../dispose';
 
 export const PLAYER_VIEW_ID = 'voiceHistory.player';
 export const PLAYER_PANEL_TYPE = 'voiceHistory.playerPanel';
@@ -90,7 +91,7 @@ class Surface implements vscode.Disposable {
     this.adapter?.dispose();
     this.adapter = undefined;
     this.listeners.clear();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    disposeAll(this.disposables);
   }
 }
 
@@ -329,6 +330,6 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   dispose(): void {
     this.panel?.panel.dispose();
     this.view?.surface.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    disposeAll(this.disposables);
   }
 }

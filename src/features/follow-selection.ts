@@ -2,8 +2,8 @@
 // keys) loads the row in the player without playing; a double click plays it, like Enter.
 import * as vscode from 'vscode';
 import type { PlayerSlot } from '../player/port';
-import type { HistoryView } from './history-view';
-import { isGenerationNode, ROW_CLICK_COMMAND, type GenerationNode } from './history-tree';
+import type { HistoryView } from '../views/history-view';
+import { isGenerationNode, ROW_CLICK_COMMAND, type GenerationNode } from '../views/history-tree';
 
 /** The tree runs a row's command on each click; a second one on the same row this soon is a double click. */
 export const DOUBLE_CLICK_MS = 500;
