@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { acceptingEveryInvocation } from './invocation';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -7,8 +8,9 @@ export function registerCommands(
   contributed: readonly string[],
   handlers: Partial<Record<string, CommandHandler>>,
 ): vscode.Disposable[] {
+  const accepting = acceptingEveryInvocation(handlers);
   return contributed.map((id) =>
-    vscode.commands.registerCommand(id, handlers[id] ?? (() => notYetAvailable(id))),
+    vscode.commands.registerCommand(id, accepting[id] ?? (() => notYetAvailable(id))),
   );
 }
 
