@@ -134,7 +134,7 @@ test('a row\'s context menu offers its single-row actions; two rows get bulk act
   assert.ok(two.some((l) => /^Delete/.test(l)), `two rows offer Delete: ${two.join(', ')}`);
 
   // The older rows failed without audio: nothing that needs the audio file.
-  await runCommand(page, 'View: Collapse All');
+  await (await titleAction('Collapse All')).click();
   const older = sidebar().locator('.monaco-list-row[aria-label$=", group of generations"]').last();
   await older.click();
   const failed = sidebar().locator('.monaco-list-row[aria-label*=", failed"]').first();
