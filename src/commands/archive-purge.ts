@@ -30,7 +30,7 @@ import {
   withCancellableProgress,
   type ArchiveCommandDeps,
 } from './archive-shared';
-import type { CommandHandler } from './registry';
+import { commandTable } from './registry';
 
 export const maintenanceOptionsSchema = z
   .object({
@@ -81,7 +81,7 @@ export function describeRule(rule: PurgeRule, profileName?: string): string {
   }
 }
 
-export function purgeCommandHandlers(deps: ArchiveCommandDeps): Record<string, CommandHandler> {
+export function purgeCommandHandlers(deps: ArchiveCommandDeps) {
   async function pickRule(): Promise<PurgeRule | undefined> {
     const history = historyOf(deps);
     type Item = vscode.QuickPickItem & { id: PurgeRule['kind'] };
@@ -131,7 +131,7 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps): Record<string, C
     return rule.kind === 'profile' ? (await historyOf(deps).getProfile(rule.profileId))?.name : undefined;
   }
 
-  return {
+  return commandTable({
     'voiceHistory.purge': async (ruleArg?: unknown, optionsArg?: unknown): Promise<PurgeOutcome | undefined> => {
       const history = historyOf(deps);
       const options = parseOptions(maintenanceOptionsSchema, optionsArg, 'Purge');
@@ -214,5 +214,5 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps): Record<string, C
       );
       return { preview, result };
     },
-  };
+  });
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { z } from 'zod';
 import type { HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
-import { formatBytes } from '../views/tree-format';
+import { formatBytes } from '../format/bytes';
 import { requireHistory } from './targets';
 
 export interface ArchiveCommandDeps {

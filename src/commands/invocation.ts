@@ -4,10 +4,11 @@
 // act on the whole view (search, filter, grouping, import, purge, …) must not read that row as
 // their own argument: for them a tree row means "run as if from the palette".
 import { isHistoryNode } from '../views/history-tree';
-import type { CommandHandler } from './registry';
+import type { CommandHandler } from './guard';
+import type { CommandId } from './ids.generated';
 
 /** Commands whose arguments are never rows of the History view (they act on the view or the history). */
-export const VIEW_LEVEL_COMMANDS: ReadonlySet<string> = new Set([
+export const VIEW_LEVEL_COMMANDS: ReadonlySet<CommandId> = new Set<CommandId>([
   'voiceHistory.search',
   'voiceHistory.filter',
   'voiceHistory.clearFilters',
@@ -37,12 +38,7 @@ export function withoutTreeRows(args: readonly unknown[]): unknown[] {
   return [...args];
 }
 
-/** Wraps the view-level commands so a tree row passed by VS Code is dropped before they run. */
-export function acceptingEveryInvocation(handlers: Partial<Record<string, CommandHandler>>): Partial<Record<string, CommandHandler>> {
-  return Object.fromEntries(
-    Object.entries(handlers).map(([id, handler]) => [
-      id,
-      handler && VIEW_LEVEL_COMMANDS.has(id) ? (...args: unknown[]) => handler(...withoutTreeRows(args)) : handler,
-    ]),
-  );
+/** The handler as registered: a view-level command drops a tree row VS Code passed it. */
+export function acceptingEveryInvocation(id: CommandId, handler: CommandHandler): CommandHandler {
+  return VIEW_LEVEL_COMMANDS.has(id) ? (...args: unknown[]) => handler(...withoutTreeRows(args)) : handler;
 }

@@ -15,7 +15,7 @@ import {
   voicesResponseSchema,
 } from './elevenlabs-api';
 import { parseEngineConfig, responseAudio } from './response-audio';
-import { settingName } from './settings';
+import { settingName } from './setting-name';
 import { endpoint, normaliseBaseUrl, type HttpEngineOptions, parseJson, send } from './http';
 
 export const elevenLabsConfigSchema = z.object({

@@ -18,7 +18,13 @@ export const languageSchema = z
 const engineSchema = z.string().trim().min(1).max(64);
 const modelSchema = z.string().trim().min(1).max(128);
 const timeSchema = z.number().int().min(0, 'Expected a time in milliseconds since 1970 (UTC).');
-const jsonObjectSchema = z.record(z.string(), z.json());
+/** Engine settings are stored as JSON; bounded so an import of many sidecars stays one journal frame. */
+export const MAX_SETTINGS_BYTES = 64 * 1024;
+const jsonObjectSchema = z
+  .record(z.string(), z.json())
+  .refine((v) => Buffer.byteLength(JSON.stringify(v), 'utf8') <= MAX_SETTINGS_BYTES, {
+    message: `"settings" is limited to ${MAX_SETTINGS_BYTES / 1024} KB of JSON; keep only the engine settings needed to regenerate.`,
+  });
 const effectsChainSchema = z.array(z.json()).max(100);
 
 /** One value or a non-empty list of values (OR-ed). */
@@ -143,7 +149,13 @@ export const addVersionSchema = z
   .strict();
 export type AddVersionInput = z.input<typeof addVersionSchema>;
 
-const profileNameSchema = z.string().trim().min(1, 'The profile name is empty.').max(100);
+export const MAX_PROFILE_NAME_LENGTH = 100;
+/** A voice profile's name: the one rule for every way a name comes in (commands, imports, archives, generation). */
+export const profileNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'The profile name is empty.')
+  .max(MAX_PROFILE_NAME_LENGTH, `A profile name is at most ${MAX_PROFILE_NAME_LENGTH} characters.`);
 
 export const createProfileSchema = z
   .object({

@@ -217,6 +217,14 @@ export class HistoryService {
     return service;
   }
 
+  /**
+   * A problem with the stored history the user should be told about (e.g. a journal damaged in
+   * the middle: what verified was recovered and a copy kept), or undefined. The history works.
+   */
+  get storageProblem(): string | undefined {
+    return this.store.problem?.message;
+  }
+
   /** See interrupted.ts for why rows are judged by the live windows registered beside the database. */
   private async markInterrupted(afterMs: number): Promise<void> {
     try {

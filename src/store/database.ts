@@ -7,8 +7,8 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { SqlJsStatic, Statement } from 'sql.js';
 import { HistoryError, ioError } from './errors';
-import { writeFileAtomic } from './fsutil';
-import { decodeFrames, encodeFrame, headerFrame, isRecord, parseJournal, type JournalRecord, type Op } from './journal';
+import { TEMP_PREFIX, writeFileAtomic } from './fsutil';
+import { decodeFrames, encodeFrame, frameBytes, headerFrame, isRecord, MAX_FRAME_BYTES, parseJournal, type JournalDamage, type JournalRecord, type Op } from './journal';
 import { FileLock } from './lock';
 import { Mutex } from './mutex';
 import { migrate, SCHEMA_VERSION, userVersion } from './schema';
@@ -62,6 +62,23 @@ export interface StoreOptions extends WasmOptions {
    */
   idleCompactMs?: number;
   idleCompactMinRecords?: number;
+  /**
+   * After an open that replayed at least this many transactions (default 1000) or journal
+   * bytes (default 1 MB), compact in the background even if this session never writes.
+   */
+  replayCompactRecords?: number;
+  replayCompactBytes?: number;
+  /** Largest transaction frame (bytes; default and maximum: what every reader accepts). Tests lower it. */
+  maxFrameBytes?: number;
+  /** Prepared statements kept per database (default 200; the least recently used is freed). */
+  maxCachedStatements?: number;
+}
+
+/** Something wrong with the stored history that the user should hear about (the store still works). */
+export interface StoreProblem {
+  message: string;
+  /** Where a copy of the damaged file was kept, if one was. */
+  copy?: string;
 }
 
 export interface ExternalChange {
@@ -81,6 +98,10 @@ interface Loaded {
   journalEnd: number;
   journalExists: boolean;
   tornTail: boolean;
+  damage?: JournalDamage;
+  /** Transactions and journal bytes replayed on top of the snapshot. */
+  replayed: number;
+  replayedBytes: number;
   replayError?: HistoryError;
 }
 
@@ -90,6 +111,7 @@ export class Store {
   private readonly log: StoreLog;
   private readonly lock: FileLock;
   private readonly mutex = new Mutex();
+  /** Prepared statements per database, least recently used first. */
   private readonly stmts = new WeakMap<Database, Map<string, Statement>>();
   private readonly listeners = new Set<(c: ExternalChange) => void>();
   private db!: Database;
@@ -116,6 +138,7 @@ export class Store {
   private notWritable: HistoryError | undefined;
   /** Opened read-only because the folder could not be written: retried on the next write. */
   private openedReadOnly = false;
+  private storeProblem: StoreProblem | undefined;
 
   private constructor(
     private readonly SQL: SqlJsStatic,
@@ -147,6 +170,11 @@ export class Store {
       store.pollTimer.unref();
     }
     return store;
+  }
+
+  /** What went wrong with the stored history that the user should be told (damaged journal...). */
+  get problem(): StoreProblem | undefined {
+    return this.storeProblem;
   }
 
   /** Why writes are refused (read-only), if they are. */
@@ -187,28 +215,95 @@ export class Store {
       throw e;
     }
     try {
+      // Under the lock nobody is compacting: temp files left now are a killed compaction's.
+      await this.removeLeftoverTempFiles();
       const loaded = this.load();
       this.adopt(loaded);
+      this.countReplayed(loaded);
       if (loaded.replayError) {
         this.notWritable = loaded.replayError;
         this.log.error(loaded.replayError.message);
         return;
       }
-      if (loaded.tornTail) {
+      let fresh = false;
+      if (loaded.damage) {
+        this.reportDamage(loaded.damage, loaded.seq);
+        fresh = true; // a new snapshot + journal: later writes must not follow the damaged bytes
+      } else if (loaded.tornTail) {
         this.log.warn(`The history journal ended in an incomplete transaction (an interrupted write); it was discarded.`);
         await this.truncateJournal(loaded.journalEnd);
       }
       const before = userVersion(this.db);
       const ran = migrate(this.db);
-      if (ran > 0 || !loaded.journalExists) {
+      if (ran > 0 || !loaded.journalExists || fresh) {
         if (ran > 0 && before > 0) this.log.info(`Upgraded the history database from schema ${before} to ${SCHEMA_VERSION}.`);
         await this.snapshotNow();
       }
+      this.compactAfterLongReplay();
     } catch (e) {
       if (initial) this.db?.close();
       throw e instanceof HistoryError ? e : ioError(e, 'open the history', this.options.dir);
     } finally {
       release();
+    }
+  }
+
+  /** Keeps a copy of a journal damaged in the middle and says what was recovered. Caller holds the lock. */
+  private reportDamage(damage: JournalDamage, seq: number): void {
+    const copy = `${this.journalPath}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    let kept = true;
+    try {
+      fs.copyFileSync(this.journalPath, copy);
+    } catch (e) {
+      kept = false;
+      this.log.error(`Could not keep a copy of the damaged history journal: ${(e as Error).message}`);
+    }
+    const message =
+      `The history journal is damaged at byte ${damage.at}: the history was recovered up to change ${seq}, and ${damage.framesAfter} later change(s) ` +
+      `after the damage could not be applied.` +
+      (kept ? ` A copy of the damaged journal is kept at ${copy}.` : '') +
+      ` Recent items may be missing; check the history and regenerate or re-import what is gone.`;
+    this.storeProblem = { message, copy: kept ? copy : undefined };
+    this.log.error(message);
+  }
+
+  /** The counters start from what the open replayed, so a session that never writes still compacts. */
+  private countReplayed(l: Loaded): void {
+    this.recordsSinceSnapshot = l.replayed;
+    this.bytesSinceSnapshot = l.replayedBytes;
+  }
+
+  private compactAfterLongReplay(): void {
+    if (this.notWritable || this.closed) return;
+    const long =
+      this.recordsSinceSnapshot >= (this.options.replayCompactRecords ?? 1000) || this.bytesSinceSnapshot >= (this.options.replayCompactBytes ?? 1024 * 1024);
+    if (long && !this.compactTimer) {
+      this.log.info(`Replayed ${this.recordsSinceSnapshot} change(s) (${this.bytesSinceSnapshot} bytes) from the history journal; compacting it in the background.`);
+      this.compactSoon(this.options.compactDelayMs ?? 200);
+    } else {
+      this.scheduleIdleCompaction();
+    }
+  }
+
+  /**
+   * Removes `.tmp-history.db-<uuid>` / `.tmp-history.journal-<uuid>` files a compaction killed
+   * mid-write left. Caller holds the lock: every compaction runs under it, so none is live.
+   */
+  private async removeLeftoverTempFiles(): Promise<void> {
+    let names: string[];
+    try {
+      names = await fsp.readdir(this.options.dir);
+    } catch {
+      return;
+    }
+    const pattern = new RegExp(`^${escapeRegExp(TEMP_PREFIX)}(${escapeRegExp(DB_FILE)}|${escapeRegExp(JOURNAL_FILE)})-[0-9a-f-]{36}$`);
+    for (const name of names.filter((n) => pattern.test(n))) {
+      try {
+        await fsp.rm(path.join(this.options.dir, name), { force: true });
+        this.log.info(`Removed ${name}, left by an interrupted compaction of the history.`);
+      } catch (e) {
+        this.log.warn(`Could not remove the leftover file ${name}: ${(e as Error).message}`);
+      }
     }
   }
 
@@ -221,6 +316,10 @@ export class Store {
     this.notWritable = loaded.replayError ?? reason;
     this.openedReadOnly = !loaded.replayError;
     this.log.warn(`Opened the history read-only: ${reason.message}`);
+    if (loaded.damage) {
+      this.storeProblem = { message: `The history journal is damaged at byte ${loaded.damage.at}; ${loaded.damage.framesAfter} later change(s) are not shown. Make the history folder writable and reopen to recover it.` };
+      this.log.error(this.storeProblem.message);
+    }
   }
 
   private newDatabase(bytes?: Uint8Array): Database {
@@ -276,7 +375,7 @@ export class Store {
           throw ioError(e, 'read the history journal', this.options.dir);
         }
       }
-      const parsed = journalBuf ? parseJournal(journalBuf) : undefined;
+      const parsed = journalBuf ? parseJournal(journalBuf, this.maxFrame) : undefined;
       if (parsed?.header && parsed.header.base > snapshotSeq) {
         db.close();
         if (fd !== undefined) fs.closeSync(fd);
@@ -292,6 +391,7 @@ export class Store {
       }
       let seq = snapshotSeq;
       let end = 0;
+      let replayed = 0;
       let replayError: HistoryError | undefined;
       if (parsed?.header) {
         end = parsed.headerEnd;
@@ -300,6 +400,7 @@ export class Store {
             replayError = this.applyRecord(db, record, seq);
             if (replayError) break;
             seq = record.s;
+            replayed++;
           }
           end = recEnd;
         }
@@ -312,6 +413,9 @@ export class Store {
         journalEnd: end,
         journalExists: Boolean(parsed?.header),
         tornTail: Boolean(parsed?.torn),
+        damage: replayError ? undefined : parsed?.damage,
+        replayed,
+        replayedBytes: parsed?.header ? end - parsed.headerEnd : 0,
         replayError,
       };
     }
@@ -332,7 +436,10 @@ export class Store {
   }
 
   private adopt(l: Loaded): void {
-    if (this.db && this.db !== l.db) this.db.close();
+    if (this.db && this.db !== l.db) {
+      this.freeStatements(this.db);
+      this.db.close();
+    }
     this.db = l.db;
     this.seq = l.seq;
     this.followJournal(l.journalFd, l.journalIno);
@@ -381,11 +488,36 @@ export class Store {
       this.stmts.set(db, cache);
     }
     let stmt = cache.get(sql);
-    if (!stmt) {
+    if (stmt) {
+      cache.delete(sql); // re-inserted below: the map's order is least recently used first
+    } else {
       stmt = db.prepare(sql);
-      cache.set(sql, stmt);
+      const max = this.options.maxCachedStatements ?? 200;
+      for (const [oldSql, old] of cache) {
+        if (cache.size < max) break;
+        cache.delete(oldSql);
+        old.free();
+      }
     }
+    cache.set(sql, stmt);
     return stmt;
+  }
+
+  /** Frees every cached statement of `db` (before export, or when the database is replaced). */
+  private freeStatements(db: Database): void {
+    const cache = this.stmts.get(db);
+    this.stmts.delete(db);
+    for (const stmt of cache?.values() ?? []) {
+      try {
+        stmt.free();
+      } catch {
+        // already freed with its database
+      }
+    }
+  }
+
+  private get maxFrame(): number {
+    return Math.min(this.options.maxFrameBytes ?? MAX_FRAME_BYTES, MAX_FRAME_BYTES);
   }
 
   private reader(db: Database): Reader {
@@ -480,7 +612,7 @@ export class Store {
     if (st.ino !== this.journalIno || st.size < this.journalEnd) return this.reloadAll();
     const buf = Buffer.allocUnsafe(st.size - this.journalEnd);
     const n = fs.readSync(this.journalFd as number, buf, 0, buf.length, this.journalEnd);
-    const { payloads, torn } = decodeFrames(buf.subarray(0, n), this.journalEnd);
+    const { payloads, torn, damage } = decodeFrames(buf.subarray(0, n), this.journalEnd, this.maxFrame);
     let applied = 0;
     for (const p of payloads) {
       if (!isRecord(p.value)) break;
@@ -499,8 +631,15 @@ export class Store {
       this.journalEnd = p.end;
       applied++;
     }
-    // Under the lock nobody is appending: a torn tail is what a crashed writer left.
-    if (torn && holdingLock) await this.truncateJournal(this.journalEnd);
+    if (damage && !this.notWritable) {
+      // Another window's frames follow bad bytes: reopening recovers (and keeps a copy); until then do not write after them.
+      this.notWritable = new HistoryError('CORRUPT', `The history journal is damaged at byte ${damage.at}; reopen the window to recover the history.`);
+      this.storeProblem = { message: this.notWritable.message };
+      this.log.error(this.notWritable.message);
+    } else if (torn && holdingLock) {
+      // Under the lock nobody is appending: a torn tail is what a crashed writer left.
+      await this.truncateJournal(this.journalEnd);
+    }
     if (applied > 0) this.emit({ full: false, transactions: applied });
   }
 
@@ -508,8 +647,7 @@ export class Store {
     const before = this.seq;
     const loaded = this.load();
     this.adopt(loaded);
-    this.recordsSinceSnapshot = 0;
-    this.bytesSinceSnapshot = 0;
+    this.countReplayed(loaded);
     if (loaded.replayError) {
       this.notWritable = loaded.replayError;
       this.log.error(loaded.replayError.message);
@@ -552,9 +690,15 @@ export class Store {
         const db = this.db;
         const ops: Op[] = [];
         const r = this.reader(db);
+        const maxFrame = this.maxFrame;
+        // A lower bound of the frame's size, so a transaction far over the cap stops early
+        // (before building a string V8 cannot hold).
+        let atLeast = 0;
         const writer: Writer = {
           ...r,
           run: (sql, params = []) => {
+            atLeast += sql.length + params.reduce<number>((n, p) => n + (typeof p === 'string' ? p.length : p instanceof Uint8Array ? p.length : 1), 0);
+            if (atLeast > maxFrame) throw tooLarge(atLeast, maxFrame);
             this.statement(db, sql).run(params);
             ops.push([sql, params]);
             return db.getRowsModified();
@@ -574,8 +718,9 @@ export class Store {
           return value;
         }
         const record: JournalRecord = { s: this.seq + 1, v: userVersion(db), o: ops };
-        const frame = encodeFrame(record);
+        let frame: Buffer;
         try {
+          frame = encodeRecord(record, maxFrame);
           await this.appendJournal(frame);
         } catch (e) {
           db.run('ROLLBACK');
@@ -720,8 +865,8 @@ export class Store {
   private async snapshotNow(): Promise<void> {
     const db = this.db;
     db.run("INSERT INTO meta(key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(this.seq)]);
-    // export() frees prepared statements and resets connection pragmas.
-    this.stmts.delete(db);
+    // Cached statements are freed (not just dropped: sql.js keeps each one until it is freed).
+    this.freeStatements(db);
     const bytes = db.export();
     this.applyPragmas(db);
     try {
@@ -823,4 +968,30 @@ function readSnapshotSeq(db: Database): number {
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function tooLarge(bytes: number, max: number): HistoryError {
+  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  return new HistoryError(
+    'INVALID',
+    `This change is too large to save in one step (at least ${mb(bytes)}; the history journal takes at most ${mb(max)} per change). Nothing was saved; import fewer items at a time.`,
+  );
+}
+
+/** The journal frame of `record`, refused when a reader would not accept it. */
+function encodeRecord(record: JournalRecord, max: number): Buffer {
+  let frame: Buffer;
+  try {
+    frame = encodeFrame(record);
+  } catch (e) {
+    // Over V8's string limit (RangeError) or a value JSON cannot hold.
+    if (e instanceof RangeError) throw tooLarge(max + 1, max);
+    throw new HistoryError('INVALID', `This change cannot be saved in the history journal (${(e as Error).message}). Nothing was saved.`, { cause: e });
+  }
+  if (frame.length > frameBytes(max)) throw tooLarge(frame.length, max);
+  return frame;
 }

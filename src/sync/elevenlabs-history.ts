@@ -295,9 +295,12 @@ function isNotReady(state: unknown): boolean {
 /** Maps an ElevenLabs history item (and its audio) to what the history stores. */
 export function toSyncedGeneration(item: ElevenLabsHistoryItem, audio: Uint8Array, audioInfo: AudioDescription): SyncedGeneration {
   const dialogue = item.dialogue ?? [];
+  // The text is kept exactly as it was spoken (a trailing "— " is part of it); only a text of
+  // nothing but whitespace counts as missing.
+  const spoken = (t: string | null | undefined): string | undefined => (t && t.trim() !== '' ? t : undefined);
   const text =
-    item.text?.trim() ||
-    dialogue.map((line) => (line.voice_name ? `${line.voice_name}: ${line.text}` : line.text)).join('\n').trim() ||
+    spoken(item.text) ??
+    spoken(dialogue.map((line) => (line.voice_name ? `${line.voice_name}: ${line.text}` : line.text)).join('\n')) ??
     `(${item.source ?? 'ElevenLabs'} generation without text)`;
   const dialogueVoices = [...new Set(dialogue.map((line) => line.voice_name?.trim()).filter((n): n is string => !!n))];
   const profile = item.voice_name?.trim() || dialogueVoices.join(' & ') || item.voice_id || 'ElevenLabs';

@@ -4,9 +4,9 @@
 // light and the dark theme. Screenshots go to test-results/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { openHistory } from '../../src/history';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { SEED_NEEDLE, SEED_PROFILES, seededHistory, type SeededHistory } from './tree-seed';

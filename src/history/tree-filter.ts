@@ -1,15 +1,10 @@
 // The History tree's filter: what narrows every group, how it reaches the service's list query,
-// and the short words shown in the view's description. No VS Code API here.
+// and the short words shown in the view's description. No VS Code API here: a domain model the
+// view, the commands and the export of a filtered list share.
 import { z } from 'zod';
-import {
-  generationStatusSchema,
-  idSchema,
-  languageSchema,
-  MAX_SEARCH_LENGTH,
-  type GenerationStatus,
-  type ListQueryInput,
-} from '../history';
-import { formatDateTime } from './tree-format';
+import { formatDateTime } from '../format/time';
+import { generationStatusSchema, idSchema, languageSchema, MAX_SEARCH_LENGTH, type ListQueryInput } from './schemas';
+import type { GenerationStatus } from './types';
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(100).optional();
 
