@@ -70,6 +70,8 @@ export interface ImportPlan {
   profiles: Map<string, PlannedProfile>;
   generations: PlannedGeneration[];
   stories: PlannedStory[];
+  /** What the file lists but could not be imported (e.g. a version whose audio is not in the archive), for the user. */
+  leftOut?: string[];
 }
 
 export function defaultVersion(g: PlannedGeneration): PlannedVersion | undefined {

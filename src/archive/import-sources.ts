@@ -5,47 +5,22 @@ import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
-import { languageSchema, MAX_TEXT_LENGTH } from '../history/schemas';
+import { languageSchema, MAX_TEXT_LENGTH, profileNameSchema } from '../history/schemas';
 import type { JsonObject } from '../history/types';
 import { probeAudio, type AudioProbe } from './audio-probe';
 import { isAudioName, isJunkEntry, isSidecarName } from './detect';
 import { ArchiveError } from './errors';
 import type { ImportPlan, PlannedGeneration, PlannedProfile, PlannedVersion } from './import-plan';
-import { MB, type ImportLimits } from './limits';
+import { MB } from './limits';
 import { formatIssuePath, fromIso, MANIFEST_NAME, parseManifest, type Manifest } from './manifest';
-import { looksLikeVoicebox, looksLikeVoiceboxProfile, parseVoiceboxTime, voiceboxManifestSchema } from './voicebox';
-import type { ZipArchive, ZipEntry } from './zip-reader';
+import { looksLikeVoicebox, looksLikeVoiceboxProfile } from './voicebox';
+import type { ZipArchive } from './zip-reader';
+import { parseElevenLabsName } from './elevenlabs-names';
+import { entryLabel, stageEntry, stagePath, type SourceOptions } from './import-staging';
+import { planVoicebox } from './voicebox-import';
 
-export interface SourceOptions {
-  limits: ImportLimits;
-  /** Folder for staged audio (removed by the caller). */
-  stageDir: string;
-  /** Text for an audio file that has no sidecar; default: the file name without extension. */
-  askText?: (fileName: string) => Promise<string | undefined> | string | undefined;
-  /** Profile for audio that names none (plain files, ElevenLabs ZIPs). */
-  profileName: string;
-  signal?: AbortSignal;
-  onBytes?: (n: number) => void;
-}
+export type { SourceOptions } from './import-staging';
 
-let stageCounter = 0;
-function stagePath(opts: SourceOptions, ext: string): string {
-  stageCounter += 1;
-  return join(opts.stageDir, `${stageCounter}.${ext}`);
-}
-
-function entryLabel(zip: ZipArchive, entry: ZipEntry | string): string {
-  return `"${typeof entry === 'string' ? entry : entry.name}" in "${basename(zip.path)}"`;
-}
-
-/** Extracts an entry to the staging folder and measures its audio. */
-async function stageEntry(zip: ZipArchive, entry: ZipEntry, opts: SourceOptions): Promise<{ path: string; bytes: number; sha256: string; probe: AudioProbe }> {
-  opts.signal?.throwIfAborted();
-  const path = stagePath(opts, 'audio');
-  const { bytes, sha256 } = await zip.extract(entry, path, { signal: opts.signal, onBytes: opts.onBytes });
-  const probe = await probeAudio(path, entryLabel(zip, entry));
-  return { path, bytes, sha256, probe };
-}
 
 function stem(name: string): string {
   const base = basename(name);
@@ -59,8 +34,8 @@ function stem(name: string): string {
 const sidecarJsonSchema = z.object({
   text: z.string().max(MAX_TEXT_LENGTH).optional(),
   language: languageSchema.optional(),
-  profile: z.string().trim().min(1).max(100).optional(),
-  voice_name: z.string().trim().min(1).max(100).optional(),
+  profile: profileNameSchema.optional(),
+  voice_name: profileNameSchema.optional(),
   voice_id: z.string().min(1).max(200).optional(),
   engine: z.string().min(1).max(64).optional(),
   model: z.string().min(1).max(128).optional(),
@@ -126,6 +101,12 @@ export function parseSidecar(content: string, name: string, fallbackLanguage = '
   };
 }
 
+/** Two files naming the same voice: what one knows (engine, voice id, description) fills the other's gaps. */
+function mergeProfile(known: PlannedProfile | undefined, next: PlannedProfile): PlannedProfile {
+  if (!known) return next;
+  return { ...known, description: known.description ?? next.description, engine: known.engine ?? next.engine, voiceId: known.voiceId ?? next.voiceId };
+}
+
 function plainProfile(name: string): PlannedProfile {
   return { name, description: null, language: 'en', engine: null, voiceId: null };
 }
@@ -142,8 +123,12 @@ async function audioGeneration(
   let text = facts.text;
   if (!text && opts.askText) text = (await opts.askText(fileName))?.trim() || undefined;
   if (!text) text = stem(fileName);
-  const profile = facts.profile ?? plainProfile(opts.profileName);
-  const engine = facts.engine ?? (/^elevenlabs/i.test(basename(fileName)) ? 'elevenlabs' : null);
+  // An ElevenLabs download names the voice and the date in the file name (`key` keeps its folder).
+  const named = parseElevenLabsName(key);
+  const profile =
+    facts.profile ??
+    (named ? { name: named.voiceName, description: null, language: facts.language ?? 'en', engine: 'elevenlabs', voiceId: named.voiceId } : plainProfile(opts.profileName));
+  const engine = facts.engine ?? (named || /^elevenlabs/i.test(basename(fileName)) ? 'elevenlabs' : null);
   const version: PlannedVersion = {
     key: `${key}:v`,
     label: 'Original',
@@ -171,7 +156,7 @@ async function audioGeneration(
       settings: facts.settings ?? null,
       seed: facts.seed ?? null,
       instruct: facts.instruct ?? null,
-      createdAt: facts.createdAt ?? fileTime,
+      createdAt: facts.createdAt ?? named?.createdAt ?? fileTime,
       versions: [version],
     },
   };
@@ -245,86 +230,6 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
   return plan;
 }
 
-// ---- Voicebox ------------------------------------------------------------------------------
-
-export async function planVoicebox(zip: ZipArchive, value: unknown, opts: SourceOptions): Promise<ImportPlan> {
-  const label = basename(zip.path);
-  const parsed = voiceboxManifestSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ArchiveError('manifest-invalid', `${MANIFEST_NAME} in "${label}" is not a valid Voicebox generation export: ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Nothing was imported.`);
-  }
-  const m = parsed.data;
-  const language = m.generation.language ?? m.profile?.language ?? 'en';
-  const lang = languageSchema.safeParse(language);
-  if (!lang.success) {
-    throw new ArchiveError('manifest-invalid', `${MANIFEST_NAME} in "${label}": generation.language "${language}" is not a language code such as "en". Nothing was imported.`);
-  }
-  const listed = m.versions && m.versions.length > 0 ? m.versions : null;
-  const audioEntries = listed
-    ? listed.map((v) => ({ name: `audio/${v.filename}`, v }))
-    : zip.files().filter((e) => e.name.startsWith('audio/') && isAudioName(e.name) && !isJunkEntry(e.name)).map((e) => ({ name: e.name, v: undefined }));
-  if (audioEntries.length === 0) {
-    throw new ArchiveError('audio-missing', `"${label}" has no audio under audio/. Export the generation from Voicebox again.`);
-  }
-  const versions: PlannedVersion[] = [];
-  let n = 0;
-  for (const { name, v } of audioEntries) {
-    const entry = zip.get(name);
-    if (!entry) {
-      throw new ArchiveError('audio-missing', `"${label}": the manifest names "${name}" but the archive has no such entry. Export the generation from Voicebox again.`);
-    }
-    const staged = await stageEntry(zip, entry, opts);
-    n += 1;
-    versions.push({
-      key: v?.id ?? `v${n}`,
-      label: v?.label?.trim() || (n === 1 ? 'Original' : `Version ${n}`),
-      isDefault: v?.is_default ?? false,
-      effectsChain: v?.effects_chain ?? null,
-      sourceKey: null,
-      stagedPath: staged.path,
-      probe: staged.probe,
-      sha256: staged.sha256,
-    });
-  }
-  // Exactly one default: the first one marked, else the first one.
-  const firstDefault = Math.max(0, versions.findIndex((v) => v.isDefault));
-  versions.forEach((v, i) => (v.isDefault = i === firstDefault));
-  const profileName = m.profile?.name?.trim() || opts.profileName;
-  const profile: PlannedProfile = {
-    name: profileName,
-    description: m.profile?.description ?? null,
-    language: languageSchema.safeParse(m.profile?.language ?? '').success ? m.profile!.language! : lang.data,
-    engine: null,
-    voiceId: null,
-  };
-  return {
-    label,
-    profiles: new Map([[profile.name, profile]]),
-    generations: [
-      {
-        key: m.generation.id ?? 'voicebox',
-        profileName,
-        text: m.generation.text,
-        language: lang.data,
-        engine: null,
-        model: null,
-        status: 'completed',
-        error: null,
-        favorite: false,
-        source: 'import',
-        externalId: null,
-        settings: null,
-        seed: m.generation.seed ?? null,
-        instruct: m.generation.instruct ?? null,
-        createdAt: parseVoiceboxTime(m.generation.created_at),
-        versions,
-      },
-    ],
-    stories: [],
-  };
-}
-
 // ---- a ZIP of audio files (ElevenLabs downloads and the like) ------------------------------
 
 export async function planAudioZip(zip: ZipArchive, opts: SourceOptions): Promise<ImportPlan> {
@@ -345,7 +250,7 @@ export async function planAudioZip(zip: ZipArchive, opts: SourceOptions): Promis
       if (side) facts = { ...parseSidecar(await zip.readText(side, 16 * MB), entryLabel(zip, side)), ...facts };
     }
     const { generation, profile } = await audioGeneration(entry.name, basename(entry.name), staged, facts, entry.raw.getLastModDate().getTime(), opts);
-    plan.profiles.set(profile.name, plan.profiles.get(profile.name) ?? profile);
+    plan.profiles.set(profile.name, mergeProfile(plan.profiles.get(profile.name), profile));
     plan.generations.push(generation);
   }
   return plan;

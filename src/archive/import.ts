@@ -11,6 +11,8 @@ import { commitPlan } from './import-commit';
 import { planAudioFile, planZip, type SourceOptions } from './import-sources';
 import { importLimitsSchema, type ImportLimitsInput } from './limits';
 import { ZipArchive } from './zip-reader';
+import { profileNameSchema } from '../history/schemas';
+import { HistoryError } from '../store/errors';
 
 export interface ImportProgress {
   /** The file being imported and its position in the list. */
@@ -45,12 +47,21 @@ export interface ImportRejection {
   problem: ArchiveProblem | 'error';
 }
 
+export interface ImportLeftOut {
+  /** File name as the user picked it. */
+  name: string;
+  /** What of it was not imported and why, for the user (e.g. `version "warm" (audio/b.wav is not in the archive)`). */
+  items: string[];
+}
+
 export interface ImportSummary {
   /** Generations added. */
   imported: number;
   /** Generations already in the history (same audio and text), left out. */
   skipped: number;
   rejected: ImportRejection[];
+  /** Files imported without some of what they list (the rest of each was imported). */
+  leftOut: ImportLeftOut[];
   /** Ids of the generations added, in import order. */
   generationIds: string[];
   /** True when the signal stopped the import; the file in progress was undone, earlier files stay. */
@@ -58,6 +69,16 @@ export interface ImportSummary {
 }
 
 export const DEFAULT_IMPORT_PROFILE = 'Imported audio';
+
+/** The profile for audio that names none, checked by the same rule as every profile name (else every file would fail at the write). */
+function importProfileName(name: string | undefined): string {
+  if (name === undefined) return DEFAULT_IMPORT_PROFILE;
+  const parsed = profileNameSchema.safeParse(name);
+  if (!parsed.success) {
+    throw new HistoryError('INVALID', `The profile name for imported audio cannot be used: ${parsed.error.issues[0]?.message ?? 'invalid'} Choose another name.`);
+  }
+  return parsed.data;
+}
 
 /** A `.txt`/`.json` whose audio sibling is also being imported is read as that audio's sidecar. */
 function isSidecarOfPicked(path: string, picked: Set<string>): boolean {
@@ -67,7 +88,7 @@ function isSidecarOfPicked(path: string, picked: Set<string>): boolean {
   return [...picked].some((p) => p !== path && isAudioName(p) && join(dirname(p), basename(p, extname(p))) === stem);
 }
 
-async function importOne(history: ArchiveHistory, path: string, source: SourceOptions & { onWritten?: (done: number, total: number) => void }): Promise<{ ids: string[]; skipped: number }> {
+async function importOne(history: ArchiveHistory, path: string, source: SourceOptions & { onWritten?: (done: number, total: number) => void }): Promise<{ ids: string[]; skipped: number; leftOut: string[] }> {
   let kind: Awaited<ReturnType<typeof detectInput>>;
   try {
     kind = await detectInput(path);
@@ -99,13 +120,14 @@ async function importOne(history: ArchiveHistory, path: string, source: SourceOp
 
 async function commitAndReport(history: ArchiveHistory, plan: Parameters<typeof commitPlan>[1], source: SourceOptions & { onWritten?: (done: number, total: number) => void }) {
   const { generationIds, skipped } = await commitPlan(history, plan, source.signal, source.onWritten);
-  return { ids: generationIds, skipped };
+  return { ids: generationIds, skipped, leftOut: plan.leftOut ?? [] };
 }
 
 /** Imports each file in `paths`; never throws for a bad file (it lands in `rejected`). */
 export async function importFiles(history: ArchiveHistory, paths: readonly string[], options: ImportOptions = {}): Promise<ImportSummary> {
   const limits = importLimitsSchema.parse(options.limits ?? {});
-  const summary: ImportSummary = { imported: 0, skipped: 0, rejected: [], generationIds: [], cancelled: false };
+  const profileName = importProfileName(options.profileName);
+  const summary: ImportSummary = { imported: 0, skipped: 0, rejected: [], leftOut: [], generationIds: [], cancelled: false };
   const picked = new Set(paths);
   const files = paths.filter((p) => !isSidecarOfPicked(p, picked));
   for (const [index, path] of files.entries()) {
@@ -128,7 +150,7 @@ export async function importFiles(history: ArchiveHistory, paths: readonly strin
       limits,
       stageDir,
       askText: options.askText,
-      profileName: options.profileName ?? DEFAULT_IMPORT_PROFILE,
+      profileName,
       signal: options.signal,
       onBytes: (n) => {
         done += n;
@@ -137,7 +159,8 @@ export async function importFiles(history: ArchiveHistory, paths: readonly strin
     };
     try {
       report('checking');
-      const { ids, skipped } = await importOne(history, path, source);
+      const { ids, skipped, leftOut } = await importOne(history, path, source);
+      if (leftOut.length > 0) summary.leftOut.push({ name, items: leftOut });
       summary.imported += ids.length;
       summary.skipped += skipped;
       summary.generationIds.push(...ids);

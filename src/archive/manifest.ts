@@ -2,7 +2,7 @@
 // source of truth for what an export writes and what an import accepts. See README.md, "Export format".
 import { z } from 'zod';
 import { GENERATION_SOURCES, GENERATION_STATUSES } from '../history/types';
-import { languageSchema, MAX_TEXT_LENGTH } from '../history/schemas';
+import { languageSchema, MAX_TEXT_LENGTH, profileNameSchema } from '../history/schemas';
 import { ArchiveError } from './errors';
 
 export const FORMAT_NAME = 'voice-history';
@@ -25,7 +25,7 @@ const audioEntry = z
 
 export const manifestProfileSchema = z.object({
   id: uuid,
-  name: z.string().trim().min(1).max(100),
+  name: profileNameSchema,
   description: z.string().max(2000).nullable(),
   language: languageSchema,
   engine: z.string().min(1).max(64).nullable(),

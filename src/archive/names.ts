@@ -24,16 +24,31 @@ function truncateUtf8(s: string, maxBytes: number): string {
   return out;
 }
 
+/** A character (grapheme) that reads as a letter or digit starts with one. */
+const READABLE_BASE = /^[\p{L}\p{N}]/u;
+/** What stays of such a grapheme: the base and the marks that belong to it (accents, vowel signs),
+ *  not variation selectors (U+FE0F asks for emoji presentation), enclosing marks (keycaps),
+ *  joiners or modifiers, which belong to emoji. */
+const NOT_PART_OF_A_LETTER = /[^\p{L}\p{Mn}\p{Mc}\p{N}]|[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
+
+/** Letters and digits of `text` (NFC) with the marks on them; every other run becomes one `-`. */
+function readableRuns(text: string): string {
+  let out = '';
+  for (const { segment } of segmenter.segment(text.normalize('NFC'))) {
+    // A mark whose base is not a letter (an emoji's U+FE0F, a stray accent) goes with its base.
+    out += READABLE_BASE.test(segment) ? segment.replace(NOT_PART_OF_A_LETTER, '') : '-';
+  }
+  return out.replace(/-{2,}/g, '-');
+}
+
 /**
- * A readable, filesystem-safe stem for `text`: letters, marks and digits of any script are kept
- * (NFC, so macOS and Linux agree), every other run of characters becomes one `-`, the ends carry
- * no dot, dash or space, and Windows device names are prefixed. Empty input gives `fallback`.
+ * A readable, filesystem-safe stem for `text`: letters and digits of any script with their marks
+ * are kept (NFC, so macOS and Linux agree), every other run of characters becomes one `-`, the
+ * ends carry no dot, dash or space, and Windows device names are prefixed. Input with nothing
+ * readable gives `fallback`.
  */
 export function slugify(text: string, maxBytes = 48, fallback = 'generation'): string {
-  const slug = text
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
-    .replace(/^-+|-+$/g, '');
+  const slug = readableRuns(text).replace(/^-+|-+$/g, '');
   let cut = truncateUtf8(slug, maxBytes).replace(/[-.\s]+$/u, '');
   if (cut === '') cut = fallback;
   return WINDOWS_RESERVED.test(cut) ? `_${cut}` : cut;

@@ -2,39 +2,47 @@
 // {version:"1.0", generation, profile, versions[]} and the audio under audio/. We write it for a
 // single generation and read it leniently (older Voicebox builds wrote no versions).
 import { z } from 'zod';
+import { MAX_PROFILE_NAME_LENGTH, MAX_TEXT_LENGTH } from '../history/schemas';
 
 export const VOICEBOX_MANIFEST_VERSION = '1.0';
 
+/** A text field of at most `max` characters; the message names the limit (the path names the field). */
+const text = (max: number) => z.string().max(max, `At most ${max.toLocaleString('en')} characters are accepted`);
+
+// Every field is bounded here, by the limits the history itself applies, so an oversized value is
+// refused with its field and limit instead of failing later at the database write.
 export const voiceboxManifestSchema = z.object({
-  version: z.string().min(1),
+  version: text(20).min(1),
   generation: z.object({
-    id: z.string().nullish(),
-    text: z.string().min(1, 'The generation has no text.'),
-    language: z.string().nullish(),
+    id: text(200).nullish(),
+    text: text(MAX_TEXT_LENGTH).min(1, 'The generation has no text.'),
+    language: text(35).nullish(),
     /** Voicebox trusts this; we measure the audio instead. */
     duration: z.number().nullish(),
     seed: z.number().int().nullish(),
-    instruct: z.string().nullish(),
-    created_at: z.string().nullish(),
+    instruct: text(10_000).nullish(),
+    created_at: text(64).nullish(),
   }),
   profile: z
     .object({
-      id: z.string().nullish(),
-      name: z.string().nullish(),
-      description: z.string().nullish(),
-      language: z.string().nullish(),
+      id: text(200).nullish(),
+      // Empty falls back to the import's profile name; otherwise the profile-name limit.
+      name: text(MAX_PROFILE_NAME_LENGTH).nullish(),
+      description: text(2000).nullish(),
+      language: text(35).nullish(),
     })
     .nullish(),
   versions: z
     .array(
       z.object({
-        id: z.string().nullish(),
-        label: z.string().nullish(),
+        id: text(200).nullish(),
+        label: text(100).nullish(),
         is_default: z.boolean().nullish(),
-        effects_chain: z.array(z.json()).nullish(),
-        filename: z.string().min(1),
+        effects_chain: z.array(z.json()).max(100, 'At most 100 effects are accepted').nullish(),
+        filename: text(255).min(1),
       }),
     )
+    .max(1000, 'At most 1,000 versions are accepted')
     .nullish(),
 });
 export type VoiceboxManifest = z.output<typeof voiceboxManifestSchema>;

@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import yauzl from 'yauzl';
 import { ArchiveError } from './errors';
 import { LIMIT_SETTINGS, MB, type ImportLimits } from './limits';
+import { countCentralDirectory } from './zip-directory';
 
 export interface ZipEntry {
   /** Decoded name as stored (always `/`-separated; checked: relative, no `..`, no backslash). */
@@ -115,6 +116,7 @@ export class ZipArchive {
       );
     }
     try {
+      await ZipArchive.checkEntryCount(path, zip, label, limits);
       const entries = await ZipArchive.readDirectory(zip, label, limits);
       const byName = new Map(entries.map((e) => [e.name, e]));
       return new ZipArchive(path, zip, entries, byName);
@@ -124,13 +126,33 @@ export class ZipArchive {
     }
   }
 
-  private static async readDirectory(zip: yauzl.ZipFile, label: string, limits: ImportLimits): Promise<ZipEntry[]> {
-    if (zip.entryCount > limits.maxEntries) {
+  /**
+   * The entry limit, against the count the central directory really holds (the classic end record
+   * keeps only 16 bits of it). When more entries are there than claimed, the reader is told the
+   * true count so every name is checked.
+   */
+  private static async checkEntryCount(path: string, zip: yauzl.ZipFile, label: string, limits: ImportLimits): Promise<void> {
+    const counted = await countCentralDirectory(path, limits.maxEntries);
+    const real = counted && !counted.zip64 ? Math.max(counted.entries, zip.entryCount) : zip.entryCount;
+    if (real > limits.maxEntries) {
+      const holds = real === zip.entryCount ? `holds ${real} entries` : `holds more than ${limits.maxEntries} entries (its end record claims ${zip.entryCount})`;
       throw new ArchiveError(
         'too-many-entries',
-        `"${label}" holds ${zip.entryCount} entries; the limit is ${limits.maxEntries}. If you trust this archive, raise the setting ${LIMIT_SETTINGS.maxEntries} and import again.`,
+        `"${label}" ${holds}; the limit is ${limits.maxEntries}. If you trust this archive, raise the setting ${LIMIT_SETTINGS.maxEntries} and import again.`,
       );
     }
+    if (real === zip.entryCount) return;
+    if ((real - zip.entryCount) % 0x10000 !== 0) {
+      throw new ArchiveError(
+        'not-a-zip',
+        `"${label}" is a damaged ZIP archive (its central directory holds ${real} entries, its end record says ${zip.entryCount}). Download or export it again.`,
+      );
+    }
+    // Written without the ZIP64 records: the end record's count wrapped at 65,536.
+    zip.entryCount = real;
+  }
+
+  private static async readDirectory(zip: yauzl.ZipFile, label: string, limits: ImportLimits): Promise<ZipEntry[]> {
     const entries: ZipEntry[] = [];
     const seen = new Map<string, string>();
     let total = 0;

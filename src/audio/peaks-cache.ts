@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { sniffContainerOfFile } from './container';
 import { computeWavPeaksFromFile, unsupportedReason, type WaveformPeaks } from './peaks';
 import { readWavInfo, WavFormatError } from './wav';
+import { errorMessage } from '../format/errors';
 
 export type PeaksResult = { peaks: WaveformPeaks; reason: null } | { peaks: null; reason: string };
 
@@ -138,7 +139,7 @@ export class PeaksCache {
     } catch (err) {
       // The cache is an optimisation: a full disk or a read-only folder must not fail the request.
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
-      this.opts.log?.warn(`Could not store waveform peaks in ${this.opts.dir}: ${err instanceof Error ? err.message : String(err)}`);
+      this.opts.log?.warn(`Could not store waveform peaks in ${this.opts.dir}: ${errorMessage(err)}`);
     }
   }
 

@@ -2,7 +2,7 @@
 // never in settings, never in logs. Engines read them on every request, so setting or clearing
 // a key applies at once.
 import * as vscode from 'vscode';
-import type { CommandHandler } from './registry';
+import { commandTable } from './registry';
 
 export const KEYED_ENGINES = [
   { id: 'elevenlabs', label: 'ElevenLabs', detail: 'From elevenlabs.io: Profile > API keys.' },
@@ -50,7 +50,7 @@ export class ApiKeys {
  * Command arguments (for keybindings and tests): `setApiKey('elevenlabs')` asks for the key of
  * that engine; `setApiKey({ engine, key })` stores it without asking. `clearApiKey(engine)`.
  */
-export function apiKeyCommandHandlers(keys: ApiKeys): Record<string, CommandHandler> {
+export function apiKeyCommandHandlers(keys: ApiKeys) {
   async function pickEngine(placeHolder: string, only?: readonly KeyedEngine[]): Promise<KeyedEngine | undefined> {
     const items = KEYED_ENGINES.filter((e) => !only || only.includes(e.id)).map((e) => ({ label: e.label, detail: e.detail, id: e.id }));
     const picked = await vscode.window.showQuickPick(items, { placeHolder, ignoreFocusOut: true });
@@ -64,7 +64,7 @@ export function apiKeyCommandHandlers(keys: ApiKeys): Record<string, CommandHand
     return id;
   }
 
-  return {
+  return commandTable({
     'voiceHistory.setApiKey': async (arg?: unknown) => {
       const engine = engineArg(arg) ?? (await pickEngine('Set the API key of which engine?'));
       if (!engine) return false;
@@ -101,5 +101,5 @@ export function apiKeyCommandHandlers(keys: ApiKeys): Record<string, CommandHand
       void vscode.window.showInformationMessage(`Voice History: the ${labelOf(engine)} API key is cleared.`);
       return true;
     },
-  };
+  });
 }

@@ -12,8 +12,8 @@ import * as vscode from 'vscode';
 import { z } from 'zod';
 import { collectIds, exportArchive, exportAudio, exportVoicebox, suggestArchiveName, suggestAudioName, suggestVoiceboxName, type ExportResult } from '../archive/export';
 import { HistoryError } from '../history';
-import { filterQuery, describeFilter, isFiltered } from '../views/tree-filter';
-import { firstLine } from '../views/tree-format';
+import { filterQuery, describeFilter, isFiltered } from '../history/tree-filter';
+import { firstLine } from '../format/text';
 import {
   askSaveLocation,
   describeWriteError,
@@ -26,7 +26,7 @@ import {
   withCancellableProgress,
   type ArchiveCommandDeps,
 } from './archive-shared';
-import type { CommandHandler } from './registry';
+import { commandTable } from './registry';
 import { nothingSelected, resolveTargets } from './targets';
 
 export const ARCHIVE_LAYOUTS = ['voicehistory', 'voicebox'] as const;
@@ -41,7 +41,7 @@ export const exportGenerationOptionsSchema = z
 
 const ZIP_FILTERS = { 'ZIP archives': ['zip'] };
 
-export function exportCommandHandlers(deps: ArchiveCommandDeps): Record<string, CommandHandler> {
+export function exportCommandHandlers(deps: ArchiveCommandDeps) {
   const { view } = deps;
 
   async function oneGeneration(id: string) {
@@ -118,7 +118,7 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
     );
   }
 
-  return {
+  return commandTable({
     'voiceHistory.exportGeneration': async (...args) => {
       const { ids } = resolveTargets(view, args);
       if (ids.length === 0) return nothingSelected('export');
@@ -205,7 +205,7 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
       const words = filtered ? describeFilter(filter, (id) => view.provider.profileName(id)) : '';
       return exportMany(ids, args, 0, filtered ? `${plural(ids.length, 'generation')} matching ${words}` : `all ${plural(ids.length, 'generation')}`);
     },
-  };
+  });
 }
 
 /** The outcome message; on desktop with a local file, a button reveals it. Not awaited by commands. */

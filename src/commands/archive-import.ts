@@ -14,6 +14,7 @@ import { detectInput } from '../archive/detect';
 import { importFiles, type ImportProgress, type ImportRejection, type ImportSummary } from '../archive/import';
 import { importLimitsSchema, LIMIT_SETTINGS, type ImportLimitsInput } from '../archive/limits';
 import type { HistoryService } from '../history';
+import { profileNameSchema } from '../history/schemas';
 import { readRetentionPolicy } from '../views/retention';
 import {
   askOpenFiles,
@@ -27,14 +28,14 @@ import {
   withCancellableProgress,
   type ArchiveCommandDeps,
 } from './archive-shared';
-import type { CommandHandler } from './registry';
+import { commandTable } from './registry';
 
 export const importOptionsSchema = z
   .object({
     /** Use each audio file's name as its text instead of asking (audio without a sidecar). */
     useFileNames: z.boolean().optional(),
     /** Voice profile for audio that names none (default "Imported audio"). */
-    profileName: z.string().trim().min(1).max(200).optional(),
+    profileName: profileNameSchema.optional(),
   })
   .strict();
 
@@ -143,7 +144,7 @@ async function retentionNote(history: HistoryService, ids: readonly string[]): P
   return `${plural(old, 'imported generation')} ${old === 1 ? 'is' : 'are'} older than the ${policy.days} days kept by voiceHistory.retention.days and will be deleted automatically; set it to 0 (or more days) within a minute to keep them.`;
 }
 
-export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, CommandHandler> {
+export function importCommandHandlers(deps: ArchiveCommandDeps) {
   async function run(args: unknown[], audioOnly: boolean): Promise<ImportCommandResult | undefined> {
     const history = historyOf(deps);
     const options = parseOptions(importOptionsSchema, optionsArgument(args, 0), audioOnly ? 'Import Audio Files' : 'Import');
@@ -209,7 +210,7 @@ export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
       });
     });
     const summary: ImportSummary = outcome.cancelled
-      ? { imported: 0, skipped: 0, rejected: [], generationIds: [], cancelled: true }
+      ? { imported: 0, skipped: 0, rejected: [], leftOut: [], generationIds: [], cancelled: true }
       : outcome.value;
     summary.rejected.unshift(...early);
     const note = await retentionNote(history, summary.generationIds);
@@ -228,9 +229,14 @@ export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
     deps.log.info(`Import: ${parts.join(', ')}${s.cancelled ? ' (cancelled)' : ''}.`);
     let message = `Voice History: ${s.cancelled ? 'import cancelled; ' : ''}${parts.join(', ')}.`;
     if (s.cancelled) message += ' What was imported before you cancelled stays; the file in progress was undone.';
+    // What a file listed but did not hold (a Voicebox version whose audio the exporter left out).
+    for (const l of s.leftOut) {
+      message += ` Left out of "${l.name}": ${l.items.join('; ')}.`;
+      deps.log.warn(`Import: left out of ${l.name}: ${l.items.join('; ')}`);
+    }
     if (note) message += ` ${note}`;
     if (s.rejected.length === 0) {
-      void (note ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+      void (note || s.leftOut.length > 0 ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
       return;
     }
     // One refused file: its reason (which says what to do) is the message itself.
@@ -243,8 +249,8 @@ export function importCommandHandlers(deps: ArchiveCommandDeps): Record<string, 
     });
   }
 
-  return {
+  return commandTable({
     'voiceHistory.import': (...args) => run(args, false),
     'voiceHistory.importAudioFiles': (...args) => run(args, true),
-  };
+  });
 }

@@ -30,7 +30,8 @@ import {
   withCancellableProgress,
   type ArchiveCommandDeps,
 } from './archive-shared';
-import type { CommandHandler } from './registry';
+import { commandTable } from './registry';
+import { describeIssues } from '../format/issues';
 
 export const maintenanceOptionsSchema = z
   .object({
@@ -56,7 +57,7 @@ export interface ReconcileOutcome {
 function parseRule(value: unknown): PurgeRule {
   const parsed = purgeRuleSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ');
+  const details = describeIssues(parsed.error.issues, { whole: 'rule' });
   throw new Error(
     `The purge rule is not valid (${details}). Pass one of { kind: "olderThan", days: 30 }, { kind: "failed" }, { kind: "missingAudio" }, { kind: "nonFavorites" }, { kind: "profile", profileId }, { kind: "everything" }.`,
   );
@@ -81,7 +82,7 @@ export function describeRule(rule: PurgeRule, profileName?: string): string {
   }
 }
 
-export function purgeCommandHandlers(deps: ArchiveCommandDeps): Record<string, CommandHandler> {
+export function purgeCommandHandlers(deps: ArchiveCommandDeps) {
   async function pickRule(): Promise<PurgeRule | undefined> {
     const history = historyOf(deps);
     type Item = vscode.QuickPickItem & { id: PurgeRule['kind'] };
@@ -131,7 +132,7 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps): Record<string, C
     return rule.kind === 'profile' ? (await historyOf(deps).getProfile(rule.profileId))?.name : undefined;
   }
 
-  return {
+  return commandTable({
     'voiceHistory.purge': async (ruleArg?: unknown, optionsArg?: unknown): Promise<PurgeOutcome | undefined> => {
       const history = historyOf(deps);
       const options = parseOptions(maintenanceOptionsSchema, optionsArg, 'Purge');
@@ -214,5 +215,5 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps): Record<string, C
       );
       return { preview, result };
     },
-  };
+  });
 }

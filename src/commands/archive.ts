@@ -1,5 +1,5 @@
 // Puts export, import, purge and the storage budget together for `activate`: the command handlers
-// (guarded: failures reach the user as messages that say what to do), the background retention,
+// (registerCommands guards them: failures reach the user as messages that say what to do), the background retention,
 // and the port through which webviews run these commands (`archive.*` procedures).
 import * as vscode from 'vscode';
 import type { HistoryService } from '../history';
@@ -10,11 +10,11 @@ import { exportCommandHandlers } from './archive-export';
 import { importCommandHandlers } from './archive-import';
 import { purgeCommandHandlers } from './archive-purge';
 import type { ArchiveCommandDeps } from './archive-shared';
-import { guardAll } from './guard';
-import type { CommandHandler } from './registry';
 
 export interface ArchiveFeatures extends vscode.Disposable {
-  readonly handlers: Record<string, CommandHandler>;
+  readonly handlers: ReturnType<typeof exportCommandHandlers> &
+    ReturnType<typeof importCommandHandlers> &
+    ReturnType<typeof purgeCommandHandlers>;
   /** Undefined when the history could not be opened. */
   readonly retention: RetentionKeeper | undefined;
 }
@@ -37,11 +37,11 @@ export function createArchiveFeatures(options: {
     extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
     retention,
   };
-  const handlers = guardAll(log, {
+  const handlers = {
     ...exportCommandHandlers(deps),
     ...importCommandHandlers(deps),
     ...purgeCommandHandlers(deps),
-  });
+  };
   return {
     handlers,
     retention,

@@ -16,7 +16,8 @@ import {
   type SyncCheckpoint,
 } from '../sync/elevenlabs-history';
 import type { ApiKeys } from './api-keys';
-import type { CommandHandler } from './registry';
+import { commandTable } from './registry';
+import { errorMessage } from '../format/errors';
 
 export interface ElevenLabsImportDeps {
   history: () => HistoryService;
@@ -60,8 +61,8 @@ export interface ElevenLabsImportOutcome extends ElevenLabsImportProgress {
 export const importStateKey = (storageDir: string): string => `voiceHistory.elevenLabsImport:${storageDir}`;
 const stateKey = importStateKey;
 
-export function elevenLabsImportCommandHandlers(deps: ElevenLabsImportDeps): Record<string, CommandHandler> {
-  return { 'voiceHistory.importFromElevenLabs': (arg?: unknown) => runImport(deps, isArgs(arg) ? arg : undefined) };
+export function elevenLabsImportCommandHandlers(deps: ElevenLabsImportDeps) {
+  return commandTable({ 'voiceHistory.importFromElevenLabs': (arg?: unknown) => runImport(deps, isArgs(arg) ? arg : undefined) });
 }
 
 function isArgs(value: unknown): value is ElevenLabsImportArgs {
@@ -330,7 +331,7 @@ async function pickImportVoice(deps: ElevenLabsImportDeps): Promise<{ id: string
         refresh();
       },
       (error: unknown) => {
-        qp.placeholder = `Could not list the voices (${error instanceof Error ? error.message : String(error)}). Type a voice_id.`;
+        qp.placeholder = `Could not list the voices (${errorMessage(error)}). Type a voice_id.`;
       },
     )
     .finally(() => (qp.busy = false));

@@ -2,8 +2,9 @@
 // status, favorites, date range). Several picks within a facet mean "any of them"; facets combine.
 import * as vscode from 'vscode';
 import { GENERATION_STATUSES, type GenerationStatus, type HistoryService } from '../history';
-import { normalize, parseDateRange, type TreeFilter } from '../views/tree-filter';
-import { formatDateTime, startOfDay } from '../views/tree-format';
+import { normalize, parseDateRange, type TreeFilter } from '../history/tree-filter';
+import { formatDateTime, startOfDay } from '../format/time';
+import { errorMessage } from '../format/errors';
 
 type Facet =
   | { kind: 'profile'; value: string }
@@ -134,7 +135,7 @@ async function toFilter(facets: Facet[]): Promise<TreeFilter | undefined> {
                 parseDateRange(v);
                 return undefined;
               } catch (e) {
-                return e instanceof Error ? e.message : String(e);
+                return errorMessage(e);
               }
             },
           });

@@ -13,12 +13,14 @@ import type { HistoryView } from '../views/history-view';
 import { ApiKeys, apiKeyCommandHandlers } from './api-keys';
 import { elevenLabsImportCommandHandlers, importStateKey } from './elevenlabs-import';
 import { generateCommandHandlers, speakSelection, type GenerateDeps, type SpeakOptions } from './generate';
-import { guardAll } from './guard';
-import type { CommandHandler } from './registry';
 import { requireHistory, resolveTargets } from './targets';
+import { disposeAll } from '../dispose';
 
 export interface GenerationFeatures extends vscode.Disposable {
-  readonly handlers: Record<string, CommandHandler>;
+  /** Handlers for these commands; registerCommands guards them. */
+  readonly handlers: ReturnType<typeof generateCommandHandlers> &
+    ReturnType<typeof apiKeyCommandHandlers> &
+    ReturnType<typeof elevenLabsImportCommandHandlers>;
   readonly engines: EngineCatalog;
   readonly keys: ApiKeys;
   /** Undefined when the history could not be opened. */
@@ -81,7 +83,7 @@ export function createGenerationFeatures(options: {
       if (engine === 'elevenlabs') void importState().update(importStateKey(options.storageDir), undefined);
     }),
   ];
-  const handlers = guardAll(log, {
+  const handlers = {
     ...generateCommandHandlers(deps),
     ...apiKeyCommandHandlers(keys),
     ...elevenLabsImportCommandHandlers({
@@ -92,7 +94,7 @@ export function createGenerationFeatures(options: {
       voices: () => engines.get('elevenlabs'),
       log,
     }),
-  });
+  };
   return {
     handlers,
     engines,
@@ -100,7 +102,7 @@ export function createGenerationFeatures(options: {
     runner,
     speak: (editor, speakOptions) => speakSelection(deps, editor, speakOptions),
     dispose() {
-      for (const d of disposables.splice(0)) d.dispose();
+      disposeAll(disposables);
       // Ends Flite's worker process (if one was started).
       void engines.dispose();
     },

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { SpeechEngine, Voice } from '../engines/engine';
 import type { EngineCatalog } from '../generation/engines';
 import { MAX_SEED } from '../generation/request';
+import { errorMessage } from '../format/errors';
 
 const TITLE = 'Generate Speech';
 
@@ -49,7 +50,7 @@ export async function pickVoice(engine: SpeechEngine, preferred: string | undefi
       refresh();
     },
     (error: unknown) => {
-      qp.placeholder = `Could not list the voices (${error instanceof Error ? error.message : String(error)}). Type a voice id.`;
+      qp.placeholder = `Could not list the voices (${errorMessage(error)}). Type a voice id.`;
     },
   ).finally(() => {
     qp.busy = false;

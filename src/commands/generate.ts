@@ -6,9 +6,9 @@ import type { EngineCatalog } from '../generation/engines';
 import type { GenerationRequestInput } from '../generation/request';
 import type { GenerationRunner, StartedGeneration } from '../generation/runner';
 import type { Generation } from '../history';
-import { firstLine } from '../views/tree-format';
+import { firstLine } from '../format/text';
 import { askInstruct, askSeed, askText, defaultEngineId, pickEngine, pickLanguage, pickVoice } from './generate-prompts';
-import type { CommandHandler } from './registry';
+import { commandTable } from './registry';
 
 export interface GenerateDeps {
   /** The runner, or an error saying why the history is not available. */
@@ -215,8 +215,8 @@ function engineDisplayName(engines: EngineCatalog, id: string | null): string {
   return (id && engines.entry(id)?.displayName) || id || 'The engine';
 }
 
-export function generateCommandHandlers(deps: GenerateDeps): Record<string, CommandHandler> {
-  return {
+export function generateCommandHandlers(deps: GenerateDeps) {
+  return commandTable({
     // The editor context menu passes the document's URI; the active editor is what counts.
     'voiceHistory.speakSelection': async (arg?: unknown) => {
       const editor = vscode.window.activeTextEditor;
@@ -230,5 +230,5 @@ export function generateCommandHandlers(deps: GenerateDeps): Record<string, Comm
     'voiceHistory.generateSpeech': (arg?: unknown) => generateSpeech(deps, arg),
     'voiceHistory.regenerate': (...args: unknown[]) => again(deps, args, 'regenerate'),
     'voiceHistory.retry': (...args: unknown[]) => again(deps, args, 'retry'),
-  };
+  });
 }

@@ -5,8 +5,8 @@ import type { Generation, HistoryService } from '../history';
 import { isGroupNode, isLoadMoreNode } from '../views/history-tree';
 import type { HistoryView } from '../views/history-view';
 import { playableAudioUri, type PlayerPort } from '../views/player-port';
-import { firstLine } from '../views/tree-format';
-import type { CommandHandler } from './registry';
+import { firstLine } from '../format/text';
+import { commandTable } from './registry';
 import { nothingSelected, requireHistory, resolveTargets } from './targets';
 
 export interface GenerationCommandDeps {
@@ -20,7 +20,7 @@ export interface GenerationCommandDeps {
 const DELETE_SLICE = 500;
 const UPDATE_PROGRESS_FROM = 20;
 
-export function generationCommandHandlers(deps: GenerationCommandDeps): Record<string, CommandHandler> {
+export function generationCommandHandlers(deps: GenerationCommandDeps) {
   const { view } = deps;
   const history = () => requireHistory(deps.history, deps.openError);
 
@@ -152,7 +152,7 @@ export function generationCommandHandlers(deps: GenerationCommandDeps): Record<s
     return gens?.[0];
   }
 
-  return {
+  return commandTable({
     'voiceHistory.play': (...args) => play(args),
     'voiceHistory.openPlayer': async (...args) => {
       const { ids } = resolveTargets(view, args);
@@ -212,5 +212,5 @@ export function generationCommandHandlers(deps: GenerationCommandDeps): Record<s
       await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
       return uri.fsPath;
     },
-  };
+  });
 }

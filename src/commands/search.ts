@@ -4,8 +4,10 @@
 import * as vscode from 'vscode';
 import { MAX_SEARCH_LENGTH, type Generation, type HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
-import { filterQuery } from '../views/tree-filter';
-import { firstLine, formatDuration, relativeTime } from '../views/tree-format';
+import { filterQuery } from '../history/tree-filter';
+import { firstLine } from '../format/text';
+import { formatDuration, relativeTime } from '../format/time';
+import { errorMessage } from '../format/errors';
 
 const DEBOUNCE_MS = 150;
 const RESULT_COUNT = 50;
@@ -116,8 +118,8 @@ export class HistorySearch implements vscode.Disposable {
       items = page.items.map((g) => resultItem(g, text));
       if (items.length === 0) items.push({ label: text ? `No generation contains “${text}”` : 'The history is empty', alwaysShow: true });
     } catch (e) {
-      this.log.warn(`Search failed: ${e instanceof Error ? e.message : String(e)}`);
-      items = [{ label: `$(error) ${e instanceof Error ? e.message : String(e)}`, alwaysShow: true }];
+      this.log.warn(`Search failed: ${errorMessage(e)}`);
+      items = [{ label: `$(error) ${errorMessage(e)}`, alwaysShow: true }];
     }
     // A newer keystroke has started another query: this answer is outdated.
     if (mine !== this.seq || this.open !== qp) return;
@@ -140,7 +142,7 @@ export class HistorySearch implements vscode.Disposable {
   }
 
   private report(e: unknown): void {
-    void vscode.window.showErrorMessage(`Voice History: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(`Voice History: ${errorMessage(e)}`);
   }
 }
 

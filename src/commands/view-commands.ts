@@ -4,9 +4,9 @@ import type { HistoryService } from '../history';
 import { GROUP_BY_VALUES, isLoadMoreNode, type GroupBy } from '../views/history-tree';
 import { GROUP_BY_LABELS, readGroupBy, type HistoryView } from '../views/history-view';
 import type { StatisticsDocument } from '../views/statistics';
-import { parseTreeFilter, type TreeFilter } from '../views/tree-filter';
+import { parseTreeFilter, type TreeFilter } from '../history/tree-filter';
 import { pickFilter } from './filter-picker';
-import type { CommandHandler } from './registry';
+import { commandTable } from './registry';
 import type { HistorySearch } from './search';
 import { requireHistory } from './targets';
 
@@ -18,11 +18,11 @@ export interface ViewCommandDeps {
   statistics: StatisticsDocument | undefined;
 }
 
-export function viewCommandHandlers(deps: ViewCommandDeps): Record<string, CommandHandler> {
+export function viewCommandHandlers(deps: ViewCommandDeps) {
   const { view } = deps;
   const history = () => requireHistory(deps.history, deps.openError);
 
-  return {
+  return commandTable({
     /** (text?) → the chosen generation id, revealed in the tree. */
     'voiceHistory.search': async (initial?: unknown) => {
       history();
@@ -90,7 +90,7 @@ export function viewCommandHandlers(deps: ViewCommandDeps): Record<string, Comma
       history();
       await deps.statistics!.show();
     },
-  };
+  });
 }
 
 /** Internal command behind the "Load more…" rows (not contributed, so not in the palette). */

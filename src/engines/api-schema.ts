@@ -4,6 +4,7 @@ import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { languageSchema, MAX_TEXT_LENGTH } from '../history/schemas';
+import { errorMessage } from '../format/errors';
 
 export const PUBLIC_API_VERSION = 1;
 export const MAX_RECORDED_AUDIO_BYTES = 200 * 1024 * 1024;
@@ -22,7 +23,7 @@ function toLocalPath(value: string, ctx: z.RefinementCtx): string {
     try {
       return fileURLToPath(value);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not a usable file URI (${error instanceof Error ? error.message : String(error)}).` });
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a usable file URI (${errorMessage(error)}).` });
       return z.NEVER;
     }
   }

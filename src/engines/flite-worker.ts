@@ -7,6 +7,7 @@ import { promises as fsp, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { isFliteJob, type FliteJobMessage, type FliteReplyMessage } from './flite-protocol';
+import { errorMessage } from '../format/errors';
 
 // node:wasi is "experimental" and says so on stderr; the parent keeps stderr for crash reports only.
 process.removeAllListeners('warning');
@@ -30,7 +31,7 @@ class LoadError extends Error {}
 
 async function synthesize(job: FliteJobMessage): Promise<{ wavPath: string; log: string }> {
   const module = await wasmModule().catch((error: unknown) => {
-    throw new LoadError(`could not load ${wasmPath}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new LoadError(`could not load ${wasmPath}: ${errorMessage(error)}`);
   });
   const inName = `in-${job.id}.txt`;
   const outName = `out-${job.id}.wav`;
@@ -80,7 +81,7 @@ process.on('message', (message: unknown) => {
     (error: unknown) => {
       // After a failure the process's memory may be damaged: exit, the parent starts a fresh one.
       const stage = error instanceof LoadError ? 'load' : 'speak';
-      reply({ type: 'failed', id: message.id, stage, message: error instanceof Error ? error.message : String(error) }, () => process.exit(1));
+      reply({ type: 'failed', id: message.id, stage, message: errorMessage(error) }, () => process.exit(1));
     },
   );
 });

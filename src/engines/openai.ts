@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { EngineError, type SpeechEngine, type SynthesisRequest, type SynthesisResult, type Voice } from './engine';
 import { parseEngineConfig, responseAudio } from './response-audio';
-import { settingName } from './settings';
+import { settingName } from './setting-name';
 import { endpoint, normaliseBaseUrl, type HttpEngineOptions, send, type ServiceInfo } from './http';
 
 export const OPENAI_ENGINE_ID = 'openai';

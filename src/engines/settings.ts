@@ -5,11 +5,6 @@ import type { OpenAiConfigInput } from './openai';
 
 export type SettingsReader = (key: string) => unknown;
 
-/** The setting a config field comes from, for error messages. */
-export function settingName(engine: 'openai' | 'elevenlabs', field: string): string {
-  return `voiceHistory.${engine}.${field === 'timeoutMs' ? 'timeoutSeconds' : field}`;
-}
-
 function seconds(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? Math.round(value * 1000) : undefined;
 }

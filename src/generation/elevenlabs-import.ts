@@ -7,6 +7,7 @@ import { ELEVENLABS_ENGINE_ID } from '../engines/elevenlabs-api';
 import type { HistoryService } from '../history';
 import { toJsonSettings } from './origin';
 import type { ElevenLabsHistoryClient, HistoryFiltersInput, SyncCheckpoint, SyncedGeneration } from '../sync/elevenlabs-history';
+import { errorMessage } from '../format/errors';
 
 export interface ElevenLabsImportOptions {
   history: HistoryService;
@@ -164,7 +165,7 @@ async function deleteOne(
   } catch (error) {
     // Cancel and a lost key stop the import; any other delete failure only skips the delete (the item is stored).
     if (error instanceof EngineError && (error.kind === 'cancelled' || error.kind === 'auth')) throw error;
-    result.problems.push({ externalId, message: `imported, but not deleted on ElevenLabs: ${error instanceof Error ? error.message : String(error)}` });
+    result.problems.push({ externalId, message: `imported, but not deleted on ElevenLabs: ${errorMessage(error)}` });
   }
 }
 

@@ -1,8 +1,9 @@
 // What a caller asks to be spoken: the input of Speak Selection, Generate Speech… (also when
 // another extension or a keybinding passes it as the command's argument) and the sample data.
 import { z } from 'zod';
-import { languageSchema, MAX_TEXT_LENGTH } from '../history';
+import { languageSchema, MAX_TEXT_LENGTH, profileNameSchema } from '../history';
 import { sourceDocumentSchema } from './origin';
+import { describeIssues } from '../format/issues';
 
 /** ElevenLabs takes 0..4294967295; the others take no seed. */
 export const MAX_SEED = 4_294_967_295;
@@ -14,7 +15,7 @@ export const generationRequestSchema = z
     /** The engine's voice id (Flite `slt`, an OpenAI voice name, an ElevenLabs voice_id). */
     voice: z.string().trim().min(1, 'Name the voice (the engine\'s voice id).'),
     /** Display name of the voice profile when it is created; the engine's voice name by default. */
-    profileName: z.string().trim().min(1).max(100).optional(),
+    profileName: profileNameSchema.optional(),
     text: z
       .string()
       .max(MAX_TEXT_LENGTH, `The text is limited to ${MAX_TEXT_LENGTH.toLocaleString('en')} characters; split it into parts.`)
@@ -43,12 +44,8 @@ export class GenerationRequestError extends Error {
 export function parseGenerationRequest(input: unknown): GenerationRequest {
   const parsed = generationRequestSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const detail = parsed.error.issues
-    .map((i) => {
-      const where = i.path.length > 0 ? `${i.path.join('.')}: ` : '';
-      const known = i.code === 'unrecognized_keys' ? ` Known fields: ${Object.keys(generationRequestSchema.shape).join(', ')}.` : '';
-      return `${where}${i.message}${known}`;
-    })
-    .join('; ');
+  const detail = describeIssues(parsed.error.issues, {
+    more: (i) => (i.code === 'unrecognized_keys' ? ` Known fields: ${Object.keys(generationRequestSchema.shape).join(', ')}.` : ''),
+  });
   throw new GenerationRequestError(`Cannot generate speech: ${detail}`);
 }

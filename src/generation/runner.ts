@@ -6,6 +6,7 @@ import { EngineError, type SpeechEngine, type SynthesisResult } from '../engines
 import type { Generation, HistoryLog, HistoryService, Profile } from '../history';
 import { engineSettingsOf, originOf, withOrigin, type GenerationOrigin } from './origin';
 import { GenerationRequestError, MAX_SEED, parseGenerationRequest, type GenerationRequest, type GenerationRequestInput } from './request';
+import { errorMessage } from '../format/errors';
 
 export interface GenerationRunnerOptions {
   history: HistoryService;
@@ -247,6 +248,6 @@ export class GenerationRunner {
 /** The message stored on a failed row: the engine's own words, or what broke. */
 export function failureMessage(error: unknown, engine: Pick<SpeechEngine, 'displayName'>): string {
   if (error instanceof EngineError) return error.message;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return `${engine.displayName} failed unexpectedly: ${detail}`.slice(0, 10_000);
 }

@@ -149,7 +149,13 @@ export const addVersionSchema = z
   .strict();
 export type AddVersionInput = z.input<typeof addVersionSchema>;
 
-const profileNameSchema = z.string().trim().min(1, 'The profile name is empty.').max(100);
+export const MAX_PROFILE_NAME_LENGTH = 100;
+/** A voice profile's name: the one rule for every way a name comes in (commands, imports, archives, generation). */
+export const profileNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'The profile name is empty.')
+  .max(MAX_PROFILE_NAME_LENGTH, `A profile name is at most ${MAX_PROFILE_NAME_LENGTH} characters.`);
 
 export const createProfileSchema = z
   .object({

@@ -68,6 +68,7 @@ import type {
   StoryWithItems,
   Version,
 } from './types';
+import { describeIssues } from '../format/issues';
 
 export interface OpenHistoryOptions {
   /** Folder that holds the database, its journal and the `audio/` folder (created if missing). */
@@ -111,7 +112,7 @@ const ID_CHUNK = 500;
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  const detail = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  const detail = describeIssues(r.error.issues);
   throw new HistoryError('INVALID', `Invalid ${what}: ${detail}`, { cause: r.error });
 }
 

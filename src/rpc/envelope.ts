@@ -3,15 +3,34 @@
  * to recognise the host's replies. The webview bundle must not carry zod (it is most of the
  * bundle and delays the player's first paint); the host keeps validating everything a webview
  * sends with the zod schemas in protocol.ts, and a unit test holds this check to those schemas.
+ *
+ * A leaf: protocol.ts imports this file, never the other way round. The plain message types below
+ * are what the schemas there describe; protocol.ts fails to compile if the two drift apart.
  */
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import type { HostMessage } from './protocol';
 
 export const RPC_CHANNEL = 'vh-rpc';
 
 /** Longest accepted operation id and procedure path: anything longer is not ours. */
 export const MAX_ID_LENGTH = 128;
 export const MAX_PATH_LENGTH = 200;
+
+/** An error reply's `error` (protocol.ts: rpcErrorSchema). */
+export interface WireRpcError {
+  code: TRPC_ERROR_CODE_KEY;
+  message: string;
+  path?: string | undefined;
+  reason?: string | undefined;
+  issues?: { code: string; message: string; path: (string | number)[] }[] | undefined;
+}
+
+/** A message from the host to a webview (protocol.ts: hostMessageSchema). */
+export type WireHostMessage =
+  | { channel: typeof RPC_CHANNEL; id: string; kind: 'result'; data: unknown }
+  | { channel: typeof RPC_CHANNEL; id: string; kind: 'data'; data: unknown }
+  | { channel: typeof RPC_CHANNEL; id: string; kind: 'started' }
+  | { channel: typeof RPC_CHANNEL; id: string; kind: 'stopped' }
+  | { channel: typeof RPC_CHANNEL; id: string; kind: 'error'; error: WireRpcError };
 
 /** The JSON-RPC number tRPC's client expects in an error shape, from our code key. */
 export function errorCodeNumber(code: TRPC_ERROR_CODE_KEY): number {
@@ -43,7 +62,7 @@ function isRpcError(e: unknown): boolean {
 }
 
 /** Only the known fields, as zod's object parsing keeps them. */
-function pickError(e: Record<string, unknown>): Extract<HostMessage, { kind: 'error' }>['error'] {
+function pickError(e: Record<string, unknown>): WireRpcError {
   const issues = e.issues as { code: string; message: string; path: (string | number)[] }[] | undefined;
   return {
     code: e.code as TRPC_ERROR_CODE_KEY,
@@ -55,17 +74,19 @@ function pickError(e: Record<string, unknown>): Extract<HostMessage, { kind: 'er
 }
 
 /** A reply from the host, or undefined when the message is not one (same rules as hostMessageSchema). */
-export function parseHostMessage(raw: unknown): HostMessage | undefined {
+export function parseHostMessage(raw: unknown): WireHostMessage | undefined {
   if (!isRpcEnvelope(raw)) return undefined;
   const msg = raw as Record<string, unknown>;
   if (typeof msg.id !== 'string' || msg.id.length < 1 || msg.id.length > MAX_ID_LENGTH) return undefined;
   switch (msg.kind) {
     case 'result':
+      return { channel: RPC_CHANNEL, id: msg.id, kind: 'result', data: msg.data };
     case 'data':
-      return { channel: RPC_CHANNEL, id: msg.id, kind: msg.kind, data: msg.data };
+      return { channel: RPC_CHANNEL, id: msg.id, kind: 'data', data: msg.data };
     case 'started':
+      return { channel: RPC_CHANNEL, id: msg.id, kind: 'started' };
     case 'stopped':
-      return { channel: RPC_CHANNEL, id: msg.id, kind: msg.kind };
+      return { channel: RPC_CHANNEL, id: msg.id, kind: 'stopped' };
     case 'error':
       return isRpcError(msg.error) ? { channel: RPC_CHANNEL, id: msg.id, kind: 'error', error: pickError(msg.error as Record<string, unknown>) } : undefined;
     default:

@@ -24,7 +24,7 @@
  */
 import { z } from 'zod';
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
-import { MAX_ID_LENGTH, MAX_PATH_LENGTH, RPC_CHANNEL } from './envelope';
+import { MAX_ID_LENGTH, MAX_PATH_LENGTH, RPC_CHANNEL, type WireHostMessage } from './envelope';
 
 export { errorCodeNumber, isRpcEnvelope, MAX_ID_LENGTH, MAX_PATH_LENGTH, parseHostMessage, RPC_CHANNEL } from './envelope';
 
@@ -95,3 +95,12 @@ export const hostMessageSchema = z.discriminatedUnion('kind', [
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 export type ResultMessage = z.infer<typeof resultMessageSchema>;
 export type ErrorMessage = z.infer<typeof errorMessageSchema>;
+
+/** True when A and B accept exactly the same values. */
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/**
+ * envelope.ts parses host messages without zod (for the webview bundle) into its own plain type:
+ * this stops compiling when that type and the schemas above describe different messages.
+ */
+export type EnvelopeMatchesSchema = SameShape<HostMessage, WireHostMessage> extends true ? true : never;
+export const envelopeMatchesSchema: EnvelopeMatchesSchema = true;

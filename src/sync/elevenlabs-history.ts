@@ -16,7 +16,7 @@ import {
   type ElevenLabsHistoryItem,
   type ElevenLabsHistoryPage,
 } from '../engines/elevenlabs-api';
-import { endpoint, normaliseBaseUrl, parseJson, send } from '../engines/http';
+import { endpoint, MAX_JSON_RESPONSE_BYTES, normaliseBaseUrl, parseJson, send } from '../engines/http';
 import { responseAudio } from '../engines/response-audio';
 import { abortableSleep, DEFAULT_RETRY_POLICY, isRetryable, retryDelay, type RetryPolicy } from './retry';
 
@@ -144,7 +144,7 @@ export class ElevenLabsHistoryClient {
       search: filters.search,
       source: filters.source,
     });
-    const response = await send(ELEVENLABS_SERVICE, url, { headers: { ...this.headers, accept: 'application/json' }, signal, timeoutMs: this.timeoutMs });
+    const response = await send(ELEVENLABS_SERVICE, url, { headers: { ...this.headers, accept: 'application/json' }, signal, timeoutMs: this.timeoutMs, maxBytes: MAX_JSON_RESPONSE_BYTES });
     return parseJson(ELEVENLABS_SERVICE, response, historyPageSchema, 'a history page');
   }
 
@@ -295,9 +295,12 @@ function isNotReady(state: unknown): boolean {
 /** Maps an ElevenLabs history item (and its audio) to what the history stores. */
 export function toSyncedGeneration(item: ElevenLabsHistoryItem, audio: Uint8Array, audioInfo: AudioDescription): SyncedGeneration {
   const dialogue = item.dialogue ?? [];
+  // The text is kept exactly as it was spoken (a trailing "— " is part of it); only a text of
+  // nothing but whitespace counts as missing.
+  const spoken = (t: string | null | undefined): string | undefined => (t && t.trim() !== '' ? t : undefined);
   const text =
-    item.text?.trim() ||
-    dialogue.map((line) => (line.voice_name ? `${line.voice_name}: ${line.text}` : line.text)).join('\n').trim() ||
+    spoken(item.text) ??
+    spoken(dialogue.map((line) => (line.voice_name ? `${line.voice_name}: ${line.text}` : line.text)).join('\n')) ??
     `(${item.source ?? 'ElevenLabs'} generation without text)`;
   const dialogueVoices = [...new Set(dialogue.map((line) => line.voice_name?.trim()).filter((n): n is string => !!n))];
   const profile = item.voice_name?.trim() || dialogueVoices.join(' & ') || item.voice_id || 'ElevenLabs';

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { originOf, sourceLabel, sourceLink } from '../generation/origin';
 import type { ChangeEvent, Generation, HistoryService, ListPage, ListQueryInput, Profile } from '../history';
-import { filterQuery, isFiltered, normalize, type TreeFilter } from './tree-filter';
+import { filterQuery, isFiltered, normalize, type TreeFilter } from '../history/tree-filter';
 import {
   firstLine,
   formatBytes,
@@ -17,6 +17,7 @@ import {
   relativeTime,
 } from './tree-format';
 import { GroupPager, type Segment } from './tree-pager';
+import { errorMessage } from '../format/errors';
 
 export const GROUP_BY_VALUES = ['date', 'profile', 'engine', 'flat'] as const;
 export type GroupBy = (typeof GROUP_BY_VALUES)[number];
@@ -234,7 +235,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       if (node.expandFirst) this.reportFirstPage(started, this.roots?.length ?? 0, children.length);
       return children;
     } catch (e) {
-      this.loadError = e instanceof Error ? e.message : String(e);
+      this.loadError = errorMessage(e);
       this.options.log.error(`History tree: could not load ${node ? `"${node.id}"` : 'the top level'}: ${this.loadError}`);
       this.rootsChanged.fire();
       return [];
@@ -715,7 +716,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       if (flips.length > 0) this.favoritesChanged.fire(flips);
       this.rootsChanged.fire();
     } catch (e) {
-      this.options.log.warn(`History tree: row update failed, refreshing: ${e instanceof Error ? e.message : String(e)}`);
+      this.options.log.warn(`History tree: row update failed, refreshing: ${errorMessage(e)}`);
       this.scheduleRefresh();
     }
   }
@@ -861,7 +862,7 @@ export function generationTooltip(g: Generation): vscode.MarkdownString {
  * so text shows literally; unlike MarkdownString.appendText it keeps ordinary, wrapping spaces.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[!-\/:-@[-`{-~]/g, '\\$&');
+  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
 
 export function isGenerationNode(x: unknown): x is GenerationNode {

@@ -12,7 +12,9 @@ import {
   type HistoryNode,
   type TreeHistory,
 } from './history-tree';
-import { describeFilter, type TreeFilter } from './tree-filter';
+import { describeFilter, type TreeFilter } from '../history/tree-filter';
+import { disposeAll } from '../dispose';
+import { errorMessage } from '../format/errors';
 
 export const VIEW_ID = 'voiceHistory.history';
 const DEFAULT_PAGE_SIZE = 100;
@@ -93,7 +95,7 @@ export class HistoryView implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.badgeTimer);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    disposeAll(this.disposables);
   }
 
   get filter(): TreeFilter {
@@ -169,7 +171,7 @@ export class HistoryView implements vscode.Disposable {
       this.treeView.badge =
         pending > 0 ? { value: pending, tooltip: `${pending} generation${pending === 1 ? '' : 's'} pending` } : undefined;
     } catch (e) {
-      this.log.warn(`History view: could not count pending generations: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.warn(`History view: could not count pending generations: ${errorMessage(e)}`);
     }
   }
 }

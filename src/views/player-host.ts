@@ -8,7 +8,6 @@
  * subscription in it) is replaced whenever the webview goes hidden.
  */
 import * as vscode from 'vscode';
-import { archiveActions } from '../commands/archive';
 import type { Generation, HistoryService } from '../history';
 import { attachRouterToWebview, type HostAdapter, type PlayerContext } from '../rpc';
 import {
@@ -18,9 +17,10 @@ import {
   type PlayerRpcContext,
   type ShownItem,
 } from '../rpc/player-procedures';
-import type { ArchiveRpcContext } from '../rpc/archive-procedures';
+import type { ArchiveActions, ArchiveRpcContext } from '../rpc/archive-procedures';
 import { playerHtml } from './player-html';
 import type { PlayerPort } from './player-port';
+import { disposeAll } from '../dispose';
 
 export const PLAYER_VIEW_ID = 'voiceHistory.player';
 export const PLAYER_PANEL_TYPE = 'voiceHistory.playerPanel';
@@ -31,6 +31,8 @@ export interface PlayerHostOptions {
   log: vscode.LogOutputChannel;
   /** Selects a generation in the History tree; false when the tree cannot show it. */
   revealInTree?: (generationId: string) => Promise<boolean>;
+  /** Runs the export/import commands (with their dialogs) for the player's `archive.*` procedures. */
+  archive: ArchiveActions;
 }
 
 type Placement = 'view' | 'panel';
@@ -90,7 +92,7 @@ class Surface implements vscode.Disposable {
     this.adapter?.dispose();
     this.adapter = undefined;
     this.listeners.clear();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    disposeAll(this.disposables);
   }
 }
 
@@ -229,7 +231,7 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       toWebviewUri: (absPath) => surface.webview.asWebviewUri(vscode.Uri.file(absPath)).toString(),
       playerActions: actions,
       // archive.* procedures run the export/import commands here, with their dialogs.
-      archive: archiveActions(),
+      archive: this.options.archive,
     };
   }
 
@@ -295,6 +297,6 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   dispose(): void {
     this.panel?.panel.dispose();
     this.view?.surface.dispose();
-    for (const d of this.disposables.splice(0)) d.dispose();
+    disposeAll(this.disposables);
   }
 }

@@ -6,7 +6,10 @@ import * as vscode from 'vscode';
 import { applyPurge, previewRetention, retentionPolicySchema, type PurgeResult, type RetentionPolicy } from '../archive/purge';
 import type { ArchiveHistory } from '../archive/history-port';
 import type { ChangeEvent, HistoryService } from '../history';
-import { formatBytes, formatCount } from './tree-format';
+import { formatBytes } from '../format/bytes';
+import { formatCount } from '../format/text';
+import { disposeAll } from '../dispose';
+import { errorDetail, errorMessage } from '../format/errors';
 
 const SETTINGS = ['voiceHistory.retention.days', 'voiceHistory.storage.maxMegabytes', 'voiceHistory.retention.keepFavorites'] as const;
 
@@ -115,7 +118,7 @@ export class RetentionKeeper implements vscode.Disposable {
     this.disposed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
+    disposeAll(this.disposables);
   }
 
   private schedule(ms: number): void {
@@ -152,7 +155,7 @@ export class RetentionKeeper implements vscode.Disposable {
       policy = readRetentionPolicy();
       this.warnedSetting = undefined;
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       this.log.warn(`Retention: ${message}`);
       if (this.warnedSetting !== message) void vscode.window.showWarningMessage(`Voice History: ${message}`);
       this.warnedSetting = message;
@@ -189,7 +192,7 @@ export class RetentionKeeper implements vscode.Disposable {
       );
       this.runs.fire({ ...result, policy });
     } catch (e) {
-      this.log.error(`Retention could not be applied: ${e instanceof Error && e.stack ? e.stack : String(e)}`);
+      this.log.error(`Retention could not be applied: ${errorDetail(e)}`);
     }
   }
 }

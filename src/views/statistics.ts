@@ -2,7 +2,10 @@
 // Markdown preview, built from `history.stats()`.
 import * as vscode from 'vscode';
 import type { HistoryService, HistoryStats } from '../history';
-import { formatBytes, formatCount, formatLongDuration } from './tree-format';
+import { formatBytes } from '../format/bytes';
+import { formatCount } from '../format/text';
+import { formatLongDuration } from '../format/time';
+import { disposeAll } from '../dispose';
 
 export const STATS_SCHEME = 'voice-history-stats';
 export const STATS_URI = vscode.Uri.from({ scheme: STATS_SCHEME, path: '/Voice History Statistics.md' });
@@ -95,6 +98,6 @@ export class StatisticsDocument implements vscode.TextDocumentContentProvider, v
   dispose(): void {
     clearTimeout(this.timer);
     this.changed.dispose();
-    for (const s of this.subscriptions.splice(0)) s.dispose();
+    disposeAll(this.subscriptions);
   }
 }

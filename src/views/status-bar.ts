@@ -2,7 +2,11 @@
 // disk usage; clicking it shows the statistics.
 import * as vscode from 'vscode';
 import type { HistoryService } from '../history';
-import { formatBytes, formatCount, formatLongDuration } from './tree-format';
+import { formatBytes } from '../format/bytes';
+import { formatCount } from '../format/text';
+import { formatLongDuration } from '../format/time';
+import { disposeAll } from '../dispose';
+import { errorMessage } from '../format/errors';
 
 export class HistoryStatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -71,12 +75,12 @@ export class HistoryStatusBar implements vscode.Disposable {
         role: 'button',
       };
     } catch (e) {
-      this.log.warn(`Status bar: could not read statistics: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.warn(`Status bar: could not read statistics: ${errorMessage(e)}`);
     }
   }
 
   dispose(): void {
     clearTimeout(this.timer);
-    for (const s of this.subscriptions.splice(0)) s.dispose();
+    disposeAll(this.subscriptions);
   }
 }

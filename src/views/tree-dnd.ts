@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { probeAudio, type AudioProbe } from '../archive/audio-probe';
 import type { Generation, HistoryService } from '../history';
 import { isGenerationNode, isGroupNode, type HistoryNode } from './history-tree';
+import { errorMessage } from '../format/errors';
 
 const OWN_MIME = 'application/vnd.code.tree.voicehistory.history';
 /** Profile that dropped files go to unless dropped onto a profile's group. */
@@ -79,7 +80,7 @@ export class HistoryDragAndDrop implements vscode.TreeDragAndDropController<Hist
           }
           audio.push({ file, path: filePath, probe: await probeAudio(filePath, file.name) });
         } catch (e) {
-          refused.push(e instanceof Error ? e.message : String(e));
+          refused.push(errorMessage(e));
         }
       }
       if (refused.length > 0) {
@@ -106,7 +107,7 @@ export class HistoryDragAndDrop implements vscode.TreeDragAndDropController<Hist
                 ),
               );
             } catch (e) {
-              const reason = e instanceof Error ? e.message : String(e);
+              const reason = errorMessage(e);
               failures.push(`${a.file.name}: ${reason}`);
               this.log.warn(`Drop import of ${a.file.path ?? a.file.name} failed: ${reason}`);
             }

@@ -1,4 +1,4 @@
-// `npm run bench -- archive`: export and import of 1,000 generations (~500 MB of WAV) through the
+// `npm run bench -- archive`: export and import of 1,000 generations (100 with --quick; ~500 MB of WAV) through the
 // real history service, next to `zip -0` / `unzip` on the same audio files, with the peak RSS
 // growth of each. Export and import each run in their own child process (this file, re-entered),
 // so the memory figure is that operation's alone: peak RSS during the work minus RSS just before.
@@ -11,7 +11,6 @@ import { collectIds, exportArchive } from '../../src/archive/export';
 import { importFiles } from '../../src/archive/import';
 import { wavHeader } from '../../src/audio/wav';
 
-const GENERATIONS = 1000;
 const SECONDS_EACH = 16; // 16 kHz mono 16-bit: 512 kB per file, ~500 MB in all
 const MB = 1024 * 1024;
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -35,14 +34,14 @@ function ensureZipTools(): void {
 }
 
 /** Distinct WAV files (a tone with the index written into the samples), so no two hash alike. */
-function writeWavs(dir: string): string[] {
+function writeWavs(dir: string, generations: number): string[] {
   mkdirSync(dir, { recursive: true });
   const dataLength = 16000 * 2 * SECONDS_EACH;
   const header = Buffer.from(wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16, dataLength }));
   const body = Buffer.alloc(dataLength);
   for (let i = 0; i < dataLength / 2; i++) body.writeInt16LE(Math.round(8000 * Math.sin(i / 9)), i * 2);
   const files: string[] = [];
-  for (let n = 0; n < GENERATIONS; n++) {
+  for (let n = 0; n < generations; n++) {
     body.writeUInt32LE(n, 0);
     const p = join(dir, `take-${String(n).padStart(4, '0')}.wav`);
     writeFileSync(p, Buffer.concat([header, body]));
@@ -75,12 +74,12 @@ async function childExport(storage: string, target: string): Promise<unknown> {
 }
 
 /** Child: import `archive` into a fresh history at `storage`. */
-async function childImport(storage: string, archive: string): Promise<unknown> {
+async function childImport(storage: string, archive: string, generations: number): Promise<unknown> {
   const history = await openHistory({ storageDir: storage, checkOnOpen: false, tuning: { pollIntervalMs: 0 } });
   let summary: Awaited<ReturnType<typeof importFiles>> | undefined;
   const m = await measured(async () => (summary = await importFiles(history, [archive])));
   await history.close();
-  if (summary?.imported !== GENERATIONS) throw new Error(`import bench: imported ${summary?.imported}, rejected ${JSON.stringify(summary?.rejected)}`);
+  if (summary?.imported !== generations) throw new Error(`import bench: imported ${summary?.imported}, rejected ${JSON.stringify(summary?.rejected)}`);
   return m;
 }
 
@@ -96,12 +95,14 @@ function timeCommand(cmd: string, args: string[], cwd: string): number {
   return (performance.now() - t0) / 1000;
 }
 
-export async function run(): Promise<Record<string, number>> {
+export async function run({ quick = false }: { quick?: boolean } = {}): Promise<Record<string, number>> {
+  // --quick: 100 generations (~50 MB), enough to prove export, import and the CLI comparison work.
+  const generations = quick ? 100 : 1000;
   ensureZipTools();
   const work = mkdtempSync(join(tmpdir(), 'vh-bench-archive-'));
   try {
-    log(`writing ${GENERATIONS} WAV files`);
-    const files = writeWavs(join(work, 'wavs'));
+    log(`writing ${generations} WAV files`);
+    const files = writeWavs(join(work, 'wavs'), generations);
     const source = join(work, 'source');
     const history = await openHistory({ storageDir: source, checkOnOpen: false, tuning: { pollIntervalMs: 0 } });
     const profile = await history.createProfile({ name: 'Bench voice', engine: 'flite', voiceId: 'slt' });
@@ -118,7 +119,7 @@ export async function run(): Promise<Record<string, number>> {
     log(`export: ${round(archiveMb)} MB in ${exp.seconds.toFixed(2)} s, RSS +${round(exp.rssGrowthMb)} MB`);
 
     log('import');
-    const imp = runChild('child-import', join(work, 'imported'), archive);
+    const imp = runChild('child-import', join(work, 'imported'), archive, String(generations));
     log(`import: ${imp.seconds.toFixed(2)} s, RSS +${round(imp.rssGrowthMb)} MB`);
 
     // The same audio with the CLI tools: zip -0 (stored) of the folder, then unzip.
@@ -127,7 +128,7 @@ export async function run(): Promise<Record<string, number>> {
     const cliMb = statSync(cliZip).size / MB;
     const out = join(work, 'unzipped');
     const unzipSeconds = timeCommand('unzip', ['-q', '-o', cliZip, '-d', out], work);
-    if (readdirSync(join(out, 'wavs')).length !== GENERATIONS) throw new Error('unzip produced the wrong number of files');
+    if (readdirSync(join(out, 'wavs')).length !== generations) throw new Error('unzip produced the wrong number of files');
     log(`zip -0: ${round(cliMb)} MB in ${zipSeconds.toFixed(2)} s; unzip: ${unzipSeconds.toFixed(2)} s`);
 
     return {
@@ -144,8 +145,8 @@ export async function run(): Promise<Record<string, number>> {
 }
 
 if (process.argv[1] === import.meta.filename) {
-  const [mode, a, b] = process.argv.slice(2);
-  const job = mode === 'child-export' ? childExport(a!, b!) : mode === 'child-import' ? childImport(a!, b!) : run();
+  const [mode, a, b, c] = process.argv.slice(2);
+  const job = mode === 'child-export' ? childExport(a!, b!) : mode === 'child-import' ? childImport(a!, b!, Number(c)) : run();
   job.then(
     (r) => process.stdout.write(`${JSON.stringify(r)}\n`),
     (e: unknown) => {

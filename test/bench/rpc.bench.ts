@@ -61,7 +61,9 @@ function writeLongWav(path: string, seconds: number): void {
   closeSync(fd);
 }
 
-export async function run(): Promise<Record<string, number>> {
+export async function run({ quick = false }: { quick?: boolean } = {}): Promise<Record<string, number>> {
+  // --quick: a smaller history and fewer round trips, enough to prove the path still works.
+  const [generations, listCalls, audioCalls] = quick ? [100, 40, 3] : [1000, 200, 20];
   const work = mkdtempSync(join(tmpdir(), 'vh-bench-rpc-'));
   const history = await openHistory({ storageDir: join(work, 'storage'), checkOnOpen: false });
   const { port1, port2 } = new MessageChannel();
@@ -81,12 +83,12 @@ export async function run(): Promise<Record<string, number>> {
   try {
     const profile = await history.createProfile({ name: 'Bench' });
     const tiny = new Uint8Array([...wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16, dataLength: 3200 }), ...new Uint8Array(3200)]);
-    for (let i = 0; i < 1000; i++) {
+    for (let i = 0; i < generations; i++) {
       const text = `Bench generation ${i} with some realistic length of text to show in a list.`;
       await history.create({ profileId: profile.id, text, status: 'completed' }, { data: tiny, format: 'wav' });
     }
     await measure('history.list', { pageSize: 50 }, 20); // warm up
-    const list = await measure('history.list', { pageSize: 50 }, 200);
+    const list = await measure('history.list', { pageSize: 50 }, listCalls);
 
     const short = join(work, 'short.wav');
     const long = join(work, 'long.wav');
@@ -98,18 +100,18 @@ export async function run(): Promise<Record<string, number>> {
     const g10m = await history.create({ profileId: profile.id, text: '10 min', status: 'completed' }, { filePath: long, format: 'wav' });
     const gInline = await history.create({ profileId: profile.id, text: '262 s', status: 'completed' }, { filePath: largestInline, format: 'wav' });
 
-    const uri10m = await measure('history.audio', { id: g10m.id }, 20);
-    const bytes10s = await measure('history.audio', { id: g10s.id, as: 'bytes' }, 10);
+    const uri10m = await measure('history.audio', { id: g10m.id }, audioCalls);
+    const bytes10s = await measure('history.audio', { id: g10s.id, as: 'bytes' }, audioCalls);
     const bytesLoop = monitorEventLoopDelay({ resolution: 1 });
     bytesLoop.enable();
-    const bytesMax = await measure('history.audio', { id: gInline.id, as: 'bytes' }, 5);
+    const bytesMax = await measure('history.audio', { id: gInline.id, as: 'bytes' }, Math.min(5, audioCalls));
     bytesLoop.disable();
 
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
     const peaksCold = await measure('history.peaks', { id: g10m.id, buckets: 2000 }, 1);
     loop.disable();
-    const peaksWarm = await measure('history.peaks', { id: g10m.id, buckets: 2000 }, 20);
+    const peaksWarm = await measure('history.peaks', { id: g10m.id, buckets: 2000 }, audioCalls);
 
     return {
       'rpc.node_list_roundtrip_median_ms': round(median(list)),

@@ -16,7 +16,10 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: false, reporter: 'spec' });
   // Bundled suites register through mocha's globals, which exist only after pre-require.
   mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
+  // The suites load after pre-require, so they cannot be static imports.
+  /* eslint-disable @typescript-eslint/no-require-imports */
   require('./activation.test');
+  require('./settings-scope.test');
   require('./tree.test');
   require('./commands.test');
   require('./rpc.test');
@@ -25,6 +28,7 @@ export function run(): Promise<void> {
   require('./generate-elevenlabs-import.test');
   require('./api.test');
   require('./player.test');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const only = process.env.VH_INTEGRATION_GREP;
   if (only) mocha.grep(only);
 

@@ -130,7 +130,9 @@ test('an ElevenLabs download (a ZIP of MP3s) imports one generation per file, wi
   );
   const first = gens.find((g) => g.text === 'Asked for this one')!;
   assert.equal(first.engine, 'elevenlabs');
-  assert.equal(first.profileName, 'Imported audio');
+  // The voice named in the ElevenLabs file name (was 'Imported audio' before the name was read).
+  assert.equal(first.profileName, 'Rachel');
+  assert.equal(first.createdAt, Date.UTC(2025, 0, 1, 10, 0, 0), 'the date in the file name, not the ZIP time');
   assert.equal(first.sampleRate, 22050);
   const rachel = (await h.history.listProfiles()).find((p) => p.name === 'Rachel')!;
   assert.deepEqual([rachel.engine, rachel.voiceId], ['elevenlabs', '21m00Tcm4TlvDq8ikWAM']);
@@ -244,4 +246,116 @@ test('cancelling while the audio is being stored keeps none of the archive', asy
   assert.ok(controller.signal.aborted);
   assert.deepEqual([summary.imported, summary.cancelled, summary.rejected], [0, true, []]);
   assert.deepEqual(await snapshot(h, { audioOnly: true }), before);
+});
+
+test('the profileName option has the one profile-name limit (100): a longer name is refused up front, 100 characters import', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const path = join(dir, 'line.wav');
+  writeFileSync(path, makeWav(0.1));
+  const before = await snapshot(h);
+  await assert.rejects(
+    importFiles(h.history, [path], { profileName: 'x'.repeat(101) }),
+    (e: unknown) => e instanceof Error && /profile name .* at most 100 characters/.test(e.message) && !/write-failed|Too big/.test(e.message),
+  );
+  assert.deepEqual(await snapshot(h), before, 'nothing was written');
+  const summary = await importFiles(h.history, [path], { profileName: 'y'.repeat(100) });
+  assert.deepEqual([summary.imported, summary.rejected], [1, []]);
+  const [g] = await allGenerations(h.history);
+  assert.equal(g!.profileName, 'y'.repeat(100));
+});
+
+/** A Voicebox generation export as Voicebox writes it: `manifest` merged over a valid one, then `audio`. */
+function voiceboxZip(path: string, manifest: Record<string, unknown>, audio: Array<{ name: string; data: Buffer }>): void {
+  const base = {
+    version: '1.0',
+    generation: { id: 'vb-9', text: 'Chapter one', language: 'en', duration: 1, seed: null, instruct: null, created_at: '2025-03-01T08:00:00' },
+    profile: { id: 'p-9', name: 'Narrator', description: null, language: 'en' },
+  };
+  writeFileSync(path, craftZip([{ name: 'manifest.json', data: json({ ...base, ...manifest }), method: 8 }, ...audio]));
+}
+
+test('a Voicebox manifest with an oversized field is refused naming the field and its limit, before any write', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const before = await snapshot(h);
+  const audio = [{ name: 'audio/a.wav', data: makeWav(0.1) }];
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['text', { generation: { text: 'x'.repeat(200_001), language: 'en' } }, /generation\.text: At most 200,000 characters/],
+    ['instruct', { generation: { text: 'Hi', instruct: 'y'.repeat(10_001) } }, /generation\.instruct: At most 10,000 characters/],
+    ['profile', { profile: { name: 'z'.repeat(101) } }, /profile\.name: At most 100 characters/],
+    ['description', { profile: { name: 'N', description: 'd'.repeat(2001) } }, /profile\.description: At most 2,000 characters/],
+    ['label', { versions: [{ label: 'l'.repeat(101), filename: 'a.wav' }] }, /versions\[0\]\.label: At most 100 characters/],
+  ];
+  for (const [name, manifest, message] of cases) {
+    const path = join(dir, `${name}.voicebox.zip`);
+    voiceboxZip(path, manifest, audio);
+    const summary = await importFiles(h.history, [path]);
+    assert.equal(summary.imported, 0, name);
+    assert.equal(summary.rejected[0]?.problem, 'manifest-invalid', `${name}: ${summary.rejected[0]?.reason}`);
+    assert.match(summary.rejected[0]!.reason, message);
+  }
+  assert.deepEqual((await snapshot(h)).rows, before.rows, 'nothing was written');
+});
+
+test('a real Voicebox export whose manifest lists a version without its audio imports the rest and says what was left out', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const a = makeWav(0.2, 24000, 1, 5);
+  const path = join(dir, 'generation-Chapter-one.voicebox.zip');
+  voiceboxZip(
+    path,
+    {
+      versions: [
+        { id: 'v-1', label: 'original', is_default: false, effects_chain: null, filename: 'a.wav' },
+        { id: 'v-2', label: 'warm', is_default: true, effects_chain: [{ type: 'reverb' }], filename: 'b.wav' },
+      ],
+    },
+    [{ name: 'audio/a.wav', data: a }],
+  );
+  const summary = await importFiles(h.history, [path]);
+  assert.deepEqual([summary.imported, summary.rejected], [1, []]);
+  assert.deepEqual(summary.leftOut, [{ name: 'generation-Chapter-one.voicebox.zip', items: ['version "warm" (audio/b.wav is not in the archive)'] }]);
+  const [g] = await allGenerations(h.history);
+  assert.equal(g!.text, 'Chapter one');
+  const versions = await h.history.listVersions(g!.id);
+  assert.deepEqual(versions.map((v) => [v.label, v.isDefault, v.contentHash]), [['original', true, sha256(a)]], 'the version that is there becomes the default');
+
+  // Refused only when no audio remains, and then without the useless advice to export the same archive again.
+  const none = join(dir, 'none.voicebox.zip');
+  voiceboxZip(none, { versions: [{ label: 'original', filename: 'gone.wav' }] }, []);
+  const refused = await importFiles(h.history, [none]);
+  assert.equal(refused.imported, 0);
+  assert.equal(refused.rejected[0]?.problem, 'audio-missing');
+  assert.match(refused.rejected[0]!.reason, /lists a version but holds none of their audio .*Check that the generation plays in Voicebox/);
+});
+
+test('an ElevenLabs download ZIP: voice and date come from voice_<id>/ElevenLabs_<date>_<voice>_<settings>.wav, not "Imported audio" and the ZIP time', async (t) => {
+  const h = await openTestHistory(t);
+  const dir = tempDir(t);
+  const path = join(dir, 'ElevenLabs_download.zip');
+  writeFileSync(
+    path,
+    craftZip([
+      { name: 'voice_pNInz6obpgDQGcFmaJgB/ElevenLabs_2025-03-04T05_06_07_Old Man Jenkins_pre_s50_sb75_se0_b_m2.wav', data: makeWav(0.1, 22050, 1, 1) },
+      { name: 'voice_pNInz6obpgDQGcFmaJgB/ElevenLabs_2025-03-04T05_07_00_Old Man Jenkins_pre_s50_sb75_se0_b_m2.wav', data: makeWav(0.1, 22050, 1, 2) },
+      { name: 'voice_21m00Tcm4TlvDq8ikWAM/ElevenLabs_2024-12-31T23_59_59_Rachel_gen_s30_sb80_m2.wav', data: makeWav(0.1, 22050, 1, 3) },
+      { name: 'ElevenLabs_2025-13-40T99_00_00_Nobody_pre_s50_sb75_m2.wav', data: makeWav(0.1, 22050, 1, 4) },
+    ]),
+  );
+  const summary = await importFiles(h.history, [path]);
+  assert.deepEqual([summary.imported, summary.rejected], [4, []]);
+  const gens = await allGenerations(h.history);
+  const facts = gens.map((g) => [g.profileName, g.engine, g.createdAt]).sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[2]) - Number(b[2]));
+  const zipTime = facts.find((f) => f[0] === 'Imported audio')?.[2];
+  assert.deepEqual(facts, [
+    ['Imported audio', 'elevenlabs', zipTime],
+    ['Old Man Jenkins', 'elevenlabs', Date.UTC(2025, 2, 4, 5, 6, 7)],
+    ['Old Man Jenkins', 'elevenlabs', Date.UTC(2025, 2, 4, 5, 7, 0)],
+    ['Rachel', 'elevenlabs', Date.UTC(2024, 11, 31, 23, 59, 59)],
+  ], 'a name whose date is not a real time is not read as one');
+  const profiles = await h.history.listProfiles();
+  const voice = (name: string) => profiles.find((p) => p.name === name);
+  assert.deepEqual([voice('Old Man Jenkins')?.engine, voice('Old Man Jenkins')?.voiceId], ['elevenlabs', 'pNInz6obpgDQGcFmaJgB']);
+  assert.equal(voice('Rachel')?.voiceId, '21m00Tcm4TlvDq8ikWAM');
 });

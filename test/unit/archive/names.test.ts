@@ -54,6 +54,23 @@ test('slugify falls back when nothing readable is left and cuts by UTF-8 bytes w
   assert.equal(combining, 'q\u0307'.repeat(3));
 });
 
+test('slugify drops marks whose base was replaced: an emoji\'s variation selector never reaches a name', () => {
+  assert.equal(slugify('café \u2764\uFE0F ok'), 'café-ok');
+  assert.equal(slugify('\u2764\uFE0F'), 'generation', '❤️ alone has nothing readable');
+  assert.equal(slugify('\u0301abc'), 'abc', 'a combining accent with no letter under it');
+  assert.equal(slugify('1\uFE0F\u20E3 step'), '1-step', 'a keycap keeps its digit only');
+  assert.equal(slugify('👍🏽 yes'), 'yes');
+  assert.equal(slugify('हिन्दी नमस्ते'), 'हिन्दी-नमस्ते', 'vowel signs and viramas belong to their letters');
+  assert.equal(slugify('Ñandú'.normalize('NFD')), 'Ñandú');
+  assert.equal(audioFileName('café ❤️', ID, 'wav'), 'café-3f0c1a2b.wav');
+  // Names hold only what the README promises: letters, digits, the marks on them, and dashes.
+  for (const text of ['a\uFE0Fb', '❤️‍🔥 fire', 'x\u200Dy', '\u{E0100}z', 'ok\u20DD']) {
+    const slug = slugify(text);
+    assert.match(slug, /^[\p{L}\p{N}][\p{L}\p{Mn}\p{Mc}\p{N}-]*$/u, `${JSON.stringify(text)} gave ${JSON.stringify(slug)}`);
+    assert.doesNotMatch(slug, /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u);
+  }
+});
+
 test('archive and audio names are deterministic, unique by id and portable', () => {
   assert.equal(generationArchiveName('Hello world', ID), 'Hello-world-3f0c1a2b.voicehistory.zip');
   assert.equal(generationArchiveName('Hello world', ID), generationArchiveName('Hello world', ID));

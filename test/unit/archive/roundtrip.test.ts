@@ -99,7 +99,7 @@ test('export → import into a fresh history reproduces every field, version, st
   const b = await openTestHistory(t, 'b');
   const progress: Array<[string, number, number]> = [];
   const summary = await importFiles(b.history, [target], { stagingDir: dir, onProgress: (p) => progress.push([p.phase, p.done, p.total]) });
-  assert.deepEqual({ ...summary, generationIds: summary.generationIds.length }, { imported: 3, skipped: 0, rejected: [], generationIds: 3, cancelled: false });
+  assert.deepEqual({ ...summary, generationIds: summary.generationIds.length }, { imported: 3, skipped: 0, rejected: [], leftOut: [], generationIds: 3, cancelled: false });
   const checking = progress.filter(([phase]) => phase === 'checking');
   assert.ok(checking.length > 1 && checking.every(([, done, total], i) => done <= total && (i === 0 || done >= checking[i - 1]![1])));
   assert.deepEqual(progress.filter(([phase]) => phase === 'saving'), [['saving', 1, 3], ['saving', 2, 3], ['saving', 3, 3]]);

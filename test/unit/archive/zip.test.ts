@@ -119,6 +119,30 @@ test('limits are checked from the directory before any data is read, naming the 
   await assert.rejects(ZipArchive.open(caseClash, limits), (e: unknown) => isArchiveError(e, 'duplicate-entry') && /"audio\/A\.wav" and "audio\/a\.wav"/.test(e.message));
 });
 
+test('more than 65,535 entries without ZIP64: the entries the directory really holds are counted, limited and checked', async (t) => {
+  const dir = tempDir(t);
+  const tiny = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `f/${i}.txt`, data: Buffer.from('x') }));
+  // 70,000 entries: the classic end record claims 70,000 - 65,536 = 4,464.
+  const many = join(dir, 'seventy-thousand.zip');
+  writeFileSync(many, craftZip(tiny(70_000), { zip64: false }));
+  assert.equal(readFileSync(many).readUInt16LE(readFileSync(many).length - 12), 4_464, 'the fixture wraps the 16-bit count');
+  await assert.rejects(
+    ZipArchive.open(many, limits),
+    (e: unknown) => isArchiveError(e, 'too-many-entries') && /more than 50000 entries .*claims 4464.*the limit is 50000.*voiceHistory\.import\.maxEntries/.test(e.message),
+  );
+  // Under a raised limit the entries past the claimed count are read too, so their names are
+  // checked (an unsafe name at entry 10,000, beyond the 4,464 claimed, is found).
+  const slip = tiny(70_000);
+  slip[10_000] = { name: '../escape.txt', data: Buffer.from('x') };
+  const hidden = join(dir, 'hidden-slip.zip');
+  writeFileSync(hidden, craftZip(slip, { zip64: false }));
+  await assert.rejects(ZipArchive.open(hidden, importLimitsSchema.parse({ maxEntries: 100_000 })), (e: unknown) => isArchiveError(e, 'zip-slip') && /escape\.txt/.test(e.message));
+  // With the ZIP64 records the count is 64-bit and read as it is.
+  const z64 = join(dir, 'zip64.zip');
+  writeFileSync(z64, craftZip(tiny(70_000)));
+  await assert.rejects(ZipArchive.open(z64, limits), (e: unknown) => isArchiveError(e, 'too-many-entries') && /holds 70000 entries; the limit is 50000/.test(e.message));
+});
+
 test('a damaged entry (bad checksum) is refused when read', async (t) => {
   const dir = tempDir(t);
   const bytes = craftZip([{ name: 'audio/a.wav', data: makeWav(0.05) }]);

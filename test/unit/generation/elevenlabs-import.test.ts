@@ -59,6 +59,15 @@ describe('Importing the ElevenLabs history into a real history', () => {
     assert.equal(result.generationIds.length, 9);
   });
 
+  test('the history keeps the text exactly as ElevenLabs has it (no trimming)', async (t) => {
+    const history = await tempHistory(t);
+    fake.items = makeItems(1);
+    fake.items[0]!.text = ' …and into the night — ';
+    await run(history);
+    const g = await history.findByExternalId('h01');
+    assert.equal(g?.text, ' …and into the night — ');
+  });
+
   test('a second run downloads nothing already imported and adds only what is new', async (t) => {
     const history = await tempHistory(t);
     fake.items = makeItems(6);

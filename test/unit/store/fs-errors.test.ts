@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { isHistoryError } from '../../../src/history';
-import { fakeAudio, lines, reopen, spawnTs, tempDir } from './helpers';
+import { fakeAudio, lines, reopen, spawnStandalone, tempDir } from './helpers';
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -110,14 +110,31 @@ test('ENOSPC: a full disk gives a clear error, keeps every committed generation,
   }
 });
 
-/** Runs the permission child as an unprivileged user (when we are root) and returns its report. */
-async function runUnprivileged(dir: string, scenario: string): Promise<Record<string, any>> {
-  const proc = spawnTs(path.join(__dirname, 'children', 'no-permission.ts'), [dir, scenario], isRoot ? { uid: NOBODY, gid: NOBODY } : {});
+/** What children/no-permission.ts prints: each write it tried, and the totals around them. */
+interface Attempt {
+  ok: boolean;
+  code?: string;
+  message: string;
+}
+interface PermissionReport {
+  crashed?: string;
+  totalBefore?: number;
+  totalAfter?: number;
+  createPending: Attempt;
+  createWithAudio: Attempt;
+}
+
+/**
+ * Runs the permission child as an unprivileged user (when we are root) and returns its report.
+ * The child is self-contained: the clone may live in a folder that user cannot enter (mktemp -d).
+ */
+async function runUnprivileged(dir: string, scenario: string): Promise<PermissionReport> {
+  const proc = spawnStandalone(path.join(__dirname, 'children', 'no-permission.ts'), [dir, scenario], isRoot ? { uid: NOBODY, gid: NOBODY } : {});
   const out = lines(proc);
   await out.exited;
   const last = out.lines.filter(Boolean).pop();
   assert.ok(last, `child printed nothing: ${out.stderr()}`);
-  const report = JSON.parse(last) as Record<string, any>;
+  const report = JSON.parse(last) as PermissionReport;
   assert.equal(report.crashed, undefined, String(report.crashed));
   return report;
 }

@@ -31,30 +31,46 @@ export function reopen(dir: string, options: Partial<OpenHistoryOptions> = {}): 
   return openHistory({ storageDir: dir, checkOnOpen: false, ...options, tuning: { pollIntervalMs: 0, ...options.tuning } });
 }
 
-/** Starts a TypeScript child script under tsx. */
-export function spawnTs(script: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...options });
-}
-
 const bundles = new Map<string, string>();
+
+/** Bundles a TypeScript child script once per process with esbuild into a temp folder of its own. */
+function bundled(script: string, standalone: boolean): string {
+  const key = `${standalone ? 'standalone' : 'sql.js external'}:${script}`;
+  let out = bundles.get(key);
+  if (!out) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vh-bundle-'));
+    out = path.join(dir, `${path.basename(script, '.ts')}.cjs`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    esbuild.buildSync({ entryPoints: [script], bundle: true, platform: 'node', format: 'cjs', external: standalone ? [] : ['sql.js'], outfile: out, logLevel: 'error' });
+    if (standalone) {
+      // sql.js looks for its wasm beside the script that loaded it (the bundle); mkdtemp made the folder 0700.
+      fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
+      fs.chmodSync(dir, 0o755);
+    }
+    bundles.set(key, out);
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return out;
+}
 
 /**
  * Starts a TypeScript child script bundled once with esbuild (sql.js stays external): a third
  * less CPU per start than tsx, which matters for tests that start dozens of processes.
  */
 export function spawnBundled(script: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-  let out = bundles.get(script);
-  if (!out) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vh-bundle-'));
-    out = path.join(dir, `${path.basename(script, '.ts')}.cjs`);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const esbuild = require('esbuild') as typeof import('esbuild');
-    esbuild.buildSync({ entryPoints: [script], bundle: true, platform: 'node', format: 'cjs', external: ['sql.js'], outfile: out, logLevel: 'error' });
-    bundles.set(script, out);
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  }
   const env = { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') };
-  return spawn(process.execPath, [out, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env, ...options });
+  return spawn(process.execPath, [bundled(script, false), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env, ...options });
+}
+
+/**
+ * Starts a TypeScript child script that needs nothing from the clone: one bundle with sql.js and
+ * its wasm, in a world-readable temp folder, run from there. For a child running as another
+ * (unprivileged) user, who may not be able to enter the folders the clone lives in.
+ */
+export function spawnStandalone(script: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  const out = bundled(script, true);
+  return spawn(process.execPath, [out, ...args], { cwd: path.dirname(out), stdio: ['ignore', 'pipe', 'pipe'], ...options });
 }
 
 /** Collects a child's stdout lines as they arrive. */

@@ -317,6 +317,13 @@ describe('mapping ElevenLabs history items', () => {
     assert.equal(g.voice, undefined);
   });
 
+  test('the text is kept exactly as generated: leading and trailing spaces and dashes stay', () => {
+    const g = toSyncedGeneration({ ...base, text: '  And into the night — ', voice_name: 'Ann' }, audio, info);
+    assert.equal(g.text, '  And into the night — ');
+    const spaces = toSyncedGeneration({ ...base, text: '   ', source: 'TTS' }, audio, info);
+    assert.equal(spaces.text, '(TTS generation without text)', 'a text of only spaces still counts as missing');
+  });
+
   test('missing text, voice name and counts fall back to something a person can read', () => {
     const g = toSyncedGeneration({ ...base, source: 'STS', voice_id: 'v9' }, audio, info);
     assert.equal(g.text, '(STS generation without text)');

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHistory, type Generation, type HistoryService } from '../../../src/history';
-import { describeFilter, filterQuery, parseDateRange, parseTreeFilter } from '../../../src/views/tree-filter';
+import { describeFilter, filterQuery, parseDateRange, parseTreeFilter } from '../../../src/history/tree-filter';
 import {
   firstLine,
   formatBytes,

@@ -1,17 +1,17 @@
 // Puts the History view's pieces together (tree view, drag and drop, search, statistics, status
 // bar, player hook) and returns the command handlers they serve; `activate` registers them.
+// A feature module: it wires commands to views, so views never import commands.
 import * as vscode from 'vscode';
 import { generationCommandHandlers } from '../commands/generation-commands';
-import { guardAll } from '../commands/guard';
-import type { CommandHandler } from '../commands/registry';
 import { HistorySearch } from '../commands/search';
 import { registerLoadMore, viewCommandHandlers } from '../commands/view-commands';
 import type { HistoryService } from '../history';
-import { HistoryView } from './history-view';
-import { OpenAudioFilePlayer, PlayerSlot } from './player-port';
-import { StatisticsDocument } from './statistics';
-import { HistoryStatusBar } from './status-bar';
-import { HistoryDragAndDrop } from './tree-dnd';
+import { HistoryView } from '../views/history-view';
+import { OpenAudioFilePlayer, PlayerSlot } from '../views/player-port';
+import { StatisticsDocument } from '../views/statistics';
+import { HistoryStatusBar } from '../views/status-bar';
+import { HistoryDragAndDrop } from '../views/tree-dnd';
+import { disposeAll } from '../dispose';
 
 export interface HistoryUi extends vscode.Disposable {
   readonly view: HistoryView;
@@ -21,8 +21,8 @@ export interface HistoryUi extends vscode.Disposable {
   readonly search: HistorySearch | undefined;
   readonly statistics: StatisticsDocument | undefined;
   readonly statusBar: HistoryStatusBar | undefined;
-  /** Handlers for the contributed command ids, by id. */
-  readonly handlers: Record<string, CommandHandler>;
+  /** Handlers for the History view's commands, by id; registerCommands guards them. */
+  readonly handlers: ReturnType<typeof viewCommandHandlers> & ReturnType<typeof generationCommandHandlers>;
 }
 
 export function createHistoryUi(options: {
@@ -47,10 +47,10 @@ export function createHistoryUi(options: {
   disposables.push(view, registerLoadMore(view));
   for (const d of [search, statistics, statusBar]) if (d) disposables.push(d);
 
-  const handlers = guardAll(log, {
+  const handlers = {
     ...viewCommandHandlers({ history, openError, view, search, statistics }),
     ...generationCommandHandlers({ history, openError, view, player }),
-  });
+  };
 
   return {
     view,
@@ -61,7 +61,7 @@ export function createHistoryUi(options: {
     statusBar,
     handlers,
     dispose() {
-      for (const d of disposables.splice(0).reverse()) d.dispose();
+      disposeAll(disposables.reverse());
     },
   };
 }
