@@ -10,6 +10,7 @@ import type { SqlValue } from '../store/sqlite';
 import { Emitter } from './emitter';
 import { checkBatchReferences, versionRef, writeBatch, type ImportBatchResult } from './import-batch';
 import { INTERRUPTED_AFTER_MS, markInterrupted, WindowPresence } from './interrupted';
+import { ImportClaims } from './import-claims';
 import { checkIntegrity, QUICK_CHECK_ON_OPEN_MAX_BYTES, reconcileStorage } from './integrity';
 import { listGenerations } from './query';
 import { GENERATION_COLUMNS, toGeneration, toVersion } from './rows';
@@ -114,6 +115,8 @@ export class HistoryService {
   private readonly profileRecords: ProfileRecords;
   private readonly storyRecords: StoryRecords;
   private readonly versionRecords: VersionRecords;
+  /** Files of imports not committed yet (any window): never orphans. */
+  private readonly claims: ImportClaims;
 
   private constructor(
     private readonly store: Store,
@@ -124,6 +127,7 @@ export class HistoryService {
   ) {
     this.storageDir = storageDir;
     this.audioDir = audio.dir;
+    this.claims = new ImportClaims(storageDir);
     this.emitter = new Emitter<ChangeEvent>((e) => log.error(`A history change listener failed: ${(e as Error).message}`));
     this.stopExternal = store.onExternalChange((c) => {
       if (c.full) vocabulary.invalidate();
@@ -525,11 +529,13 @@ export class HistoryService {
       for (const s of stored.values()) await this.audio.remove(s.audio.relativePath).catch(() => undefined);
     };
     let result: ImportBatchResult;
+    const claim = files.length > 0 ? await this.claims.claim() : undefined;
     try {
       for (const { ref, v } of files) {
         options.signal?.throwIfAborted();
         const versionId = randomUUID();
         const rel = AudioFolder.relativePathFor(versionId, v.format);
+        await claim?.add(rel);
         const audio = v.move ? await this.audio.moveFrom(rel, v.filePath) : await this.audio.copyFrom(rel, v.filePath);
         stored.set(ref, { versionId, audio: { relativePath: audio.relativePath, bytes: audio.bytes, contentHash: audio.contentHash } });
         if (audio.bytes === 0) throw new HistoryError('INVALID', `The audio file ${v.filePath} is empty (0 bytes); nothing was imported.`);
@@ -540,6 +546,8 @@ export class HistoryService {
     } catch (e) {
       await removeStored();
       throw e;
+    } finally {
+      await claim?.release().catch((e) => this.log.warn(`Could not remove the import claim: ${(e as Error).message}`));
     }
     this.changed('profile', 'created', result.createdProfileIds);
     this.changed('generation', 'created', [...result.generationIds.values()]);
@@ -643,7 +651,7 @@ export class HistoryService {
    * generations: run it under a progress notification).
    */
   async checkIntegrity(options: { database?: boolean } = {}): Promise<IntegrityReport> {
-    const report = await checkIntegrity(this.store, this.audio, { database: options.database ?? false });
+    const report = await checkIntegrity(this.store, this.audio, { database: options.database ?? false }, this.claims);
     if (report.databaseProblems.length) this.log.error(`History database problems: ${report.databaseProblems.join('; ')}`);
     if (report.missingAudio.length || report.orphanFiles.length) {
       this.log.warn(
@@ -668,7 +676,7 @@ export class HistoryService {
 
   async reconcile(options?: ReconcileOptionsInput): Promise<ReconcileResult> {
     const o = parse(reconcileOptionsSchema, options ?? {}, 'reconcile options');
-    const result = await reconcileStorage(this.store, this.audio, o, this.log);
+    const result = await reconcileStorage(this.store, this.audio, o, this.log, this.claims);
     this.integrityRun = undefined;
     this.emitter.fire({ kind: 'reload', reason: 'reconcile' });
     return result;
