@@ -11,6 +11,7 @@ import type { SqlValue } from '../store/sqlite';
 import { Emitter } from './emitter';
 import { checkBatchReferences, versionRef, writeBatch, type ImportBatchResult } from './import-batch';
 import { INTERRUPTED_AFTER_MS, markInterrupted, WindowPresence } from './interrupted';
+import { ImportClaims } from './import-claims';
 import { checkIntegrity, QUICK_CHECK_ON_OPEN_MAX_BYTES, reconcileStorage } from './integrity';
 import { listGenerations } from './query';
 import { GENERATION_COLUMNS, toGeneration, toProfile, toStory, toStoryItem, toVersion } from './rows';
@@ -67,6 +68,7 @@ import type {
   StoryWithItems,
   Version,
 } from './types';
+import { describeIssues } from '../format/issues';
 
 export interface OpenHistoryOptions {
   /** Folder that holds the database, its journal and the `audio/` folder (created if missing). */
@@ -110,7 +112,7 @@ const ID_CHUNK = 500;
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  const detail = r.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+  const detail = describeIssues(r.error.issues);
   throw new HistoryError('INVALID', `Invalid ${what}: ${detail}`, { cause: r.error });
 }
 
@@ -162,6 +164,8 @@ export class HistoryService {
   private integrityTimer: NodeJS.Timeout | undefined;
   private readonly stopExternal: () => void;
   private presence: WindowPresence | undefined;
+  /** Files of imports not committed yet (any window): never orphans. */
+  private readonly claims: ImportClaims;
 
   private constructor(
     private readonly store: Store,
@@ -172,6 +176,7 @@ export class HistoryService {
   ) {
     this.storageDir = storageDir;
     this.audioDir = audio.dir;
+    this.claims = new ImportClaims(storageDir);
     this.emitter = new Emitter<ChangeEvent>((e) => log.error(`A history change listener failed: ${(e as Error).message}`));
     this.stopExternal = store.onExternalChange((c) => {
       if (c.full) vocabulary.invalidate();
@@ -614,11 +619,13 @@ export class HistoryService {
       for (const s of stored.values()) await this.audio.remove(s.audio.relativePath).catch(() => undefined);
     };
     let result: ImportBatchResult;
+    const claim = files.length > 0 ? await this.claims.claim() : undefined;
     try {
       for (const { ref, v } of files) {
         options.signal?.throwIfAborted();
         const versionId = randomUUID();
         const rel = AudioFolder.relativePathFor(versionId, v.format);
+        await claim?.add(rel);
         const audio = v.move ? await this.audio.moveFrom(rel, v.filePath, v.sha256) : await this.audio.copyFrom(rel, v.filePath);
         stored.set(ref, { versionId, audio: { relativePath: audio.relativePath, bytes: audio.bytes, contentHash: audio.contentHash } });
         if (audio.bytes === 0) throw new HistoryError('INVALID', `The audio file ${v.filePath} is empty (0 bytes); nothing was imported.`);
@@ -629,6 +636,8 @@ export class HistoryService {
     } catch (e) {
       await removeStored();
       throw e;
+    } finally {
+      await claim?.release().catch((e) => this.log.warn(`Could not remove the import claim: ${(e as Error).message}`));
     }
     this.changed('profile', 'created', result.createdProfileIds);
     this.changed('generation', 'created', [...result.generationIds.values()]);
@@ -942,7 +951,7 @@ export class HistoryService {
    * generations: run it under a progress notification).
    */
   async checkIntegrity(options: { database?: boolean } = {}): Promise<IntegrityReport> {
-    const report = await checkIntegrity(this.store, this.audio, { database: options.database ?? false });
+    const report = await checkIntegrity(this.store, this.audio, { database: options.database ?? false }, this.claims);
     if (report.databaseProblems.length) this.log.error(`History database problems: ${report.databaseProblems.join('; ')}`);
     if (report.missingAudio.length || report.orphanFiles.length) {
       this.log.warn(
@@ -967,7 +976,7 @@ export class HistoryService {
 
   async reconcile(options?: ReconcileOptionsInput): Promise<ReconcileResult> {
     const o = parse(reconcileOptionsSchema, options ?? {}, 'reconcile options');
-    const result = await reconcileStorage(this.store, this.audio, o, this.log);
+    const result = await reconcileStorage(this.store, this.audio, o, this.log, this.claims);
     this.integrityRun = undefined;
     this.emitter.fire({ kind: 'reload', reason: 'reconcile' });
     return result;

@@ -147,7 +147,7 @@ export class Store {
     this.dbPath = path.join(options.dir, DB_FILE);
     this.journalPath = path.join(options.dir, JOURNAL_FILE);
     this.log = options.log ?? noopLog;
-    this.lock = new FileLock(path.join(options.dir, LOCK_FILE), options.lockTimeoutMs);
+    this.lock = new FileLock(path.join(options.dir, LOCK_FILE), options.lockTimeoutMs, undefined, (m) => this.log.warn(m));
   }
 
   static async open(options: StoreOptions): Promise<Store> {
