@@ -536,7 +536,7 @@ export class HistoryService {
         const versionId = randomUUID();
         const rel = AudioFolder.relativePathFor(versionId, v.format);
         await claim?.add(rel);
-        const audio = v.move ? await this.audio.moveFrom(rel, v.filePath) : await this.audio.copyFrom(rel, v.filePath);
+        const audio = v.move ? await this.audio.moveFrom(rel, v.filePath, v.sha256) : await this.audio.copyFrom(rel, v.filePath);
         stored.set(ref, { versionId, audio: { relativePath: audio.relativePath, bytes: audio.bytes, contentHash: audio.contentHash } });
         if (audio.bytes === 0) throw new HistoryError('INVALID', `The audio file ${v.filePath} is empty (0 bytes); nothing was imported.`);
         options.onStored?.(stored.size, files.length);
