@@ -31,6 +31,7 @@ import {
   type ArchiveCommandDeps,
 } from './archive-shared';
 import { commandTable } from './registry';
+import { describeIssues } from '../format/issues';
 
 export const maintenanceOptionsSchema = z
   .object({
@@ -56,7 +57,7 @@ export interface ReconcileOutcome {
 function parseRule(value: unknown): PurgeRule {
   const parsed = purgeRuleSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`).join('; ');
+  const details = describeIssues(parsed.error.issues, { whole: 'rule' });
   throw new Error(
     `The purge rule is not valid (${details}). Pass one of { kind: "olderThan", days: 30 }, { kind: "failed" }, { kind: "missingAudio" }, { kind: "nonFavorites" }, { kind: "profile", profileId }, { kind: "everything" }.`,
   );

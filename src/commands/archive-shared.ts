@@ -9,6 +9,7 @@ import type { HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
 import { formatBytes } from '../format/bytes';
 import { requireHistory } from './targets';
+import { describeIssues } from '../format/issues';
 
 export interface ArchiveCommandDeps {
   history: HistoryService | undefined;
@@ -61,7 +62,7 @@ export function filePathOf(x: unknown, what: string): string {
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, command: string): z.output<S> {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ');
+  const details = describeIssues(parsed.error.issues, { whole: 'options' });
   throw new Error(`The options given to "${command}" are not valid (${details}).`);
 }
 

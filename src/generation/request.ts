@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { languageSchema, MAX_TEXT_LENGTH, profileNameSchema } from '../history';
 import { sourceDocumentSchema } from './origin';
+import { describeIssues } from '../format/issues';
 
 /** ElevenLabs takes 0..4294967295; the others take no seed. */
 export const MAX_SEED = 4_294_967_295;
@@ -43,12 +44,8 @@ export class GenerationRequestError extends Error {
 export function parseGenerationRequest(input: unknown): GenerationRequest {
   const parsed = generationRequestSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const detail = parsed.error.issues
-    .map((i) => {
-      const where = i.path.length > 0 ? `${i.path.join('.')}: ` : '';
-      const known = i.code === 'unrecognized_keys' ? ` Known fields: ${Object.keys(generationRequestSchema.shape).join(', ')}.` : '';
-      return `${where}${i.message}${known}`;
-    })
-    .join('; ');
+  const detail = describeIssues(parsed.error.issues, {
+    more: (i) => (i.code === 'unrecognized_keys' ? ` Known fields: ${Object.keys(generationRequestSchema.shape).join(', ')}.` : ''),
+  });
   throw new GenerationRequestError(`Cannot generate speech: ${detail}`);
 }

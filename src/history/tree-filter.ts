@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { formatDateTime } from '../format/time';
 import { generationStatusSchema, idSchema, languageSchema, MAX_SEARCH_LENGTH, type ListQueryInput } from './schemas';
 import type { GenerationStatus } from './types';
+import { describeIssues } from '../format/issues';
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(100).optional();
 
@@ -35,7 +36,7 @@ export type TreeFilter = z.output<typeof treeFilterSchema>;
 export function parseTreeFilter(input: unknown): TreeFilter {
   const parsed = treeFilterSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => `${i.path.join('.') || 'filter'}: ${i.message}`).join('; ');
+    const details = describeIssues(parsed.error.issues, { whole: 'filter' });
     throw new Error(`The history filter is not valid (${details}). Pass an object such as { status: ["failed"], favoritesOnly: true }.`);
   }
   return normalize(parsed.data);
