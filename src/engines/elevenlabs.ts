@@ -16,7 +16,7 @@ import {
 } from './elevenlabs-api';
 import { parseEngineConfig, responseAudio } from './response-audio';
 import { settingName } from './setting-name';
-import { endpoint, normaliseBaseUrl, type HttpEngineOptions, parseJson, send } from './http';
+import { endpoint, MAX_JSON_RESPONSE_BYTES, normaliseBaseUrl, type HttpEngineOptions, parseJson, send } from './http';
 
 export const elevenLabsConfigSchema = z.object({
   baseUrl: z.string().trim().min(1).default(ELEVENLABS_DEFAULT_BASE_URL),
@@ -57,7 +57,7 @@ export class ElevenLabsEngine implements SpeechEngine {
   async listVoices(signal?: AbortSignal): Promise<Voice[]> {
     const headers = elevenLabsHeaders(await this.options.getApiKey(), { accept: 'application/json' });
     const base = normaliseBaseUrl(ELEVENLABS_SERVICE, this.config.baseUrl);
-    const response = await send(ELEVENLABS_SERVICE, endpoint(base, '/v1/voices'), { headers, signal, timeoutMs: this.config.timeoutMs });
+    const response = await send(ELEVENLABS_SERVICE, endpoint(base, '/v1/voices'), { headers, signal, timeoutMs: this.config.timeoutMs, maxBytes: MAX_JSON_RESPONSE_BYTES });
     const { voices } = parseJson(ELEVENLABS_SERVICE, response, voicesResponseSchema, 'the voice list');
     return voices.map((v) => {
       const labels = v.labels ?? {};

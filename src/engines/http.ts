@@ -22,7 +22,7 @@ export interface HttpRequest {
   body?: string;
   signal?: AbortSignal;
   timeoutMs: number;
-  /** Largest body accepted (default 512 MB). */
+  /** Largest body accepted (default MAX_AUDIO_RESPONSE_BYTES; JSON calls pass MAX_JSON_RESPONSE_BYTES). */
   maxBytes?: number;
 }
 
@@ -33,7 +33,15 @@ export interface HttpResponse {
 }
 
 const SET_KEY_HINT = "Run 'Voice History: Set API Key…'.";
-const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+const MB = 1024 * 1024;
+/** A voice list or a history page is far below this; more is not an API answering. */
+export const MAX_JSON_RESPONSE_BYTES = 16 * MB;
+/** About 20 minutes of 44.1 kHz stereo WAV: more than one generation's audio. */
+export const MAX_AUDIO_RESPONSE_BYTES = 200 * MB;
+/** An error body is only read for its message. */
+const MAX_ERROR_BODY_BYTES = MB;
+/** Redirects followed within the service's own origin. */
+const MAX_REDIRECTS = 5;
 
 /** What an HTTP engine is made with: its settings and where its API key comes from. */
 export interface HttpEngineOptions<Config> {
@@ -66,25 +74,71 @@ export async function send(service: ServiceInfo, url: URL, request: HttpRequest)
   };
   let response: Response;
   try {
-    response = await fetch(url, { method: request.method ?? 'GET', headers: request.headers, body: request.body, signal, redirect: 'follow' });
+    response = await fetchWithinOrigin(service, url, request, signal);
   } catch (error) {
     throw failure(error);
   }
+  const ok = response.status >= 200 && response.status <= 299;
   let body: Uint8Array;
   try {
-    body = await readBody(response, request.maxBytes ?? DEFAULT_MAX_BYTES, service);
+    body = ok ? await readBody(response, request.maxBytes ?? MAX_AUDIO_RESPONSE_BYTES, service) : await readBody(response, MAX_ERROR_BODY_BYTES, service, { cut: true });
   } catch (error) {
     throw failure(error);
   }
-  if (response.status < 200 || response.status > 299) throw statusError(service, url, response.status, response.headers, body);
+  if (!ok) throw statusError(service, url, response.status, response.headers, body);
   return { status: response.status, headers: response.headers, body };
 }
 
-async function readBody(response: Response, maxBytes: number, service: ServiceInfo): Promise<Uint8Array> {
+/**
+ * fetch, following redirects only within the origin the request went to. fetch's own following
+ * forwards every header, the API key included, to wherever a server (or anything between) points;
+ * a redirect elsewhere is refused instead.
+ */
+async function fetchWithinOrigin(service: ServiceInfo, url: URL, request: HttpRequest, signal: AbortSignal): Promise<Response> {
+  let current = url;
+  let method = request.method ?? 'GET';
+  let body = request.body;
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(current, { method, headers: request.headers, body, signal, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || location === null) return response;
+    await response.body?.cancel().catch(() => undefined);
+    let next: URL;
+    try {
+      next = new URL(location, current);
+    } catch {
+      throw new EngineError('bad-response', `${capitalise(service.name)} redirected to "${clip(location, 100)}", which is not a URL. Check the "${service.baseUrlSetting}" setting.`, service.engineId);
+    }
+    if (next.origin !== url.origin) {
+      throw new EngineError(
+        'bad-response',
+        `${capitalise(service.name)} at ${url.origin} redirected the request to another server (${next.origin}); it was not followed, so your API key was not sent there. If that server is the right one, set "${service.baseUrlSetting}" to it.`,
+        service.engineId,
+        { status: response.status },
+      );
+    }
+    if (hop + 1 >= MAX_REDIRECTS) {
+      throw new EngineError('bad-response', `${capitalise(service.name)} redirected more than ${MAX_REDIRECTS} times. Check the "${service.baseUrlSetting}" setting.`, service.engineId, { status: response.status });
+    }
+    // As fetch does: 303, and 301/302 after a POST, continue as a GET without the body.
+    if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+    }
+    current = next;
+  }
+}
+
+/** The body, refused past `maxBytes`; with `cut`, only its first `maxBytes` (an error body, read for its message). */
+async function readBody(response: Response, maxBytes: number, service: ServiceInfo, options: { cut?: boolean } = {}): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   const tooBig = (): EngineError =>
-    new EngineError('bad-response', `${capitalise(service.name)} sent more than ${Math.round(maxBytes / 1024 / 1024)} MB; the response was not kept.`, service.engineId);
-  if (declared > maxBytes) {
+    new EngineError(
+      'bad-response',
+      `${capitalise(service.name)} sent more than ${Math.round(maxBytes / MB)} MB, more than any answer of its API should be; the response was not kept. Check the "${service.baseUrlSetting}" setting, and for audio split the text into shorter parts.`,
+      service.engineId,
+    );
+  if (declared > maxBytes && !options.cut) {
     await response.body?.cancel().catch(() => undefined);
     throw tooBig();
   }
@@ -95,11 +149,14 @@ async function readBody(response: Response, maxBytes: number, service: ServiceIn
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
+    if (total + value.length > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw tooBig();
+      if (!options.cut) throw tooBig();
+      chunks.push(value.subarray(0, maxBytes - total));
+      total = maxBytes;
+      break;
     }
+    total += value.length;
     chunks.push(value);
   }
   if (chunks.length === 1) return chunks[0];
@@ -241,10 +298,26 @@ export function normaliseBaseUrl(service: ServiceInfo, raw: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new EngineError('invalid-input', `"${raw}" is not an http(s) URL. Fix the "${service.baseUrlSetting}" setting.`, service.engineId);
   }
+  // Plain http carries the API key and the text readably over the network: only to this machine.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new EngineError(
+      'invalid-input',
+      `"${raw}" uses plain http:// to another machine, which would send your API key and text unencrypted. Use https://, or http:// only for a server on this machine (localhost, 127.0.0.1 or [::1]). Fix the "${service.baseUrlSetting}" setting.`,
+      service.engineId,
+    );
+  }
   url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
   url.search = '';
   url.hash = '';
   return url;
+}
+
+/** localhost (and *.localhost), 127.0.0.0/8 and ::1: names and addresses that never leave this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** baseUrl + path (path starts with /v1/…), keeping any prefix path of the base (reverse proxies). */

@@ -16,7 +16,7 @@ import {
   type ElevenLabsHistoryItem,
   type ElevenLabsHistoryPage,
 } from '../engines/elevenlabs-api';
-import { endpoint, normaliseBaseUrl, parseJson, send } from '../engines/http';
+import { endpoint, MAX_JSON_RESPONSE_BYTES, normaliseBaseUrl, parseJson, send } from '../engines/http';
 import { responseAudio } from '../engines/response-audio';
 import { abortableSleep, DEFAULT_RETRY_POLICY, isRetryable, retryDelay, type RetryPolicy } from './retry';
 
@@ -144,7 +144,7 @@ export class ElevenLabsHistoryClient {
       search: filters.search,
       source: filters.source,
     });
-    const response = await send(ELEVENLABS_SERVICE, url, { headers: { ...this.headers, accept: 'application/json' }, signal, timeoutMs: this.timeoutMs });
+    const response = await send(ELEVENLABS_SERVICE, url, { headers: { ...this.headers, accept: 'application/json' }, signal, timeoutMs: this.timeoutMs, maxBytes: MAX_JSON_RESPONSE_BYTES });
     return parseJson(ELEVENLABS_SERVICE, response, historyPageSchema, 'a history page');
   }
 

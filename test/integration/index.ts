@@ -19,6 +19,7 @@ export function run(): Promise<void> {
   // The suites load after pre-require, so they cannot be static imports.
   /* eslint-disable @typescript-eslint/no-require-imports */
   require('./activation.test');
+  require('./settings-scope.test');
   require('./tree.test');
   require('./commands.test');
   require('./rpc.test');

@@ -1,7 +1,7 @@
 // `npm run test:desktop`: the same integration suite in desktop VS Code via @vscode/test-electron.
 // Uses VSCODE_EXECUTABLE when set (an installed VS Code), otherwise downloads the 1.96.4 build.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTests } from '@vscode/test-electron';
@@ -12,6 +12,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'vh-desktop-'));
 const workspace = join(scratch, 'workspace');
 mkdirSync(workspace);
 writeFileSync(join(workspace, 'script.txt'), 'Hello from the Voice History integration tests.\n');
+// A cloned repository's settings trying to take over settings it must not (settings-scope.test.ts).
+mkdirSync(join(workspace, '.vscode'));
+copyFileSync(join(root, 'test', 'fixtures', 'hostile-workspace', 'settings.json'), join(workspace, '.vscode', 'settings.json'));
 const resultsFile = join(scratch, 'results.json');
 try {
   await runTests({

@@ -1,7 +1,7 @@
 // Runs test/integration inside the extension host of a real VS Code (code-server 4.96.4):
 // the workbench is opened in Chromium with our extension as a development extension and the
 // bundled suite as extensionTestsPath. The suite writes its counts to VH_TEST_RESULTS.
-import { mkdtempSync, readFileSync, existsSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, existsSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, root, startCodeServer, workbenchUrl } from './code-server.mjs';
@@ -13,6 +13,9 @@ export async function runIntegration({ timeoutMs = 10 * 60 * 1000, env = {} } = 
   const workspace = join(scratch, 'workspace');
   mkdirSync(workspace);
   writeFileSync(join(workspace, 'script.txt'), 'Hello from the Voice History integration tests.\n');
+  // A cloned repository's settings trying to take over settings it must not (settings-scope.test.ts).
+  mkdirSync(join(workspace, '.vscode'));
+  copyFileSync(join(root, 'test', 'fixtures', 'hostile-workspace', 'settings.json'), join(workspace, '.vscode', 'settings.json'));
   const extensionsDir = join(scratch, 'extensions');
   // The fixture uses our public API the way another extension would.
   installFixtureExtension(root, extensionsDir);
