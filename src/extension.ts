@@ -52,6 +52,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     history = await openHistory({ storageDir, wasmPath, log });
     openedHistory = history;
     log.info(`History opened in ${(performance.now() - opening).toFixed(0)} ms.`);
+    // The history works, but something was recovered or is missing: the user must hear it once.
+    const problem = history.storageProblem;
+    if (problem) void vscode.window.showWarningMessage(`Voice History: ${problem}`, 'Show Log').then((a) => a && log.show());
   } catch (e) {
     const reason = errorMessage(e);
     log.error(`Could not open the history in ${storageDir}: ${errorDetail(e)}`);
