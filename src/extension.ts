@@ -8,7 +8,8 @@ import { archiveActions, createArchiveFeatures } from './commands/archive';
 import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './features/history-ui';
-import { PlayerHost } from './views/player-host';
+import { PlayerHost } from './player/host';
+import { goToSource } from './player/source';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
 
@@ -51,6 +52,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     history = await openHistory({ storageDir, wasmPath, log });
     openedHistory = history;
     log.info(`History opened in ${(performance.now() - opening).toFixed(0)} ms.`);
+    // The history works, but something was recovered or is missing: the user must hear it once.
+    const problem = history.storageProblem;
+    if (problem) void vscode.window.showWarningMessage(`Voice History: ${problem}`, 'Show Log').then((a) => a && log.show());
   } catch (e) {
     const reason = errorMessage(e);
     log.error(`Could not open the history in ${storageDir}: ${errorDetail(e)}`);
@@ -67,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
         log,
         revealInTree: (id) => historyUi.view.reveal(id, { focus: true }),
         archive: archiveActions(),
+        goToSource: (id) => goToSource(history, id),
       })
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));

@@ -79,6 +79,8 @@ function toBatch(plan: ImportPlan, fresh: PlannedGeneration[]): ImportBatchInput
           createdAt: v.createdAt ?? null,
           filePath: v.stagedPath,
           move,
+          // Taken by the extraction from the very bytes it staged: the move need not read them again.
+          ...(move && { sha256: v.sha256 }),
           format: v.probe.format,
           duration: v.probe.duration,
           sampleRate: v.probe.sampleRate,

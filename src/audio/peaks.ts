@@ -8,6 +8,12 @@ import { parseWavHeader, readWavInfo, type WavInfo } from './wav';
 
 export const MIN_PEAK_BUCKETS = 1;
 export const MAX_PEAK_BUCKETS = 20_000;
+/**
+ * The slice counts a view may ask for: each is computed once and cached on disk per version, so a
+ * fixed set bounds that cache (a free choice of 1..20,000 would allow 20,000 files per version).
+ */
+export const PEAK_BUCKET_COUNTS = [100, 250, 500, 1000, 2000, 4000, 8000] as const;
+export type PeakBucketCount = (typeof PEAK_BUCKET_COUNTS)[number];
 
 export interface WaveformPeaks {
   /** Slices per channel; fewer than requested when the sound has fewer frames. */

@@ -4,8 +4,9 @@ import * as vscode from 'vscode';
 import type { Generation, HistoryService } from '../history';
 import { isGroupNode, isLoadMoreNode } from '../views/history-tree';
 import type { HistoryView } from '../views/history-view';
-import { playableAudioUri, type PlayerPort } from '../views/player-port';
+import { playableAudioUri, type PlayerPort } from '../player/port';
 import { firstLine } from '../format/text';
+import { goToSource } from './go-to-source';
 import { commandTable } from './registry';
 import { nothingSelected, requireHistory, resolveTargets } from './targets';
 
@@ -204,6 +205,8 @@ export function generationCommandHandlers(deps: GenerationCommandDeps) {
       }
       return uri.fsPath;
     },
+
+    'voiceHistory.goToSource': (...args) => goToSource(history(), view, args),
 
     'voiceHistory.openAudioInEditor': async (...args) => {
       const g = await single(args, 'open its audio');

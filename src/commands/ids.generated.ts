@@ -16,6 +16,7 @@ export const COMMAND_IDS = [
   'voiceHistory.copyAsJson',
   'voiceHistory.revealAudioFile',
   'voiceHistory.openAudioInEditor',
+  'voiceHistory.goToSource',
   'voiceHistory.showStatistics',
   'voiceHistory.openPlayer',
   'voiceHistory.exportGeneration',

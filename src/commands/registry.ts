@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { guarded, type CommandHandler } from './guard';
 import { COMMAND_IDS, type CommandId } from './ids.generated';
+import { acceptingEveryInvocation } from './invocation';
 
 export type { CommandHandler } from './guard';
 export type { CommandId } from './ids.generated';
@@ -16,9 +17,12 @@ export function commandTable<K extends CommandId>(handlers: CommandTable<K>): Co
   return handlers;
 }
 
-/** Every contributed command, each through the error guard. Throws when one has no handler. */
+/**
+ * Every contributed command, each through the error guard (and, for view-level commands, without
+ * the tree row VS Code passes from the title bar). Throws when one has no handler.
+ */
 export function registerCommands(log: vscode.LogOutputChannel, handlers: CommandTable): vscode.Disposable[] {
   const missing = COMMAND_IDS.filter((id) => typeof handlers[id] !== 'function');
   if (missing.length > 0) throw new Error(`Voice History: no handler for ${missing.join(', ')}.`);
-  return COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, guarded(log, id, handlers[id])));
+  return COMMAND_IDS.map((id) => vscode.commands.registerCommand(id, guarded(log, id, acceptingEveryInvocation(id, handlers[id]))));
 }

@@ -3,7 +3,7 @@
 // and tests pass ids, id lists, or objects with an `id`.
 import * as vscode from 'vscode';
 import { idSchema, type HistoryService } from '../history';
-import { isGenerationNode, type GenerationNode } from '../views/history-tree';
+import { isGenerationNode, isHistoryNode, type GenerationNode } from '../views/history-tree';
 import type { HistoryView } from '../views/history-view';
 
 export interface Targets {
@@ -22,7 +22,8 @@ export function resolveTargets(view: HistoryView, args: unknown[]): Targets {
     const nodes = many.some((n) => n.id === first.id) ? many : [first];
     return { ids: unique(nodes.map((n) => n.generation.id)), node: first, fromTree: true };
   }
-  if (first === undefined || first === null) {
+  // Nothing, or a group header / "Load more…" row (a keybinding on a focused group): the selection counts.
+  if (first === undefined || first === null || isHistoryNode(first)) {
     const nodes = view.selectedGenerations();
     return { ids: unique(nodes.map((n) => n.generation.id)), node: nodes[0], fromTree: true };
   }

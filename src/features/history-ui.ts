@@ -6,8 +6,9 @@ import { generationCommandHandlers } from '../commands/generation-commands';
 import { HistorySearch } from '../commands/search';
 import { registerLoadMore, viewCommandHandlers } from '../commands/view-commands';
 import type { HistoryService } from '../history';
+import { followSelection } from './follow-selection';
 import { HistoryView } from '../views/history-view';
-import { OpenAudioFilePlayer, PlayerSlot } from '../views/player-port';
+import { OpenAudioFilePlayer, PlayerSlot } from '../player/port';
 import { StatisticsDocument } from '../views/statistics';
 import { HistoryStatusBar } from '../views/status-bar';
 import { HistoryDragAndDrop } from '../views/tree-dnd';
@@ -44,7 +45,7 @@ export function createHistoryUi(options: {
   const search = history ? new HistorySearch(history, view, (id) => player.open(id, view!.provider.currentList()), log) : undefined;
   const statistics = history ? new StatisticsDocument(history) : undefined;
   const statusBar = history ? new HistoryStatusBar(history, log) : undefined;
-  disposables.push(view, registerLoadMore(view));
+  disposables.push(view, registerLoadMore(view), followSelection(view, player));
   for (const d of [search, statistics, statusBar]) if (d) disposables.push(d);
 
   const handlers = {

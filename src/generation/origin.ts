@@ -63,6 +63,21 @@ export function sourceLabel(document: SourceDocument): string {
   return lastLine > document.startLine ? `${name}:${document.startLine + 1}-${lastLine + 1}` : `${name}:${document.startLine + 1}`;
 }
 
+/** Schemes a recorded source may be opened from: imported data could name any URI, so only documents of this machine or its remote. */
+export const OPENABLE_SOURCE_SCHEMES: readonly string[] = ['file', 'untitled', 'vscode-remote'];
+
+/** True when the recorded document is one the editor may open (a link, Go to Source). */
+export function isOpenableSource(document: SourceDocument): boolean {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(document.uri)?.[1]?.toLowerCase();
+  return scheme !== undefined && OPENABLE_SOURCE_SCHEMES.includes(scheme);
+}
+
+/** The recorded source document when it can be opened, else undefined. */
+export function openableSourceOf(g: Pick<Generation, 'settings'>): SourceDocument | undefined {
+  const document = originOf(g)?.document;
+  return document && isOpenableSource(document) ? document : undefined;
+}
+
 /** A link target that opens the document at the range's first line (VS Code reads `#L<line>`). */
 export function sourceLink(document: SourceDocument): string {
   return `${document.uri.replace(/#.*$/, '')}#L${document.startLine + 1}`;

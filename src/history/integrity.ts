@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import { AudioFolder, isTemporary } from '../store/audio';
 import type { Store } from '../store/database';
+import type { ImportClaims } from './import-claims';
 import type { HistoryLog, IntegrityReport, MissingAudio, ReconcileResult } from './types';
 import { promoteNewest } from './version-sql';
 
@@ -36,8 +37,10 @@ async function readInChunks(store: Store, sql: string): Promise<string[][]> {
  * quick_check and foreign_key_check (they read the whole database in one step: about a second
  * at 100,000 generations, so the check after open runs them only for small databases).
  */
-export async function checkIntegrity(store: Store, audio: AudioFolder, options: { database: boolean }): Promise<IntegrityReport> {
+export async function checkIntegrity(store: Store, audio: AudioFolder, options: { database: boolean }, claims?: ImportClaims): Promise<IntegrityReport> {
   const files = await audio.listFiles();
+  // Read after the listing: a file listed was claimed before it was stored.
+  const claimed = (await claims?.claimedFiles()) ?? new Set<string>();
   const versions = await readInChunks(store, 'SELECT rowid, id, generation_id, audio_path FROM generation_versions WHERE rowid > ? ORDER BY rowid LIMIT ?');
   const generations = await readInChunks(store, 'SELECT seq, id, audio_path FROM generations WHERE seq > ? AND audio_path IS NOT NULL ORDER BY seq LIMIT ?');
   const databaseProblems = options.database
@@ -70,7 +73,7 @@ export async function checkIntegrity(store: Store, audio: AudioFolder, options: 
   const now = Date.now();
   const orphanFiles: string[] = [];
   for (const f of files) {
-    if (owned.has(f)) continue;
+    if (owned.has(f) || claimed.has(f)) continue;
     if (isTemporary(f)) {
       const st = await audio.stat(f);
       if (!st || now - st.mtimeMs < TEMP_GRACE_MS) continue;
@@ -85,8 +88,9 @@ export async function reconcileStorage(
   audio: AudioFolder,
   options: { removeOrphanFiles: boolean; fixMissingAudio: boolean },
   log: HistoryLog,
+  claims?: ImportClaims,
 ): Promise<ReconcileResult> {
-  const report = await checkIntegrity(store, audio, { database: false });
+  const report = await checkIntegrity(store, audio, { database: false }, claims);
   const result: ReconcileResult = { removedVersions: 0, markedFailed: 0, removedFiles: 0 };
   if (options.fixMissingAudio && report.missingAudio.length > 0) {
     Object.assign(
@@ -120,7 +124,10 @@ export async function reconcileStorage(
   }
   if (options.removeOrphanFiles) {
     const now = Date.now();
+    // Again: an import may have begun since the check (its files were not listed then, but be sure).
+    const claimed = (await claims?.claimedFiles()) ?? new Set<string>();
     for (const f of report.orphanFiles) {
+      if (claimed.has(f)) continue;
       const st = await audio.stat(f);
       if (!st || now - st.mtimeMs < ORPHAN_GRACE_MS) continue;
       const owned = await store.read((r) =>

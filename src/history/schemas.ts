@@ -264,6 +264,8 @@ export const batchVersionSchema = z
     /** The audio file to store: moved when `move` and on the same filesystem, else copied. */
     filePath: z.string().min(1, 'Pass the path of the audio file.'),
     move: z.boolean().default(false),
+    /** With `move`: the sha256 the caller took of this file as it wrote it; the move then does not read it again. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'Expected a sha256 hash: 64 lower-case hex digits.').optional(),
     ...audioMetaSchema.shape,
   })
   .strict();

@@ -2,35 +2,28 @@
 // public API) uses to read and change the history. No `vscode` import.
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import type { z } from 'zod';
 import { AudioFolder, type StoredAudio } from '../store/audio';
 import { Store, type Reader, type Row, type Writer } from '../store/database';
-import { HistoryError, isHistoryError } from '../store/errors';
+import { HistoryError } from '../store/errors';
 import { createSearchFunctions } from '../store/search-text';
 import type { SqlValue } from '../store/sqlite';
 import { Emitter } from './emitter';
 import { checkBatchReferences, versionRef, writeBatch, type ImportBatchResult } from './import-batch';
 import { INTERRUPTED_AFTER_MS, markInterrupted, WindowPresence } from './interrupted';
+import { ImportClaims } from './import-claims';
 import { checkIntegrity, QUICK_CHECK_ON_OPEN_MAX_BYTES, reconcileStorage } from './integrity';
 import { listGenerations } from './query';
-import { GENERATION_COLUMNS, toGeneration, toProfile, toStory, toStoryItem, toVersion } from './rows';
+import { GENERATION_COLUMNS, toGeneration, toVersion } from './rows';
 import {
-  addStoryItemSchema,
   addVersionSchema,
   audioMetaSchema,
   createGenerationSchema,
-  createProfileSchema,
-  createStorySchema,
-  findOrCreateProfileSchema,
   idSchema,
   idsSchema,
   importBatchSchema,
   listQuerySchema,
   reconcileOptionsSchema,
   updateGenerationSchema,
-  updateProfileSchema,
-  updateStoryItemSchema,
-  updateStorySchema,
   type AddStoryItemInput,
   type AddVersionInput,
   type AudioInput,
@@ -46,9 +39,13 @@ import {
   type UpdateStoryInput,
   type UpdateStoryItemInput,
 } from './schemas';
+import { ProfileRecords } from './profiles';
+import { audioFields, chunks, mapDbError, orNull, parse, placeholders, type HistoryAccess } from './service-support';
 import { statsOf } from './stats';
+import { StoryRecords } from './stories';
+import { insertVersion, storeAudio, VersionRecords } from './versions';
 import { Vocabulary } from './vocabulary';
-import { promoteNewest, showVersion } from './version-sql';
+import { showVersion } from './version-sql';
 import type {
   ChangeEvent,
   ChangeEntity,
@@ -67,7 +64,6 @@ import type {
   StoryWithItems,
   Version,
 } from './types';
-import { describeIssues } from '../format/issues';
 
 export interface OpenHistoryOptions {
   /** Folder that holds the database, its journal and the `audio/` folder (created if missing). */
@@ -106,53 +102,6 @@ const TRANSITIONS: Record<GenerationStatus, readonly GenerationStatus[]> = {
   completed: [],
 };
 
-const ID_CHUNK = 500;
-
-function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  const detail = describeIssues(r.error.issues);
-  throw new HistoryError('INVALID', `Invalid ${what}: ${detail}`, { cause: r.error });
-}
-
-/** Turns SQLite constraint failures that slipped past the checks into clear errors. */
-function mapDbError(e: unknown): unknown {
-  if (isHistoryError(e) || !(e instanceof Error)) return e;
-  if (/UNIQUE constraint failed: profiles\.name_key/.test(e.message)) {
-    return new HistoryError('CONFLICT', 'A profile with that name already exists; choose another name.', { cause: e });
-  }
-  if (/UNIQUE constraint failed/.test(e.message)) return new HistoryError('CONFLICT', `That item already exists (${e.message}).`, { cause: e });
-  if (/FOREIGN KEY constraint failed/.test(e.message)) {
-    return new HistoryError('INVALID', 'The change refers to a profile, generation or version that does not exist (any more); refresh and try again.', {
-      cause: e,
-    });
-  }
-  return e;
-}
-
-function nameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase().trim();
-}
-
-function chunks<T>(items: T[], size = ID_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function placeholders(n: number): string {
-  return new Array(n).fill('?').join(',');
-}
-
-function audioFields(audio: AudioInput): Record<string, unknown> {
-  const { format, duration, sampleRate, channels } = audio;
-  return { format, duration, sampleRate, channels };
-}
-
-function orNull<T>(v: T | null | undefined): T | null {
-  return v === undefined ? null : v;
-}
-
 export class HistoryService {
   /** Absolute folder of the database. */
   readonly storageDir: string;
@@ -163,6 +112,11 @@ export class HistoryService {
   private integrityTimer: NodeJS.Timeout | undefined;
   private readonly stopExternal: () => void;
   private presence: WindowPresence | undefined;
+  private readonly profileRecords: ProfileRecords;
+  private readonly storyRecords: StoryRecords;
+  private readonly versionRecords: VersionRecords;
+  /** Files of imports not committed yet (any window): never orphans. */
+  private readonly claims: ImportClaims;
 
   private constructor(
     private readonly store: Store,
@@ -173,11 +127,21 @@ export class HistoryService {
   ) {
     this.storageDir = storageDir;
     this.audioDir = audio.dir;
+    this.claims = new ImportClaims(storageDir);
     this.emitter = new Emitter<ChangeEvent>((e) => log.error(`A history change listener failed: ${(e as Error).message}`));
     this.stopExternal = store.onExternalChange((c) => {
       if (c.full) vocabulary.invalidate();
       this.emitter.fire({ kind: 'reload', reason: 'external' });
     });
+    const access: HistoryAccess = {
+      read: (fn) => this.read(fn),
+      write: (fn) => this.write(fn),
+      changed: (entity, op, ids, generationIds) => this.changed(entity, op, ids, generationIds),
+      removeFiles: (files) => this.removeFiles(files),
+    };
+    this.profileRecords = new ProfileRecords(access);
+    this.storyRecords = new StoryRecords(access);
+    this.versionRecords = new VersionRecords(access);
   }
 
   /** Use `openHistory()`. */
@@ -278,7 +242,7 @@ export class HistoryService {
     }
     await this.read((r) => this.assertCanCreate(r, id, c.profileId));
     const versionId = randomUUID();
-    const stored = audio && meta ? await this.storeAudio(versionId, audio, meta.format) : undefined;
+    const stored = audio && meta ? await storeAudio(this.audio, versionId, audio, meta.format) : undefined;
     try {
       const generation = await this.write((w) => {
         this.assertCanCreate(w, id, c.profileId);
@@ -311,7 +275,7 @@ export class HistoryService {
             now,
           ],
         );
-        if (stored && meta) this.insertVersion(w, versionId, id, 'original', stored, meta, null, null, true, c.createdAt ?? now);
+        if (stored && meta) insertVersion(w, versionId, id, 'original', stored, meta, null, null, true, c.createdAt ?? now);
         return this.generationRow(w, id);
       });
       this.changed('generation', 'created', [id]);
@@ -502,56 +466,6 @@ export class HistoryService {
   }
 
   // ---- audio --------------------------------------------------------------------------
-  private async storeAudio(versionId: string, audio: AudioInput, format: string): Promise<StoredAudio> {
-    const rel = AudioFolder.relativePathFor(versionId, format);
-    if ('data' in audio) {
-      if (!(audio.data instanceof Uint8Array)) throw new HistoryError('INVALID', 'Audio data must be bytes (a Uint8Array or Buffer).');
-      if (audio.data.byteLength === 0) throw new HistoryError('INVALID', 'The audio is empty (0 bytes); nothing to store.');
-      return this.audio.write(rel, audio.data);
-    }
-    if (typeof audio.filePath !== 'string' || audio.filePath === '') throw new HistoryError('INVALID', 'Pass audio bytes or the path of an audio file.');
-    const stored = await this.audio.copyFrom(rel, audio.filePath);
-    if (stored.bytes === 0) {
-      await this.audio.remove(rel).catch(() => undefined);
-      throw new HistoryError('INVALID', `The audio file ${audio.filePath} is empty (0 bytes); choose another file.`);
-    }
-    return stored;
-  }
-
-  private insertVersion(
-    w: Writer,
-    versionId: string,
-    generationId: string,
-    label: string,
-    stored: StoredAudio,
-    meta: z.output<typeof audioMetaSchema>,
-    effectsChain: unknown[] | null,
-    sourceVersionId: string | null,
-    isDefault: boolean,
-    createdAt: number,
-  ): void {
-    w.run(
-      `INSERT INTO generation_versions (id, generation_id, label, audio_path, effects_chain, source_version_id, is_default,
-         duration, sample_rate, channels, audio_bytes, content_hash, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        versionId,
-        generationId,
-        label,
-        stored.relativePath,
-        effectsChain ? JSON.stringify(effectsChain) : null,
-        sourceVersionId,
-        isDefault ? 1 : 0,
-        orNull(meta.duration),
-        orNull(meta.sampleRate),
-        orNull(meta.channels),
-        stored.bytes,
-        stored.contentHash,
-        createdAt,
-      ],
-    );
-  }
-
   /**
    * Stores audio for a generation atomically: as its original version if it has none, else as
    * a new version (default when `isDefault`). Marks the generation completed.
@@ -566,7 +480,7 @@ export class HistoryService {
       }
     });
     const versionId = randomUUID();
-    const stored = await this.storeAudio(versionId, audio, meta.format);
+    const stored = await storeAudio(this.audio, versionId, audio, meta.format);
     try {
       const result = await this.write((w) => {
         if (!w.value('SELECT 1 FROM generations WHERE id = ?', [gid])) {
@@ -580,7 +494,7 @@ export class HistoryService {
         const now = Date.now();
         if (isDefault) w.run('UPDATE generation_versions SET is_default = 0 WHERE generation_id = ? AND is_default = 1', [gid]);
         const label = v?.label ?? (count === 0 ? 'original' : `take ${count + 1}`);
-        this.insertVersion(w, versionId, gid, label, stored, meta, v?.effectsChain ?? null, v?.sourceVersionId ?? null, isDefault, now);
+        insertVersion(w, versionId, gid, label, stored, meta, v?.effectsChain ?? null, v?.sourceVersionId ?? null, isDefault, now);
         if (isDefault) showVersion(w, versionId, now);
         w.run("UPDATE generations SET status = 'completed', error = NULL, updated_at = ? WHERE id = ? AND status <> 'completed'", [now, gid]);
         const vr = w.get('SELECT * FROM generation_versions WHERE id = ?', [versionId]);
@@ -615,12 +529,14 @@ export class HistoryService {
       for (const s of stored.values()) await this.audio.remove(s.audio.relativePath).catch(() => undefined);
     };
     let result: ImportBatchResult;
+    const claim = files.length > 0 ? await this.claims.claim() : undefined;
     try {
       for (const { ref, v } of files) {
         options.signal?.throwIfAborted();
         const versionId = randomUUID();
         const rel = AudioFolder.relativePathFor(versionId, v.format);
-        const audio = v.move ? await this.audio.moveFrom(rel, v.filePath) : await this.audio.copyFrom(rel, v.filePath);
+        await claim?.add(rel);
+        const audio = v.move ? await this.audio.moveFrom(rel, v.filePath, v.sha256) : await this.audio.copyFrom(rel, v.filePath);
         stored.set(ref, { versionId, audio: { relativePath: audio.relativePath, bytes: audio.bytes, contentHash: audio.contentHash } });
         if (audio.bytes === 0) throw new HistoryError('INVALID', `The audio file ${v.filePath} is empty (0 bytes); nothing was imported.`);
         options.onStored?.(stored.size, files.length);
@@ -630,6 +546,8 @@ export class HistoryService {
     } catch (e) {
       await removeStored();
       throw e;
+    } finally {
+      await claim?.release().catch((e) => this.log.warn(`Could not remove the import claim: ${(e as Error).message}`));
     }
     this.changed('profile', 'created', result.createdProfileIds);
     this.changed('generation', 'created', [...result.generationIds.values()]);
@@ -644,296 +562,86 @@ export class HistoryService {
     return this.audio.resolve(rel);
   }
 
-  // ---- versions -----------------------------------------------------------------------
-  async listVersions(generationId: string): Promise<Version[]> {
-    const gid = parse(idSchema, generationId, 'generation id');
-    return this.read((r) => r.all('SELECT * FROM generation_versions WHERE generation_id = ? ORDER BY created_at, rowid', [gid]).map(toVersion));
+  // ---- versions (versions.ts) -------------------------------------------------------
+  listVersions(generationId: string): Promise<Version[]> {
+    return this.versionRecords.listVersions(generationId);
   }
 
   async addVersion(generationId: string, input: AddVersionInput, audio: AudioInput): Promise<Version> {
     return (await this.attachAudio(generationId, audio, input)).version;
   }
 
-  async setDefaultVersion(versionId: string): Promise<Version> {
-    const vid = parse(idSchema, versionId, 'version id');
-    const { version } = await this.write((w) => {
-      const row = w.get('SELECT generation_id, is_default FROM generation_versions WHERE id = ?', [vid]);
-      if (!row) throw new HistoryError('NOT_FOUND', `The version ${vid} does not exist (any more); refresh.`);
-      if (Number(row.is_default) !== 1) {
-        w.run('UPDATE generation_versions SET is_default = 0 WHERE generation_id = ? AND is_default = 1', [row.generation_id]);
-        w.run('UPDATE generation_versions SET is_default = 1 WHERE id = ?', [vid]);
-        showVersion(w, vid, Date.now());
-      }
-      return { version: toVersion(w.get('SELECT * FROM generation_versions WHERE id = ?', [vid]) as Row) };
-    });
-    this.changed('version', 'updated', [vid], [version.generationId]);
-    this.changed('generation', 'updated', [version.generationId]);
-    return version;
+  setDefaultVersion(versionId: string): Promise<Version> {
+    return this.versionRecords.setDefaultVersion(versionId);
   }
 
   /** The last version cannot be deleted; deleting the default promotes the newest remaining one. */
-  async deleteVersion(versionId: string): Promise<void> {
-    const vid = parse(idSchema, versionId, 'version id');
-    const { generationId, file } = await this.write((w) => {
-      const row = w.get('SELECT generation_id, is_default, audio_path FROM generation_versions WHERE id = ?', [vid]);
-      if (!row) throw new HistoryError('NOT_FOUND', `The version ${vid} does not exist (any more); refresh.`);
-      const gid = String(row.generation_id);
-      const count = Number(w.value('SELECT count(*) FROM generation_versions WHERE generation_id = ?', [gid]));
-      if (count <= 1) {
-        throw new HistoryError('INVALID', 'This is the only version of the generation and cannot be deleted; delete the generation instead.');
-      }
-      w.run('DELETE FROM generation_versions WHERE id = ?', [vid]);
-      if (Number(row.is_default) === 1) {
-        promoteNewest(w, gid, Date.now());
-      }
-      return { generationId: gid, file: String(row.audio_path) };
-    });
-    await this.removeFiles([file]);
-    this.changed('version', 'deleted', [vid], [generationId]);
-    this.changed('generation', 'updated', [generationId]);
+  deleteVersion(versionId: string): Promise<void> {
+    return this.versionRecords.deleteVersion(versionId);
   }
 
-  // ---- profiles -----------------------------------------------------------------------
-  async listProfiles(): Promise<Profile[]> {
-    return this.read((r) => r.all('SELECT * FROM profiles ORDER BY name_key, id').map(toProfile));
+  // ---- profiles (profiles.ts) -------------------------------------------------------
+  listProfiles(): Promise<Profile[]> {
+    return this.profileRecords.listProfiles();
   }
 
-  async getProfile(id: string): Promise<Profile | undefined> {
-    const pid = parse(idSchema, id, 'profile id');
-    return this.read((r) => {
-      const row = r.get('SELECT * FROM profiles WHERE id = ?', [pid]);
-      return row ? toProfile(row) : undefined;
-    });
+  getProfile(id: string): Promise<Profile | undefined> {
+    return this.profileRecords.getProfile(id);
   }
 
-  async createProfile(input: CreateProfileInput): Promise<Profile> {
-    const c = parse(createProfileSchema, input, 'profile');
-    const id = c.id ?? randomUUID();
-    const profile = await this.write((w) => {
-      if (w.value('SELECT 1 FROM profiles WHERE name_key = ?', [nameKey(c.name)])) {
-        throw new HistoryError('CONFLICT', `A profile named "${c.name}" already exists; choose another name.`);
-      }
-      if (w.value('SELECT 1 FROM profiles WHERE id = ?', [id])) throw new HistoryError('CONFLICT', `A profile with id ${id} already exists.`);
-      return this.insertProfile(w, id, c.name, orNull(c.description), c.language, orNull(c.engine), orNull(c.voiceId));
-    });
-    this.changed('profile', 'created', [profile.id]);
-    return profile;
+  createProfile(input: CreateProfileInput): Promise<Profile> {
+    return this.profileRecords.createProfile(input);
   }
 
-  private insertProfile(
-    w: Writer,
-    id: string,
-    name: string,
-    description: string | null,
-    language: string,
-    engine: string | null,
-    voiceId: string | null,
-  ): Profile {
-    const now = Date.now();
-    w.run(
-      'INSERT INTO profiles (id, name, name_key, description, language, engine, voice_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, name, nameKey(name), description, language, engine, voiceId, now, now],
-    );
-    return toProfile(w.get('SELECT * FROM profiles WHERE id = ?', [id]) as Row);
+  updateProfile(id: string, patch: UpdateProfileInput): Promise<Profile> {
+    return this.profileRecords.updateProfile(id, patch);
   }
 
-  async updateProfile(id: string, patch: UpdateProfileInput): Promise<Profile> {
-    const pid = parse(idSchema, id, 'profile id');
-    const u = parse(updateProfileSchema, patch, 'profile update');
-    const profile = await this.write((w) => {
-      if (!w.value('SELECT 1 FROM profiles WHERE id = ?', [pid])) throw new HistoryError('NOT_FOUND', `The profile ${pid} does not exist (any more).`);
-      const sets: string[] = [];
-      const params: SqlValue[] = [];
-      if (u.name !== undefined) {
-        if (w.value('SELECT 1 FROM profiles WHERE name_key = ? AND id <> ?', [nameKey(u.name), pid])) {
-          throw new HistoryError('CONFLICT', `A profile named "${u.name}" already exists; choose another name.`);
-        }
-        sets.push('name = ?', 'name_key = ?');
-        params.push(u.name, nameKey(u.name));
-      }
-      if (u.description !== undefined) {
-        sets.push('description = ?');
-        params.push(u.description);
-      }
-      if (u.language !== undefined) {
-        sets.push('language = ?');
-        params.push(u.language);
-      }
-      sets.push('updated_at = ?');
-      params.push(Date.now());
-      w.run(`UPDATE profiles SET ${sets.join(', ')} WHERE id = ?`, [...params, pid]);
-      return toProfile(w.get('SELECT * FROM profiles WHERE id = ?', [pid]) as Row);
-    });
-    this.changed('profile', 'updated', [pid]);
-    return profile;
-  }
-
-  async renameProfile(id: string, name: string): Promise<Profile> {
-    return this.updateProfile(id, { name });
+  renameProfile(id: string, name: string): Promise<Profile> {
+    return this.profileRecords.renameProfile(id, name);
   }
 
   /** Deletes the profile and everything of it: generations, versions, story items, audio files. */
-  async deleteProfile(id: string): Promise<{ deletedGenerations: number }> {
-    const pid = parse(idSchema, id, 'profile id');
-    const { deleted, files } = await this.write((w) => {
-      if (!w.value('SELECT 1 FROM profiles WHERE id = ?', [pid])) throw new HistoryError('NOT_FOUND', `The profile ${pid} does not exist (any more).`);
-      const files = new Set<string>();
-      const deleted = w.all('SELECT id, audio_path FROM generations WHERE profile_id = ?', [pid]).map((r) => {
-        if (r.audio_path != null) files.add(String(r.audio_path));
-        return String(r.id);
-      });
-      for (const r of w.all('SELECT v.audio_path FROM generation_versions v JOIN generations g ON g.id = v.generation_id WHERE g.profile_id = ?', [pid])) {
-        files.add(String(r.audio_path));
-      }
-      // Cascades: generations -> versions and story items.
-      w.run('DELETE FROM profiles WHERE id = ?', [pid]);
-      return { deleted, files };
-    });
-    await this.removeFiles(files);
-    this.changed('profile', 'deleted', [pid], deleted);
-    if (deleted.length) this.changed('generation', 'deleted', deleted);
-    return { deletedGenerations: deleted.length };
+  deleteProfile(id: string): Promise<{ deletedGenerations: number }> {
+    return this.profileRecords.deleteProfile(id);
   }
 
   /** Matches by (engine, voiceId) when a voiceId is given, else by name; creates when nothing matches. */
-  async findOrCreateProfile(input: FindOrCreateProfileInput): Promise<Profile> {
-    const f = parse(findOrCreateProfileSchema, input, 'profile');
-    const engine = orNull(f.engine);
-    const voiceId = orNull(f.voiceId);
-    const { profile, created } = await this.write((w) => {
-      const existing = voiceId
-        ? w.get('SELECT * FROM profiles WHERE engine IS ? AND voice_id = ? ORDER BY created_at, id LIMIT 1', [engine, voiceId])
-        : w.get('SELECT * FROM profiles WHERE name_key = ?', [nameKey(f.name)]);
-      if (existing) return { profile: toProfile(existing), created: false };
-      // The name may belong to another voice: keep names unique with a suffix.
-      let name = f.name;
-      for (let n = 2; w.value('SELECT 1 FROM profiles WHERE name_key = ?', [nameKey(name)]); n++) {
-        name = engine && n === 2 ? `${f.name} (${engine})` : `${f.name} (${n})`;
-      }
-      return { profile: this.insertProfile(w, randomUUID(), name, orNull(f.description), f.language, engine, voiceId), created: true };
-    });
-    if (created) this.changed('profile', 'created', [profile.id]);
-    return profile;
+  findOrCreateProfile(input: FindOrCreateProfileInput): Promise<Profile> {
+    return this.profileRecords.findOrCreateProfile(input);
   }
 
-  // ---- stories ------------------------------------------------------------------------
-  async listStories(): Promise<Story[]> {
-    return this.read((r) => r.all('SELECT * FROM stories ORDER BY updated_at DESC, id').map(toStory));
+  // ---- stories (stories.ts) ---------------------------------------------------------
+  listStories(): Promise<Story[]> {
+    return this.storyRecords.listStories();
   }
 
-  async getStory(id: string): Promise<StoryWithItems | undefined> {
-    const sid = parse(idSchema, id, 'story id');
-    return this.read((r) => {
-      const row = r.get('SELECT * FROM stories WHERE id = ?', [sid]);
-      if (!row) return undefined;
-      const items = r.all('SELECT * FROM story_items WHERE story_id = ? ORDER BY track, start_ms, rowid', [sid]).map(toStoryItem);
-      return { ...toStory(row), items };
-    });
+  getStory(id: string): Promise<StoryWithItems | undefined> {
+    return this.storyRecords.getStory(id);
   }
 
-  async createStory(input: CreateStoryInput): Promise<Story> {
-    const c = parse(createStorySchema, input, 'story');
-    const id = randomUUID();
-    const now = Date.now();
-    const story = await this.write((w) => {
-      w.run('INSERT INTO stories (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [id, c.name, orNull(c.description), now, now]);
-      return toStory(w.get('SELECT * FROM stories WHERE id = ?', [id]) as Row);
-    });
-    this.changed('story', 'created', [id]);
-    return story;
+  createStory(input: CreateStoryInput): Promise<Story> {
+    return this.storyRecords.createStory(input);
   }
 
-  async updateStory(id: string, patch: UpdateStoryInput): Promise<Story> {
-    const sid = parse(idSchema, id, 'story id');
-    const u = parse(updateStorySchema, patch, 'story update');
-    const story = await this.write((w) => {
-      if (!w.value('SELECT 1 FROM stories WHERE id = ?', [sid])) throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
-      w.run('UPDATE stories SET name = coalesce(?, name), description = CASE WHEN ? THEN ? ELSE description END, updated_at = ? WHERE id = ?', [
-        u.name ?? null,
-        u.description !== undefined ? 1 : 0,
-        u.description ?? null,
-        Date.now(),
-        sid,
-      ]);
-      return toStory(w.get('SELECT * FROM stories WHERE id = ?', [sid]) as Row);
-    });
-    this.changed('story', 'updated', [sid]);
-    return story;
+  updateStory(id: string, patch: UpdateStoryInput): Promise<Story> {
+    return this.storyRecords.updateStory(id, patch);
   }
 
-  async deleteStory(id: string): Promise<void> {
-    const sid = parse(idSchema, id, 'story id');
-    const n = await this.write((w) => w.run('DELETE FROM stories WHERE id = ?', [sid]));
-    if (n === 0) throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
-    this.changed('story', 'deleted', [sid]);
+  deleteStory(id: string): Promise<void> {
+    return this.storyRecords.deleteStory(id);
   }
 
-  async addStoryItem(storyId: string, input: AddStoryItemInput): Promise<StoryItem> {
-    const sid = parse(idSchema, storyId, 'story id');
-    const a = parse(addStoryItemSchema, input, 'story item');
-    const id = randomUUID();
-    const item = await this.write((w) => {
-      if (!w.value('SELECT 1 FROM stories WHERE id = ?', [sid])) throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
-      if (!w.value('SELECT 1 FROM generations WHERE id = ?', [a.generationId])) {
-        throw new HistoryError('NOT_FOUND', `The generation ${a.generationId} does not exist (any more).`);
-      }
-      if (a.versionId && !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [a.versionId, a.generationId])) {
-        throw new HistoryError('INVALID', `The version ${a.versionId} is not a version of generation ${a.generationId}.`);
-      }
-      w.run(
-        `INSERT INTO story_items (id, story_id, generation_id, version_id, start_ms, track, trim_start_ms, trim_end_ms, volume)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [id, sid, a.generationId, orNull(a.versionId), a.startMs, a.track, a.trimStartMs, a.trimEndMs, a.volume],
-      );
-      w.run('UPDATE stories SET updated_at = ? WHERE id = ?', [Date.now(), sid]);
-      return toStoryItem(w.get('SELECT * FROM story_items WHERE id = ?', [id]) as Row);
-    });
-    this.changed('story', 'updated', [sid]);
-    return item;
+  addStoryItem(storyId: string, input: AddStoryItemInput): Promise<StoryItem> {
+    return this.storyRecords.addStoryItem(storyId, input);
   }
 
-  async updateStoryItem(itemId: string, patch: UpdateStoryItemInput): Promise<StoryItem> {
-    const iid = parse(idSchema, itemId, 'story item id');
-    const u = parse(updateStoryItemSchema, patch, 'story item update');
-    const item = await this.write((w) => {
-      const row = w.get('SELECT story_id, generation_id FROM story_items WHERE id = ?', [iid]);
-      if (!row) throw new HistoryError('NOT_FOUND', `The story item ${iid} does not exist (any more).`);
-      if (u.versionId && !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [u.versionId, row.generation_id])) {
-        throw new HistoryError('INVALID', `The version ${u.versionId} is not a version of this item's generation.`);
-      }
-      const columns: Array<[keyof typeof u, string]> = [
-        ['versionId', 'version_id'],
-        ['startMs', 'start_ms'],
-        ['track', 'track'],
-        ['trimStartMs', 'trim_start_ms'],
-        ['trimEndMs', 'trim_end_ms'],
-        ['volume', 'volume'],
-      ];
-      const sets: string[] = [];
-      const params: SqlValue[] = [];
-      for (const [key, column] of columns) {
-        if (u[key] === undefined) continue;
-        sets.push(`${column} = ?`);
-        params.push(u[key] as SqlValue);
-      }
-      w.run(`UPDATE story_items SET ${sets.join(', ')} WHERE id = ?`, [...params, iid]);
-      w.run('UPDATE stories SET updated_at = ? WHERE id = ?', [Date.now(), row.story_id]);
-      return toStoryItem(w.get('SELECT * FROM story_items WHERE id = ?', [iid]) as Row);
-    });
-    this.changed('story', 'updated', [item.storyId]);
-    return item;
+  updateStoryItem(itemId: string, patch: UpdateStoryItemInput): Promise<StoryItem> {
+    return this.storyRecords.updateStoryItem(itemId, patch);
   }
 
-  async removeStoryItem(itemId: string): Promise<void> {
-    const iid = parse(idSchema, itemId, 'story item id');
-    const storyId = await this.write((w) => {
-      const sid = w.value('SELECT story_id FROM story_items WHERE id = ?', [iid]);
-      if (sid == null) throw new HistoryError('NOT_FOUND', `The story item ${iid} does not exist (any more).`);
-      w.run('DELETE FROM story_items WHERE id = ?', [iid]);
-      w.run('UPDATE stories SET updated_at = ? WHERE id = ?', [Date.now(), sid]);
-      return String(sid);
-    });
-    this.changed('story', 'updated', [storyId]);
+  removeStoryItem(itemId: string): Promise<void> {
+    return this.storyRecords.removeStoryItem(itemId);
   }
 
   // ---- maintenance --------------------------------------------------------------------
@@ -943,7 +651,7 @@ export class HistoryService {
    * generations: run it under a progress notification).
    */
   async checkIntegrity(options: { database?: boolean } = {}): Promise<IntegrityReport> {
-    const report = await checkIntegrity(this.store, this.audio, { database: options.database ?? false });
+    const report = await checkIntegrity(this.store, this.audio, { database: options.database ?? false }, this.claims);
     if (report.databaseProblems.length) this.log.error(`History database problems: ${report.databaseProblems.join('; ')}`);
     if (report.missingAudio.length || report.orphanFiles.length) {
       this.log.warn(
@@ -968,7 +676,7 @@ export class HistoryService {
 
   async reconcile(options?: ReconcileOptionsInput): Promise<ReconcileResult> {
     const o = parse(reconcileOptionsSchema, options ?? {}, 'reconcile options');
-    const result = await reconcileStorage(this.store, this.audio, o, this.log);
+    const result = await reconcileStorage(this.store, this.audio, o, this.log, this.claims);
     this.integrityRun = undefined;
     this.emitter.fire({ kind: 'reload', reason: 'reconcile' });
     return result;

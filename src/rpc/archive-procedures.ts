@@ -88,7 +88,8 @@ async function existing(ctx: RpcContext, id: string): Promise<void> {
   }
 }
 
-export const archiveRouter = t.router({
+/** Each webview's router mounts the ones it needs (the player: export and reconcile). */
+export const archiveProcedures = {
   /** One generation to a `.voicehistory.zip` (or Voicebox's `.voicebox.zip`); asks for the layout when not given, then where to save. */
   exportGeneration: withArchive
     .input(z.object({ id: idSchema, layout: z.enum(['voicehistory', 'voicebox']).optional() }).strict())
@@ -138,6 +139,8 @@ export const archiveRouter = t.router({
     const r = reconcileOutcomeSchema.safeParse(await ctx.archive.run('reconcile', []));
     return r.success ? { done: true, ...r.data.result } : { done: false, deletedGenerations: 0, removedVersions: 0, removedFiles: 0 };
   }),
-});
+};
+
+export const archiveRouter = t.router(archiveProcedures);
 
 export type ArchiveRouter = typeof archiveRouter;

@@ -3,7 +3,7 @@
  * with the checks a file path from the database deserves before it goes near a webview.
  */
 import { promises as fsp } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { PLAYABLE_CONTAINERS, sniffContainerOfFile, type AudioContainer } from '../audio/container';
 import { readWavInfo, WavFormatError } from '../audio/wav';
 import type { Generation, HistoryService, Version } from '../history';
@@ -13,7 +13,14 @@ export interface ResolvedAudio {
   generation: Generation;
   /** The version whose audio this is; null only for a generation that has audio but no version rows. */
   version: Version | null;
+  /** The file itself (symlinks resolved): what the host reads. */
   absPath: string;
+  /**
+   * The same file under the history's audio folder as configured (symlinks in the folder's path
+   * kept): what a webview is given, since its `localResourceRoots` hold that unresolved folder
+   * and VS Code compares paths as written (macOS /var -> /private/var, linked config folders).
+   */
+  servedPath: string;
   bytes: number;
 }
 
@@ -75,7 +82,7 @@ export async function resolveAudio(history: HistoryService, generationId: string
   }
   const stat = await fsp.stat(real);
   if (!stat.isFile()) throw rpcError('NOT_FOUND', 'AUDIO_MISSING', 'The audio of this generation is not a file. Run "Voice History: Reconcile Storage".');
-  return { generation, version, absPath: real, bytes: stat.size };
+  return { generation, version, absPath: real, servedPath: join(history.audioDir, rel), bytes: stat.size };
 }
 
 /** Format facts: read from the WAV header when it is one, else from what the history recorded. */

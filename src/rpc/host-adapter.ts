@@ -73,6 +73,8 @@ interface OpenOperation {
   readonly request: RequestMessage;
   readonly controller: AbortController;
   started: boolean;
+  /** The view stopped it: nothing more is posted, but a started procedure keeps its slot until it returns. */
+  stopped: boolean;
 }
 
 const MALFORMED_LOGS_PER_SLICE = 5;
@@ -212,7 +214,7 @@ export function attachRouterToWebview<TRouter extends AnyTRPCRouter>(opts: HostA
       reject(msg.id, tooMany(`Too many operations open at once (limit ${maxOpen}); try again when some have finished.`));
       return;
     }
-    const op: OpenOperation = { request: msg, controller: new AbortController(), started: false };
+    const op: OpenOperation = { request: msg, controller: new AbortController(), started: false, stopped: false };
     open.set(msg.id, op);
     ready.push(op);
   }
@@ -224,19 +226,23 @@ export function attachRouterToWebview<TRouter extends AnyTRPCRouter>(opts: HostA
 
   function stop(id: string): void {
     const op = open.get(id);
-    if (!op) return; // already finished: stops race with results, that is normal
-    open.delete(id);
+    if (!op || op.stopped) return; // already finished: stops race with results, that is normal
+    op.stopped = true;
+    // A procedure that has not started is simply dropped; one that runs counts until it returns,
+    // since it may ignore the abort (synchronous work), so the cap bounds the work in flight.
+    if (!op.started) open.delete(id);
     op.controller.abort(new TRPCError({ code: 'CLIENT_CLOSED_REQUEST', message: 'Stopped by the view.' }));
   }
 
   /** Returns true when a procedure was actually started. */
   function startOperation(op: OpenOperation): boolean {
     const { id } = op.request;
-    if (open.get(id) !== op || op.started) return false; // stopped while waiting
+    if (open.get(id) !== op || op.started || op.stopped) return false; // stopped while waiting
     op.started = true;
     const { type, path, input } = op.request.op;
     const signal = op.controller.signal;
     let ctx: inferRouterContext<TRouter> | undefined;
+    const live = (): boolean => isLive(id, op);
     void (async () => {
       try {
         ctx = await opts.createContext();
@@ -249,7 +255,7 @@ export function attachRouterToWebview<TRouter extends AnyTRPCRouter>(opts: HostA
           signal,
           batchIndex: 0,
         });
-        if (signal.aborted || open.get(id) !== op) return;
+        if (signal.aborted || !live()) return;
         if (type === 'subscription') {
           await runSubscription(id, op, result);
         } else {
@@ -257,12 +263,19 @@ export function attachRouterToWebview<TRouter extends AnyTRPCRouter>(opts: HostA
           post({ channel: RPC_CHANNEL, kind: 'result', id, data: result === undefined ? null : result });
         }
       } catch (cause) {
-        if (open.get(id) !== op) return; // stopped or disposed: nobody is waiting
+        if (!live()) return; // stopped or disposed: nobody is waiting
         finish(id, op);
         reject(id, toRpcError(cause, { type, path, input, ctx }));
+      } finally {
+        finish(id, op);
       }
     })();
     return true;
+  }
+
+  /** Still wanted by the view: not stopped, not disposed, not finished. */
+  function isLive(id: string, op: OpenOperation): boolean {
+    return !op.stopped && open.get(id) === op;
   }
 
   function finish(id: string, op: OpenOperation): void {
@@ -284,14 +297,14 @@ export function attachRouterToWebview<TRouter extends AnyTRPCRouter>(opts: HostA
         sub = source.subscribe({
           next: (data) => post({ channel: RPC_CHANNEL, kind: 'data', id, data: data === undefined ? null : data }),
           error: (err) => {
-            if (open.get(id) === op) {
+            if (isLive(id, op)) {
               finish(id, op);
               reject(id, toRpcError(err, { type: 'subscription', path: op.request.op.path, input: undefined, ctx: undefined }));
             }
             end();
           },
           complete: () => {
-            if (open.get(id) === op) {
+            if (isLive(id, op)) {
               finish(id, op);
               post({ channel: RPC_CHANNEL, kind: 'stopped', id });
             }
@@ -316,17 +329,17 @@ export function attachRouterToWebview<TRouter extends AnyTRPCRouter>(opts: HostA
         const next = await Promise.race([iterator.next(), aborted]);
         if (next === 'aborted') break;
         if (next.done) {
-          if (open.get(id) === op) {
+          if (isLive(id, op)) {
             finish(id, op);
             post({ channel: RPC_CHANNEL, kind: 'stopped', id });
           }
           return;
         }
-        if (open.get(id) !== op) break;
+        if (!isLive(id, op)) break;
         post({ channel: RPC_CHANNEL, kind: 'data', id, data: next.value === undefined ? null : next.value });
       }
     } finally {
-      if (signal.aborted || open.get(id) !== op) {
+      if (signal.aborted || !isLive(id, op)) {
         // Let the generator run its `finally`; it may be parked on an await, so do not wait for it.
         iterator.return?.().then(undefined, (err: unknown) => log.debug(`vh-rpc: subscription ${op.request.op.path} cleanup failed`, err));
       }

@@ -1,12 +1,13 @@
 /**
- * The one API the webviews speak: every procedure validates its input with zod (the history's
+ * The procedures webviews may be served: every one validates its input with zod (the history's
  * own schemas where they exist) and delegates to the history service or the player context.
- * Webviews import only the *type* `AppRouter`.
+ * Each webview gets its own router of the procedures it uses (the player's: src/player/router.ts);
+ * `appRouter` mounts them all. Webviews import only a router's *type*.
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { MAX_PEAK_BUCKETS } from '../audio/peaks';
+import { PEAK_BUCKET_COUNTS } from '../audio/peaks';
 import { PeaksCache } from '../audio/peaks-cache';
 import { idSchema, idsSchema, listQuerySchema, type ChangeEvent, type Generation, type HistoryService } from '../history';
 import { archiveRouter } from './archive-procedures';
@@ -43,7 +44,11 @@ export const peaksInputSchema = z
     id: idSchema,
     versionId: idSchema.nullish(),
     /** Slices across the whole audio (about the waveform's width in pixels). */
-    buckets: z.number().int().min(1).max(MAX_PEAK_BUCKETS, `At most ${MAX_PEAK_BUCKETS} slices; zoom by requesting a range instead.`).default(1000),
+    buckets: z
+      .number()
+      .int()
+      .refine((n) => (PEAK_BUCKET_COUNTS as readonly number[]).includes(n), `The waveform comes in ${PEAK_BUCKET_COUNTS.join(', ')} slices; ask for one of those.`)
+      .default(1000),
   })
   .strict();
 
@@ -102,123 +107,128 @@ async function neighbour(
   return null;
 }
 
+/** The history's procedures; each webview's router mounts the ones it needs. */
+export const historyProcedures = {
+  /** Filters, search, sort, and offset or cursor paging, as the history service defines them. */
+  list: procedure.input(listQuerySchema.optional()).query(({ ctx, input }) => ctx.history.list(input ?? {})),
+
+  get: procedure.input(generationRef).query(async ({ ctx, input }) => {
+    const generation = await ctx.history.get(input.id);
+    if (!generation) throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
+    return generation;
+  }),
+
+  stats: procedure.query(({ ctx }) => ctx.history.stats()),
+
+  /** One id or many; returns how many were deleted. */
+  delete: procedure
+    .input(z.object({ ids: z.union([idSchema, idsSchema.max(MAX_DELETE_IDS, `Delete at most ${MAX_DELETE_IDS} generations per call.`)]) }).strict())
+    .mutation(async ({ ctx, input }) => ({ deleted: await ctx.history.delete(input.ids) })),
+
+  setFavorite: procedure
+    .input(z.object({ id: idSchema, favorite: z.boolean() }).strict())
+    .mutation(({ ctx, input }) => ctx.history.update(input.id, { isFavorited: input.favorite })),
+
+  deleteFailed: procedure.mutation(async ({ ctx }) => ({ deleted: await ctx.history.deleteFailed() })),
+
+  /**
+   * Where to play a generation's audio from (a webview URI) plus its format; with
+   * `as: 'bytes'` also the bytes, for files up to MAX_INLINE_AUDIO_BYTES.
+   */
+  audio: procedure.input(audioInputSchema).query(async ({ ctx, input, signal }) => {
+    const audio = await resolveAudio(ctx.history, input.id, input.versionId);
+    const format = await describeAudio(audio);
+    const result = {
+      generationId: audio.generation.id,
+      versionId: audio.version?.id ?? null,
+      uri: ctx.toWebviewUri(audio.servedPath),
+      format,
+    };
+    if (input.as === 'uri') return { ...result, bytes: null };
+    if (audio.bytes > MAX_INLINE_AUDIO_BYTES) {
+      throw rpcError(
+        'PAYLOAD_TOO_LARGE',
+        'AUDIO_TOO_LARGE',
+        `This audio is ${(audio.bytes / 1048576).toFixed(0)} MB; only files up to ${MAX_INLINE_AUDIO_BYTES / 1048576} MB are sent as bytes. Play it from its URI instead.`,
+      );
+    }
+    const buffer = await fsp.readFile(audio.absPath, { signal });
+    return { ...result, bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) };
+  }),
+
+  /** Waveform peaks of a version at `buckets` slices; null with a reason for audio we cannot draw. */
+  peaks: procedure.input(peaksInputSchema).query(async ({ ctx, input, signal }) => {
+    const audio = await resolveAudio(ctx.history, input.id, input.versionId);
+    const versionId = audio.version?.id ?? audio.generation.id;
+    const result = await peaksCacheFor(ctx).get({ generationId: audio.generation.id, versionId, buckets: input.buckets }, audio.absPath, signal);
+    return { generationId: audio.generation.id, versionId, ...result };
+  }),
+
+  /** What changed in the history, as it happens; ends when the view stops it. */
+  onChanged: procedure.subscription(({ ctx, signal }): AsyncGenerator<ChangeEvent, void, unknown> =>
+    eventStream<ChangeEvent>((listener) => ctx.history.onDidChange(listener), signal, (waiting, event) => {
+      // A view that stopped reading must not grow the host's memory without bound.
+      if (waiting.length >= MAX_PENDING_CHANGES) return [{ kind: 'reload', reason: 'external' }];
+      waiting.push(event);
+      return waiting;
+    }),
+  ),
+};
+
+export const versionProcedures = {
+  list: procedure.input(z.object({ generationId: idSchema }).strict()).query(async ({ ctx, input }) => {
+    if (!(await ctx.history.get(input.generationId))) {
+      throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
+    }
+    return ctx.history.listVersions(input.generationId);
+  }),
+  setDefault: procedure.input(versionRef).mutation(({ ctx, input }) => ctx.history.setDefaultVersion(input.versionId)),
+  /** The last version of a generation cannot be deleted; deleting the default promotes another. */
+  delete: procedure.input(versionRef).mutation(async ({ ctx, input }) => {
+    await ctx.history.deleteVersion(input.versionId);
+    return { deleted: 1 };
+  }),
+};
+
+/** What the player shows and where it sits in the tree's list; next/previous move through that list. */
+export const playerNavigation = {
+  /** Shows a generation in the player. */
+  open: procedure.input(generationRef).mutation(async ({ ctx, input }) => {
+    const generation = await ctx.history.get(input.id);
+    if (!generation) throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
+    await ctx.player.open(generation.id);
+    return generation;
+  }),
+  /** The generation in the player and where it sits in the current list. */
+  current: procedure.query(async ({ ctx }) => {
+    const id = ctx.player.currentId();
+    const list = await ctx.player.currentList();
+    const generation = id === undefined ? null : ((await ctx.history.get(id)) ?? null);
+    const index = id === undefined ? -1 : list.indexOf(id);
+    return {
+      generation,
+      /** Set when the player shows an id that has since been deleted. */
+      missingId: id !== undefined && generation === null ? id : null,
+      index: index === -1 ? null : index,
+      count: list.length,
+    };
+  }),
+  /** Opens the next generation of the current list; null at the end (unless `wrap`). */
+  next: procedure.input(neighbourInputSchema).mutation(({ ctx, input }) => neighbour(ctx, 1, input?.wrap ?? false)),
+  /** Opens the previous generation of the current list; null at the start (unless `wrap`). */
+  previous: procedure.input(neighbourInputSchema).mutation(({ ctx, input }) => neighbour(ctx, -1, input?.wrap ?? false)),
+};
+
+/** Every procedure (the API the RPC tests, the bench and the probe webview are served). */
 export const appRouter = t.router({
-  history: t.router({
-    /** Filters, search, sort, and offset or cursor paging, as the history service defines them. */
-    list: procedure.input(listQuerySchema.optional()).query(({ ctx, input }) => ctx.history.list(input ?? {})),
-
-    get: procedure.input(generationRef).query(async ({ ctx, input }) => {
-      const generation = await ctx.history.get(input.id);
-      if (!generation) throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
-      return generation;
-    }),
-
-    stats: procedure.query(({ ctx }) => ctx.history.stats()),
-
-    /** One id or many; returns how many were deleted. */
-    delete: procedure
-      .input(z.object({ ids: z.union([idSchema, idsSchema.max(MAX_DELETE_IDS, `Delete at most ${MAX_DELETE_IDS} generations per call.`)]) }).strict())
-      .mutation(async ({ ctx, input }) => ({ deleted: await ctx.history.delete(input.ids) })),
-
-    setFavorite: procedure
-      .input(z.object({ id: idSchema, favorite: z.boolean() }).strict())
-      .mutation(({ ctx, input }) => ctx.history.update(input.id, { isFavorited: input.favorite })),
-
-    deleteFailed: procedure.mutation(async ({ ctx }) => ({ deleted: await ctx.history.deleteFailed() })),
-
-    /**
-     * Where to play a generation's audio from (a webview URI) plus its format; with
-     * `as: 'bytes'` also the bytes, for files up to MAX_INLINE_AUDIO_BYTES.
-     */
-    audio: procedure.input(audioInputSchema).query(async ({ ctx, input, signal }) => {
-      const audio = await resolveAudio(ctx.history, input.id, input.versionId);
-      const format = await describeAudio(audio);
-      const result = {
-        generationId: audio.generation.id,
-        versionId: audio.version?.id ?? null,
-        uri: ctx.toWebviewUri(audio.absPath),
-        format,
-      };
-      if (input.as === 'uri') return { ...result, bytes: null };
-      if (audio.bytes > MAX_INLINE_AUDIO_BYTES) {
-        throw rpcError(
-          'PAYLOAD_TOO_LARGE',
-          'AUDIO_TOO_LARGE',
-          `This audio is ${(audio.bytes / 1048576).toFixed(0)} MB; only files up to ${MAX_INLINE_AUDIO_BYTES / 1048576} MB are sent as bytes. Play it from its URI instead.`,
-        );
-      }
-      const buffer = await fsp.readFile(audio.absPath, { signal });
-      return { ...result, bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) };
-    }),
-
-    /** Waveform peaks of a version at `buckets` slices; null with a reason for audio we cannot draw. */
-    peaks: procedure.input(peaksInputSchema).query(async ({ ctx, input, signal }) => {
-      const audio = await resolveAudio(ctx.history, input.id, input.versionId);
-      const versionId = audio.version?.id ?? audio.generation.id;
-      const result = await peaksCacheFor(ctx).get({ generationId: audio.generation.id, versionId, buckets: input.buckets }, audio.absPath, signal);
-      return { generationId: audio.generation.id, versionId, ...result };
-    }),
-
-    /** What changed in the history, as it happens; ends when the view stops it. */
-    onChanged: procedure.subscription(({ ctx, signal }): AsyncGenerator<ChangeEvent, void, unknown> =>
-      eventStream<ChangeEvent>((listener) => ctx.history.onDidChange(listener), signal, (waiting, event) => {
-        // A view that stopped reading must not grow the host's memory without bound.
-        if (waiting.length >= MAX_PENDING_CHANGES) return [{ kind: 'reload', reason: 'external' }];
-        waiting.push(event);
-        return waiting;
-      }),
-    ),
-  }),
-
-  versions: t.router({
-    list: procedure.input(z.object({ generationId: idSchema }).strict()).query(async ({ ctx, input }) => {
-      if (!(await ctx.history.get(input.generationId))) {
-        throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
-      }
-      return ctx.history.listVersions(input.generationId);
-    }),
-    setDefault: procedure.input(versionRef).mutation(({ ctx, input }) => ctx.history.setDefaultVersion(input.versionId)),
-    /** The last version of a generation cannot be deleted; deleting the default promotes another. */
-    delete: procedure.input(versionRef).mutation(async ({ ctx, input }) => {
-      await ctx.history.deleteVersion(input.versionId);
-      return { deleted: 1 };
-    }),
-  }),
-
+  history: t.router(historyProcedures),
+  versions: t.router(versionProcedures),
   profiles: t.router({
     list: procedure.query(({ ctx }) => ctx.history.listProfiles()),
   }),
-
   /** Export, import, purge and reconcile through the extension's commands (see archive-procedures.ts). */
   archive: archiveRouter,
-
-  player: t.router({
-    /** Shows a generation in the player. */
-    open: procedure.input(generationRef).mutation(async ({ ctx, input }) => {
-      const generation = await ctx.history.get(input.id);
-      if (!generation) throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
-      await ctx.player.open(generation.id);
-      return generation;
-    }),
-    /** The generation in the player and where it sits in the current list. */
-    current: procedure.query(async ({ ctx }) => {
-      const id = ctx.player.currentId();
-      const list = await ctx.player.currentList();
-      const generation = id === undefined ? null : ((await ctx.history.get(id)) ?? null);
-      const index = id === undefined ? -1 : list.indexOf(id);
-      return {
-        generation,
-        /** Set when the player shows an id that has since been deleted. */
-        missingId: id !== undefined && generation === null ? id : null,
-        index: index === -1 ? null : index,
-        count: list.length,
-      };
-    }),
-    /** Opens the next generation of the current list; null at the end (unless `wrap`). */
-    next: procedure.input(neighbourInputSchema).mutation(({ ctx, input }) => neighbour(ctx, 1, input?.wrap ?? false)),
-    /** Opens the previous generation of the current list; null at the start (unless `wrap`). */
-    previous: procedure.input(neighbourInputSchema).mutation(({ ctx, input }) => neighbour(ctx, -1, input?.wrap ?? false)),
-  }),
+  player: t.router(playerNavigation),
 });
 
 export type AppRouter = typeof appRouter;

@@ -26,6 +26,20 @@ export interface AudioFile {
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** Reads an open file from its current position to the end: its size and sha256. */
+async function hashOpenFile(fh: fsp.FileHandle): Promise<{ bytes: number; contentHash: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const buf = Buffer.allocUnsafe(1024 * 1024);
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+    if (bytesRead === 0) break;
+    hash.update(buf.subarray(0, bytesRead));
+    bytes += bytesRead;
+  }
+  return { bytes, contentHash: hash.digest('hex') };
+}
+
 export class AudioFolder {
   constructor(readonly dir: string) {}
 
@@ -94,9 +108,11 @@ export class AudioFolder {
   /**
    * Moves a file to `relativePath` when it is on the same filesystem (a rename: no copy), else
    * copies it. Either way the stored file is fsynced and hashed before it counts as stored; the
-   * source is gone after a move and left alone after a copy.
+   * source is gone after a move and left alone after a copy. `sha256`: the hash the caller took
+   * of exactly this file as it wrote it (an import hashes each entry while extracting it); a move
+   * then fsyncs the file without reading it all again. A copy always hashes what it copies.
    */
-  async moveFrom(relativePath: string, sourceFile: string): Promise<StoredAudio & { moved: boolean }> {
+  async moveFrom(relativePath: string, sourceFile: string, sha256?: string): Promise<StoredAudio & { moved: boolean }> {
     const target = this.resolve(relativePath);
     const dir = path.dirname(target);
     try {
@@ -109,23 +125,16 @@ export class AudioFolder {
       return { ...(await this.copyFrom(relativePath, sourceFile)), moved: false };
     }
     try {
-      const hash = createHash('sha256');
-      let bytes = 0;
       const fh = await fsp.open(target, 'r+');
+      let stored: { bytes: number; contentHash: string };
       try {
-        const buf = Buffer.allocUnsafe(1024 * 1024);
-        for (;;) {
-          const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-          if (bytesRead === 0) break;
-          hash.update(buf.subarray(0, bytesRead));
-          bytes += bytesRead;
-        }
+        stored = sha256 === undefined ? await hashOpenFile(fh) : { bytes: (await fh.stat()).size, contentHash: sha256 };
         await fh.sync();
       } finally {
         await fh.close();
       }
       await fsyncDir(dir);
-      return { relativePath, bytes, contentHash: hash.digest('hex'), moved: true };
+      return { relativePath, ...stored, moved: true };
     } catch (e) {
       await fsp.rm(target, { force: true }).catch(() => undefined);
       throw ioError(e, 'store the audio', this.dir);

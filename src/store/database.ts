@@ -5,105 +5,25 @@
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { SqlJsStatic, Statement } from 'sql.js';
+import type { SqlJsStatic } from 'sql.js';
 import { HistoryError, ioError } from './errors';
-import { TEMP_PREFIX, writeFileAtomic } from './fsutil';
-import { decodeFrames, encodeFrame, frameBytes, headerFrame, isRecord, MAX_FRAME_BYTES, parseJournal, type JournalDamage, type JournalRecord, type Op } from './journal';
+import { writeFileAtomic } from './fsutil';
+import { decodeFrames, headerFrame, isRecord, MAX_FRAME_BYTES, type JournalRecord, type Op } from './journal';
+import { applyPragmas, applyRecord, loadDatabase, type Loaded } from './loader';
 import { FileLock } from './lock';
 import { Mutex } from './mutex';
+import { DB_FILE, encodeRecord, JOURNAL_FILE, keepDamagedJournal, removeLeftoverTempFiles, tooLarge } from './recovery';
 import { migrate, SCHEMA_VERSION, userVersion } from './schema';
-import { loadSqlJs, type Database, type Params, type SqlValue, type WasmOptions } from './sqlite';
+import { prefetch, type Prefetched } from './snapshot-files';
+import { loadSqlJs, type Database } from './sqlite';
+import { readerFor, StatementCache } from './statements';
+import type { ExternalChange, Reader, StoreLog, StoreOptions, StoreProblem, Writer } from './store-types';
 
-export const DB_FILE = 'history.db';
-export const JOURNAL_FILE = 'history.journal';
+export { DB_FILE, JOURNAL_FILE };
 export const LOCK_FILE = 'history.lock';
-
-export type Row = Record<string, SqlValue>;
-
-export interface Reader {
-  all(sql: string, params?: Params): Row[];
-  /** Rows as arrays of column values (no per-row objects: for large results). */
-  rows(sql: string, params?: Params): SqlValue[][];
-  get(sql: string, params?: Params): Row | undefined;
-  value(sql: string, params?: Params): SqlValue | undefined;
-}
-
-export interface Writer extends Reader {
-  /** Runs a statement that is recorded in the journal; returns the number of changed rows. */
-  run(sql: string, params?: Params): number;
-}
-
-export interface StoreLog {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-export interface StoreOptions extends WasmOptions {
-  dir: string;
-  log?: StoreLog;
-  lockTimeoutMs?: number;
-  /** SQL functions the schema needs, registered on every database instance. */
-  functions?: Record<string, (a: unknown, b: unknown) => SqlValue>;
-  /** Compact after this many journaled transactions (default 1000). */
-  compactAfterRecords?: number;
-  /** Compact after the journal grows past this many bytes (default 4 MB). */
-  compactAfterBytes?: number;
-  /** Poll for other processes' changes this often (ms; default 1000; 0 = only on access). */
-  pollIntervalMs?: number;
-  /** Write a snapshot on close when the journal is not empty (default true). */
-  compactOnClose?: boolean;
-  /** Delay before a background compaction starts (ms, default 200). */
-  compactDelayMs?: number;
-  /**
-   * After writes pause this long (ms, default 30 s), compact if at least `idleCompactMinRecords`
-   * (default 100) transactions are in the journal: keeps replay after a crash short without a
-   * snapshot after every small burst.
-   */
-  idleCompactMs?: number;
-  idleCompactMinRecords?: number;
-  /**
-   * After an open that replayed at least this many transactions (default 1000) or journal
-   * bytes (default 1 MB), compact in the background even if this session never writes.
-   */
-  replayCompactRecords?: number;
-  replayCompactBytes?: number;
-  /** Largest transaction frame (bytes; default and maximum: what every reader accepts). Tests lower it. */
-  maxFrameBytes?: number;
-  /** Prepared statements kept per database (default 200; the least recently used is freed). */
-  maxCachedStatements?: number;
-}
-
-/** Something wrong with the stored history that the user should hear about (the store still works). */
-export interface StoreProblem {
-  message: string;
-  /** Where a copy of the damaged file was kept, if one was. */
-  copy?: string;
-}
-
-export interface ExternalChange {
-  /** True when the whole database was reloaded (another process compacted past us). */
-  full: boolean;
-  transactions: number;
-}
+export type { ExternalChange, Reader, Row, StoreLog, StoreOptions, StoreProblem, Writer } from './store-types';
 
 const noopLog: StoreLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-interface Loaded {
-  db: Database;
-  seq: number;
-  journalIno: number;
-  /** Open descriptor of the journal that was read (pins its inode; see `journalFd`). */
-  journalFd: number | undefined;
-  journalEnd: number;
-  journalExists: boolean;
-  tornTail: boolean;
-  damage?: JournalDamage;
-  /** Transactions and journal bytes replayed on top of the snapshot. */
-  replayed: number;
-  replayedBytes: number;
-  replayError?: HistoryError;
-}
 
 export class Store {
   readonly dbPath: string;
@@ -111,8 +31,7 @@ export class Store {
   private readonly log: StoreLog;
   private readonly lock: FileLock;
   private readonly mutex = new Mutex();
-  /** Prepared statements per database, least recently used first. */
-  private readonly stmts = new WeakMap<Database, Map<string, Statement>>();
+  private readonly statements: StatementCache;
   private readonly listeners = new Set<(c: ExternalChange) => void>();
   private db!: Database;
   private seq = 0;
@@ -147,7 +66,8 @@ export class Store {
     this.dbPath = path.join(options.dir, DB_FILE);
     this.journalPath = path.join(options.dir, JOURNAL_FILE);
     this.log = options.log ?? noopLog;
-    this.lock = new FileLock(path.join(options.dir, LOCK_FILE), options.lockTimeoutMs);
+    this.statements = new StatementCache(options.maxCachedStatements);
+    this.lock = new FileLock(path.join(options.dir, LOCK_FILE), options.lockTimeoutMs, undefined, (m) => this.log.warn(m));
   }
 
   static async open(options: StoreOptions): Promise<Store> {
@@ -216,7 +136,7 @@ export class Store {
     }
     try {
       // Under the lock nobody is compacting: temp files left now are a killed compaction's.
-      await this.removeLeftoverTempFiles();
+      await removeLeftoverTempFiles(this.options.dir, this.log);
       const loaded = this.load();
       this.adopt(loaded);
       this.countReplayed(loaded);
@@ -227,7 +147,7 @@ export class Store {
       }
       let fresh = false;
       if (loaded.damage) {
-        this.reportDamage(loaded.damage, loaded.seq);
+        this.storeProblem = keepDamagedJournal(this.journalPath, loaded.damage, loaded.seq, this.log);
         fresh = true; // a new snapshot + journal: later writes must not follow the damaged bytes
       } else if (loaded.tornTail) {
         this.log.warn(`The history journal ended in an incomplete transaction (an interrupted write); it was discarded.`);
@@ -248,25 +168,6 @@ export class Store {
     }
   }
 
-  /** Keeps a copy of a journal damaged in the middle and says what was recovered. Caller holds the lock. */
-  private reportDamage(damage: JournalDamage, seq: number): void {
-    const copy = `${this.journalPath}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    let kept = true;
-    try {
-      fs.copyFileSync(this.journalPath, copy);
-    } catch (e) {
-      kept = false;
-      this.log.error(`Could not keep a copy of the damaged history journal: ${(e as Error).message}`);
-    }
-    const message =
-      `The history journal is damaged at byte ${damage.at}: the history was recovered up to change ${seq}, and ${damage.framesAfter} later change(s) ` +
-      `after the damage could not be applied.` +
-      (kept ? ` A copy of the damaged journal is kept at ${copy}.` : '') +
-      ` Recent items may be missing; check the history and regenerate or re-import what is gone.`;
-    this.storeProblem = { message, copy: kept ? copy : undefined };
-    this.log.error(message);
-  }
-
   /** The counters start from what the open replayed, so a session that never writes still compacts. */
   private countReplayed(l: Loaded): void {
     this.recordsSinceSnapshot = l.replayed;
@@ -285,28 +186,6 @@ export class Store {
     }
   }
 
-  /**
-   * Removes `.tmp-history.db-<uuid>` / `.tmp-history.journal-<uuid>` files a compaction killed
-   * mid-write left. Caller holds the lock: every compaction runs under it, so none is live.
-   */
-  private async removeLeftoverTempFiles(): Promise<void> {
-    let names: string[];
-    try {
-      names = await fsp.readdir(this.options.dir);
-    } catch {
-      return;
-    }
-    const pattern = new RegExp(`^${escapeRegExp(TEMP_PREFIX)}(${escapeRegExp(DB_FILE)}|${escapeRegExp(JOURNAL_FILE)})-[0-9a-f-]{36}$`);
-    for (const name of names.filter((n) => pattern.test(n))) {
-      try {
-        await fsp.rm(path.join(this.options.dir, name), { force: true });
-        this.log.info(`Removed ${name}, left by an interrupted compaction of the history.`);
-      } catch (e) {
-        this.log.warn(`Could not remove the leftover file ${name}: ${(e as Error).message}`);
-      }
-    }
-  }
-
   /** The folder cannot be written: show what is there, refuse writes with the reason. */
   private openReadOnly(reason: HistoryError): void {
     const loaded = this.load();
@@ -322,103 +201,17 @@ export class Store {
     }
   }
 
-  private newDatabase(bytes?: Uint8Array): Database {
-    let db: Database;
-    try {
-      db = new this.SQL.Database(bytes);
-      db.exec('SELECT count(*) FROM sqlite_master');
-    } catch (e) {
-      throw new HistoryError(
-        'CORRUPT',
-        `The history database ${this.dbPath} is damaged or not a database (${(e as Error).message}). Move it away to start a new history, or restore it from a backup.`,
-        { cause: e },
-      );
-    }
-    for (const [name, fn] of Object.entries(this.options.functions ?? {})) {
-      // sql.js registers the function with fn.length arguments: pass it as declared.
-      db.create_function(name, fn);
-    }
-    this.applyPragmas(db);
-    return db;
-  }
-
-  private applyPragmas(db: Database): void {
-    db.run('PRAGMA foreign_keys = ON');
-  }
-
-  /** Reads snapshot + journal into a new database (no lock needed: both files only change by rename or append). */
   private load(): Loaded {
-    for (let attempt = 0; ; attempt++) {
-      const snapshot = this.takePrefetched() ?? readIfExists(this.dbPath);
-      const db = this.newDatabase(snapshot);
-      const snapshotSeq = readSnapshotSeq(db);
-      const version = userVersion(db);
-      if (version > SCHEMA_VERSION) {
-        db.close();
-        throw new HistoryError(
-          'TOO_NEW',
-          `The history was written by a newer version of Voice History (schema ${version}, this one knows ${SCHEMA_VERSION}). Update the extension to open it.`,
-        );
-      }
-      let journalBuf: Buffer | undefined;
-      let ino = 0;
-      let fd: number | undefined;
-      try {
-        fd = fs.openSync(this.journalPath, 'r');
-        ino = fs.fstatSync(fd).ino;
-        journalBuf = fs.readFileSync(fd);
-      } catch (e) {
-        if (fd !== undefined) fs.closeSync(fd);
-        fd = undefined;
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-          db.close();
-          throw ioError(e, 'read the history journal', this.options.dir);
-        }
-      }
-      const parsed = journalBuf ? parseJournal(journalBuf, this.maxFrame) : undefined;
-      if (parsed?.header && parsed.header.base > snapshotSeq) {
-        db.close();
-        if (fd !== undefined) fs.closeSync(fd);
-        // Another process replaced the snapshot between our two reads: read both again.
-        if (attempt < 20) {
-          sleepSync(10);
-          continue;
-        }
-        throw new HistoryError(
-          'CORRUPT',
-          `The history journal ${this.journalPath} does not follow the snapshot ${this.dbPath} (was one of them restored from a backup?). Move the journal away to open the snapshot as it is.`,
-        );
-      }
-      let seq = snapshotSeq;
-      let end = 0;
-      let replayed = 0;
-      let replayError: HistoryError | undefined;
-      if (parsed?.header) {
-        end = parsed.headerEnd;
-        for (const { record, end: recEnd } of parsed.records) {
-          if (record.s > seq) {
-            replayError = this.applyRecord(db, record, seq);
-            if (replayError) break;
-            seq = record.s;
-            replayed++;
-          }
-          end = recEnd;
-        }
-      }
-      return {
-        db,
-        seq,
-        journalIno: ino,
-        journalFd: fd,
-        journalEnd: end,
-        journalExists: Boolean(parsed?.header),
-        tornTail: Boolean(parsed?.torn),
-        damage: replayError ? undefined : parsed?.damage,
-        replayed,
-        replayedBytes: parsed?.header ? end - parsed.headerEnd : 0,
-        replayError,
-      };
-    }
+    return loadDatabase({
+      SQL: this.SQL,
+      dbPath: this.dbPath,
+      journalPath: this.journalPath,
+      dir: this.options.dir,
+      functions: this.options.functions,
+      maxFrame: this.maxFrame,
+      statements: this.statements,
+      takePrefetched: () => this.takePrefetched(),
+    });
   }
 
   /** The snapshot read ahead during open, if the file is still the one that was read. */
@@ -437,7 +230,7 @@ export class Store {
 
   private adopt(l: Loaded): void {
     if (this.db && this.db !== l.db) {
-      this.freeStatements(this.db);
+      this.statements.free(this.db);
       this.db.close();
     }
     this.db = l.db;
@@ -452,116 +245,8 @@ export class Store {
     this.journalIno = ino;
   }
 
-  /** Applies one journaled transaction; returns a problem instead of throwing. */
-  private applyRecord(db: Database, record: JournalRecord, seq: number): HistoryError | undefined {
-    if (record.s !== seq + 1) {
-      return new HistoryError('CORRUPT', `The history journal skips from transaction ${seq} to ${record.s}; later changes cannot be applied. Nothing was deleted; reopen to try again.`);
-    }
-    const version = userVersion(db);
-    if (record.v !== version) {
-      return new HistoryError(
-        record.v > SCHEMA_VERSION ? 'TOO_NEW' : 'CORRUPT',
-        record.v > SCHEMA_VERSION
-          ? `Another window with a newer version of Voice History changed the history. Update the extension; until then the history is read-only.`
-          : `The history journal holds changes for schema ${record.v} but the database is at ${version}; they cannot be applied. Nothing was deleted.`,
-      );
-    }
-    db.run('BEGIN');
-    try {
-      for (const [sql, params] of record.o) this.statement(db, sql).run(params);
-      db.run('COMMIT');
-      return undefined;
-    } catch (e) {
-      db.run('ROLLBACK');
-      return new HistoryError('CORRUPT', `Replaying transaction ${record.s} of the history journal failed (${(e as Error).message}); the history is read-only until this is fixed. Nothing was deleted.`, {
-        cause: e,
-      });
-    }
-  }
-
-  // ---- statements -----------------------------------------------------------------------
-
-  private statement(db: Database, sql: string): Statement {
-    let cache = this.stmts.get(db);
-    if (!cache) {
-      cache = new Map();
-      this.stmts.set(db, cache);
-    }
-    let stmt = cache.get(sql);
-    if (stmt) {
-      cache.delete(sql); // re-inserted below: the map's order is least recently used first
-    } else {
-      stmt = db.prepare(sql);
-      const max = this.options.maxCachedStatements ?? 200;
-      for (const [oldSql, old] of cache) {
-        if (cache.size < max) break;
-        cache.delete(oldSql);
-        old.free();
-      }
-    }
-    cache.set(sql, stmt);
-    return stmt;
-  }
-
-  /** Frees every cached statement of `db` (before export, or when the database is replaced). */
-  private freeStatements(db: Database): void {
-    const cache = this.stmts.get(db);
-    this.stmts.delete(db);
-    for (const stmt of cache?.values() ?? []) {
-      try {
-        stmt.free();
-      } catch {
-        // already freed with its database
-      }
-    }
-  }
-
   private get maxFrame(): number {
     return Math.min(this.options.maxFrameBytes ?? MAX_FRAME_BYTES, MAX_FRAME_BYTES);
-  }
-
-  private reader(db: Database): Reader {
-    const all = (sql: string, params: Params = []): Row[] => {
-      const stmt = this.statement(db, sql);
-      try {
-        stmt.bind(params);
-        const rows: Row[] = [];
-        while (stmt.step()) rows.push(stmt.getAsObject() as Row);
-        return rows;
-      } finally {
-        stmt.reset();
-      }
-    };
-    const rows = (sql: string, params: Params = []): SqlValue[][] => {
-      const stmt = this.statement(db, sql);
-      try {
-        stmt.bind(params);
-        const out: SqlValue[][] = [];
-        while (stmt.step()) out.push(stmt.get());
-        return out;
-      } finally {
-        stmt.reset();
-      }
-    };
-    const get = (sql: string, params: Params = []): Row | undefined => {
-      const stmt = this.statement(db, sql);
-      try {
-        stmt.bind(params);
-        return stmt.step() ? (stmt.getAsObject() as Row) : undefined;
-      } finally {
-        stmt.reset();
-      }
-    };
-    const value = (sql: string, params: Params = []): SqlValue | undefined => {
-      const stmt = this.statement(db, sql);
-      try {
-        stmt.bind(params);
-        return stmt.step() ? stmt.get()[0] : undefined;
-      } finally {
-        stmt.reset();
-      }
-    };
-    return { all, rows, get, value };
   }
 
   // ---- reading ------------------------------------------------------------------------
@@ -573,7 +258,7 @@ export class Store {
     while (this.txOpen); // a write may have begun while we awaited
     this.assertOpen();
     // No transaction is open now, and fn runs synchronously from here.
-    return fn(this.reader(this.db));
+    return fn(readerFor(this.statements, this.db));
   }
 
   /**
@@ -620,7 +305,7 @@ export class Store {
         this.journalEnd = p.end;
         continue;
       }
-      const problem = this.applyRecord(this.db, p.value, this.seq);
+      const problem = applyRecord(this.statements, this.db, p.value, this.seq);
       if (problem) {
         if (p.value.s > this.seq + 1) return this.reloadAll();
         this.notWritable = problem;
@@ -689,7 +374,7 @@ export class Store {
         this.assertWritable();
         const db = this.db;
         const ops: Op[] = [];
-        const r = this.reader(db);
+        const r = readerFor(this.statements, db);
         const maxFrame = this.maxFrame;
         // A lower bound of the frame's size, so a transaction far over the cap stops early
         // (before building a string V8 cannot hold).
@@ -699,7 +384,7 @@ export class Store {
           run: (sql, params = []) => {
             atLeast += sql.length + params.reduce<number>((n, p) => n + (typeof p === 'string' ? p.length : p instanceof Uint8Array ? p.length : 1), 0);
             if (atLeast > maxFrame) throw tooLarge(atLeast, maxFrame);
-            this.statement(db, sql).run(params);
+            this.statements.get(db, sql).run(params);
             ops.push([sql, params]);
             return db.getRowsModified();
           },
@@ -866,9 +551,9 @@ export class Store {
     const db = this.db;
     db.run("INSERT INTO meta(key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(this.seq)]);
     // Cached statements are freed (not just dropped: sql.js keeps each one until it is freed).
-    this.freeStatements(db);
+    this.statements.free(db);
     const bytes = db.export();
-    this.applyPragmas(db);
+    applyPragmas(db);
     try {
       await writeFileAtomic(this.dbPath, bytes);
       const header = headerFrame(this.seq);
@@ -927,71 +612,3 @@ export class Store {
   }
 }
 
-interface Prefetched {
-  bytes: Uint8Array;
-  ino: number;
-  mtimeMs: number;
-}
-
-async function prefetch(file: string): Promise<Prefetched | undefined> {
-  try {
-    const fh = await fsp.open(file, 'r');
-    try {
-      const st = await fh.stat();
-      const bytes = await fh.readFile();
-      return bytes.length === st.size ? { bytes, ino: st.ino, mtimeMs: st.mtimeMs } : undefined;
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return undefined; // missing or unreadable: the normal path reports it
-  }
-}
-
-function readIfExists(file: string): Uint8Array | undefined {
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw ioError(e, 'read the history database', path.dirname(file));
-  }
-}
-
-function readSnapshotSeq(db: Database): number {
-  try {
-    const r = db.exec("SELECT value FROM meta WHERE key = 'journal_seq'");
-    return Number(r[0]?.values[0]?.[0] ?? 0);
-  } catch {
-    return 0; // no meta table yet (empty or pre-schema database)
-  }
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function tooLarge(bytes: number, max: number): HistoryError {
-  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  return new HistoryError(
-    'INVALID',
-    `This change is too large to save in one step (at least ${mb(bytes)}; the history journal takes at most ${mb(max)} per change). Nothing was saved; import fewer items at a time.`,
-  );
-}
-
-/** The journal frame of `record`, refused when a reader would not accept it. */
-function encodeRecord(record: JournalRecord, max: number): Buffer {
-  let frame: Buffer;
-  try {
-    frame = encodeFrame(record);
-  } catch (e) {
-    // Over V8's string limit (RangeError) or a value JSON cannot hold.
-    if (e instanceof RangeError) throw tooLarge(max + 1, max);
-    throw new HistoryError('INVALID', `This change cannot be saved in the history journal (${(e as Error).message}). Nothing was saved.`, { cause: e });
-  }
-  if (frame.length > frameBytes(max)) throw tooLarge(frame.length, max);
-  return frame;
-}

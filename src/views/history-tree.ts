@@ -3,7 +3,7 @@
 // events. Tree item ids are stable (`<group>/<generation id>`), so VS Code keeps expansion and
 // selection across refreshes.
 import * as vscode from 'vscode';
-import { originOf, sourceLabel, sourceLink } from '../generation/origin';
+import { openableSourceOf, sourceLabel, sourceLink } from '../generation/origin';
 import type { ChangeEvent, Generation, HistoryService, ListPage, ListQueryInput, Profile } from '../history';
 import { filterQuery, isFiltered, normalize, type TreeFilter } from '../history/tree-filter';
 import {
@@ -36,6 +36,9 @@ export interface GroupNode {
   /** Expanded the first time it is shown. */
   expandFirst: boolean;
 }
+
+/** Internal: every generation row's command (not contributed, not in the palette); see follow-selection.ts. */
+export const ROW_CLICK_COMMAND = 'voiceHistory.tree.rowClicked';
 
 export interface GenerationNode {
   readonly kind: 'generation';
@@ -772,7 +775,13 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     item.description = [g.profileName, model, formatDuration(g.duration), when].filter(Boolean).join(' · ');
     item.iconPath = statusIcon(g);
     item.resourceUri = generationUri(g.id);
-    item.contextValue = ['generation', g.status, g.isFavorited ? 'favorite' : 'notFavorite', g.audioPath ? 'hasAudio' : 'noAudio'].join(' ');
+    item.contextValue = [
+      'generation',
+      g.status,
+      g.isFavorited ? 'favorite' : 'notFavorite',
+      g.audioPath ? 'hasAudio' : 'noAudio',
+      ...(openableSourceOf(g) ? ['hasSource'] : []),
+    ].join(' ');
     const spoken = [
       label,
       `voice ${g.profileName}`,
@@ -782,6 +791,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       g.isFavorited ? 'favorite' : undefined,
     ].filter(Boolean);
     item.accessibilityInformation = { label: spoken.join(', '), role: 'treeitem' };
+    // Runs on every click: two on the same row in quick succession play it (see follow-selection.ts).
+    item.command = { command: ROW_CLICK_COMMAND, title: 'Show in Player', arguments: [node] };
     return item;
   }
 
@@ -823,7 +834,9 @@ const TOOLTIP_TEXT_LIMIT = 20_000;
 
 /** Markdown tooltip: the whole text (escaped, so it shows literally) and every detail. */
 export function generationTooltip(g: Generation): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
+  // No theme icons: a generation text like "$(pass-filled) Verified" is text, not an icon.
+  const md = new vscode.MarkdownString(undefined, false);
+  md.supportThemeIcons = false;
   md.supportHtml = false;
   md.isTrusted = false;
   const text = g.text.length > TOOLTIP_TEXT_LIMIT ? `${g.text.slice(0, TOOLTIP_TEXT_LIMIT)}…` : g.text;
@@ -849,7 +862,8 @@ export function generationTooltip(g: Generation): vscode.MarkdownString {
     md.appendMarkdown(`**${name}:** ${escapeMarkdown(value)}  \n`);
   }
   // Speak Selection records where the text came from; the link opens the document at that line.
-  const source = originOf(g)?.document;
+  // Only documents of this machine or its remote: imported data may name any URI.
+  const source = openableSourceOf(g);
   if (source) {
     const link = sourceLink(source).replace(/[()\s]/g, encodeURIComponent);
     md.appendMarkdown(`**Generated from:** [${escapeMarkdown(sourceLabel(source))}](${link})  \n`);
@@ -875,6 +889,11 @@ export function isGroupNode(x: unknown): x is GroupNode {
 
 export function isLoadMoreNode(x: unknown): x is LoadMoreNode {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'more' && 'segment' in x;
+}
+
+/** Any row of the History view: a generation, a group header or a "Load more…" row. */
+export function isHistoryNode(x: unknown): x is HistoryNode {
+  return isGenerationNode(x) || isGroupNode(x) || isLoadMoreNode(x);
 }
 
 export type { ListPage };

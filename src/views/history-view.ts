@@ -42,6 +42,7 @@ export class HistoryView implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private badgeTimer: NodeJS.Timeout | undefined;
   private lastSelection: readonly HistoryNode[] = [];
+  private hasGenerations: boolean | undefined;
 
   constructor(
     private readonly history: TreeHistory | undefined,
@@ -146,6 +147,12 @@ export class HistoryView implements vscode.Disposable {
     const filtered = this.provider.filtered;
     const words = filtered ? describeFilter(this.provider.filter, (id) => this.provider.profileName(id)) : '';
     this.treeView.description = filtered ? `Filtered: ${words}` : undefined;
+    // Generate Speech / Speak Selection join the title bar once the empty-history welcome (which offers them) is gone.
+    const hasGenerations = filtered || !this.provider.isEmpty;
+    if (hasGenerations !== this.hasGenerations) {
+      this.hasGenerations = hasGenerations;
+      void vscode.commands.executeCommand('setContext', 'voiceHistory.hasGenerations', hasGenerations);
+    }
     if (error) {
       this.treeView.message = `The history could not be loaded: ${error} Try Refresh; the log (Output → Voice History) has details.`;
     } else if (filtered && this.provider.isEmpty) {

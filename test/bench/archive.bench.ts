@@ -84,7 +84,9 @@ async function childImport(storage: string, archive: string, generations: number
 }
 
 function runChild(mode: string, ...args: string[]): { seconds: number; rssGrowthMb: number } {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', import.meta.filename, mode, ...args], { encoding: 'utf8', maxBuffer: 16 * MB });
+  // VH_BENCH_CPU_PROF=<folder>: each child writes a CPU profile there (open it in Chrome's DevTools).
+  const prof = process.env.VH_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.VH_BENCH_CPU_PROF] : [];
+  const r = spawnSync(process.execPath, ['--expose-gc', ...prof, '--import', 'tsx', import.meta.filename, mode, ...args], { encoding: 'utf8', maxBuffer: 16 * MB });
   if (r.status !== 0) throw new Error(`archive bench child ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }

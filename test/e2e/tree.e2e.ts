@@ -6,11 +6,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { openHistory } from '../../src/history';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { SEED_NEEDLE, SEED_PROFILES, seededHistory, type SeededHistory } from './tree-seed';
-import { runCommand as runPaletteCommand } from './palette';
+import { runCommand as runPaletteCommand, setTheme as setThemeIn, titleAction as titleActionOf } from './palette';
 
 const shots = join(root, 'test-results');
 let seed: SeededHistory;
@@ -25,24 +25,9 @@ const shot = (name: string) => page.screenshot({ path: join(shots, name) });
 
 const runCommand = (title: string) => runPaletteCommand(page, title);
 
-/** Picks a theme the way a user does (the settings file alone is not applied on code-server's first load). */
-async function setTheme(theme: string, dark: boolean): Promise<void> {
-  await runCommand('Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.fill(theme);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.waitForFunction((d) => document.querySelector('.monaco-workbench')?.classList.contains(d ? 'vs-dark' : 'vs') ?? false, dark, { timeout: 15000 });
-}
+const setTheme = (theme: string, dark: boolean) => setThemeIn(page, theme, dark);
 
-/** A title bar action of the History view (shown while the pointer is over its header). */
-async function titleAction(label: string): Promise<Locator> {
-  const header = sidebar().locator('.pane-header', { hasText: 'History' }).first();
-  await header.hover();
-  const action = header.locator(`.actions-container a[aria-label^="${label}"]`).first();
-  await action.waitFor({ timeout: 10000 });
-  return action;
-}
+const titleAction = (label: string) => titleActionOf(page, 'History', label);
 
 before(async () => {
   mkdirSync(shots, { recursive: true });

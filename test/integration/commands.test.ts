@@ -3,10 +3,12 @@
 // the tree, the clipboard and the editors.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Generation } from '../../src/history';
 import type { GenerationNode } from '../../src/views/history-tree';
-import type { PlayerPort } from '../../src/views/player-port';
+import type { PlayerPort } from '../../src/player/port';
 import { STATS_SCHEME } from '../../src/views/statistics';
 import { cleanUp, eventually, idsIn, makeGeneration, provider, roots, setConfig, showOnly, treeFixture, type TreeFixture } from './tree-helpers';
 
@@ -114,6 +116,68 @@ describe('History commands', function () {
     assert.deepEqual((await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited), [true, true]);
     await vscode.commands.executeCommand('voiceHistory.unfavorite', [a.id]);
     assert.deepEqual((await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited), [false, true]);
+  });
+
+  it('go to source opens the document the text was spoken from with the original range selected; other schemes are not opened', async () => {
+    const file = path.join(os.tmpdir(), `vh-source-${Date.now()}.md`);
+    await fs.writeFile(file, 'Title\n\nThe first sentence. The second sentence is spoken.\nAnd more.\n');
+    try {
+      const document = { uri: vscode.Uri.file(file).toString(), startLine: 2, startCharacter: 20, endLine: 2, endCharacter: 50 };
+      const spoken = await f.history.create({
+        profileId: f.profile.id,
+        text: 'The second sentence is spoken.',
+        status: 'failed',
+        error: 'test',
+        settings: { origin: { document } },
+      });
+      const imported = await f.history.create({
+        profileId: f.profile.id,
+        text: 'Imported with a hostile source',
+        status: 'failed',
+        error: 'test',
+        settings: { origin: { document: { ...document, uri: 'command:workbench.action.closeWindow' } } },
+      });
+      await showOnly(f);
+      const row = await rowOf(f, spoken);
+      assert.match(String(provider(f).getTreeItem(row).contextValue), /\bhasSource\b/, 'the row offers Go to Source');
+      assert.doesNotMatch(String(provider(f).getTreeItem(await rowOf(f, imported)).contextValue), /\bhasSource\b/, 'not for a command: URI');
+      const opened = await vscode.commands.executeCommand('voiceHistory.goToSource', row, [row]);
+      assert.equal(opened, vscode.Uri.file(file).toString());
+      const editor = vscode.window.activeTextEditor;
+      assert.equal(editor?.document.uri.fsPath, file);
+      assert.deepEqual(
+        [editor!.selection.start.line, editor!.selection.start.character, editor!.selection.end.line, editor!.selection.end.character],
+        [2, 20, 2, 50],
+        'the original range, not column 1',
+      );
+      assert.equal(editor!.document.getText(editor!.selection), 'The second sentence is spoken.');
+      assert.equal(await vscode.commands.executeCommand('voiceHistory.goToSource', imported.id), undefined, 'a command: URI is never opened');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await fs.rm(file, { force: true });
+    }
+  });
+
+  it('commands on rows accept a group header or "Load more…" row as "use the selection"; view commands ignore rows', async () => {
+    const g = await makeGeneration(f, 'Selected take');
+    await showOnly(f);
+    const today = (await roots(f)).find((n) => n.id === 'date:today')!;
+    const row = await rowOf(f, g);
+    await f.api.historyUi.view.reveal(g.id);
+    await eventually(() => f.api.historyUi.view.selectedGenerations().some((n) => n.generation.id === g.id), 'the row selected');
+    // A keybinding on a focused group passes the group: the selection counts, no "not a generation" error.
+    const text = await vscode.commands.executeCommand('voiceHistory.copyText', today);
+    assert.equal(text, 'Selected take');
+    // Clear Filters from the title bar after a row was clicked gets that row: it still clears.
+    assert.deepEqual(await vscode.commands.executeCommand('voiceHistory.clearFilters', row, [row]), {});
+    await showOnly(f);
+    // Group By with a row (title bar) asks like the palette does; accepting the current choice answers it.
+    const asked = vscode.commands.executeCommand('voiceHistory.groupBy', row, [row]);
+    await new Promise((r) => setTimeout(r, 500));
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(await asked, 'date');
+    // Programmatic use with a documented value still works.
+    assert.equal(await vscode.commands.executeCommand('voiceHistory.groupBy', 'date'), 'date');
   });
 
   it('delete removes one or many (rows with the selection, ids, or the selection itself) from store and tree', async () => {

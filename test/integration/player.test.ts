@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Generation } from '../../src/history';
-import type { PlayerShown } from '../../src/views/player-host';
+import { openHistory, type Generation } from '../../src/history';
+import { PlayerHost, type PlayerShown } from '../../src/player/host';
 import { makeWav, sine } from '../unit/audio/make-wav';
 import { activated, extensionId } from './extension-api';
 
@@ -76,5 +79,36 @@ describe('The player webview in a real VS Code', () => {
     const cleared = next(api.player!.onDidShow, (e) => e.placement === 'panel' && e.item === null, 'the player to drop the deleted generation');
     await api.history!.delete(generation.id);
     await cleared;
+  });
+
+  it('plays audio from a storage folder whose path goes through a symlink (webview roots vs realpath)', async () => {
+    const real = mkdtempSync(join(tmpdir(), 'vh-symlinked-storage-'));
+    const link = `${real}-link`;
+    symlinkSync(real, link, 'dir');
+    const ext = vscode.extensions.getExtension(extensionId)!;
+    const wasmPath = join(ext.extensionPath, 'dist', 'sql-wasm.wasm');
+    const history = await openHistory({ storageDir: join(link, 'storage'), wasmPath, checkOnOpen: false });
+    const log = vscode.window.createOutputChannel('Voice History symlink test', { log: true });
+    const host = new PlayerHost({ extensionUri: ext.extensionUri, history, log, archive: { run: async () => undefined }, goToSource: async () => undefined });
+    try {
+      const profile = await history.createProfile({ name: 'Symlinked', engine: 'flite', voiceId: 'slt' });
+      const g = await history.create(
+        { profileId: profile.id, text: 'Audio behind a symlinked folder.', engine: 'flite', status: 'completed' },
+        { data: makeWav({ frames: 16000, sample: sine(440, 16000) }), format: 'wav', duration: 1 },
+      );
+      const version = (await history.listVersions(g.id))[0];
+      // The player reports a version only once the audio element has loaded the file.
+      const shown = next(host.onDidShow, (e) => e.item?.generationId === g.id, 'the player to load or give up on the audio');
+      await host.openPanel();
+      await host.open(g.id, [g.id]);
+      const e = await shown;
+      assert.equal(e.item?.versionId, version.id, 'the audio loaded from a path under a symlink');
+    } finally {
+      host.dispose();
+      log.dispose();
+      await history.close();
+      rmSync(link, { force: true });
+      rmSync(real, { recursive: true, force: true });
+    }
   });
 });

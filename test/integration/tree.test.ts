@@ -179,6 +179,25 @@ describe('History tree', function () {
     await f.history.delete([done.id, pending.id, failed.id]);
   });
 
+  it('tooltips are text: no theme icons from a generation text; "Generated from" links only to file, untitled and vscode-remote documents', async () => {
+    const range = { startLine: 2, startCharacter: 0, endLine: 2, endCharacter: 5 };
+    const make = (text: string, uri: string) =>
+      f.history.create({ profileId: f.profile.id, text, status: 'failed', error: 'test', settings: { origin: { document: { uri, ...range } } } });
+    const icon = await make('$(pass-filled) Verified', 'file:///home/a/script.md');
+    const hostile = await make('Imported take', 'command:workbench.action.closeWindow');
+    const remote = await make('Remote take', 'vscode-remote://ssh-remote+box/home/a/script.md');
+    await showOnly(f);
+    const rows = await provider(f).getChildren(group(await roots(f), 'Today', f));
+    const tip = (id: string) => {
+      const node = rows.find((r) => r.kind === 'generation' && r.generation.id === id)!;
+      return provider(f).resolveTreeItem(itemOf(f, node), node).tooltip as vscode.MarkdownString;
+    };
+    assert.equal(tip(icon.id).supportThemeIcons, false, 'a "$(name)" in the text stays text');
+    assert.ok(tip(icon.id).value.includes('**Generated from:** [script\\.md\\:3](file:///home/a/script.md#L3)'), tip(icon.id).value);
+    assert.doesNotMatch(tip(hostile.id).value, /Generated from|command:/, 'no link to a command: URI');
+    assert.match(tip(remote.id).value, /Generated from.*vscode-remote:/);
+  });
+
   it('pages with "Load more…" rows (pageSize setting) and never loads everything', async () => {
     const base = Date.now() - 60_000;
     const made: Generation[] = [];

@@ -3,7 +3,7 @@ import { nonce, scriptStartAt } from './nonce';
 import './elements';
 import './player.css';
 import { createWebviewClient } from '../rpc/client';
-import type { PlayerAppRouter } from '../../src/rpc/player-procedures';
+import type { PlayerRouter } from '../../src/player/router';
 import { PlayerApp, type VsCodeApi } from './app';
 import { buildLayout } from './layout';
 import { Waveform } from './waveform';
@@ -15,7 +15,7 @@ if (root) {
   const vscode = acquireVsCodeApi();
   const ui = buildLayout(root);
   const wave = new Waveform(ui.slider, ui.wave, PlayerApp.colors(), nonce);
-  const rpc = createWebviewClient<PlayerAppRouter>({ target: vscode, source: window });
+  const rpc = createWebviewClient<PlayerRouter>({ target: vscode, source: window });
   const app = new PlayerApp(ui, wave, rpc, vscode);
   // The benchmark and the e2e tests read these (epoch ms: comparable with the workbench's clock).
   (window as unknown as { vhPlayer?: PlayerApp }).vhPlayer = app;
@@ -25,6 +25,9 @@ if (root) {
       app.metrics.documentStartAt = performance.timeOrigin;
       app.metrics.scriptStartAt = scriptStartAt;
       document.body.dataset.firstPaint = app.metrics.firstPaintAt.toFixed(1);
+      // An inlined page links the codicon stylesheet as `media="print"` so it does not hold up the
+      // first frame (see src/player/html.ts); the icons' font arrives after that frame anyway.
+      document.getElementById('vscode-codicon-stylesheet')?.setAttribute('media', 'all');
     }, 0),
   );
   new MutationObserver(() => wave.setColors(PlayerApp.colors())).observe(document.body, { attributes: true, attributeFilter: ['class'] });

@@ -73,6 +73,27 @@ export class Waveform {
     this.updateSlider(this.ws.getCurrentTime());
   }
 
+  /**
+   * Whether the audio element could load what `load` gave it: true once its metadata arrived,
+   * false when the file could not be fetched or decoded (e.g. a URI outside the webview's roots).
+   */
+  playable(): Promise<boolean> {
+    const m = this.media;
+    if (m.error) return Promise.resolve(false);
+    if (m.readyState >= HTMLMediaElement.HAVE_METADATA) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const events = { loadedmetadata: true, error: false, emptied: false, abort: false } as const;
+      const listeners = Object.entries(events).map(([name, ok]) => {
+        const listener = (): void => {
+          for (const [n, l] of listeners) m.removeEventListener(n, l);
+          resolve(ok);
+        };
+        m.addEventListener(name, listener);
+        return [name, listener] as const;
+      });
+    });
+  }
+
   /** Shows a flat line and no audio (nothing playable). */
   clear(): void {
     this.ws.pause();

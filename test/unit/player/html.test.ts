@@ -1,7 +1,7 @@
 // The player page's HTML and Content-Security-Policy, as the host serves it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentSecurityPolicy, createNonce, playerHtml } from '../../../src/views/player-html';
+import { contentSecurityPolicy, createNonce, playerHtml } from '../../../src/player/html';
 
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
 const input = {
@@ -43,4 +43,20 @@ test('the page carries one nonce on its only script, links the bundle, and has n
 test('URIs are attribute-escaped', () => {
   const html = playerHtml({ ...input, scriptUri: 'https://x/"><img src=x onerror=alert(1)>' });
   assert.ok(!html.includes('"><img'), 'a quote in a URI cannot close the attribute');
+});
+
+test('inlined, the bundle is part of the page under the same nonce and cannot close its element early', () => {
+  const nonce = createNonce();
+  const script = 'const s = "</script><script>alert(1)</script>"; /* <!-- */ run();';
+  const style = '.a::after { content: "</style><img src=x>"; }';
+  const html = playerHtml({ ...input, nonce, inline: { script, style } });
+  assert.equal(html.match(/<script nonce=/g)?.length, 1, 'one script element');
+  assert.equal(html.match(/<\/script>/g)?.length, 1, 'closed once, at its end');
+  assert.equal(html.match(/<\/style>/g)?.length, 1);
+  assert.ok(html.includes(`<script nonce="${nonce}">const s = "<\\/script><script>alert(1)<\\/script>"; /* <\\!-- */ run();</script>`));
+  assert.ok(html.includes(`<style nonce="${nonce}">`));
+  assert.ok(!html.includes(input.scriptUri) && !html.includes(input.styleUri), 'nothing to fetch for the bundle');
+  // The codicon stylesheet stays linked (the icon components read its href) but does not block the first frame.
+  assert.ok(html.includes(`id="vscode-codicon-stylesheet" href="${input.codiconsUri}" media="print"`));
+  assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handlers');
 });

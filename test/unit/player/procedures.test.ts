@@ -1,5 +1,5 @@
-// The player's own procedures (playerActions.*) end to end: the webview client link -> a real
-// MessageChannel -> the host adapter -> playerAppRouter -> a real HistoryService in a temp folder,
+// The player's router end to end: the webview client link -> a real MessageChannel -> the host
+// adapter -> playerRouter (src/player/router.ts) -> a real HistoryService in a temp folder,
 // with a recording PlayerActions standing in for the VS Code side (clipboard, dialogs, commands).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,15 +9,8 @@ import { join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { openHistory, type Generation, type HistoryService } from '../../../src/history';
 import { attachRouterToWebview, type PlayerContext, type RpcContext } from '../../../src/rpc';
-import {
-  playerAppRouter,
-  takesOfText,
-  type OpenRequest,
-  type PlayerActions,
-  type PlayerAppRouter,
-  type PlayerRpcContext,
-  type ShownItem,
-} from '../../../src/rpc/player-procedures';
+import { takesOfText, type OpenRequest, type PlayerActions, type PlayerRpcContext, type ShownItem } from '../../../src/player/procedures';
+import { playerRouter, type PlayerRouter } from '../../../src/player/router';
 import { createWebviewClient } from '../../../webview-ui/rpc/client';
 import { failureOf, problemOf } from '../../../webview-ui/player/state';
 import { makeWav, sine } from '../audio/make-wav';
@@ -31,6 +24,10 @@ class RecordingActions implements PlayerActions {
   confirmations: string[] = [];
   revealed: string[] = [];
   shown: Array<ShownItem | null> = [];
+  sources: string[] = [];
+  async goToSource(generationId: string): Promise<void> {
+    this.sources.push(generationId);
+  }
   reportShown(item: ShownItem | null): void {
     this.shown.push(item);
   }
@@ -61,20 +58,20 @@ const player: PlayerContext = { currentList: () => [], currentId: () => undefine
 let dir: string;
 let history: HistoryService;
 let actions: RecordingActions;
-let client: ReturnType<typeof createWebviewClient<PlayerAppRouter>>;
-let bare: ReturnType<typeof createWebviewClient<PlayerAppRouter>>;
+let client: ReturnType<typeof createWebviewClient<PlayerRouter>>;
+let bare: ReturnType<typeof createWebviewClient<PlayerRouter>>;
 const closers: Array<() => void> = [];
 const g: Record<string, Generation> = {};
 
 function serve(ctx: RpcContext | PlayerRpcContext) {
   const ports = createPortPair();
   const log = recordingLogger();
-  const adapter = attachRouterToWebview({ webview: ports.host, router: playerAppRouter, createContext: () => ctx, log });
+  const adapter = attachRouterToWebview({ webview: ports.host, router: playerRouter, createContext: () => ctx, log });
   closers.push(() => {
     adapter.dispose();
     ports.close();
   });
-  return createWebviewClient<PlayerAppRouter>({ target: ports.view, source: ports.view });
+  return createWebviewClient<PlayerRouter>({ target: ports.view, source: ports.view });
 }
 
 before(async () => {
@@ -106,12 +103,12 @@ after(async () => {
 });
 
 test('takes: every generation with exactly the same text, oldest first', async () => {
-  const takes = await client.playerActions.takes.query({ id: g.take2.id });
+  const takes = await client.player.takes.query({ id: g.take2.id });
   assert.deepEqual(
     takes.map((t) => t.id),
     [g.take1.id, g.take2.id, g.take3.id],
   );
-  const alone = await client.playerActions.takes.query({ id: g.other.id });
+  const alone = await client.player.takes.query({ id: g.other.id });
   assert.deepEqual(
     alone.map((t) => t.id),
     [g.other.id],
@@ -135,11 +132,11 @@ test('takesOfText finds exact matches beyond the first search page', async () =>
 
 test('boot hands over the waiting open request once; the subscription delivers later ones', async () => {
   actions.pending = { generationId: g.take1.id, autoplay: true, seq: 1 };
-  assert.deepEqual((await client.playerActions.boot.query()).openRequest, { generationId: g.take1.id, autoplay: true, seq: 1 });
-  assert.equal((await client.playerActions.boot.query()).openRequest, null);
+  assert.deepEqual((await client.player.boot.query()).openRequest, { generationId: g.take1.id, autoplay: true, seq: 1 });
+  assert.equal((await client.player.boot.query()).openRequest, null);
 
   const received: OpenRequest[] = [];
-  const sub = client.playerActions.onOpenRequest.subscribe(undefined, { onData: (r) => received.push(r) });
+  const sub = client.player.onOpenRequest.subscribe(undefined, { onData: (r) => received.push(r) });
   await until(() => actions.listeners.size === 1, 'the subscription to start');
   for (const l of actions.listeners) l({ generationId: g.take2.id, autoplay: true, seq: 2 });
   await until(() => received.length === 1, 'the open request');
@@ -149,21 +146,21 @@ test('boot hands over the waiting open request once; the subscription delivers l
 });
 
 test('copyText copies the text as stored on the host', async () => {
-  const result = await client.playerActions.copyText.mutate({ id: g.upper.id });
+  const result = await client.player.copyText.mutate({ id: g.upper.id });
   assert.deepEqual(actions.copied, ['HELLO WORLD']);
   assert.equal(result.copied, 'HELLO WORLD'.length);
 });
 
 test('delete asks first and deletes only when confirmed', async () => {
   actions.confirmAnswer = false;
-  assert.deepEqual(await client.playerActions.delete.mutate({ id: g.victim.id }), { deleted: false });
+  assert.deepEqual(await client.player.delete.mutate({ id: g.victim.id }), { deleted: false });
   assert.ok(await history.get(g.victim.id), 'kept after the user said no');
   actions.confirmAnswer = true;
-  assert.deepEqual(await client.playerActions.delete.mutate({ id: g.victim.id }), { deleted: true });
+  assert.deepEqual(await client.player.delete.mutate({ id: g.victim.id }), { deleted: true });
   assert.equal(await history.get(g.victim.id), undefined);
   assert.deepEqual(actions.confirmations, [g.victim.id, g.victim.id]);
   // Gone now: the player is told so (and shows "deleted").
-  const err = await client.playerActions.delete.mutate({ id: g.victim.id }).catch((e: unknown) => e);
+  const err = await client.player.delete.mutate({ id: g.victim.id }).catch((e: unknown) => e);
   assert.ok(err instanceof TRPCClientError);
   assert.equal(problemOf(failureOf(err)).kind, 'gone');
 });
@@ -184,29 +181,29 @@ test('the player is served the archive procedures; its ids are checked before an
     bytes: 1234,
   });
   assert.deepEqual(ran, [['exportGeneration', [g.take1.id]]]);
-  const sneaky = await withArchive.playerActions.revealInTree.mutate({ id: '../../etc/passwd' }).catch((e: unknown) => e);
+  const sneaky = await withArchive.player.revealInTree.mutate({ id: '../../etc/passwd' }).catch((e: unknown) => e);
   assert.ok(sneaky instanceof TRPCClientError);
   assert.equal(failureOf(sneaky).code, 'BAD_REQUEST');
   assert.deepEqual(actions.revealed, []);
-  assert.deepEqual(await withArchive.playerActions.revealInTree.mutate({ id: g.take3.id }), { revealed: true });
+  assert.deepEqual(await withArchive.player.revealInTree.mutate({ id: g.take3.id }), { revealed: true });
   assert.deepEqual(actions.revealed, [g.take3.id]);
 });
 
 test('reportShown tells the host what the view shows', async () => {
   const version = (await history.listVersions(g.take1.id))[0];
-  await client.playerActions.reportShown.mutate({ id: g.take1.id, versionId: version.id });
-  await client.playerActions.reportShown.mutate(null);
+  await client.player.reportShown.mutate({ id: g.take1.id, versionId: version.id });
+  await client.player.reportShown.mutate(null);
   assert.deepEqual(actions.shown, [{ generationId: g.take1.id, versionId: version.id }, null]);
-  const bad = await client.playerActions.reportShown.mutate({ id: 'not-an-id', versionId: null }).catch((e: unknown) => e);
+  const bad = await client.player.reportShown.mutate({ id: 'not-an-id', versionId: null }).catch((e: unknown) => e);
   assert.equal(failureOf(bad).code, 'BAD_REQUEST');
 });
 
 test('a webview served without player actions is refused with a clear reason', async () => {
-  const err = await bare.playerActions.copyText.mutate({ id: g.take1.id }).catch((e: unknown) => e);
+  const err = await bare.player.copyText.mutate({ id: g.take1.id }).catch((e: unknown) => e);
   assert.ok(err instanceof TRPCClientError);
   assert.equal(failureOf(err).code, 'NOT_IMPLEMENTED');
   assert.equal(failureOf(err).reason, 'NOT_A_PLAYER');
-  // The app router's procedures still work through the merged router.
+  // The history procedures the player uses still work.
   assert.equal((await bare.history.get.query({ id: g.take1.id })).text, 'Hello world');
 });
 
@@ -216,4 +213,69 @@ test('a missing audio file reaches the player as "offer reconcile"', async () =>
   const problem = problemOf(failureOf(err));
   assert.equal(problem.kind, 'audio-missing');
   assert.match(problem.message, /Reconcile Storage/);
+});
+
+test('the player router holds exactly what the player uses: no bulk or unconfirmed deletes from a webview', async () => {
+  const paths = Object.keys(playerRouter._def.procedures).sort();
+  assert.deepEqual(paths, [
+    'archive.exportAudio',
+    'archive.exportGeneration',
+    'archive.reconcile',
+    'history.audio',
+    'history.get',
+    'history.onChanged',
+    'history.peaks',
+    'history.setFavorite',
+    'player.boot',
+    'player.copyText',
+    'player.current',
+    'player.delete',
+    'player.goToSource',
+    'player.next',
+    'player.onOpenRequest',
+    'player.open',
+    'player.previous',
+    'player.reportShown',
+    'player.revealInTree',
+    'player.source',
+    'player.takes',
+    'versions.list',
+    'versions.setDefault',
+  ]);
+  // A page that tries anyway (a compromised or buggy view) reaches nothing and deletes nothing.
+  type Loose = Record<string, Record<string, { mutate(input?: unknown): Promise<unknown> }>>;
+  const loose = client as unknown as Loose;
+  const version = (await history.listVersions(g.other.id))[0];
+  for (const attempt of [
+    () => loose.history.delete.mutate({ ids: [g.other.id] }),
+    () => loose.history.deleteFailed.mutate(),
+    () => loose.versions.delete.mutate({ versionId: version.id }),
+    () => loose.archive.purge.mutate(),
+    () => loose.playerActions.delete.mutate({ id: g.other.id }),
+  ]) {
+    const err = await attempt().catch((e: unknown) => e);
+    assert.equal(failureOf(err).code, 'NOT_FOUND');
+  }
+  assert.ok(await history.get(g.other.id), 'still there');
+  assert.equal((await history.listVersions(g.other.id)).length, 1);
+});
+
+test('source names where the text was spoken from; goToSource asks the host to open it, only when there is one', async () => {
+  const spoken = await history.create(
+    {
+      profileId: g.take1.profileId,
+      text: 'Spoken from notes',
+      engine: 'flite',
+      status: 'completed',
+      settings: { origin: { document: { uri: 'file:///work/notes.md', startLine: 2, startCharacter: 4, endLine: 3, endCharacter: 9 } } },
+    },
+    { data: makeWav({ frames: 800, sample: sine(300, 16000) }), format: 'wav' },
+  );
+  assert.deepEqual(await client.player.source.query({ id: spoken.id }), { label: 'notes.md:3-4' });
+  assert.equal(await client.player.goToSource.mutate({ id: spoken.id }), null);
+  assert.deepEqual(actions.sources, [spoken.id]);
+  assert.equal(await client.player.source.query({ id: g.take1.id }), null);
+  const none = await client.player.goToSource.mutate({ id: g.take1.id }).catch((e: unknown) => e);
+  assert.equal(failureOf(none).reason, 'NO_SOURCE');
+  assert.deepEqual(actions.sources, [spoken.id]);
 });

@@ -26,6 +26,7 @@ function createTestRouter() {
     items: new Map<string, string>([['3f1c5b7e-9d2a-4c8b-a1e6-0b7d2f4c9e13', 'first']]),
     slowSignals: [] as AbortSignal[],
     releaseSlow: [] as Array<() => void>,
+    releaseStubborn: [] as Array<() => void>,
     tickPush: undefined as ((n: number) => void) | undefined,
     tickCleanups: 0,
     observableTeardowns: 0,
@@ -61,6 +62,13 @@ function createTestRouter() {
           if (signal) state.slowSignals.push(signal);
           state.releaseSlow.push(() => resolve('released'));
           signal?.addEventListener('abort', () => reject(new Error('aborted')));
+        }),
+    ),
+    /** Ignores its abort signal, as a procedure deep in synchronous work would. */
+    stubborn: t.procedure.query(
+      () =>
+        new Promise<string>((resolve) => {
+          state.releaseStubborn.push(() => resolve('finished anyway'));
         }),
     ),
     ticks: t.procedure.subscription(async function* ({ signal }) {
@@ -510,6 +518,28 @@ test('operations beyond the open-operation cap are rejected with TOO_MANY_REQUES
     await h.ports.waitForReceived(5);
     assert.equal(h.adapter.openOperations, 0);
     assert.deepEqual(await h.client.echo.query({ text: 'ok again' }), { text: 'ok again' });
+  } finally {
+    h.close();
+  }
+});
+
+test('a stopped operation keeps its slot until its procedure has really finished', async () => {
+  const h = harness({ maxOpenOperations: 1 });
+  try {
+    h.ports.view.postMessage(rawRequest('busy', 'query', 'stubborn'));
+    await until(() => h.state.releaseStubborn.length === 1, 'stubborn to start');
+    h.ports.view.postMessage({ channel: RPC_CHANNEL, kind: 'stop', id: 'busy' });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(h.adapter.openOperations, 1, 'the procedure still runs, so it still counts');
+    h.ports.view.postMessage(rawRequest('second', 'query', 'echo', { text: 'too soon' }));
+    await h.ports.waitForReceived(1);
+    const [reply] = repliesFor(h.ports.received, 'second');
+    assert.ok(reply?.kind === 'error');
+    assert.equal(reply.error.code, 'TOO_MANY_REQUESTS');
+    h.state.releaseStubborn[0]();
+    await until(() => h.adapter.openOperations === 0, 'the slot to free once the procedure ends');
+    assert.equal(repliesFor(h.ports.received, 'busy').length, 0, 'nothing is posted for a stopped call');
+    assert.deepEqual(await h.client.echo.query({ text: 'now' }), { text: 'now' });
   } finally {
     h.close();
   }

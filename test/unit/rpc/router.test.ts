@@ -9,6 +9,8 @@ import { TRPCClientError } from '@trpc/client';
 import { openHistory, type Generation, type HistoryService, type Profile } from '../../../src/history';
 import { serveAppRouter, type PlayerContext, type RpcContext, RPC_CHANNEL, hostMessageSchema, MAX_INLINE_AUDIO_BYTES } from '../../../src/rpc';
 import { wavHeader } from '../../../src/audio/wav';
+import { PEAK_BUCKET_COUNTS } from '../../../src/audio/peaks';
+import { PEAK_BUCKETS } from '../../../webview-ui/player/state';
 import { createWebviewClient, type WebviewErrorShape } from '../../../webview-ui/rpc/client';
 import type { AppRouter } from '../../../src/rpc/router';
 import { makeWav, sine } from '../audio/make-wav';
@@ -304,6 +306,21 @@ test('history.peaks: computed once, cached beside the audio folder, null with a 
   await fx.client.history.delete.mutate({ ids: g.id });
   await until(() => readdirSync(cacheDir).every((f) => !f.startsWith(g.id)), 'the cache file to go');
   fx.generations = fx.generations.filter((x) => x.id !== g.id);
+});
+
+test('history.peaks accepts only the fixed slice counts, so the disk cache holds a bounded number of files per version', async () => {
+  const g = withAudio()[4];
+  for (const buckets of PEAK_BUCKET_COUNTS) assert.ok((await fx.client.history.peaks.query({ id: g.id, buckets })).peaks);
+  // Any other count (a view asking for 1..20,000 one by one) is refused before anything is computed or cached.
+  for (const buckets of [1, 99, 101, 1234, 19_999]) {
+    const refused = await rpcFailure(fx.client.history.peaks.query({ id: g.id, buckets }));
+    assert.equal(refused.code, 'BAD_REQUEST', `buckets ${buckets}`);
+    assert.match(refused.message, /slices/);
+  }
+  const files = readdirSync(join(fx.history.storageDir, 'peaks')).filter((f) => f.startsWith(g.id));
+  assert.equal(files.length, PEAK_BUCKET_COUNTS.length);
+  // The player asks for one of them.
+  assert.ok(PEAK_BUCKET_COUNTS.includes(PEAK_BUCKETS));
 });
 
 test('history.audio refuses a missing file with AUDIO_MISSING (offer reconcile)', async () => {

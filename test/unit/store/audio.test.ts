@@ -40,3 +40,43 @@ test('audio is written and copied atomically with its sha256; paths stay inside 
     t.cleanup();
   }
 });
+
+/** Bytes this process has read through read(2) and the like so far (Linux: /proc/self/io). */
+function bytesReadSoFar(): number | undefined {
+  const io = fs.existsSync('/proc/self/io') ? fs.readFileSync('/proc/self/io', 'utf8') : '';
+  const m = /^rchar: (\d+)$/m.exec(io);
+  return m ? Number(m[1]) : undefined;
+}
+
+test('a move given the hash its caller took of the file stores it without reading it again; without one it hashes', async (t) => {
+  if (bytesReadSoFar() === undefined) {
+    t.skip('needs /proc/self/io (Linux) to count the bytes read');
+    return;
+  }
+  const tmp = tempDir();
+  try {
+    const a = new AudioFolder(path.join(tmp.dir, 'audio'));
+    await a.ensure();
+    const size = 8 * 1024 * 1024;
+    const staged = path.join(tmp.dir, 'staged.wav');
+    const data = fakeAudio(6, size);
+    fs.writeFileSync(staged, data);
+    const sha256 = createHash('sha256').update(data).digest('hex');
+
+    const before = bytesReadSoFar()!;
+    const moved = await a.moveFrom('ab/moved.wav', staged, sha256);
+    const read = bytesReadSoFar()! - before;
+    assert.ok(read < size / 8, `the move read ${read} bytes of an ${size}-byte file`);
+    assert.deepEqual(moved, { relativePath: 'ab/moved.wav', bytes: size, contentHash: sha256, moved: true });
+    assert.equal(fs.existsSync(staged), false, 'moved, not copied');
+    assert.deepEqual(new Uint8Array(fs.readFileSync(a.resolve('ab/moved.wav'))), data);
+
+    // No hash given: the move hashes the file itself.
+    fs.writeFileSync(staged, data);
+    const hashed = await a.moveFrom('cd/hashed.wav', staged);
+    assert.equal(hashed.contentHash, sha256);
+    assert.equal(hashed.bytes, size);
+  } finally {
+    tmp.cleanup();
+  }
+});

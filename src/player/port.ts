@@ -6,6 +6,8 @@ import type { Generation } from '../history';
 export interface PlayerPort {
   /** Plays a generation; `list` is the ids in display order, for next/previous. */
   open(generationId: string, list: string[]): Promise<void>;
+  /** Loads a generation without playing (the tree's selection moved); players that cannot, ignore it. */
+  show?(generationId: string, list: string[]): void;
 }
 
 /** What the fallback needs from the history service. */
@@ -60,5 +62,10 @@ export class PlayerSlot implements PlayerPort {
 
   open(generationId: string, list: string[]): Promise<void> {
     return (this.ports.at(-1) ?? this.fallback).open(generationId, list);
+  }
+
+  /** Only a plugged-in player follows the selection: the fallback would open an editor per click. */
+  show(generationId: string, list: string[]): void {
+    this.ports.at(-1)?.show?.(generationId, list);
   }
 }

@@ -1,18 +1,15 @@
 /**
- * Procedures only the player webview needs, beyond the app router: how it learns what to open,
- * the takes of the same text, and actions that must run on the host (clipboard, a modal delete
- * confirmation, revealing in the tree). Export and reconcile use the app router's `archive.*`.
- *
- * They live under `playerActions.*` in `playerAppRouter` (the app router merged with them), so
- * the router's owner can later mount `playerActions: playerActionsRouter` into `appRouter` itself
- * without the webview changing. Host-side work goes through the `PlayerActions` port the player
- * host puts into the RPC context; no `vscode` import here.
+ * Procedures only the player webview has (mounted under `player.*` in ./router.ts beside the
+ * navigation ones): how it learns what to open, the takes of the same text, and actions that must
+ * run on the host (clipboard, a modal delete confirmation, revealing in the tree). Host-side work
+ * goes through the `PlayerActions` port the player host puts into the RPC context; no `vscode`
+ * import here.
  */
 import { z } from 'zod';
+import { originOf, sourceLabel } from '../generation/origin';
 import { idSchema, MAX_SEARCH_LENGTH, type Generation, type HistoryService } from '../history';
-import { procedure, rpcError, t, type RpcContext } from './context';
-import { eventStream } from './event-stream';
-import { appRouter } from './router';
+import { procedure, rpcError, type RpcContext } from '../rpc/context';
+import { eventStream } from '../rpc/event-stream';
 
 /** Asks the player to show a generation (from the tree's Play, a command, search…). */
 export interface OpenRequest {
@@ -43,6 +40,8 @@ export interface PlayerActions {
   revealInTree(generationId: string): Promise<boolean>;
   /** The view reports what it shows, so the host (and its tests) know without asking the page. */
   reportShown(item: ShownItem | null): void;
+  /** Opens the document the generation's text was spoken from, with that range selected. */
+  goToSource(generationId: string): Promise<void>;
 }
 
 export interface PlayerRpcContext extends RpcContext {
@@ -85,7 +84,7 @@ export async function takesOfText(history: HistoryService, text: string, signal?
   return found;
 }
 
-export const playerActionsRouter = t.router({
+export const playerProcedures = {
   /** Called once when the view starts: the request that made it open, if one is waiting. */
   boot: withActions.query(({ ctx }) => ({ openRequest: ctx.playerActions.takeOpenRequest() })),
 
@@ -127,8 +126,18 @@ export const playerActionsRouter = t.router({
     await existing(ctx.history, input.id);
     return { revealed: await ctx.playerActions.revealInTree(input.id) };
   }),
-});
 
-/** The app router plus `playerActions.*`: what the player webview is served. */
-export const playerAppRouter = t.mergeRouters(appRouter, t.router({ playerActions: playerActionsRouter }));
-export type PlayerAppRouter = typeof playerAppRouter;
+  /** Where the text was spoken from ("notes.md:3-4"), or null when it was not spoken from a document. */
+  source: withActions.input(generationRef).query(async ({ ctx, input }) => {
+    const document = originOf(await existing(ctx.history, input.id))?.document;
+    return document ? { label: sourceLabel(document) } : null;
+  }),
+
+  goToSource: withActions.input(generationRef).mutation(async ({ ctx, input }) => {
+    if (!originOf(await existing(ctx.history, input.id))?.document) {
+      throw rpcError('NOT_FOUND', 'NO_SOURCE', 'This generation was not spoken from a document, so there is no source to go to.');
+    }
+    await ctx.playerActions.goToSource(input.id);
+    return null;
+  }),
+};

@@ -4,22 +4,19 @@
  * the list for next/previous. Each webview is served the player router over postMessage.
  *
  * No `retainContextWhenHidden`: a hidden player is released and restores itself from
- * getState/setState plus `playerActions.boot` when shown again, so its RPC adapter (and every
+ * getState/setState plus `player.boot` when shown again, so its RPC adapter (and every
  * subscription in it) is replaced whenever the webview goes hidden.
  */
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { errorMessage } from '../format/errors';
 import type { Generation, HistoryService } from '../history';
 import { attachRouterToWebview, type HostAdapter, type PlayerContext } from '../rpc';
-import {
-  playerAppRouter,
-  type OpenRequest,
-  type PlayerActions,
-  type PlayerRpcContext,
-  type ShownItem,
-} from '../rpc/player-procedures';
 import type { ArchiveActions, ArchiveRpcContext } from '../rpc/archive-procedures';
-import { playerHtml } from './player-html';
-import type { PlayerPort } from './player-port';
+import { playerHtml } from './html';
+import type { PlayerPort } from './port';
+import type { OpenRequest, PlayerActions, PlayerRpcContext, ShownItem } from './procedures';
+import { playerRouter } from './router';
 import { disposeAll } from '../dispose';
 
 export const PLAYER_VIEW_ID = 'voiceHistory.player';
@@ -31,8 +28,10 @@ export interface PlayerHostOptions {
   log: vscode.LogOutputChannel;
   /** Selects a generation in the History tree; false when the tree cannot show it. */
   revealInTree?: (generationId: string) => Promise<boolean>;
-  /** Runs the export/import commands (with their dialogs) for the player's `archive.*` procedures. */
+  /** Runs the export and reconcile commands for the player's buttons (with their dialogs). */
   archive: ArchiveActions;
+  /** Opens the document a generation was spoken from, its range selected (the Go to Source command). */
+  goToSource: (generationId: string) => Promise<void>;
 }
 
 type Placement = 'view' | 'panel';
@@ -68,7 +67,7 @@ class Surface implements vscode.Disposable {
     this.listeners.clear();
     this.adapter = attachRouterToWebview({
       webview: this.webview,
-      router: playerAppRouter,
+      router: playerRouter,
       createContext: () => this.host.contextFor(this),
       log: this.host.log,
     });
@@ -104,6 +103,8 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   private currentId: string | undefined;
   private currentList: string[] = [];
   private seq = 0;
+  /** The webview bundle's text once read; null when it could not be read. */
+  private bundleText: { script: string; style: string } | null | undefined;
   /** The newest open request nobody has shown yet. */
   private pending: OpenRequest | null = null;
   private readonly shown = new vscode.EventEmitter<PlayerShown>();
@@ -134,18 +135,32 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   // ---- PlayerPort ---------------------------------------------------------------------------
 
   async open(generationId: string, list: string[] = []): Promise<void> {
+    // Not live: the page picks the request up when it starts (boot) or subscribes.
+    if (!this.request(generationId, list, true)) await this.reveal();
+  }
+
+  /**
+   * The tree's selection moved to this generation: load it without playing. A hidden or
+   * collapsed player is not brought up for a click; it shows the row when the user opens it.
+   */
+  show(generationId: string, list: string[] = []): void {
+    if (generationId === this.currentId && this.pending?.generationId !== generationId) return;
+    this.request(generationId, list, false);
+  }
+
+  /** Sends an open request to the live page; false when it waits for a page to start. */
+  private request(generationId: string, list: string[], autoplay: boolean): boolean {
     this.currentId = generationId;
     if (list.length > 0) this.currentList = [...list];
-    const request: OpenRequest = { generationId, autoplay: true, seq: ++this.seq };
+    const request: OpenRequest = { generationId, autoplay, seq: ++this.seq };
     const target = this.target();
     if (target && target.visible && target.listeners.size > 0) {
       this.pending = null;
       for (const listener of target.listeners) listener(request);
-      return;
+      return true;
     }
-    // Not live: the page picks the request up when it starts (boot) or subscribes.
     this.pending = request;
-    await this.reveal();
+    return false;
   }
 
   /** `Voice History: Open Player`: the player in an editor tab, showing the current generation. */
@@ -218,6 +233,7 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       },
       confirmDelete: (generation) => this.confirmDelete(generation),
       reportShown: (item) => this.shown.fire({ placement: surface.placement, item }),
+      goToSource: (generationId) => this.options.goToSource(generationId),
       revealInTree: async (generationId) => {
         if (this.options.revealInTree) return this.options.revealInTree(generationId);
         await vscode.commands.executeCommand('voiceHistory.history.focus');
@@ -269,13 +285,30 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   private html(webview: vscode.Webview, placement: Placement): string {
     const dist = vscode.Uri.joinPath(this.options.extensionUri, 'dist');
     const uri = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(dist, ...parts)).toString();
+    const bundle = this.bundle();
     return playerHtml({
       cspSource: webview.cspSource,
       scriptUri: uri('webview', 'player.js'),
       styleUri: uri('webview', 'player.css'),
       codiconsUri: uri('codicons', 'codicon.css'),
       placement,
+      // A development build's source map, found from the page's own URL instead of the file's.
+      inline: bundle && { ...bundle, script: bundle.script.replace(/sourceMappingURL=player\.js\.map\s*$/, () => `sourceMappingURL=${uri('webview', 'player.js.map')}`) },
     });
+  }
+
+  /** The webview bundle's text, read once (it is part of the installed extension); undefined: link the files instead. */
+  private bundle(): { script: string; style: string } | undefined {
+    if (this.bundleText === undefined) {
+      const dir = vscode.Uri.joinPath(this.options.extensionUri, 'dist', 'webview').fsPath;
+      try {
+        this.bundleText = { script: readFileSync(`${dir}/player.js`, 'utf8'), style: readFileSync(`${dir}/player.css`, 'utf8') };
+      } catch (e) {
+        this.log.warn(`Player: linking its bundle instead of inlining it (${errorMessage(e)}).`);
+        this.bundleText = null;
+      }
+    }
+    return this.bundleText ?? undefined;
   }
 
   private async confirmDelete(generation: Generation): Promise<boolean> {

@@ -1,0 +1,155 @@
+/**
+ * Rendering: fills the skeleton from ./layout with what the session shows. Text from the history
+ * is only ever set as text (see ./dom). Clicks on rendered items go back through `RenderHandlers`.
+ */
+import { h, icon, replaceChildren, setAttr, setButton } from './dom';
+import type { Session } from './session';
+import { describeEffects, detailRows, formatClock, SHORTCUTS, type Problem } from './state';
+
+export interface RenderHandlers {
+  switchVersion(versionId: string): void;
+  setDefaultVersion(versionId: string): void;
+  openTake(generationId: string): void;
+  reconcile(): void;
+  goToSource(): void;
+}
+
+export class Render {
+  constructor(
+    private readonly s: Session,
+    private readonly on: RenderHandlers,
+  ) {}
+
+  empty(message: string): void {
+    const { s } = this;
+    if (s.generation) s.report(null, null);
+    s.generation = null;
+    s.audio = null;
+    s.wave.clear();
+    s.ui.emptyMessage.textContent = message;
+    s.ui.empty.hidden = false;
+    s.ui.player.hidden = true;
+  }
+
+  generation(): void {
+    const { ui, generation: g } = this.s;
+    if (!g) return;
+    ui.empty.hidden = true;
+    ui.player.hidden = false;
+    ui.actions.hidden = false;
+    ui.text.textContent = g.text;
+    const parts = [g.profileName, [g.engine, g.model].filter(Boolean).join(' / '), g.duration == null ? '' : formatClock(g.duration)];
+    ui.subtitle.textContent = parts.filter(Boolean).join(' · ');
+    this.favorite();
+    this.details();
+    if (g.status === 'failed') this.problem({ kind: 'error', message: `This generation failed: ${g.error ?? 'no reason was recorded.'}` });
+  }
+
+  favorite(): void {
+    const { ui } = this.s;
+    const fav = this.s.generation?.isFavorited ?? false;
+    setButton(ui.favorite, fav ? 'star-full' : 'star-empty', fav ? 'Remove from favorites' : 'Favorite', fav ? SHORTCUTS.unfavorite : SHORTCUTS.favorite);
+    setAttr(ui.favorite, 'data-favorite', fav);
+    ui.favoriteMark.hidden = !fav;
+  }
+
+  details(): void {
+    const { generation: g, audio, source, ui } = this.s;
+    if (!g) return;
+    const formatTime = (ms: number): string => new Date(ms).toLocaleString();
+    const rows = detailRows(g, audio?.format ?? null, formatTime);
+    replaceChildren(
+      ui.details,
+      ...rows.flatMap((r) => [h('dt', {}, r.label), h('dd', { class: r.label === 'Error' ? 'error' : null }, r.value)]),
+      ...(source ? [h('dt', {}, 'Spoken from'), h('dd', {}, this.sourceLink(source.label))] : []),
+    );
+  }
+
+  private sourceLink(label: string): HTMLElement {
+    const link = h('button', { type: 'button', class: 'link go-to-source', title: `Go to Source: ${label}` }, icon('go-to-file'), h('span', {}, label));
+    link.addEventListener('click', () => this.on.goToSource());
+    return link;
+  }
+
+  versions(): void {
+    const { ui, versions, versionId } = this.s;
+    const items = versions.map((v) => {
+      const playing = v.id === versionId;
+      const effects = describeEffects(v.effectsChain);
+      const select = h(
+        'button',
+        { class: 'item-main', type: 'button', 'aria-pressed': playing ? 'true' : 'false', title: playing ? 'Playing this version' : `Play version "${v.label}"` },
+        icon(playing ? 'play-circle' : 'circle-large-outline'),
+        h('span', { class: 'item-label' }, v.label),
+        h('span', { class: 'item-meta' }, [effects, v.duration == null ? '' : formatClock(v.duration)].filter(Boolean).join(' · ')),
+      );
+      select.addEventListener('click', () => this.on.switchVersion(v.id));
+      const tail = v.isDefault
+        ? h('vscode-badge', { variant: 'default', title: 'The default version plays and exports unless another is chosen' }, 'default')
+        : h('vscode-toolbar-button', { icon: 'pass', label: `Set "${v.label}" as default`, title: 'Set as default version' });
+      if (!v.isDefault) tail.addEventListener('click', () => this.on.setDefaultVersion(v.id));
+      return h('li', { class: playing ? 'current' : null, 'data-version-id': v.id }, select, tail);
+    });
+    replaceChildren(ui.versions, ...items);
+    (ui.versionsSection as HTMLElement & { description: string }).description = String(versions.length);
+    ui.versionsSection.hidden = versions.length === 0;
+  }
+
+  takes(): void {
+    const { ui, takes } = this.s;
+    const current = this.s.generation?.id;
+    const items = takes.map((t, i) => {
+      const isCurrent = t.id === current;
+      const button = h(
+        'button',
+        { class: 'item-main', type: 'button', 'aria-current': isCurrent ? 'true' : null, title: isCurrent ? 'Showing this take' : 'Play this take' },
+        icon(isCurrent ? 'play-circle' : 'circle-large-outline'),
+        h('span', { class: 'item-label' }, `Take ${i + 1}`),
+        h('span', { class: 'item-meta' }, [t.profileName, new Date(t.createdAt).toLocaleString(), t.duration == null ? '' : formatClock(t.duration)].filter(Boolean).join(' · ')),
+        t.isFavorited ? h('span', { class: 'codicon codicon-star-full', role: 'img', 'aria-label': 'Favorite' }) : null,
+      );
+      if (!isCurrent) button.addEventListener('click', () => this.on.openTake(t.id));
+      return h('li', { class: isCurrent ? 'current' : null }, button);
+    });
+    replaceChildren(ui.takes, ...items);
+    ui.takesSection.hidden = takes.length < 2;
+    (ui.takesSection as HTMLElement & { description: string }).description = String(takes.length);
+  }
+
+  time(): void {
+    const { ui, wave } = this.s;
+    ui.current.textContent = formatClock(wave.time);
+    ui.duration.textContent = formatClock(wave.length);
+  }
+
+  playable(playable: boolean): void {
+    const { ui } = this.s;
+    ui.transport.hidden = !playable;
+    ui.slider.hidden = !playable;
+    ui.slider.parentElement?.querySelector('.time')?.toggleAttribute('hidden', !playable);
+  }
+
+  problem(problem: Problem): void {
+    const { ui } = this.s;
+    const icons: Record<Problem['kind'], string> = { gone: 'trash', 'audio-missing': 'warning', 'no-audio': 'info', unplayable: 'circle-slash', error: 'error' };
+    ui.banner.hidden = false;
+    ui.banner.dataset.kind = problem.kind;
+    ui.bannerIcon.className = `codicon codicon-${icons[problem.kind]}`;
+    ui.bannerText.textContent = problem.message;
+    const action = ui.bannerAction;
+    action.hidden = problem.kind !== 'audio-missing';
+    if (problem.kind === 'audio-missing') {
+      action.textContent = 'Reconcile Storage';
+      action.onclick = () => this.on.reconcile();
+    }
+  }
+
+  hideBanner(): void {
+    if (this.s.generation?.status === 'failed') return;
+    this.s.ui.banner.hidden = true;
+  }
+
+  announce(message: string): void {
+    this.s.ui.status.textContent = message;
+  }
+}
