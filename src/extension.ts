@@ -38,8 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   // Workspace storage keeps each project's history apart; without a folder, fall back to global storage.
   const storageUri = context.storageUri ?? context.globalStorageUri;
   // Tests seed a history in Node first and point the extension at it (only in test mode).
-  const storageDir =
-    process.env.VH_TEST_MODE === '1' && process.env.VH_STORAGE_DIR ? process.env.VH_STORAGE_DIR : storageUri.fsPath;
+  const storageDir = process.env.VH_TEST_MODE === '1' && process.env.VH_STORAGE_DIR ? process.env.VH_STORAGE_DIR : storageUri.fsPath;
   await fs.mkdir(storageDir, { recursive: true });
   log.info(`Voice History storage: ${storageDir}`);
 
@@ -110,7 +109,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   // The tree benchmark reads this line: activation is part of what a first click on the view waits for.
   log.info(`Activated in ${(performance.now() - activating).toFixed(0)} ms.`);
   return {
-    ...createPublicApi(() => history, () => openError ?? 'Voice History: the history is not open.'),
+    ...createPublicApi(
+      () => history,
+      () => openError ?? 'Voice History: the history is not open.',
+    ),
     apiVersion: 1,
     storageDir,
     history,

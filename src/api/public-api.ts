@@ -42,11 +42,16 @@ export function createPublicApi(history: () => HistoryService | undefined, unava
       const h = open();
       const g = parseRecordGeneration(input);
       if (g.status === 'failed' && g.audio) {
-        throw new RecordGenerationError([{ path: 'audio', message: "A failed generation has no audio; leave `audio` out, or record it with status 'completed'." }]);
+        throw new RecordGenerationError([
+          { path: 'audio', message: "A failed generation has no audio; leave `audio` out, or record it with status 'completed'." },
+        ]);
       }
       if (g.externalId) {
         const known = await h.findByExternalId(g.externalId);
-        if (known) throw new RecordGenerationError([{ path: 'externalId', message: `"${g.externalId}" is already recorded as generation ${known.id}; nothing was added.` }]);
+        if (known)
+          throw new RecordGenerationError([
+            { path: 'externalId', message: `"${g.externalId}" is already recorded as generation ${known.id}; nothing was added.` },
+          ]);
       }
       const audio = g.audio ? await loadRecordedAudio(g.audio) : undefined;
       const profile = await h.findOrCreateProfile({ engine: g.engine, voiceId: g.voice ?? null, name: g.profile, language: g.language });

@@ -21,7 +21,6 @@ export interface AudioProbe {
   bytes: number;
 }
 
-
 /** The format from the first bytes, or null when they are not WAV, MP3, FLAC or OGG. */
 export function sniffAudioFormat(head: Uint8Array): AudioFormat | null {
   const container = sniffContainer(head);
@@ -70,7 +69,10 @@ export async function probeAudio(path: string, label = path): Promise<AudioProbe
   }
   const format = size >= 4 ? sniffAudioFormat(head) : null;
   if (format === null) {
-    throw new ArchiveError('not-audio', `${label} is not audio Voice History can import (WAV, MP3, FLAC or OGG expected; its content is something else).`);
+    throw new ArchiveError(
+      'not-audio',
+      `${label} is not audio Voice History can import (WAV, MP3, FLAC or OGG expected; its content is something else).`,
+    );
   }
   if (format === 'wav') return probeWav(path, size, label);
   let meta;
@@ -80,7 +82,11 @@ export async function probeAudio(path: string, label = path): Promise<AudioProbe
     const stream = createReadStream(path).pipe(new PassThrough());
     meta = await parseStream(stream, { path: `audio.${format}`, size }, { duration: true, skipCovers: true });
   } catch (e) {
-    throw new ArchiveError('not-audio', `${label} looks like ${format.toUpperCase()} but cannot be read (${e instanceof Error ? e.message : String(e)}). The file is damaged.`, { cause: e });
+    throw new ArchiveError(
+      'not-audio',
+      `${label} looks like ${format.toUpperCase()} but cannot be read (${e instanceof Error ? e.message : String(e)}). The file is damaged.`,
+      { cause: e },
+    );
   }
   const { sampleRate, numberOfChannels, duration, codec } = meta.format;
   if (!sampleRate || !numberOfChannels || duration === undefined || !Number.isFinite(duration) || duration <= 0) {

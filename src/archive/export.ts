@@ -71,7 +71,10 @@ async function loadGenerations(history: ArchiveHistory, ids: readonly string[]):
   if (found.length < unique.length) {
     const have = new Set(found.map((g) => g.id));
     const missing = unique.filter((id) => !have.has(id));
-    throw new HistoryError('NOT_FOUND', `${missing.length} of the generations to export no longer exist (e.g. ${missing[0]}). Refresh the history and export again.`);
+    throw new HistoryError(
+      'NOT_FOUND',
+      `${missing.length} of the generations to export no longer exist (e.g. ${missing[0]}). Refresh the history and export again.`,
+    );
   }
   // Oldest first, ties by id: the same selection always gives the same archive layout.
   return found.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -112,7 +115,11 @@ export function suggestArchiveName(generations: ReadonlyArray<Pick<Generation, '
 
 /** Suggested file name of a generation's exported audio: `<text>-<id>.<ext>`. */
 export function suggestAudioName(generation: Pick<Generation, 'id' | 'text' | 'audioPath'>): string {
-  return audioFileName(generation.text, generation.id, generation.audioPath ? extname(generation.audioPath).slice(1).toLowerCase() || 'wav' : 'wav');
+  return audioFileName(
+    generation.text,
+    generation.id,
+    generation.audioPath ? extname(generation.audioPath).slice(1).toLowerCase() || 'wav' : 'wav',
+  );
 }
 
 export function suggestVoiceboxName(generation: Pick<Generation, 'text'>): string {
@@ -128,7 +135,18 @@ async function loadProfiles(history: ArchiveHistory, generations: Generation[]):
   for (const id of [...new Set(generations.map((g) => g.profileId))]) {
     const p = await history.getProfile(id);
     const sample = generations.find((g) => g.profileId === id)!;
-    out.push(p ? manifestProfile(p) : { id, name: sample.profileName || 'Unknown voice', description: null, language: sample.language, engine: sample.engine, voiceId: null });
+    out.push(
+      p
+        ? manifestProfile(p)
+        : {
+            id,
+            name: sample.profileName || 'Unknown voice',
+            description: null,
+            language: sample.language,
+            engine: sample.engine,
+            voiceId: null,
+          },
+    );
   }
   return out;
 }
@@ -150,7 +168,14 @@ async function loadStories(history: ArchiveHistory, generationIds: Set<string>, 
         volume: i.volume,
       }));
     if (items.length > 0) {
-      out.push({ id: story.id, name: story.name, description: story.description, createdAt: toIso(story.createdAt), updatedAt: toIso(story.updatedAt), items });
+      out.push({
+        id: story.id,
+        name: story.name,
+        description: story.description,
+        createdAt: toIso(story.createdAt),
+        updatedAt: toIso(story.updatedAt),
+        items,
+      });
     }
   }
   return out;
@@ -161,7 +186,10 @@ function checkedManifest(manifest: ManifestInput): Buffer {
   const result = manifestSchema.safeParse(manifest);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new ArchiveError('not-exportable', `Cannot export: ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Fix that generation (or leave it out) and export again.`);
+    throw new ArchiveError(
+      'not-exportable',
+      `Cannot export: ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Fix that generation (or leave it out) and export again.`,
+    );
   }
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
 }
@@ -171,7 +199,12 @@ function checkedManifest(manifest: ManifestInput): Buffer {
  * plus every version's audio under audio/, stored. Streams one file at a time; `signal` cancels
  * and removes the partial file. Versions whose audio is missing are left out and reported.
  */
-export async function exportArchive(history: ArchiveHistory, ids: readonly string[], target: string, options: ExportOptions): Promise<ExportResult> {
+export async function exportArchive(
+  history: ArchiveHistory,
+  ids: readonly string[],
+  target: string,
+  options: ExportOptions,
+): Promise<ExportResult> {
   const { signal } = options;
   if (ids.length === 0) throw new ArchiveError('not-exportable', 'Nothing to export: select at least one generation.');
   const generations = await loadGenerations(history, ids);
@@ -196,7 +229,10 @@ export async function exportArchive(history: ArchiveHistory, ids: readonly strin
         continue;
       }
       const isOriginal = v.sourceVersionId === null && kept.length === 0;
-      const entry = names.take((n) => `${AUDIO_FOLDER}${slug}-${shortId(g.id, n)}${isOriginal && v.isDefault ? '' : `--${slugify(v.label, 24, 'version')}-${shortId(v.id, n)}`}.${format}`);
+      const entry = names.take(
+        (n) =>
+          `${AUDIO_FOLDER}${slug}-${shortId(g.id, n)}${isOriginal && v.isDefault ? '' : `--${slugify(v.label, 24, 'version')}-${shortId(v.id, n)}`}.${format}`,
+      );
       const m: ManifestVersion = {
         id: v.id,
         label: v.label,
@@ -287,7 +323,12 @@ export async function exportArchive(history: ArchiveHistory, ids: readonly strin
  * Exports one generation in Voicebox's `.voicebox.zip` layout (WAV versions only: Voicebox
  * imports WAV). The default version's audio comes first, because Voicebox imports the first WAV.
  */
-export async function exportVoicebox(history: ArchiveHistory, id: string, target: string, options: Omit<ExportOptions, 'extensionVersion'> = {}): Promise<ExportResult> {
+export async function exportVoicebox(
+  history: ArchiveHistory,
+  id: string,
+  target: string,
+  options: Omit<ExportOptions, 'extensionVersion'> = {},
+): Promise<ExportResult> {
   const [g] = await loadGenerations(history, [id]);
   const profile = (await history.getProfile(g!.profileId)) ?? null;
   const all = await history.listVersions(g!.id);
@@ -309,7 +350,11 @@ export async function exportVoicebox(history: ArchiveHistory, id: string, target
             : `Voicebox imports WAV only and this generation's audio is ${extname(v.audioPath).slice(1).toUpperCase() || 'not WAV'}. Export it in the Voice History format instead.`,
         );
       }
-      skippedAudio.push({ generationId: g!.id, versionId: v.id, reason: formatOf(v.audioPath) === 'wav' ? 'missing' : 'unsupported-format' });
+      skippedAudio.push({
+        generationId: g!.id,
+        versionId: v.id,
+        reason: formatOf(v.audioPath) === 'wav' ? 'missing' : 'unsupported-format',
+      });
       continue;
     }
     const filename = names.take((n) => `${slug}-${shortId(v.id, n)}.wav`);
@@ -317,10 +362,21 @@ export async function exportVoicebox(history: ArchiveHistory, id: string, target
     versions.push({ id: v.id, label: v.label, is_default: v.isDefault, effects_chain: v.effectsChain, filename });
   }
   if (versions.length === 0) {
-    throw new ArchiveError('not-exportable', `"${slug}" has no audio to export${g!.status === 'failed' ? ' (the generation failed)' : ''}.`);
+    throw new ArchiveError(
+      'not-exportable',
+      `"${slug}" has no audio to export${g!.status === 'failed' ? ' (the generation failed)' : ''}.`,
+    );
   }
   const manifest = buildVoiceboxManifest({
-    generation: { id: g!.id, text: g!.text, language: g!.language, duration: g!.duration, seed: g!.seed, instruct: g!.instruct, createdAt: g!.createdAt },
+    generation: {
+      id: g!.id,
+      text: g!.text,
+      language: g!.language,
+      duration: g!.duration,
+      seed: g!.seed,
+      instruct: g!.instruct,
+      createdAt: g!.createdAt,
+    },
     profile: profile
       ? { id: profile.id, name: profile.name, description: profile.description, language: profile.language }
       : { id: g!.profileId, name: g!.profileName, description: null, language: g!.language },
@@ -335,14 +391,25 @@ export async function exportVoicebox(history: ArchiveHistory, id: string, target
 }
 
 /** Copies the default version's audio of one generation to `target` (original format). */
-export async function exportAudio(history: ArchiveHistory, id: string, target: string, options: { signal?: AbortSignal } = {}): Promise<{ path: string; bytes: number }> {
+export async function exportAudio(
+  history: ArchiveHistory,
+  id: string,
+  target: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<{ path: string; bytes: number }> {
   const [g] = await loadGenerations(history, [id]);
   if (!g!.audioPath) {
-    throw new ArchiveError('not-exportable', `This generation has no audio${g!.status === 'failed' ? ' (it failed)' : g!.status !== 'completed' ? ' yet' : ''}.`);
+    throw new ArchiveError(
+      'not-exportable',
+      `This generation has no audio${g!.status === 'failed' ? ' (it failed)' : g!.status !== 'completed' ? ' yet' : ''}.`,
+    );
   }
   const source = history.resolveAudioPath(g!);
   if ((await sizeOf(source)) === null) {
-    throw new ArchiveError('not-exportable', 'The audio file of this generation is missing. Run "Voice History: Reconcile Storage" to clean up.');
+    throw new ArchiveError(
+      'not-exportable',
+      'The audio file of this generation is missing. Run "Voice History: Reconcile Storage" to clean up.',
+    );
   }
   options.signal?.throwIfAborted();
   const temp = tempPathBeside(target);

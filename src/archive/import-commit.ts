@@ -14,7 +14,13 @@ export interface CommitResult {
 
 /** A generation without audio (e.g. failed) is a duplicate when one with its text, status and time exists. */
 async function audioLessExists(history: ArchiveHistory, g: PlannedGeneration): Promise<boolean> {
-  const page = await history.list({ search: g.text.slice(0, 200), status: g.status, after: g.createdAt!, before: g.createdAt! + 1, pageSize: 100 });
+  const page = await history.list({
+    search: g.text.slice(0, 200),
+    status: g.status,
+    after: g.createdAt!,
+    before: g.createdAt! + 1,
+    pageSize: 100,
+  });
   return page.items.some((e) => e.text === g.text);
 }
 
@@ -27,7 +33,9 @@ async function withoutDuplicates(history: ArchiveHistory, plan: ImportPlan): Pro
     const audio = defaultVersion(g);
     const key = audio ? `${audio.sha256}\n${g.text}` : g.createdAt !== null ? `${g.status}@${g.createdAt}\n${g.text}` : null;
     if (key !== null) {
-      const known = seen.has(key) || (audio ? (await history.findByContentHash(audio.sha256)).some((e) => e.text === g.text) : await audioLessExists(history, g));
+      const known =
+        seen.has(key) ||
+        (audio ? (await history.findByContentHash(audio.sha256)).some((e) => e.text === g.text) : await audioLessExists(history, g));
       seen.add(key);
       if (known) {
         skipped += 1;
@@ -94,7 +102,15 @@ function toBatch(plan: ImportPlan, fresh: PlannedGeneration[]): ImportBatchInput
       createdAt: s.createdAt ?? null,
       items: s.items
         .filter((i) => freshKeys.has(i.generationKey))
-        .map((i) => ({ generationKey: i.generationKey, versionKey: i.versionKey, startMs: i.startMs, track: i.track, trimStartMs: i.trimStartMs, trimEndMs: i.trimEndMs, volume: i.volume })),
+        .map((i) => ({
+          generationKey: i.generationKey,
+          versionKey: i.versionKey,
+          startMs: i.startMs,
+          track: i.track,
+          trimStartMs: i.trimStartMs,
+          trimEndMs: i.trimEndMs,
+          volume: i.volume,
+        })),
     })),
   };
 }
@@ -117,7 +133,8 @@ export async function commitPlan(
   }
   let reported = 0;
   const onStored = (done: number) => {
-    while (reported < fresh.length && filesBefore[reported] + fresh[reported].versions.length <= done) onWritten?.(++reported, fresh.length);
+    while (reported < fresh.length && filesBefore[reported] + fresh[reported].versions.length <= done)
+      onWritten?.(++reported, fresh.length);
   };
   try {
     onStored(0);

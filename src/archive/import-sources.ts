@@ -21,7 +21,6 @@ import { planVoicebox } from './voicebox-import';
 
 export type { SourceOptions } from './import-staging';
 
-
 function stem(name: string): string {
   const base = basename(name);
   const ext = extname(base);
@@ -73,12 +72,18 @@ export function parseSidecar(content: string, name: string, fallbackLanguage = '
   try {
     value = JSON.parse(content);
   } catch (e) {
-    throw new ArchiveError('unsupported-file', `${name} is not valid JSON (${e instanceof Error ? e.message : String(e)}). Fix or remove it and import again.`);
+    throw new ArchiveError(
+      'unsupported-file',
+      `${name} is not valid JSON (${e instanceof Error ? e.message : String(e)}). Fix or remove it and import again.`,
+    );
   }
   const parsed = sidecarJsonSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ArchiveError('unsupported-file', `${name} has a bad field ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Fix or remove it and import again.`);
+    throw new ArchiveError(
+      'unsupported-file',
+      `${name} has a bad field ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Fix or remove it and import again.`,
+    );
   }
   const s = parsed.data;
   const elevenLabs = s.history_item_id !== undefined || s.voice_id !== undefined;
@@ -89,7 +94,13 @@ export function parseSidecar(content: string, name: string, fallbackLanguage = '
     text: s.text?.trim() || undefined,
     language: s.language,
     profile: profileName
-      ? { name: profileName, description: null, language: s.language ?? fallbackLanguage, engine: engine ?? null, voiceId: s.voice_id ?? null }
+      ? {
+          name: profileName,
+          description: null,
+          language: s.language ?? fallbackLanguage,
+          engine: engine ?? null,
+          voiceId: s.voice_id ?? null,
+        }
       : undefined,
     engine,
     model: s.model ?? s.model_id,
@@ -104,7 +115,12 @@ export function parseSidecar(content: string, name: string, fallbackLanguage = '
 /** Two files naming the same voice: what one knows (engine, voice id, description) fills the other's gaps. */
 function mergeProfile(known: PlannedProfile | undefined, next: PlannedProfile): PlannedProfile {
   if (!known) return next;
-  return { ...known, description: known.description ?? next.description, engine: known.engine ?? next.engine, voiceId: known.voiceId ?? next.voiceId };
+  return {
+    ...known,
+    description: known.description ?? next.description,
+    engine: known.engine ?? next.engine,
+    voiceId: known.voiceId ?? next.voiceId,
+  };
 }
 
 function plainProfile(name: string): PlannedProfile {
@@ -127,7 +143,9 @@ async function audioGeneration(
   const named = parseElevenLabsName(key);
   const profile =
     facts.profile ??
-    (named ? { name: named.voiceName, description: null, language: facts.language ?? 'en', engine: 'elevenlabs', voiceId: named.voiceId } : plainProfile(opts.profileName));
+    (named
+      ? { name: named.voiceName, description: null, language: facts.language ?? 'en', engine: 'elevenlabs', voiceId: named.voiceId }
+      : plainProfile(opts.profileName));
   const engine = facts.engine ?? (named || /^elevenlabs/i.test(basename(fileName)) ? 'elevenlabs' : null);
   const version: PlannedVersion = {
     key: `${key}:v`,
@@ -176,15 +194,27 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
     for (const v of g.versions) {
       const entry = zip.get(v.audio);
       if (!entry) {
-        throw new ArchiveError('audio-missing', `"${plan.label}": the manifest names "${v.audio}" but the archive has no such entry. The archive is incomplete; export it again.`);
+        throw new ArchiveError(
+          'audio-missing',
+          `"${plan.label}": the manifest names "${v.audio}" but the archive has no such entry. The archive is incomplete; export it again.`,
+        );
       }
       const staged = await stageEntry(zip, entry, opts);
       if (staged.bytes !== v.bytes || staged.sha256 !== v.sha256) {
-        const what = staged.bytes !== v.bytes ? `it has ${staged.bytes} bytes, the manifest says ${v.bytes}` : 'its sha256 differs from the one recorded';
-        throw new ArchiveError('audio-mismatch', `${entryLabel(zip, entry)} does not match the manifest (${what}). The archive was changed or damaged; export it again.`);
+        const what =
+          staged.bytes !== v.bytes
+            ? `it has ${staged.bytes} bytes, the manifest says ${v.bytes}`
+            : 'its sha256 differs from the one recorded';
+        throw new ArchiveError(
+          'audio-mismatch',
+          `${entryLabel(zip, entry)} does not match the manifest (${what}). The archive was changed or damaged; export it again.`,
+        );
       }
       if (staged.probe.format !== v.format) {
-        throw new ArchiveError('audio-mismatch', `${entryLabel(zip, entry)} is ${staged.probe.format.toUpperCase()} audio but the manifest says ${v.format.toUpperCase()}. The archive was changed; export it again.`);
+        throw new ArchiveError(
+          'audio-mismatch',
+          `${entryLabel(zip, entry)} is ${staged.probe.format.toUpperCase()} audio but the manifest says ${v.format.toUpperCase()}. The archive was changed; export it again.`,
+        );
       }
       versions.push({
         key: v.id,
@@ -224,7 +254,15 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
       name: s.name,
       description: s.description,
       createdAt: fromIso(s.createdAt),
-      items: s.items.map((i) => ({ generationKey: i.generationId, versionKey: i.versionId, startMs: i.startMs, track: i.track, trimStartMs: i.trimStartMs, trimEndMs: i.trimEndMs, volume: i.volume })),
+      items: s.items.map((i) => ({
+        generationKey: i.generationId,
+        versionKey: i.versionId,
+        startMs: i.startMs,
+        track: i.track,
+        trimStartMs: i.trimStartMs,
+        trimEndMs: i.trimEndMs,
+        volume: i.volume,
+      })),
     });
   }
   return plan;
@@ -237,7 +275,10 @@ export async function planAudioZip(zip: ZipArchive, opts: SourceOptions): Promis
   const files = zip.files().filter((e) => !isJunkEntry(e.name));
   const audio = files.filter((e) => isAudioName(e.name));
   if (audio.length === 0) {
-    throw new ArchiveError('empty', `"${label}" has neither a ${MANIFEST_NAME} nor audio files (WAV, MP3, FLAC, OGG). Choose a Voice History, Voicebox or ElevenLabs export.`);
+    throw new ArchiveError(
+      'empty',
+      `"${label}" has neither a ${MANIFEST_NAME} nor audio files (WAV, MP3, FLAC, OGG). Choose a Voice History, Voicebox or ElevenLabs export.`,
+    );
   }
   const sidecars = new Map(files.filter((e) => isSidecarName(e.name)).map((e) => [e.name.toLowerCase(), e]));
   const plan: ImportPlan = { label, profiles: new Map(), generations: [], stories: [] };
@@ -249,7 +290,14 @@ export async function planAudioZip(zip: ZipArchive, opts: SourceOptions): Promis
       const side = sidecars.get(base + ext);
       if (side) facts = { ...parseSidecar(await zip.readText(side, 16 * MB), entryLabel(zip, side)), ...facts };
     }
-    const { generation, profile } = await audioGeneration(entry.name, basename(entry.name), staged, facts, entry.raw.getLastModDate().getTime(), opts);
+    const { generation, profile } = await audioGeneration(
+      entry.name,
+      basename(entry.name),
+      staged,
+      facts,
+      entry.raw.getLastModDate().getTime(),
+      opts,
+    );
     plan.profiles.set(profile.name, mergeProfile(plan.profiles.get(profile.name), profile));
     plan.generations.push(generation);
   }
@@ -262,7 +310,10 @@ export async function planAudioFile(path: string, opts: SourceOptions): Promise<
   const label = basename(path);
   const { size, mtimeMs } = await fsp.stat(path);
   if (size > opts.limits.maxTotalMegabytes * MB) {
-    throw new ArchiveError('too-large', `"${label}" is larger than ${opts.limits.maxTotalMegabytes} MB. If you trust it, raise the setting voiceHistory.import.maxTotalMegabytes.`);
+    throw new ArchiveError(
+      'too-large',
+      `"${label}" is larger than ${opts.limits.maxTotalMegabytes} MB. If you trust it, raise the setting voiceHistory.import.maxTotalMegabytes.`,
+    );
   }
   const probe = await probeAudio(path, `"${label}"`);
   const staged = stagePath(opts, probe.format);
@@ -285,7 +336,14 @@ export async function planAudioFile(path: string, opts: SourceOptions): Promise<
     const content = await fsp.readFile(side, 'utf8').catch(() => undefined);
     if (content !== undefined) facts = { ...parseSidecar(content, basename(side)), ...facts };
   }
-  const { generation, profile } = await audioGeneration(path, label, { path: staged, sha256: hash.digest('hex'), probe }, facts, Math.round(mtimeMs), opts);
+  const { generation, profile } = await audioGeneration(
+    path,
+    label,
+    { path: staged, sha256: hash.digest('hex'), probe },
+    facts,
+    Math.round(mtimeMs),
+    opts,
+  );
   return { label, profiles: new Map([[profile.name, profile]]), generations: [generation], stories: [] };
 }
 
@@ -313,7 +371,13 @@ export async function planZip(zip: ZipArchive, opts: SourceOptions): Promise<Imp
   if (typeof value === 'object' && value !== null && 'format' in value) return planOurArchive(zip, parseManifest(text), opts);
   if (looksLikeVoicebox(value)) return planVoicebox(zip, value, opts);
   if (looksLikeVoiceboxProfile(value)) {
-    throw new ArchiveError('unknown-archive', `"${label}" is a Voicebox voice profile export, not generations. Export generations from Voicebox's history instead.`);
+    throw new ArchiveError(
+      'unknown-archive',
+      `"${label}" is a Voicebox voice profile export, not generations. Export generations from Voicebox's history instead.`,
+    );
   }
-  throw new ArchiveError('unknown-archive', `"${label}" has a ${MANIFEST_NAME} that is neither a Voice History nor a Voicebox export. Nothing was imported.`);
+  throw new ArchiveError(
+    'unknown-archive',
+    `"${label}" has a ${MANIFEST_NAME} that is neither a Voice History nor a Voicebox export. Nothing was imported.`,
+  );
 }

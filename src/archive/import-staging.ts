@@ -28,11 +28,14 @@ export function entryLabel(zip: ZipArchive, entry: ZipEntry | string): string {
 }
 
 /** Extracts an entry to the staging folder and measures its audio. */
-export async function stageEntry(zip: ZipArchive, entry: ZipEntry, opts: SourceOptions): Promise<{ path: string; bytes: number; sha256: string; probe: AudioProbe }> {
+export async function stageEntry(
+  zip: ZipArchive,
+  entry: ZipEntry,
+  opts: SourceOptions,
+): Promise<{ path: string; bytes: number; sha256: string; probe: AudioProbe }> {
   opts.signal?.throwIfAborted();
   const path = stagePath(opts, 'audio');
   const { bytes, sha256 } = await zip.extract(entry, path, { signal: opts.signal, onBytes: opts.onBytes });
   const probe = await probeAudio(path, entryLabel(zip, entry));
   return { path, bytes, sha256, probe };
 }
-

@@ -75,7 +75,10 @@ function importProfileName(name: string | undefined): string {
   if (name === undefined) return DEFAULT_IMPORT_PROFILE;
   const parsed = profileNameSchema.safeParse(name);
   if (!parsed.success) {
-    throw new HistoryError('INVALID', `The profile name for imported audio cannot be used: ${parsed.error.issues[0]?.message ?? 'invalid'} Choose another name.`);
+    throw new HistoryError(
+      'INVALID',
+      `The profile name for imported audio cannot be used: ${parsed.error.issues[0]?.message ?? 'invalid'} Choose another name.`,
+    );
   }
   return parsed.data;
 }
@@ -88,13 +91,24 @@ function isSidecarOfPicked(path: string, picked: Set<string>): boolean {
   return [...picked].some((p) => p !== path && isAudioName(p) && join(dirname(p), basename(p, extname(p))) === stem);
 }
 
-async function importOne(history: ArchiveHistory, path: string, source: SourceOptions & { onWritten?: (done: number, total: number) => void }): Promise<{ ids: string[]; skipped: number; leftOut: string[] }> {
+async function importOne(
+  history: ArchiveHistory,
+  path: string,
+  source: SourceOptions & { onWritten?: (done: number, total: number) => void },
+): Promise<{ ids: string[]; skipped: number; leftOut: string[] }> {
   let kind: Awaited<ReturnType<typeof detectInput>>;
   try {
     kind = await detectInput(path);
   } catch (e) {
     const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-    const why = code === 'ENOENT' ? 'it does not exist (any more)' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'you may not read it' : (e as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist (any more)'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'you may not read it'
+            : (e as Error).message;
     throw new ArchiveError('unsupported-file', `"${basename(path)}" cannot be read: ${why}. Choose a file you can open.`, { cause: e });
   }
   if (kind.kind === 'zip') {
@@ -118,7 +132,11 @@ async function importOne(history: ArchiveHistory, path: string, source: SourceOp
   );
 }
 
-async function commitAndReport(history: ArchiveHistory, plan: Parameters<typeof commitPlan>[1], source: SourceOptions & { onWritten?: (done: number, total: number) => void }) {
+async function commitAndReport(
+  history: ArchiveHistory,
+  plan: Parameters<typeof commitPlan>[1],
+  source: SourceOptions & { onWritten?: (done: number, total: number) => void },
+) {
   const { generationIds, skipped } = await commitPlan(history, plan, source.signal, source.onWritten);
   return { ids: generationIds, skipped, leftOut: plan.leftOut ?? [] };
 }
@@ -146,7 +164,8 @@ export async function importFiles(history: ArchiveHistory, paths: readonly strin
     let done = 0;
     const report = (phase: ImportProgress['phase']) => options.onProgress?.({ file: name, index, count: files.length, done, total, phase });
     const source: SourceOptions & { onWritten: (done: number, total: number) => void } = {
-      onWritten: (written, of) => options.onProgress?.({ file: name, index, count: files.length, done: written, total: of, phase: 'saving' }),
+      onWritten: (written, of) =>
+        options.onProgress?.({ file: name, index, count: files.length, done: written, total: of, phase: 'saving' }),
       limits,
       stageDir,
       askText: options.askText,

@@ -18,10 +18,7 @@ const time = z.iso.datetime({ offset: true });
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'Expected a sha256 hash: 64 lower-case hex digits.');
 const audioEntry = z
   .string()
-  .regex(
-    /^audio\/[^/\\]+\.(wav|mp3|flac|ogg)$/,
-    'Expected the name of a file inside audio/ ending in .wav, .mp3, .flac or .ogg.',
-  );
+  .regex(/^audio\/[^/\\]+\.(wav|mp3|flac|ogg)$/, 'Expected the name of a file inside audio/ ending in .wav, .mp3, .flac or .ogg.');
 
 export const manifestProfileSchema = z.object({
   id: uuid,
@@ -123,7 +120,8 @@ export const manifestSchema = z
         ctx.addIssue({ code: 'custom', path: at('versions'), message: 'Exactly one version must have "isDefault": true.' });
       }
       g.versions.forEach((v, vi) => {
-        if (versionIds.has(v.id)) ctx.addIssue({ code: 'custom', path: at('versions', vi, 'id'), message: 'This version id appears twice.' });
+        if (versionIds.has(v.id))
+          ctx.addIssue({ code: 'custom', path: at('versions', vi, 'id'), message: 'This version id appears twice.' });
         versionIds.add(v.id);
         if (v.sourceVersionId !== null && !own.has(v.sourceVersionId)) {
           ctx.addIssue({

@@ -58,7 +58,12 @@ export interface PurgeOptions {
 const IN_PROGRESS = new Set(['pending', 'generating']);
 
 /** Every generation matching the filter, oldest first, page by page. */
-async function scan(history: ArchiveHistory, query: Parameters<ArchiveHistory['list']>[0], keep: (g: Generation) => boolean, signal?: AbortSignal): Promise<Generation[]> {
+async function scan(
+  history: ArchiveHistory,
+  query: Parameters<ArchiveHistory['list']>[0],
+  keep: (g: Generation) => boolean,
+  signal?: AbortSignal,
+): Promise<Generation[]> {
   const out: Generation[] = [];
   let startAfterId: string | undefined;
   for (;;) {
@@ -71,7 +76,12 @@ async function scan(history: ArchiveHistory, query: Parameters<ArchiveHistory['l
 }
 
 /** Bytes each generation's audio takes (all versions; files known to be gone count as 0). */
-async function bytesOf(history: ArchiveHistory, generations: Generation[], signal?: AbortSignal, gone: Set<string> = new Set()): Promise<number[]> {
+async function bytesOf(
+  history: ArchiveHistory,
+  generations: Generation[],
+  signal?: AbortSignal,
+  gone: Set<string> = new Set(),
+): Promise<number[]> {
   const out: number[] = [];
   for (const g of generations) {
     signal?.throwIfAborted();
@@ -143,7 +153,11 @@ export async function previewPurge(history: ArchiveHistory, ruleInput: PurgeRule
  * audio folder is above `maxMegabytes`, the oldest of the rest. Favourites stay when
  * `keepFavorites` (the default); generations in progress always stay.
  */
-export async function previewRetention(history: ArchiveHistory, policyInput: RetentionPolicyInput, options: PurgeOptions = {}): Promise<PurgePreview> {
+export async function previewRetention(
+  history: ArchiveHistory,
+  policyInput: RetentionPolicyInput,
+  options: PurgeOptions = {},
+): Promise<PurgePreview> {
   const policy = retentionPolicySchema.parse(policyInput);
   const { signal } = options;
   if (policy.days === 0 && policy.maxMegabytes === 0) return previewOf([], []);
@@ -173,7 +187,11 @@ export async function previewRetention(history: ArchiveHistory, policyInput: Ret
 }
 
 /** Deletes exactly the generations of `preview` (those already gone are not counted). */
-export async function applyPurge(history: ArchiveHistory, preview: Pick<PurgePreview, 'ids' | 'bytes'>, options: Pick<PurgeOptions, 'signal'> = {}): Promise<PurgeResult> {
+export async function applyPurge(
+  history: ArchiveHistory,
+  preview: Pick<PurgePreview, 'ids' | 'bytes'>,
+  options: Pick<PurgeOptions, 'signal'> = {},
+): Promise<PurgeResult> {
   let deleted = 0;
   for (let i = 0; i < preview.ids.length; i += 1000) {
     options.signal?.throwIfAborted();
@@ -183,7 +201,11 @@ export async function applyPurge(history: ArchiveHistory, preview: Pick<PurgePre
 }
 
 /** Applies the retention policy now (startup, after each new generation): preview, then delete that set. */
-export async function applyRetention(history: ArchiveHistory, policy: RetentionPolicyInput, options: PurgeOptions = {}): Promise<PurgeResult & { preview: PurgePreview }> {
+export async function applyRetention(
+  history: ArchiveHistory,
+  policy: RetentionPolicyInput,
+  options: PurgeOptions = {},
+): Promise<PurgeResult & { preview: PurgePreview }> {
   const preview = await previewRetention(history, policy, options);
   if (preview.count === 0) return { deleted: 0, bytes: 0, preview };
   return { ...(await applyPurge(history, preview, options)), preview };

@@ -19,7 +19,10 @@ function parseVoiceboxManifest(value: unknown, label: string): VoiceboxManifest 
   const parsed = voiceboxManifestSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ArchiveError('manifest-invalid', `${MANIFEST_NAME} in "${label}" is not a valid Voicebox generation export: ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Nothing was imported.`);
+    throw new ArchiveError(
+      'manifest-invalid',
+      `${MANIFEST_NAME} in "${label}" is not a valid Voicebox generation export: ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Nothing was imported.`,
+    );
   }
   return parsed.data;
 }
@@ -35,12 +38,18 @@ export async function planVoicebox(zip: ZipArchive, value: unknown, opts: Source
   const language = m.generation.language ?? m.profile?.language ?? 'en';
   const lang = languageSchema.safeParse(language);
   if (!lang.success) {
-    throw new ArchiveError('manifest-invalid', `${MANIFEST_NAME} in "${label}": generation.language "${language}" is not a language code such as "en". Nothing was imported.`);
+    throw new ArchiveError(
+      'manifest-invalid',
+      `${MANIFEST_NAME} in "${label}": generation.language "${language}" is not a language code such as "en". Nothing was imported.`,
+    );
   }
   const listed = m.versions && m.versions.length > 0 ? m.versions : null;
   const audioEntries = listed
     ? listed.map((v) => ({ name: `audio/${v.filename}`, v }))
-    : zip.files().filter((e) => e.name.startsWith('audio/') && isAudioName(e.name) && !isJunkEntry(e.name)).map((e) => ({ name: e.name, v: undefined }));
+    : zip
+        .files()
+        .filter((e) => e.name.startsWith('audio/') && isAudioName(e.name) && !isJunkEntry(e.name))
+        .map((e) => ({ name: e.name, v: undefined }));
   if (audioEntries.length === 0) {
     throw new ArchiveError('audio-missing', `"${label}" has no audio under audio/. Export the generation from Voicebox again.`);
   }
@@ -69,7 +78,10 @@ export async function planVoicebox(zip: ZipArchive, value: unknown, opts: Source
     });
   }
   // Exactly one default: the first one marked, else the first one (also when the default was left out).
-  const firstDefault = Math.max(0, versions.findIndex((v) => v.isDefault));
+  const firstDefault = Math.max(
+    0,
+    versions.findIndex((v) => v.isDefault),
+  );
   versions.forEach((v, i) => (v.isDefault = i === firstDefault));
   const profileName = m.profile?.name?.trim() || opts.profileName;
   const profile: PlannedProfile = {

@@ -79,7 +79,15 @@ export interface VoiceboxExportVersion {
 }
 
 export function buildVoiceboxManifest(input: {
-  generation: { id: string; text: string; language: string; duration: number | null; seed: number | null; instruct: string | null; createdAt: number };
+  generation: {
+    id: string;
+    text: string;
+    language: string;
+    duration: number | null;
+    seed: number | null;
+    instruct: string | null;
+    createdAt: number;
+  };
   profile: { id: string; name: string; description: string | null; language: string };
   versions: VoiceboxExportVersion[];
 }): unknown {

@@ -36,10 +36,8 @@ export function unsafeEntryNameReason(name: string): string | null {
 
 function openFile(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.open(
-      path,
-      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
-      (err, zip) => (err ? reject(err) : resolve(zip)),
+    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
+      err ? reject(err) : resolve(zip),
     ),
   );
 }
@@ -76,7 +74,12 @@ class EntryCheck extends Transform {
   }
   override _flush(cb: TransformCallback): void {
     if (this.crc >>> 0 !== this.expectedCrc >>> 0) {
-      cb(new ArchiveError('damaged-entry', `"${this.name}" in the archive is damaged (its checksum does not match). Export or download the archive again.`));
+      cb(
+        new ArchiveError(
+          'damaged-entry',
+          `"${this.name}" in the archive is damaged (its checksum does not match). Export or download the archive again.`,
+        ),
+      );
       return;
     }
     cb();
@@ -135,7 +138,10 @@ export class ZipArchive {
     const counted = await countCentralDirectory(path, limits.maxEntries);
     const real = counted && !counted.zip64 ? Math.max(counted.entries, zip.entryCount) : zip.entryCount;
     if (real > limits.maxEntries) {
-      const holds = real === zip.entryCount ? `holds ${real} entries` : `holds more than ${limits.maxEntries} entries (its end record claims ${zip.entryCount})`;
+      const holds =
+        real === zip.entryCount
+          ? `holds ${real} entries`
+          : `holds more than ${limits.maxEntries} entries (its end record claims ${zip.entryCount})`;
       throw new ArchiveError(
         'too-many-entries',
         `"${label}" ${holds}; the limit is ${limits.maxEntries}. If you trust this archive, raise the setting ${LIMIT_SETTINGS.maxEntries} and import again.`,
@@ -175,12 +181,18 @@ export class ZipArchive {
         try {
           const rawName = raw.fileNameRaw;
           if (rawName.includes(0x5c)) {
-            throw new ArchiveError('zip-slip', `"${label}" was refused: the entry "${rawName.toString('utf8')}" contains a backslash, which could write outside the import folder. Nothing was imported.`);
+            throw new ArchiveError(
+              'zip-slip',
+              `"${label}" was refused: the entry "${rawName.toString('utf8')}" contains a backslash, which could write outside the import folder. Nothing was imported.`,
+            );
           }
           const name = yauzl.getFileNameLowLevel(raw.generalPurposeBitFlag, rawName, raw.extraFields, true);
           const unsafe = unsafeEntryNameReason(name);
           if (unsafe) {
-            throw new ArchiveError('zip-slip', `"${label}" was refused: the entry "${name}" ${unsafe}, which could write outside the import folder. Nothing was imported.`);
+            throw new ArchiveError(
+              'zip-slip',
+              `"${label}" was refused: the entry "${name}" ${unsafe}, which could write outside the import folder. Nothing was imported.`,
+            );
           }
           const key = name.normalize('NFC').toLowerCase();
           const clash = seen.get(key);
@@ -192,7 +204,10 @@ export class ZipArchive {
           }
           seen.set(key, name);
           if (raw.isEncrypted()) {
-            throw new ArchiveError('encrypted', `"${label}" is password-protected ("${name}" is encrypted). Export it again without a password.`);
+            throw new ArchiveError(
+              'encrypted',
+              `"${label}" is password-protected ("${name}" is encrypted). Export it again without a password.`,
+            );
           }
           if (raw.compressionMethod !== 0 && raw.compressionMethod !== 8) {
             throw new ArchiveError(
@@ -272,7 +287,10 @@ export class ZipArchive {
   /** Reads a small entry as UTF-8 text; refuses entries larger than `maxBytes`. */
   async readText(entry: ZipEntry, maxBytes: number): Promise<string> {
     if (entry.uncompressedSize > maxBytes) {
-      throw new ArchiveError('too-large', `"${entry.name}" is ${Math.ceil(entry.uncompressedSize / MB)} MB; at most ${Math.floor(maxBytes / MB)} MB is accepted.`);
+      throw new ArchiveError(
+        'too-large',
+        `"${entry.name}" is ${Math.ceil(entry.uncompressedSize / MB)} MB; at most ${Math.floor(maxBytes / MB)} MB is accepted.`,
+      );
     }
     const chunks: Buffer[] = [];
     const check = new EntryCheck(entry.name, entry.raw.crc32);

@@ -91,7 +91,13 @@ export class PeaksCache {
     return work;
   }
 
-  private async load(key: PeaksKey, file: string, audioPath: string, source: { size: number; mtimeMs: number }, signal?: AbortSignal): Promise<PeaksResult> {
+  private async load(
+    key: PeaksKey,
+    file: string,
+    audioPath: string,
+    source: { size: number; mtimeMs: number },
+    signal?: AbortSignal,
+  ): Promise<PeaksResult> {
     const fromDisk = await this.readFile(file, source);
     if (fromDisk) {
       this.remember(file, source, { peaks: fromDisk, reason: null });

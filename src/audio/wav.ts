@@ -63,9 +63,11 @@ export function parseWavHeader(bytes: Uint8Array, fileSize: number = bytes.lengt
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 12) throw new WavFormatError('Not a WAV file: it is shorter than a RIFF header (12 bytes).', 12);
   const riff = fourcc(bytes, 0);
-  if (riff === 'RF64' || riff === 'BW64') throw new WavFormatError('RF64/BW64 (WAV larger than 4 GB) is not supported; convert the file to a regular WAV.');
+  if (riff === 'RF64' || riff === 'BW64')
+    throw new WavFormatError('RF64/BW64 (WAV larger than 4 GB) is not supported; convert the file to a regular WAV.');
   if (riff === 'RIFX') throw new WavFormatError('Big-endian WAV (RIFX) is not supported; convert the file to a regular WAV.');
-  if (riff !== 'RIFF' || fourcc(bytes, 8) !== 'WAVE') throw new WavFormatError('Not a WAV file: it does not start with a RIFF/WAVE header.');
+  if (riff !== 'RIFF' || fourcc(bytes, 8) !== 'WAVE')
+    throw new WavFormatError('Not a WAV file: it does not start with a RIFF/WAVE header.');
 
   let fmt: { tag: number; channels: number; sampleRate: number; byteRate: number; blockAlign: number; bits: number } | undefined;
   let offset = 12;
@@ -76,7 +78,8 @@ export function parseWavHeader(bytes: Uint8Array, fileSize: number = bytes.lengt
     const body = offset + 8;
     if (id === 'fmt ') {
       if (size < 16) throw new WavFormatError(`The WAV "fmt " chunk is ${size} bytes; at least 16 are needed. The file is damaged.`);
-      if (body + Math.min(size, 40) > bytes.length) throw new WavFormatError('The WAV header continues beyond the bytes read.', body + Math.min(size, 40));
+      if (body + Math.min(size, 40) > bytes.length)
+        throw new WavFormatError('The WAV header continues beyond the bytes read.', body + Math.min(size, 40));
       let tag = view.getUint16(body, true);
       if (tag === WAVE_FORMAT_EXTENSIBLE && size >= 40) tag = view.getUint16(body + 24, true); // first 2 bytes of the sub-format GUID
       fmt = {
@@ -88,13 +91,16 @@ export function parseWavHeader(bytes: Uint8Array, fileSize: number = bytes.lengt
         bits: view.getUint16(body + 14, true),
       };
     } else if (id === 'data') {
-      if (!fmt) throw new WavFormatError('The WAV "data" chunk comes before its "fmt " chunk; the file is damaged or unusual. Re-export it.');
+      if (!fmt)
+        throw new WavFormatError('The WAV "data" chunk comes before its "fmt " chunk; the file is damaged or unusual. Re-export it.');
       return describe(fmt, body, size, fileSize);
     }
     if (size === UNKNOWN_SIZE) break;
     offset = body + size + (size % 2); // chunks are padded to even sizes
   }
-  throw new WavFormatError(fmt ? 'The WAV file has no "data" chunk: it holds no sound.' : 'The WAV file has no "fmt " chunk; the file is damaged.');
+  throw new WavFormatError(
+    fmt ? 'The WAV file has no "data" chunk: it holds no sound.' : 'The WAV file has no "fmt " chunk; the file is damaged.',
+  );
 }
 
 function describe(
@@ -170,7 +176,13 @@ export async function readWavInfo(path: string): Promise<WavInfo> {
 /**
  * Builds a canonical 44-byte PCM/float WAV header. For tests, engines and anyone writing WAV.
  */
-export function wavHeader(opts: { sampleRate: number; channels: number; bitsPerSample: number; dataLength: number; float?: boolean }): Uint8Array {
+export function wavHeader(opts: {
+  sampleRate: number;
+  channels: number;
+  bitsPerSample: number;
+  dataLength: number;
+  float?: boolean;
+}): Uint8Array {
   const { sampleRate, channels, bitsPerSample, dataLength } = opts;
   const blockAlign = (bitsPerSample / 8) * channels;
   const header = new Uint8Array(44);

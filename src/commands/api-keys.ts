@@ -6,7 +6,11 @@ import { commandTable } from './registry';
 
 export const KEYED_ENGINES = [
   { id: 'elevenlabs', label: 'ElevenLabs', detail: 'From elevenlabs.io: Profile > API keys.' },
-  { id: 'openai', label: 'OpenAI-compatible', detail: 'From platform.openai.com, or the key of your own server (local servers often need none).' },
+  {
+    id: 'openai',
+    label: 'OpenAI-compatible',
+    detail: 'From platform.openai.com, or the key of your own server (local servers often need none).',
+  },
 ] as const;
 export type KeyedEngine = (typeof KEYED_ENGINES)[number]['id'];
 
@@ -60,7 +64,8 @@ export function apiKeyCommandHandlers(keys: ApiKeys) {
   function engineArg(arg: unknown): KeyedEngine | undefined {
     const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null ? (arg as { engine?: unknown }).engine : undefined;
     if (id === undefined) return undefined;
-    if (!isKeyedEngine(id)) throw new Error(`There is no API key for "${String(id)}"; the engines with keys are: ${KEYED_ENGINES.map((e) => e.id).join(', ')}.`);
+    if (!isKeyedEngine(id))
+      throw new Error(`There is no API key for "${String(id)}"; the engines with keys are: ${KEYED_ENGINES.map((e) => e.id).join(', ')}.`);
     return id;
   }
 
@@ -77,7 +82,12 @@ export function apiKeyCommandHandlers(keys: ApiKeys) {
               prompt: `${KEYED_ENGINES.find((e) => e.id === engine)!.detail} It is kept in VS Code's secret storage, not in settings.`,
               password: true,
               ignoreFocusOut: true,
-              validateInput: (v) => (v.trim().length === 0 ? 'Paste the key (it cannot be empty).' : /\s/.test(v.trim()) ? 'A key has no spaces inside; paste just the key.' : undefined),
+              validateInput: (v) =>
+                v.trim().length === 0
+                  ? 'Paste the key (it cannot be empty).'
+                  : /\s/.test(v.trim())
+                    ? 'A key has no spaces inside; paste just the key.'
+                    : undefined,
             });
       if (key === undefined) return false;
       if (key.trim().length === 0) throw new Error('The API key is empty; nothing was stored.');

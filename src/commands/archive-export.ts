@@ -10,7 +10,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { collectIds, exportArchive, exportAudio, exportVoicebox, suggestArchiveName, suggestAudioName, suggestVoiceboxName, type ExportResult } from '../archive/export';
+import {
+  collectIds,
+  exportArchive,
+  exportAudio,
+  exportVoicebox,
+  suggestArchiveName,
+  suggestAudioName,
+  suggestVoiceboxName,
+  type ExportResult,
+} from '../archive/export';
 import { HistoryError } from '../history';
 import { filterQuery, describeFilter, isFiltered } from '../history/tree-filter';
 import { firstLine } from '../format/text';
@@ -70,11 +79,17 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
   }
 
   /** Runs one export under progress; words the outcome; undefined when cancelled. */
-  async function run(title: string, destination: string, work: (signal: AbortSignal, onProgress: (p: { written: number; total: number }) => void) => Promise<ExportResult>) {
+  async function run(
+    title: string,
+    destination: string,
+    work: (signal: AbortSignal, onProgress: (p: { written: number; total: number }) => void) => Promise<ExportResult>,
+  ) {
     let outcome;
     try {
       outcome = await withCancellableProgress(title, (signal, progress) =>
-        work(signal, ({ written, total }) => progress.report(total > 0 ? written / total : 0, `${sizeText(written)} of ${sizeText(total)}`)),
+        work(signal, ({ written, total }) =>
+          progress.report(total > 0 ? written / total : 0, `${sizeText(written)} of ${sizeText(total)}`),
+        ),
       );
     } catch (e) {
       throw e instanceof HistoryError ? e : describeWriteError(e, destination);
@@ -90,9 +105,11 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
       notes.push(
         `${plural(result.skippedAudio.length, 'version')} left out because the audio is missing or in a format the archive cannot hold; "Voice History: Reconcile Storage" cleans up missing audio.`,
       );
-      for (const s of result.skippedAudio) deps.log.warn(`Export left out version ${s.versionId} of generation ${s.generationId}: ${s.reason}`);
+      for (const s of result.skippedAudio)
+        deps.log.warn(`Export left out version ${s.versionId} of generation ${s.generationId}: ${s.reason}`);
     }
-    if (result.changedAudio > 0) notes.push(`${plural(result.changedAudio, 'audio file')} changed since recorded; exported as they are now.`);
+    if (result.changedAudio > 0)
+      notes.push(`${plural(result.changedAudio, 'audio file')} changed since recorded; exported as they are now.`);
     const message = `Voice History: exported ${plural(result.generations, 'generation')} (${sizeText(result.bytes)}) to "${path.basename(result.path)}".${notes.length ? ` ${notes.join(' ')}` : ''}`;
     void showDone(message, result.path, notes.length > 0);
     return result;
@@ -127,7 +144,8 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
       const g = await oneGeneration(ids[0]!);
       let destination = fileArgument(args, 1, 'export destination');
       const options = parseOptions(exportGenerationOptionsSchema, optionsArgument(args, 1), 'Export Generation');
-      const layout = options.layout ?? (destination ? (/\.voicebox\.zip$/i.test(destination) ? 'voicebox' : 'voicehistory') : await pickLayout());
+      const layout =
+        options.layout ?? (destination ? (/\.voicebox\.zip$/i.test(destination) ? 'voicebox' : 'voicehistory') : await pickLayout());
       if (!layout) return undefined;
       if (!destination) {
         destination = await askSaveLocation(deps, {
@@ -171,7 +189,9 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
       const history = historyOf(deps);
       let outcome;
       try {
-        outcome = await withCancellableProgress(`Exporting the audio of "${firstLine(g.text, 40)}"`, (signal) => exportAudio(history, g.id, target, { signal }));
+        outcome = await withCancellableProgress(`Exporting the audio of "${firstLine(g.text, 40)}"`, (signal) =>
+          exportAudio(history, g.id, target, { signal }),
+        );
       } catch (e) {
         throw e instanceof HistoryError ? e : describeWriteError(e, target);
       }
@@ -192,18 +212,26 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
     'voiceHistory.exportFiltered': async (...args) => {
       const history = historyOf(deps);
       const filter = view.filter;
-      const ids = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Voice History: finding generations to export' }, () =>
-        collectIds(history, filterQuery(filter)),
+      const ids = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Voice History: finding generations to export' },
+        () => collectIds(history, filterQuery(filter)),
       );
       const filtered = isFiltered(filter);
       if (ids.length === 0) {
         void vscode.window.showInformationMessage(
-          filtered ? 'Voice History: no generations match the filter, so there is nothing to export. Clear or change the filter.' : 'Voice History: the history is empty; there is nothing to export.',
+          filtered
+            ? 'Voice History: no generations match the filter, so there is nothing to export. Clear or change the filter.'
+            : 'Voice History: the history is empty; there is nothing to export.',
         );
         return undefined;
       }
       const words = filtered ? describeFilter(filter, (id) => view.provider.profileName(id)) : '';
-      return exportMany(ids, args, 0, filtered ? `${plural(ids.length, 'generation')} matching ${words}` : `all ${plural(ids.length, 'generation')}`);
+      return exportMany(
+        ids,
+        args,
+        0,
+        filtered ? `${plural(ids.length, 'generation')} matching ${words}` : `all ${plural(ids.length, 'generation')}`,
+      );
     },
   });
 }

@@ -45,7 +45,9 @@ const AUDIO_EXTENSIONS = ['wav', 'mp3', 'flac', 'ogg'];
 export type ImportCommandResult = ImportSummary & { retentionNote?: string };
 
 /** The three import limits from settings; a bad value names the setting to fix. */
-export function importLimitsFromSettings(config: Pick<vscode.WorkspaceConfiguration, 'get'> = vscode.workspace.getConfiguration()): ImportLimitsInput {
+export function importLimitsFromSettings(
+  config: Pick<vscode.WorkspaceConfiguration, 'get'> = vscode.workspace.getConfiguration(),
+): ImportLimitsInput {
   const raw: Record<keyof typeof LIMIT_SETTINGS, unknown> = {
     maxTotalMegabytes: config.get<unknown>(LIMIT_SETTINGS.maxTotalMegabytes),
     maxEntries: config.get<unknown>(LIMIT_SETTINGS.maxEntries),
@@ -64,7 +66,14 @@ export function importLimitsFromSettings(config: Pick<vscode.WorkspaceConfigurat
 /** Files among a command's arguments: (file), (files[]), or the Explorer's (clicked, selection[]). */
 function filesFromArgs(args: readonly unknown[]): string[] | undefined {
   const [first, second] = args;
-  const list = Array.isArray(second) && second.length > 0 && second.every(isFileArgument) ? second : Array.isArray(first) ? first : first === undefined || first === null ? [] : [first];
+  const list =
+    Array.isArray(second) && second.length > 0 && second.every(isFileArgument)
+      ? second
+      : Array.isArray(first)
+        ? first
+        : first === undefined || first === null
+          ? []
+          : [first];
   if (list.length === 0) return undefined;
   return list.map((f) => filePathOf(f, 'file to import'));
 }
@@ -83,7 +92,10 @@ function textAsker(useFileNames: boolean, stop: () => void, signal: AbortSignal)
     if (fileNames || signal.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const box = vscode.window.createInputBox();
-      const useNames: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('list-flat'), tooltip: 'Use the file names as text (this and every remaining file)' };
+      const useNames: vscode.QuickInputButton = {
+        iconPath: new vscode.ThemeIcon('list-flat'),
+        tooltip: 'Use the file names as text (this and every remaining file)',
+      };
       box.title = `Text of ${fileName}`;
       box.prompt = "What is spoken in this audio? It becomes the generation's searchable text. Escape cancels the import.";
       box.value = stem(fileName);
@@ -119,8 +131,12 @@ function progressOf(p: ImportProgress): { fraction: number; message: string } {
   const within = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
   // Checking reads every byte; saving is quick by comparison.
   const fileFraction = p.phase === 'checking' ? within * 0.8 : 0.8 + within * 0.2;
-  const step = p.phase === 'checking' ? `checking ${sizeText(Math.min(p.done, p.total))} of ${sizeText(p.total)}` : `saving ${p.done} of ${p.total}`;
-  return { fraction: (p.index + fileFraction) / p.count, message: `${p.file}${p.count > 1 ? ` (${p.index + 1} of ${p.count})` : ''}: ${step}` };
+  const step =
+    p.phase === 'checking' ? `checking ${sizeText(Math.min(p.done, p.total))} of ${sizeText(p.total)}` : `saving ${p.done} of ${p.total}`;
+  return {
+    fraction: (p.index + fileFraction) / p.count,
+    message: `${p.file}${p.count > 1 ? ` (${p.index + 1} of ${p.count})` : ''}: ${step}`,
+  };
 }
 
 /**
@@ -138,7 +154,8 @@ async function retentionNote(history: HistoryService, ids: readonly string[]): P
   const cutoff = Date.now() - policy.days * 86_400_000;
   let old = 0;
   for (let i = 0; i < ids.length; i += 1000) {
-    for (const g of await history.getMany(ids.slice(i, i + 1000))) if (g.createdAt < cutoff && !(policy.keepFavorites && g.isFavorited)) old++;
+    for (const g of await history.getMany(ids.slice(i, i + 1000)))
+      if (g.createdAt < cutoff && !(policy.keepFavorites && g.isFavorited)) old++;
   }
   if (old === 0) return '';
   return `${plural(old, 'imported generation')} ${old === 1 ? 'is' : 'are'} older than the ${policy.days} days kept by voiceHistory.retention.days and will be deleted automatically; set it to 0 (or more days) within a minute to keep them.`;
@@ -166,7 +183,11 @@ export function importCommandHandlers(deps: ArchiveCommandDeps) {
       const kinds = await Promise.all(files.map((f) => detectInput(f).catch(() => undefined)));
       files = files.filter((f, i) => {
         if (kinds[i]?.kind !== 'zip') return true;
-        early.push({ name: path.basename(f), reason: `"${path.basename(f)}" is a ZIP archive. Use "Voice History: Import…" for archives.`, problem: 'unsupported-file' });
+        early.push({
+          name: path.basename(f),
+          reason: `"${path.basename(f)}" is a ZIP archive. Use "Voice History: Import…" for archives.`,
+          problem: 'unsupported-file',
+        });
         return false;
       });
     }
@@ -217,7 +238,8 @@ export function importCommandHandlers(deps: ArchiveCommandDeps) {
     // Give the user a minute to read the note and change the setting before retention acts.
     if (note) deps.retention?.postpone(60_000);
     report(summary, note);
-    if (summary.generationIds[0] && deps.view.treeView.visible) void deps.view.reveal(summary.generationIds[0], { focus: false }).catch(() => undefined);
+    if (summary.generationIds[0] && deps.view.treeView.visible)
+      void deps.view.reveal(summary.generationIds[0], { focus: false }).catch(() => undefined);
     return note ? { ...summary, retentionNote: note } : summary;
   }
 

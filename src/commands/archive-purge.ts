@@ -22,14 +22,7 @@ import {
   type PurgeRuleInput,
   type ReconcilePreview,
 } from '../archive/purge';
-import {
-  historyOf,
-  parseOptions,
-  plural,
-  sizeText,
-  withCancellableProgress,
-  type ArchiveCommandDeps,
-} from './archive-shared';
+import { historyOf, parseOptions, plural, sizeText, withCancellableProgress, type ArchiveCommandDeps } from './archive-shared';
 import { commandTable } from './registry';
 import { describeIssues } from '../format/issues';
 
@@ -65,7 +58,8 @@ function parseRule(value: unknown): PurgeRule {
 
 /** The rule in the user's words, for titles and the confirmation. */
 export function describeRule(rule: PurgeRule, profileName?: string): string {
-  const favorites = rule.kind === 'nonFavorites' || ('keepFavorites' in rule && rule.keepFavorites) ? '; favorites are kept' : ', favorites included';
+  const favorites =
+    rule.kind === 'nonFavorites' || ('keepFavorites' in rule && rule.keepFavorites) ? '; favorites are kept' : ', favorites included';
   switch (rule.kind) {
     case 'olderThan':
       return `generations older than ${plural(rule.days, 'day')}${favorites}`;
@@ -87,9 +81,21 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps) {
     const history = historyOf(deps);
     type Item = vscode.QuickPickItem & { id: PurgeRule['kind'] };
     const items: Item[] = [
-      { id: 'olderThan', label: '$(history) Older than…', detail: 'Generations older than a number of days you choose. Favorites are kept.' },
-      { id: 'failed', label: '$(error) Failed generations', detail: 'Generations whose engine failed (they have no audio). Favorites are kept.' },
-      { id: 'missingAudio', label: '$(warning) Generations whose audio is missing', detail: 'Rows whose audio file was deleted outside Voice History. Favorites are kept.' },
+      {
+        id: 'olderThan',
+        label: '$(history) Older than…',
+        detail: 'Generations older than a number of days you choose. Favorites are kept.',
+      },
+      {
+        id: 'failed',
+        label: '$(error) Failed generations',
+        detail: 'Generations whose engine failed (they have no audio). Favorites are kept.',
+      },
+      {
+        id: 'missingAudio',
+        label: '$(warning) Generations whose audio is missing',
+        detail: 'Rows whose audio file was deleted outside Voice History. Favorites are kept.',
+      },
       { id: 'profile', label: '$(person) By voice profile…', detail: 'Every generation of one voice profile. Favorites are kept.' },
       { id: 'nonFavorites', label: '$(star-empty) Everything except favorites', detail: 'Every generation that is not a favorite.' },
       { id: 'everything', label: '$(flame) Everything', detail: 'Every generation, favorites included.' },
@@ -106,19 +112,27 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps) {
           title: 'Purge generations older than…',
           prompt: 'Number of days (1 to 36500). Generations created before that many days ago are deleted; favorites are kept.',
           value: '30',
-          validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 36_500 ? undefined : 'Type a whole number of days from 1 to 36500.'),
+          validateInput: (v) =>
+            /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 36_500 ? undefined : 'Type a whole number of days from 1 to 36500.',
         });
         return days === undefined ? undefined : parseRule({ kind: 'olderThan', days: Number(days.trim()) });
       }
       case 'profile': {
         const profiles = await history.listProfiles();
         if (profiles.length === 0) {
-          void vscode.window.showInformationMessage('Voice History: there are no voice profiles yet, so there is nothing to purge by profile.');
+          void vscode.window.showInformationMessage(
+            'Voice History: there are no voice profiles yet, so there is nothing to purge by profile.',
+          );
           return undefined;
         }
         const counts = new Map((await history.stats()).byProfile.map((p) => [p.profileId, p.count]));
         const profile = await vscode.window.showQuickPick(
-          profiles.map((p) => ({ label: p.name, description: plural(counts.get(p.id) ?? 0, 'generation'), detail: p.engine ?? undefined, id: p.id })),
+          profiles.map((p) => ({
+            label: p.name,
+            description: plural(counts.get(p.id) ?? 0, 'generation'),
+            detail: p.engine ?? undefined,
+            id: p.id,
+          })),
           { title: 'Purge the generations of which voice profile?', matchOnDescription: true },
         );
         return profile ? parseRule({ kind: 'profile', profileId: profile.id }) : undefined;
@@ -139,7 +153,9 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps) {
       const rule = ruleArg === undefined || ruleArg === null ? await pickRule() : parseRule(ruleArg as PurgeRuleInput);
       if (!rule) return undefined;
       const words = describeRule(rule, await profileNameOf(rule));
-      const counted = await withCancellableProgress('Voice History: counting what the purge would delete', (signal) => previewPurge(history, rule, { signal }));
+      const counted = await withCancellableProgress('Voice History: counting what the purge would delete', (signal) =>
+        previewPurge(history, rule, { signal }),
+      );
       if (counted.cancelled) return undefined;
       const preview = counted.value;
       if (options.dryRun) return { rule, preview };
@@ -163,7 +179,10 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps) {
         for (let i = 0; i < preview.ids.length; i += 500) {
           if (signal.aborted) break;
           deleted += (await applyPurge(history, { ids: preview.ids.slice(i, i + 500), bytes: 0 })).deleted;
-          progress.report(Math.min(1, (i + 500) / preview.ids.length), `${deleted.toLocaleString('en-US')} of ${preview.count.toLocaleString('en-US')}`);
+          progress.report(
+            Math.min(1, (i + 500) / preview.ids.length),
+            `${deleted.toLocaleString('en-US')} of ${preview.count.toLocaleString('en-US')}`,
+          );
         }
         return { deleted, stopped: signal.aborted };
       });
@@ -183,13 +202,17 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps) {
       const history = historyOf(deps);
       // The player passes a generation id; reconcile is about the whole store, so only an options object counts.
       const options = parseOptions(maintenanceOptionsSchema, typeof optionsArg === 'object' ? optionsArg : undefined, 'Reconcile Storage');
-      const counted = await withCancellableProgress('Voice History: checking the audio folder', (signal) => previewReconcile(history, { signal }));
+      const counted = await withCancellableProgress('Voice History: checking the audio folder', (signal) =>
+        previewReconcile(history, { signal }),
+      );
       if (counted.cancelled) return undefined;
       const preview = counted.value;
       if (options.dryRun) return { preview };
       const { missingAudio, missingVersions, orphanFiles } = preview;
       if (missingAudio.count === 0 && missingVersions === 0 && orphanFiles === 0) {
-        void vscode.window.showInformationMessage('Voice History: storage is consistent; every generation has its audio and every audio file belongs to one.');
+        void vscode.window.showInformationMessage(
+          'Voice History: storage is consistent; every generation has its audio and every audio file belongs to one.',
+        );
         return { preview, result: { deletedGenerations: 0, removedVersions: 0, removedFiles: 0 } };
       }
       if (!options.confirmed) {
@@ -197,19 +220,29 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps) {
           missingAudio.count > 0
             ? `${plural(missingAudio.count, 'generation')} whose audio file is missing will be deleted${missingAudio.favorites > 0 ? ` (${plural(missingAudio.favorites, 'favorite')} among them)` : ''}.`
             : '',
-          missingVersions > 0 ? `${plural(missingVersions, 'version')} whose audio file is missing will be removed (their generations keep their other audio).` : '',
+          missingVersions > 0
+            ? `${plural(missingVersions, 'version')} whose audio file is missing will be removed (their generations keep their other audio).`
+            : '',
           orphanFiles > 0 ? `${plural(orphanFiles, 'audio file')} that no generation owns will be deleted.` : '',
         ].filter(Boolean);
-        const answer = await vscode.window.showWarningMessage('Reconcile Voice History storage?', { modal: true, detail: `${lines.join('\n')}\nThis cannot be undone.` }, 'Reconcile');
+        const answer = await vscode.window.showWarningMessage(
+          'Reconcile Voice History storage?',
+          { modal: true, detail: `${lines.join('\n')}\nThis cannot be undone.` },
+          'Reconcile',
+        );
         if (!answer) return undefined;
       }
-      const applied = await withCancellableProgress('Voice History: reconciling storage', (signal) => applyReconcile(history, preview, { signal }));
+      const applied = await withCancellableProgress('Voice History: reconciling storage', (signal) =>
+        applyReconcile(history, preview, { signal }),
+      );
       if (applied.cancelled) {
         void vscode.window.showInformationMessage('Voice History: reconcile stopped; run it again to finish.');
         return { preview };
       }
       const result = applied.value;
-      deps.log.info(`Reconcile: deleted ${result.deletedGenerations} generation(s) without audio, removed ${result.removedVersions} version(s) and ${result.removedFiles} orphaned file(s).`);
+      deps.log.info(
+        `Reconcile: deleted ${result.deletedGenerations} generation(s) without audio, removed ${result.removedVersions} version(s) and ${result.removedFiles} orphaned file(s).`,
+      );
       void vscode.window.showInformationMessage(
         `Voice History: removed ${plural(result.deletedGenerations, 'generation')} whose audio was missing${result.removedVersions > 0 ? ` (and ${plural(result.removedVersions, 'version')})` : ''} and ${plural(result.removedFiles, 'orphaned audio file')}.`,
       );

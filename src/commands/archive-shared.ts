@@ -34,7 +34,10 @@ const LAST_FOLDER_KEY = 'voiceHistory.archive.lastFolder';
 function isUriLike(x: unknown): x is vscode.Uri {
   return (
     x instanceof vscode.Uri ||
-    (typeof x === 'object' && x !== null && typeof (x as { scheme?: unknown }).scheme === 'string' && typeof (x as { fsPath?: unknown }).fsPath === 'string')
+    (typeof x === 'object' &&
+      x !== null &&
+      typeof (x as { scheme?: unknown }).scheme === 'string' &&
+      typeof (x as { fsPath?: unknown }).fsPath === 'string')
   );
 }
 
@@ -141,26 +144,29 @@ export async function withCancellableProgress<T>(
   title: string,
   work: (signal: AbortSignal, progress: ProgressReporter) => Promise<T>,
 ): Promise<{ value: T; cancelled: false } | { value: undefined; cancelled: true }> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-    const controller = new AbortController();
-    const sub = token.onCancellationRequested(() => controller.abort());
-    let shown = 0;
-    const reporter: ProgressReporter = {
-      report(fraction, message) {
-        const percent = Math.max(0, Math.min(100, Math.floor(fraction * 100)));
-        progress.report({ increment: percent > shown ? percent - shown : undefined, message });
-        if (percent > shown) shown = percent;
-      },
-    };
-    try {
-      return { value: await work(controller.signal, reporter), cancelled: false as const };
-    } catch (e) {
-      if (controller.signal.aborted) return { value: undefined, cancelled: true as const };
-      throw e;
-    } finally {
-      sub.dispose();
-    }
-  });
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      let shown = 0;
+      const reporter: ProgressReporter = {
+        report(fraction, message) {
+          const percent = Math.max(0, Math.min(100, Math.floor(fraction * 100)));
+          progress.report({ increment: percent > shown ? percent - shown : undefined, message });
+          if (percent > shown) shown = percent;
+        },
+      };
+      try {
+        return { value: await work(controller.signal, reporter), cancelled: false as const };
+      } catch (e) {
+        if (controller.signal.aborted) return { value: undefined, cancelled: true as const };
+        throw e;
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
 }
 
 /** An OS error while writing `file`, in words that say what to do. */
@@ -177,7 +183,8 @@ export function describeWriteError(e: unknown, file: string): Error {
     ENOSPC: 'the disk is full',
     EISDIR: `${name} is a folder`,
   };
-  if (why[code]) return new Error(`Could not write "${name}": ${why[code]}. Nothing was written; choose another location and export again.`);
+  if (why[code])
+    return new Error(`Could not write "${name}": ${why[code]}. Nothing was written; choose another location and export again.`);
   return e instanceof Error ? e : new Error(String(e));
 }
 

@@ -82,7 +82,9 @@ async function runImport(deps: ElevenLabsImportDeps, args: ElevenLabsImportArgs 
   }
   const config = elevenLabsConfigSchema.safeParse(elevenLabsConfigFromSettings((key) => vscode.workspace.getConfiguration().get(key)));
   if (!config.success) {
-    throw new Error(`An ElevenLabs setting is invalid (${config.error.issues[0]?.path.join('.')}: ${config.error.issues[0]?.message}). Fix it in Settings > Voice History.`);
+    throw new Error(
+      `An ElevenLabs setting is invalid (${config.error.issues[0]?.path.join('.')}: ${config.error.issues[0]?.message}). Fix it in Settings > Voice History.`,
+    );
   }
   const { baseUrl, timeoutMs } = config.data;
 
@@ -100,7 +102,9 @@ async function runImport(deps: ElevenLabsImportDeps, args: ElevenLabsImportArgs 
     const checked = historyFiltersSchema.safeParse(chosen.filters);
     if (!checked.success) {
       const issue = checked.error.issues[0];
-      throw new Error(`The ElevenLabs import filters are invalid${issue?.path.length ? ` (${issue.path.join('.')})` : ''}: ${issue?.message}`);
+      throw new Error(
+        `The ElevenLabs import filters are invalid${issue?.path.length ? ` (${issue.path.join('.')})` : ''}: ${issue?.message}`,
+      );
     }
     plan = chosen;
   }
@@ -124,9 +128,16 @@ async function runImport(deps: ElevenLabsImportDeps, args: ElevenLabsImportArgs 
           deleteAfterImport: plan.deleteAfterImport,
           signal: abort.signal,
           saveCheckpoint: async (checkpoint) =>
-            deps.state.update(stateKey(deps.storageDir), { baseUrl, filters: plannedFilters, deleteAfterImport: plan.deleteAfterImport, checkpoint } satisfies SavedImport),
+            deps.state.update(stateKey(deps.storageDir), {
+              baseUrl,
+              filters: plannedFilters,
+              deleteAfterImport: plan.deleteAfterImport,
+              checkpoint,
+            } satisfies SavedImport),
           onProgress: (p) =>
-            progress.report({ message: `${describeImport(p)}${p.retryingInMs !== undefined ? ` ElevenLabs is busy; trying again in ${Math.ceil(p.retryingInMs / 1000)} s…` : ''}` }),
+            progress.report({
+              message: `${describeImport(p)}${p.retryingInMs !== undefined ? ` ElevenLabs is busy; trying again in ${Math.ceil(p.retryingInMs / 1000)} s…` : ''}`,
+            }),
         });
       } finally {
         cancel.dispose();
@@ -151,18 +162,28 @@ async function runImport(deps: ElevenLabsImportDeps, args: ElevenLabsImportArgs 
   deps.log.info(`ElevenLabs import ${result.stoppedBy ? `stopped (${result.stoppedBy.kind})` : 'finished'}: ${summary}`);
   if (!result.stoppedBy) {
     await deps.state.update(stateKey(deps.storageDir), undefined);
-    const problems = result.problems.length > 0 ? ` ${result.problems.length} item(s) had problems; the Voice History output lists them.` : '';
-    void vscode.window.showInformationMessage(`Voice History: ElevenLabs import finished. ${summary}${problems}`, ...(result.problems.length ? ['Show Log'] : [])).then((a) => {
-      if (a) deps.log.show();
-    });
+    const problems =
+      result.problems.length > 0 ? ` ${result.problems.length} item(s) had problems; the Voice History output lists them.` : '';
+    void vscode.window
+      .showInformationMessage(
+        `Voice History: ElevenLabs import finished. ${summary}${problems}`,
+        ...(result.problems.length ? ['Show Log'] : []),
+      )
+      .then((a) => {
+        if (a) deps.log.show();
+      });
   } else if (result.stoppedBy.kind === 'cancelled') {
-    void vscode.window.showInformationMessage(`Voice History: ElevenLabs import stopped. ${summary} Run the import again to continue where it stopped.`);
+    void vscode.window.showInformationMessage(
+      `Voice History: ElevenLabs import stopped. ${summary} Run the import again to continue where it stopped.`,
+    );
   } else {
     const actions = ['Resume', ...(result.stoppedBy.kind === 'auth' ? ['Set API Key…'] : [])];
-    void vscode.window.showErrorMessage(`Voice History: the ElevenLabs import stopped: ${result.stoppedBy.message} So far: ${summary}`, ...actions).then(async (a) => {
-      if (a === 'Resume') await vscode.commands.executeCommand('voiceHistory.importFromElevenLabs', { resume: true });
-      else if (a) await vscode.commands.executeCommand('voiceHistory.setApiKey', 'elevenlabs');
-    });
+    void vscode.window
+      .showErrorMessage(`Voice History: the ElevenLabs import stopped: ${result.stoppedBy.message} So far: ${summary}`, ...actions)
+      .then(async (a) => {
+        if (a === 'Resume') await vscode.commands.executeCommand('voiceHistory.importFromElevenLabs', { resume: true });
+        else if (a) await vscode.commands.executeCommand('voiceHistory.setApiKey', 'elevenlabs');
+      });
   }
   return outcome;
 }
@@ -175,8 +196,16 @@ function readSaved(deps: ElevenLabsImportDeps, baseUrl: string): SavedImport | u
 
 async function askResume(saved: SavedImport): Promise<boolean | undefined> {
   const items = [
-    { label: '$(debug-continue) Continue the import that stopped', detail: `${saved.checkpoint.handled} item(s) handled so far${describeFilters(saved.filters)}`, resume: true },
-    { label: '$(refresh) Start a new import', detail: 'Choose filters; items already in the history are skipped without downloading.', resume: false },
+    {
+      label: '$(debug-continue) Continue the import that stopped',
+      detail: `${saved.checkpoint.handled} item(s) handled so far${describeFilters(saved.filters)}`,
+      resume: true,
+    },
+    {
+      label: '$(refresh) Start a new import',
+      detail: 'Choose filters; items already in the history are skipped without downloading.',
+      resume: false,
+    },
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Import from ElevenLabs', ignoreFocusOut: true });
   return picked?.resume;
@@ -213,7 +242,8 @@ async function confirmDelete(): Promise<boolean> {
     'Delete each imported item from your ElevenLabs history?',
     {
       modal: true,
-      detail: 'Each item is deleted on ElevenLabs only after its text and audio are safely stored in Voice History. Deleted items cannot be restored on ElevenLabs.',
+      detail:
+        'Each item is deleted on ElevenLabs only after its text and audio are safely stored in Voice History. Deleted items cannot be restored on ElevenLabs.',
     },
     'Import and Delete on ElevenLabs',
   );
@@ -221,7 +251,9 @@ async function confirmDelete(): Promise<boolean> {
 }
 
 /** A list of the filters; picking one edits it, "Start import" starts. Escape cancels. */
-async function chooseFilters(deps: ElevenLabsImportDeps): Promise<{ filters: HistoryFiltersInput; deleteAfterImport: boolean } | undefined> {
+async function chooseFilters(
+  deps: ElevenLabsImportDeps,
+): Promise<{ filters: HistoryFiltersInput; deleteAfterImport: boolean } | undefined> {
   const f: HistoryFiltersInput = {};
   let deleteAfterImport = false;
   let voiceName: string | undefined;
@@ -234,11 +266,19 @@ async function chooseFilters(deps: ElevenLabsImportDeps): Promise<{ filters: His
       { key: 'after', label: 'From date', description: f.dateAfterUnix !== undefined ? day(f.dateAfterUnix) : 'any' },
       { key: 'before', label: 'Until date (inclusive)', description: f.dateBeforeUnix !== undefined ? day(f.dateBeforeUnix - 1) : 'any' },
       { key: 'search', label: 'Text contains', description: f.search ? `“${f.search}”` : 'anything' },
-      { key: 'source', label: 'Source', description: f.source === 'TTS' ? 'text to speech' : f.source === 'STS' ? 'speech to speech' : 'any' },
+      {
+        key: 'source',
+        label: 'Source',
+        description: f.source === 'TTS' ? 'text to speech' : f.source === 'STS' ? 'speech to speech' : 'any',
+      },
       { key: 'order', label: 'Order', description: f.sortDirection === 'asc' ? 'oldest first' : 'newest first' },
       { key: 'delete', label: 'Delete on ElevenLabs after import', description: deleteAfterImport ? 'yes (asks to confirm)' : 'no' },
     ];
-    const picked = await vscode.window.showQuickPick(rows, { title: 'Import from ElevenLabs: filters', placeHolder: 'Pick a filter to change it, or start the import', ignoreFocusOut: true });
+    const picked = await vscode.window.showQuickPick(rows, {
+      title: 'Import from ElevenLabs: filters',
+      placeHolder: 'Pick a filter to change it, or start the import',
+      ignoreFocusOut: true,
+    });
     if (!picked) return undefined;
     switch (picked.key) {
       case 'start': {
@@ -255,7 +295,12 @@ async function chooseFilters(deps: ElevenLabsImportDeps): Promise<{ filters: His
         break;
       }
       case 'model': {
-        const v = await vscode.window.showInputBox({ title: 'Model id (empty: any)', value: f.modelId ?? '', placeHolder: 'eleven_multilingual_v2', ignoreFocusOut: true });
+        const v = await vscode.window.showInputBox({
+          title: 'Model id (empty: any)',
+          value: f.modelId ?? '',
+          placeHolder: 'eleven_multilingual_v2',
+          ignoreFocusOut: true,
+        });
         if (v !== undefined) f.modelId = v.trim() || undefined;
         break;
       }
@@ -267,7 +312,8 @@ async function chooseFilters(deps: ElevenLabsImportDeps): Promise<{ filters: His
           value: current !== undefined ? day(current) : '',
           placeHolder: 'YYYY-MM-DD',
           ignoreFocusOut: true,
-          validateInput: (s) => (s.trim() === '' || parseDay(s) !== undefined ? undefined : 'A date as YYYY-MM-DD, e.g. 2025-03-14, or empty.'),
+          validateInput: (s) =>
+            s.trim() === '' || parseDay(s) !== undefined ? undefined : 'A date as YYYY-MM-DD, e.g. 2025-03-14, or empty.',
         });
         if (v === undefined) break;
         const start = v.trim() ? parseDay(v) : undefined;
@@ -277,7 +323,11 @@ async function chooseFilters(deps: ElevenLabsImportDeps): Promise<{ filters: His
         break;
       }
       case 'search': {
-        const v = await vscode.window.showInputBox({ title: 'Only items whose text contains (empty: any)', value: f.search ?? '', ignoreFocusOut: true });
+        const v = await vscode.window.showInputBox({
+          title: 'Only items whose text contains (empty: any)',
+          value: f.search ?? '',
+          ignoreFocusOut: true,
+        });
         if (v !== undefined) f.search = v.trim() || undefined;
         break;
       }
@@ -319,7 +369,12 @@ async function pickImportVoice(deps: ElevenLabsImportDeps): Promise<{ id: string
   let listed: Item[] = [{ label: 'Any voice', voice: null }];
   const refresh = (): void => {
     const typed = qp.value.trim();
-    qp.items = [...listed, ...(typed && !listed.some((i) => i.voice?.id === typed) ? [{ label: `$(edit) Use voice_id "${typed}"`, voice: { id: typed, name: typed }, alwaysShow: true }] : [])];
+    qp.items = [
+      ...listed,
+      ...(typed && !listed.some((i) => i.voice?.id === typed)
+        ? [{ label: `$(edit) Use voice_id "${typed}"`, voice: { id: typed, name: typed }, alwaysShow: true }]
+        : []),
+    ];
   };
   refresh();
   const abort = new AbortController();
@@ -327,7 +382,10 @@ async function pickImportVoice(deps: ElevenLabsImportDeps): Promise<{ id: string
     .then(() => deps.voices().listVoices(abort.signal))
     .then(
       (voices) => {
-        listed = [listed[0]!, ...voices.map((v) => ({ label: v.name, description: v.id, detail: v.description, voice: { id: v.id, name: v.name } }))];
+        listed = [
+          listed[0]!,
+          ...voices.map((v) => ({ label: v.name, description: v.id, detail: v.description, voice: { id: v.id, name: v.name } })),
+        ];
         refresh();
       },
       (error: unknown) => {

@@ -39,8 +39,7 @@ export async function pickFilter(
     const items: FacetItem[] = [];
     const section = (label: string) => items.push({ label, kind: vscode.QuickPickItemKind.Separator });
     const picked = (f: Facet): boolean => isPicked(current, f);
-    const add = (label: string, facet: Facet, description?: string) =>
-      items.push({ label, description, facet, picked: picked(facet) });
+    const add = (label: string, facet: Facet, description?: string) => items.push({ label, description, facet, picked: picked(facet) });
 
     if (current.search) {
       section('Text');
@@ -79,7 +78,11 @@ export async function pickFilter(
     if (currentRange && !known) {
       add(`$(calendar) ${rangeWords(current)}`, { kind: 'range', after: current.after, before: current.before });
     }
-    items.push({ label: '$(calendar) Custom range…', description: 'type dates such as 2025-03-01..2025-03-31', facet: { kind: 'range', custom: true } });
+    items.push({
+      label: '$(calendar) Custom range…',
+      description: 'type dates such as 2025-03-01..2025-03-31',
+      facet: { kind: 'range', custom: true },
+    });
     qp.items = items;
     qp.selectedItems = items.filter((i) => i.picked);
     qp.busy = false;

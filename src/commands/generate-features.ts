@@ -47,7 +47,10 @@ export function createGenerationFeatures(options: {
       description: 'Built in, works offline; English voices slt, rms, awb, kal.',
       keep: true,
       create: () =>
-        new FliteEngine({ workerPath: context.asAbsolutePath('dist/flite-worker.js'), wasmPath: context.asAbsolutePath('dist/flite.wasm') }),
+        new FliteEngine({
+          workerPath: context.asAbsolutePath('dist/flite-worker.js'),
+          wasmPath: context.asAbsolutePath('dist/flite.wasm'),
+        }),
     },
     {
       id: 'openai',

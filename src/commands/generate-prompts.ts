@@ -18,7 +18,11 @@ export async function pickEngine(engines: EngineCatalog, step: number): Promise<
     .list()
     .sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred))
     .map((e) => ({ label: e.displayName, description: e.id === preferred ? 'default' : undefined, detail: e.description, id: e.id }));
-  const picked = await vscode.window.showQuickPick(items, { title: `${TITLE} (${step}): engine`, placeHolder: 'Which engine should speak?', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${TITLE} (${step}): engine`,
+    placeHolder: 'Which engine should speak?',
+    ignoreFocusOut: true,
+  });
   return picked?.id;
 }
 
@@ -37,24 +41,34 @@ export async function pickVoice(engine: SpeechEngine, preferred: string | undefi
   const abort = new AbortController();
   const custom = (): Item[] => {
     const typed = qp.value.trim();
-    return typed && !listed.some((i) => i.voice?.id === typed) ? [{ label: `$(edit) Use voice id "${typed}"`, voice: { id: typed, name: typed }, alwaysShow: true }] : [];
+    return typed && !listed.some((i) => i.voice?.id === typed)
+      ? [{ label: `$(edit) Use voice id "${typed}"`, voice: { id: typed, name: typed }, alwaysShow: true }]
+      : [];
   };
   const refresh = (): void => {
     qp.items = [...listed, ...custom()];
   };
-  void engine.listVoices(abort.signal).then(
-    (voices) => {
-      listed = voices
-        .sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred))
-        .map((v) => ({ label: v.name, description: [v.id !== v.name ? v.id : '', v.language ?? '', v.id === preferred ? 'default' : ''].filter(Boolean).join(' · '), detail: v.description, voice: v }));
-      refresh();
-    },
-    (error: unknown) => {
-      qp.placeholder = `Could not list the voices (${errorMessage(error)}). Type a voice id.`;
-    },
-  ).finally(() => {
-    qp.busy = false;
-  });
+  void engine
+    .listVoices(abort.signal)
+    .then(
+      (voices) => {
+        listed = voices
+          .sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred))
+          .map((v) => ({
+            label: v.name,
+            description: [v.id !== v.name ? v.id : '', v.language ?? '', v.id === preferred ? 'default' : ''].filter(Boolean).join(' · '),
+            detail: v.description,
+            voice: v,
+          }));
+        refresh();
+      },
+      (error: unknown) => {
+        qp.placeholder = `Could not list the voices (${errorMessage(error)}). Type a voice id.`;
+      },
+    )
+    .finally(() => {
+      qp.busy = false;
+    });
   qp.onDidChangeValue(refresh);
   const picked = await new Promise<Voice | undefined>((resolve) => {
     qp.onDidAccept(() => resolve(qp.selectedItems[0]?.voice));
@@ -78,8 +92,15 @@ export async function askText(initial: string, step: number): Promise<string | u
 
 /** `null`: let the engine detect the language. */
 export async function pickLanguage(engine: SpeechEngine, step: number): Promise<string | null | undefined> {
-  const items = [{ label: 'Detect from the text', language: null as string | null }, ...engine.languages.map((l) => ({ label: l, language: l as string | null }))];
-  const picked = await vscode.window.showQuickPick(items, { title: `${TITLE} (${step}): language`, placeHolder: 'Language of the text', ignoreFocusOut: true });
+  const items = [
+    { label: 'Detect from the text', language: null as string | null },
+    ...engine.languages.map((l) => ({ label: l, language: l as string | null })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${TITLE} (${step}): language`,
+    placeHolder: 'Language of the text',
+    ignoreFocusOut: true,
+  });
   return picked === undefined ? undefined : picked.language;
 }
 

@@ -43,7 +43,11 @@ function defaultVoice(engineId: string): string | undefined {
  * Speaks the primary selection of `editor` (the line at the cursor when nothing is selected)
  * and records the document and range it came from. The first run uses it too.
  */
-export async function speakSelection(deps: GenerateDeps, editor: vscode.TextEditor, options: SpeakOptions = {}): Promise<Generation | undefined> {
+export async function speakSelection(
+  deps: GenerateDeps,
+  editor: vscode.TextEditor,
+  options: SpeakOptions = {},
+): Promise<Generation | undefined> {
   const selection = editor.selection;
   const range = selection.isEmpty ? editor.document.lineAt(selection.active.line).range : new vscode.Range(selection.start, selection.end);
   const text = editor.document.getText(range);
@@ -122,15 +126,25 @@ function announce(g: Generation, engineName: string, cancelled: boolean, play: b
     return;
   }
   if (cancelled) {
-    vscode.window.setStatusBarMessage('$(circle-slash) Voice History: generation cancelled; it stays in the history as failed, ready to retry.', 6000);
+    vscode.window.setStatusBarMessage(
+      '$(circle-slash) Voice History: generation cancelled; it stays in the history as failed, ready to retry.',
+      6000,
+    );
     return;
   }
-  const actions = ['Retry', ...(/API key/i.test(g.error ?? '') ? ['Set API Key…'] : []), ...(/setting|Settings/.test(g.error ?? '') ? ['Open Settings'] : [])];
-  void vscode.window.showErrorMessage(`Voice History: ${engineName} could not speak it. ${g.error ?? ''}`, ...actions).then(async (action) => {
-    if (action === 'Retry') await vscode.commands.executeCommand('voiceHistory.retry', g.id);
-    else if (action === 'Set API Key…') await vscode.commands.executeCommand('voiceHistory.setApiKey', g.engine ?? undefined);
-    else if (action === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', `voiceHistory.${g.engine ?? ''}`);
-  });
+  const actions = [
+    'Retry',
+    ...(/API key/i.test(g.error ?? '') ? ['Set API Key…'] : []),
+    ...(/setting|Settings/.test(g.error ?? '') ? ['Open Settings'] : []),
+  ];
+  void vscode.window
+    .showErrorMessage(`Voice History: ${engineName} could not speak it. ${g.error ?? ''}`, ...actions)
+    .then(async (action) => {
+      if (action === 'Retry') await vscode.commands.executeCommand('voiceHistory.retry', g.id);
+      else if (action === 'Set API Key…') await vscode.commands.executeCommand('voiceHistory.setApiKey', g.engine ?? undefined);
+      else if (action === 'Open Settings')
+        await vscode.commands.executeCommand('workbench.action.openSettings', `voiceHistory.${g.engine ?? ''}`);
+    });
 }
 
 /** Fields a caller (keybinding, another extension, a test) may pass to Generate Speech…. */
@@ -183,7 +197,12 @@ async function generateSpeech(deps: GenerateDeps, arg: unknown): Promise<Generat
     if (instruct === undefined) return undefined;
     if (instruct.trim()) request.instruct = instruct.trim();
   }
-  return generateWithProgress(deps, `Speaking with ${engine.displayName} (${profileName ?? voice})`, (signal) => deps.runner().start(request, signal), given.play);
+  return generateWithProgress(
+    deps,
+    `Speaking with ${engine.displayName} (${profileName ?? voice})`,
+    (signal) => deps.runner().start(request, signal),
+    given.play,
+  );
 }
 
 function stripPlay(args: GenerateArgs): Partial<GenerationRequestInput> {
@@ -201,10 +220,8 @@ async function again(deps: GenerateDeps, args: unknown[], action: 'regenerate' |
   const results: Generation[] = [];
   for (const id of ids) {
     const title = action === 'regenerate' ? 'Regenerating' : 'Retrying';
-    const final = await generateWithProgress(
-      deps,
-      ids.length > 1 ? `${title} ${results.length + 1} of ${ids.length}` : title,
-      (signal) => (action === 'regenerate' ? deps.runner().regenerate(id, signal) : deps.runner().retry(id, signal)),
+    const final = await generateWithProgress(deps, ids.length > 1 ? `${title} ${results.length + 1} of ${ids.length}` : title, (signal) =>
+      action === 'regenerate' ? deps.runner().regenerate(id, signal) : deps.runner().retry(id, signal),
     );
     results.push(final);
   }

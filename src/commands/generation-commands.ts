@@ -86,7 +86,11 @@ export function generationCommandHandlers(deps: GenerationCommandDeps) {
     };
     if (todo.length < UPDATE_PROGRESS_FROM) return run();
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `${to ? 'Favoriting' : 'Unfavoriting'} ${todo.length} generations`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `${to ? 'Favoriting' : 'Unfavoriting'} ${todo.length} generations`,
+        cancellable: true,
+      },
       run,
     );
   }
@@ -175,7 +179,10 @@ export function generationCommandHandlers(deps: GenerationCommandDeps) {
       if (!gens) return undefined;
       const text = gens.map((g) => g.text).join('\n\n');
       await vscode.env.clipboard.writeText(text);
-      vscode.window.setStatusBarMessage(`$(copy) Copied the text of ${gens.length === 1 ? 'a generation' : `${gens.length} generations`}`, 3000);
+      vscode.window.setStatusBarMessage(
+        `$(copy) Copied the text of ${gens.length === 1 ? 'a generation' : `${gens.length} generations`}`,
+        3000,
+      );
       return text;
     },
 
@@ -186,7 +193,10 @@ export function generationCommandHandlers(deps: GenerationCommandDeps) {
       const withFile = gens.map((g) => ({ ...g, audioFile: g.audioPath ? h.resolveAudioPath(g) : null }));
       const json = JSON.stringify(withFile.length === 1 ? withFile[0] : withFile, null, 2);
       await vscode.env.clipboard.writeText(json);
-      vscode.window.setStatusBarMessage(`$(json) Copied ${gens.length === 1 ? 'a generation' : `${gens.length} generations`} as JSON`, 3000);
+      vscode.window.setStatusBarMessage(
+        `$(json) Copied ${gens.length === 1 ? 'a generation' : `${gens.length} generations`} as JSON`,
+        3000,
+      );
       return json;
     },
 

@@ -27,7 +27,9 @@ export async function goToSource(history: HistoryService, view: HistoryView, arg
   try {
     document = await vscode.workspace.openTextDocument(uri);
   } catch (e) {
-    throw new Error(`The document this was spoken from (${uri.toString(true)}) cannot be opened; it may have been moved or deleted. (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(
+      `The document this was spoken from (${uri.toString(true)}) cannot be opened; it may have been moved or deleted. (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   // The document may have changed since: keep the range inside it.
   const range = document.validateRange(new vscode.Range(source.startLine, source.startCharacter, source.endLine, source.endCharacter));

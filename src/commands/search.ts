@@ -17,7 +17,10 @@ interface ResultItem extends vscode.QuickPickItem {
 }
 
 const PLAY_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('play'), tooltip: 'Play' };
-const FILTER_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('filter'), tooltip: 'Show every match in the History view (filter)' };
+const FILTER_BUTTON: vscode.QuickInputButton = {
+  iconPath: new vscode.ThemeIcon('filter'),
+  tooltip: 'Show every match in the History view (filter)',
+};
 
 export class HistorySearch implements vscode.Disposable {
   private seq = 0;
@@ -48,9 +51,10 @@ export class HistorySearch implements vscode.Disposable {
     const qp = vscode.window.createQuickPick<ResultItem>();
     this.open = qp;
     qp.title = 'Search Voice History';
-    qp.placeholder = this.view.filter.search || Object.keys(this.view.filter).length === 0
-      ? 'Type words from a generation\'s text, instruct or voice name'
-      : 'Searching within the active filter. Type words from a generation\'s text';
+    qp.placeholder =
+      this.view.filter.search || Object.keys(this.view.filter).length === 0
+        ? "Type words from a generation's text, instruct or voice name"
+        : "Searching within the active filter. Type words from a generation's text";
     qp.matchOnDescription = false;
     qp.matchOnDetail = false;
     qp.value = initial;

@@ -50,7 +50,9 @@ function unique(ids: string[]): string[] {
 /** The history service, or an error telling the user why it is missing. */
 export function requireHistory(history: HistoryService | undefined, openError: string | undefined): HistoryService {
   if (history) return history;
-  throw new Error(openError ?? 'Voice History: the history is not open yet. Reload the window; the Voice History output shows why it failed.');
+  throw new Error(
+    openError ?? 'Voice History: the history is not open yet. Reload the window; the Voice History output shows why it failed.',
+  );
 }
 
 export function nothingSelected(action: string): undefined {

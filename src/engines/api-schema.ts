@@ -17,7 +17,10 @@ function toLocalPath(value: string, ctx: z.RefinementCtx): string {
   const scheme = windowsDrive ? undefined : /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(value)?.[1];
   if (scheme !== undefined) {
     if (scheme.toLowerCase() !== 'file') {
-      ctx.addIssue({ code: 'custom', message: `Only file: URIs can be recorded (got ${scheme}:). Download the audio first and pass its bytes or a local file path.` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `Only file: URIs can be recorded (got ${scheme}:). Download the audio first and pass its bytes or a local file path.`,
+      });
       return z.NEVER;
     }
     try {
@@ -60,7 +63,10 @@ export const recordedAudioSchema = z.unknown().transform((value, ctx): RecordedA
     }
     return { kind: 'file', path: toLocalPath(trimmed, ctx) };
   }
-  ctx.addIssue({ code: 'custom', message: `Pass the audio as bytes (Uint8Array, Buffer or ArrayBuffer), an absolute file path or a file: URI (got ${describeValue(value)}).` });
+  ctx.addIssue({
+    code: 'custom',
+    message: `Pass the audio as bytes (Uint8Array, Buffer or ArrayBuffer), an absolute file path or a file: URI (got ${describeValue(value)}).`,
+  });
   return z.NEVER;
 });
 
@@ -86,7 +92,9 @@ export const recordGenerationSchema = z
     instruct: z.string().max(10_000).nullish(),
     settings: z.record(z.string(), z.json()).nullish(),
     /** The API records finished attempts: 'completed' with audio, or 'failed' with an error. */
-    status: z.enum(['completed', 'failed'], { message: "status is 'completed' (with audio) or 'failed' (with an error)." }).default('completed'),
+    status: z
+      .enum(['completed', 'failed'], { message: "status is 'completed' (with audio) or 'failed' (with an error)." })
+      .default('completed'),
     error: z.string().trim().min(1).max(10_000).nullish(),
     /** When it was generated (ms since 1970, ISO 8601 text or a Date); now when absent. */
     createdAt: createdAtSchema.nullish(),
@@ -96,10 +104,18 @@ export const recordGenerationSchema = z
   .strict()
   .superRefine((input, ctx) => {
     if (!input.profile && !input.voice) {
-      ctx.addIssue({ code: 'custom', path: ['profile'], message: 'Name the voice: pass `profile` (a display name) or `voice` (the engine\'s voice id).' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['profile'],
+        message: "Name the voice: pass `profile` (a display name) or `voice` (the engine's voice id).",
+      });
     }
     if (input.status === 'completed' && !input.audio) {
-      ctx.addIssue({ code: 'custom', path: ['audio'], message: "A completed generation needs its audio (bytes, a file path or a file: URI); use status 'failed' with an error otherwise." });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['audio'],
+        message: "A completed generation needs its audio (bytes, a file path or a file: URI); use status 'failed' with an error otherwise.",
+      });
     }
     if (input.status === 'failed' && !input.error) {
       ctx.addIssue({ code: 'custom', path: ['error'], message: 'A failed generation needs its error message.' });
@@ -124,7 +140,10 @@ export function parseRecordGeneration(input: unknown): RecordGeneration {
   throw new RecordGenerationError(
     parsed.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.'),
-      message: issue.code === 'unrecognized_keys' ? `${issue.message}. Known fields: ${Object.keys(recordGenerationSchema.in.shape).join(', ')}.` : issue.message,
+      message:
+        issue.code === 'unrecognized_keys'
+          ? `${issue.message}. Known fields: ${Object.keys(recordGenerationSchema.in.shape).join(', ')}.`
+          : issue.message,
     })),
   );
 }

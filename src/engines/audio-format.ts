@@ -36,7 +36,11 @@ export function pcm16ToWav(pcm: Uint8Array, sampleRate: number, channels = 1): U
 /** A short printable preview of a body that was expected to be audio, for error messages. */
 export function previewBody(bytes: Uint8Array, max = 120): string {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, max * 4));
-  const printable = text.replace(/<[^>]*>/g, ' ').replace(/[^\x20-\x7e\u00a0-\uffff]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const printable = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/[^\x20-\x7e\u00a0-\uffff]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (printable.length === 0) return '';
   return printable.length > max ? `${printable.slice(0, max)}…` : printable;
 }
@@ -69,7 +73,8 @@ function describeFlac(bytes: Uint8Array): AudioDescription | undefined {
   const s = 8; // STREAMINFO body
   const sampleRate = (bytes[s + 10] << 12) | (bytes[s + 11] << 4) | (bytes[s + 12] >> 4);
   const channels = ((bytes[s + 12] >> 1) & 0x07) + 1;
-  const totalSamples = (bytes[s + 13] & 0x0f) * 2 ** 32 + ((bytes[s + 14] << 24) >>> 0) + (bytes[s + 15] << 16) + (bytes[s + 16] << 8) + bytes[s + 17];
+  const totalSamples =
+    (bytes[s + 13] & 0x0f) * 2 ** 32 + ((bytes[s + 14] << 24) >>> 0) + (bytes[s + 15] << 16) + (bytes[s + 16] << 8) + bytes[s + 17];
   if (sampleRate === 0) return undefined;
   return {
     format: 'flac',

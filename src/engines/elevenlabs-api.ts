@@ -16,8 +16,38 @@ export const ELEVENLABS_SERVICE: ServiceInfo = {
 
 /** Languages of eleven_multilingual_v2 and the turbo/flash v2.5 models (ISO 639-1, "fil" for Filipino). */
 export const ELEVENLABS_LANGUAGES = [
-  'en', 'ja', 'zh', 'de', 'hi', 'fr', 'ko', 'pt', 'it', 'es', 'id', 'nl', 'tr', 'fil', 'pl', 'sv',
-  'bg', 'ro', 'ar', 'cs', 'el', 'fi', 'hr', 'ms', 'sk', 'da', 'ta', 'uk', 'ru', 'hu', 'no', 'vi',
+  'en',
+  'ja',
+  'zh',
+  'de',
+  'hi',
+  'fr',
+  'ko',
+  'pt',
+  'it',
+  'es',
+  'id',
+  'nl',
+  'tr',
+  'fil',
+  'pl',
+  'sv',
+  'bg',
+  'ro',
+  'ar',
+  'cs',
+  'el',
+  'fi',
+  'hr',
+  'ms',
+  'sk',
+  'da',
+  'ta',
+  'uk',
+  'ru',
+  'hu',
+  'no',
+  'vi',
 ] as const;
 
 /**
@@ -25,8 +55,20 @@ export const ELEVENLABS_LANGUAGES = [
  * and Opus are left out because VS Code's player cannot play them.
  */
 export const ELEVENLABS_OUTPUT_FORMATS = [
-  'mp3_22050_32', 'mp3_24000_48', 'mp3_44100_32', 'mp3_44100_64', 'mp3_44100_96', 'mp3_44100_128', 'mp3_44100_192',
-  'pcm_8000', 'pcm_16000', 'pcm_22050', 'pcm_24000', 'pcm_32000', 'pcm_44100', 'pcm_48000',
+  'mp3_22050_32',
+  'mp3_24000_48',
+  'mp3_44100_32',
+  'mp3_44100_64',
+  'mp3_44100_96',
+  'mp3_44100_128',
+  'mp3_44100_192',
+  'pcm_8000',
+  'pcm_16000',
+  'pcm_22050',
+  'pcm_24000',
+  'pcm_32000',
+  'pcm_44100',
+  'pcm_48000',
 ] as const;
 export type ElevenLabsOutputFormat = (typeof ELEVENLABS_OUTPUT_FORMATS)[number];
 
@@ -38,7 +80,11 @@ export function pcmSampleRate(format: string): number | undefined {
 export function elevenLabsHeaders(apiKey: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
   const key = apiKey?.trim();
   if (!key) {
-    throw new EngineError('auth', "No ElevenLabs API key is set. Run 'Voice History: Set API Key…' and paste the key from elevenlabs.io (Profile > API keys).", ELEVENLABS_ENGINE_ID);
+    throw new EngineError(
+      'auth',
+      "No ElevenLabs API key is set. Run 'Voice History: Set API Key…' and paste the key from elevenlabs.io (Profile > API keys).",
+      ELEVENLABS_ENGINE_ID,
+    );
   }
   return { 'xi-api-key': key, ...extra };
 }
@@ -73,9 +119,7 @@ export const historyItemSchema = z.object({
   settings: z.record(z.string(), z.unknown()).nullish(),
   source: nullishString,
   output_format: nullishString,
-  dialogue: z
-    .array(z.object({ text: z.string(), voice_id: nullishString, voice_name: nullishString }))
-    .nullish(),
+  dialogue: z.array(z.object({ text: z.string(), voice_id: nullishString, voice_name: nullishString })).nullish(),
 });
 export type ElevenLabsHistoryItem = z.output<typeof historyItemSchema>;
 

@@ -57,7 +57,12 @@ export class ElevenLabsEngine implements SpeechEngine {
   async listVoices(signal?: AbortSignal): Promise<Voice[]> {
     const headers = elevenLabsHeaders(await this.options.getApiKey(), { accept: 'application/json' });
     const base = normaliseBaseUrl(ELEVENLABS_SERVICE, this.config.baseUrl);
-    const response = await send(ELEVENLABS_SERVICE, endpoint(base, '/v1/voices'), { headers, signal, timeoutMs: this.config.timeoutMs, maxBytes: MAX_JSON_RESPONSE_BYTES });
+    const response = await send(ELEVENLABS_SERVICE, endpoint(base, '/v1/voices'), {
+      headers,
+      signal,
+      timeoutMs: this.config.timeoutMs,
+      maxBytes: MAX_JSON_RESPONSE_BYTES,
+    });
     const { voices } = parseJson(ELEVENLABS_SERVICE, response, voicesResponseSchema, 'the voice list');
     return voices.map((v) => {
       const labels = v.labels ?? {};
@@ -93,12 +98,23 @@ export class ElevenLabsEngine implements SpeechEngine {
       ...(language ? { language_code: language } : {}),
     };
     const url = endpoint(base, `/v1/text-to-speech/${encodeURIComponent(request.voice)}`, { output_format: outputFormat });
-    const response = await send(ELEVENLABS_SERVICE, url, { method: 'POST', headers, body: JSON.stringify(body), signal, timeoutMs: this.config.timeoutMs });
+    const response = await send(ELEVENLABS_SERVICE, url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      signal,
+      timeoutMs: this.config.timeoutMs,
+    });
 
     const { audio, info } = responseAudio(
       response.body,
       { rate: pcmSampleRate(outputFormat), isText: isTextContentType(response.headers) },
-      (what) => new EngineError('bad-response', `ElevenLabs answered with something that is not audio (${what}). Check "voiceHistory.elevenlabs.baseUrl".`, this.id),
+      (what) =>
+        new EngineError(
+          'bad-response',
+          `ElevenLabs answered with something that is not audio (${what}). Check "voiceHistory.elevenlabs.baseUrl".`,
+          this.id,
+        ),
     );
     const externalId = response.headers.get('history-item-id')?.trim() || undefined;
     return {

@@ -65,15 +65,7 @@ export interface SpeechEngine {
   dispose?(): void | Promise<void>;
 }
 
-export type EngineErrorKind =
-  | 'network'
-  | 'auth'
-  | 'rate-limit'
-  | 'timeout'
-  | 'bad-response'
-  | 'cancelled'
-  | 'invalid-input'
-  | 'engine';
+export type EngineErrorKind = 'network' | 'auth' | 'rate-limit' | 'timeout' | 'bad-response' | 'cancelled' | 'invalid-input' | 'engine';
 
 export interface EngineErrorOptions {
   /** HTTP status, when the error came from a response. */
@@ -106,10 +98,7 @@ export class EngineError extends Error {
   /** Worth trying again later without changing anything. */
   get transient(): boolean {
     return (
-      this.kind === 'network' ||
-      this.kind === 'timeout' ||
-      this.kind === 'rate-limit' ||
-      (this.status !== undefined && this.status >= 500)
+      this.kind === 'network' || this.kind === 'timeout' || this.kind === 'rate-limit' || (this.status !== undefined && this.status >= 500)
     );
   }
 

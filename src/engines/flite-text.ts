@@ -55,7 +55,10 @@ const TYPOGRAPHIC: Record<string, string> = {
 /** ASCII only, no control characters, lines kept. */
 export function toFliteAscii(text: string): string {
   let out = text.replace(/\r\n?/g, '\n');
-  out = out.replace(/[\u2018\u2019\u201a\u201b\u2032\u201c\u201d\u201e\u2033\u00ab\u00bb\u2013\u2014\u2015\u2212\u2026\u00a0\u00df\u00e6\u00c6\u0153\u0152\u00f8\u00d8\u0142\u0141\u00a3\u20ac\u00b0]/g, (c) => TYPOGRAPHIC[c] ?? ' ');
+  out = out.replace(
+    /[\u2018\u2019\u201a\u201b\u2032\u201c\u201d\u201e\u2033\u00ab\u00bb\u2013\u2014\u2015\u2212\u2026\u00a0\u00df\u00e6\u00c6\u0153\u0152\u00f8\u00d8\u0142\u0141\u00a3\u20ac\u00b0]/g,
+    (c) => TYPOGRAPHIC[c] ?? ' ',
+  );
   out = out.normalize('NFKD').replace(/\p{M}+/gu, '');
   out = out.replace(/[^\x20-\x7e\n]/g, ' ');
   return out;

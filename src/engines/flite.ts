@@ -90,7 +90,8 @@ export class FliteEngine implements SpeechEngine {
   }
 
   synthesize(request: SynthesisRequest, signal: AbortSignal): Promise<SynthesisResult> {
-    if (this.disposed) return Promise.reject(new EngineError('engine', 'Flite has been shut down; reload the window to use it again.', this.id));
+    if (this.disposed)
+      return Promise.reject(new EngineError('engine', 'Flite has been shut down; reload the window to use it again.', this.id));
     try {
       this.validate(request);
     } catch (error) {
@@ -124,7 +125,8 @@ export class FliteEngine implements SpeechEngine {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    for (const job of this.queue.splice(0)) this.settle(job, new EngineError('cancelled', 'Flite was shut down before this generation started.', this.id));
+    for (const job of this.queue.splice(0))
+      this.settle(job, new EngineError('cancelled', 'Flite was shut down before this generation started.', this.id));
     const worker = this.worker;
     this.killWorker();
     await worker?.exited;
@@ -132,7 +134,11 @@ export class FliteEngine implements SpeechEngine {
 
   private validate(request: SynthesisRequest): void {
     if (!FLITE_VOICE_NAMES[request.voice]) {
-      throw new EngineError('invalid-input', `Flite has no voice "${request.voice}". Pick one of: ${Object.keys(FLITE_VOICE_NAMES).join(', ')}.`, this.id);
+      throw new EngineError(
+        'invalid-input',
+        `Flite has no voice "${request.voice}". Pick one of: ${Object.keys(FLITE_VOICE_NAMES).join(', ')}.`,
+        this.id,
+      );
     }
     if (request.text.length > FLITE_MAX_TEXT_LENGTH) {
       throw new EngineError(
@@ -164,13 +170,15 @@ export class FliteEngine implements SpeechEngine {
     }
     clearTimeout(this.idleTimer);
     this.running = job;
-    this.run(job).then(
-      (result) => this.settle(job, result, true),
-      (error: unknown) => this.settle(job, error),
-    ).finally(() => {
-      this.running = undefined;
-      this.pump();
-    });
+    this.run(job)
+      .then(
+        (result) => this.settle(job, result, true),
+        (error: unknown) => this.settle(job, error),
+      )
+      .finally(() => {
+        this.running = undefined;
+        this.pump();
+      });
   }
 
   private async run(job: Job): Promise<SynthesisResult> {
@@ -180,7 +188,10 @@ export class FliteEngine implements SpeechEngine {
     const timeoutMs = this.options.timeoutMs ?? 10 * 60_000;
     const timer = setTimeout(() => {
       if (job.settled) return;
-      this.settle(job, new EngineError('timeout', `Flite did not finish within ${Math.round(timeoutMs / 1000)} s. Try a shorter text.`, this.id));
+      this.settle(
+        job,
+        new EngineError('timeout', `Flite did not finish within ${Math.round(timeoutMs / 1000)} s. Try a shorter text.`, this.id),
+      );
       this.killWorker();
     }, timeoutMs);
     try {
@@ -193,7 +204,8 @@ export class FliteEngine implements SpeechEngine {
         wav = await this.speak(job, voice, speed, FINE_PIECE_SECONDS);
       }
       const info = describeAudio(wav);
-      if (!info || info.format !== 'wav') throw new EngineError('bad-response', 'Flite produced no playable WAV for this text. Try rephrasing it.', this.id);
+      if (!info || info.format !== 'wav')
+        throw new EngineError('bad-response', 'Flite produced no playable WAV for this text. Try rephrasing it.', this.id);
       return {
         audio: wav,
         format: 'wav',
@@ -276,7 +288,10 @@ export class FliteEngine implements SpeechEngine {
       if (this.worker === worker) this.worker = undefined;
       worker.pending?.settle({ type: 'exit', detail });
       worker.pending = undefined;
-      void fsp.rm(workDir, { recursive: true, force: true }).catch(() => undefined).then(resolveExited);
+      void fsp
+        .rm(workDir, { recursive: true, force: true })
+        .catch(() => undefined)
+        .then(resolveExited);
     };
     child.once('error', (error) => onGone(`the Flite process could not start: ${error.message}`));
     child.once('exit', (code, signal) => {

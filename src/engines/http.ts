@@ -81,7 +81,9 @@ export async function send(service: ServiceInfo, url: URL, request: HttpRequest)
   const ok = response.status >= 200 && response.status <= 299;
   let body: Uint8Array;
   try {
-    body = ok ? await readBody(response, request.maxBytes ?? MAX_AUDIO_RESPONSE_BYTES, service) : await readBody(response, MAX_ERROR_BODY_BYTES, service, { cut: true });
+    body = ok
+      ? await readBody(response, request.maxBytes ?? MAX_AUDIO_RESPONSE_BYTES, service)
+      : await readBody(response, MAX_ERROR_BODY_BYTES, service, { cut: true });
   } catch (error) {
     throw failure(error);
   }
@@ -107,7 +109,11 @@ async function fetchWithinOrigin(service: ServiceInfo, url: URL, request: HttpRe
     try {
       next = new URL(location, current);
     } catch {
-      throw new EngineError('bad-response', `${capitalise(service.name)} redirected to "${clip(location, 100)}", which is not a URL. Check the "${service.baseUrlSetting}" setting.`, service.engineId);
+      throw new EngineError(
+        'bad-response',
+        `${capitalise(service.name)} redirected to "${clip(location, 100)}", which is not a URL. Check the "${service.baseUrlSetting}" setting.`,
+        service.engineId,
+      );
     }
     if (next.origin !== url.origin) {
       throw new EngineError(
@@ -118,7 +124,12 @@ async function fetchWithinOrigin(service: ServiceInfo, url: URL, request: HttpRe
       );
     }
     if (hop + 1 >= MAX_REDIRECTS) {
-      throw new EngineError('bad-response', `${capitalise(service.name)} redirected more than ${MAX_REDIRECTS} times. Check the "${service.baseUrlSetting}" setting.`, service.engineId, { status: response.status });
+      throw new EngineError(
+        'bad-response',
+        `${capitalise(service.name)} redirected more than ${MAX_REDIRECTS} times. Check the "${service.baseUrlSetting}" setting.`,
+        service.engineId,
+        { status: response.status },
+      );
     }
     // As fetch does: 303, and 301/302 after a POST, continue as a GET without the body.
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
@@ -241,7 +252,8 @@ function detailOf(value: unknown, depth = 0): ErrorDetail {
       }
     }
     const message = typeof o.message === 'string' ? clip(o.message) : undefined;
-    const code = typeof o.status === 'string' ? o.status : typeof o.code === 'string' ? o.code : typeof o.type === 'string' ? o.type : undefined;
+    const code =
+      typeof o.status === 'string' ? o.status : typeof o.code === 'string' ? o.code : typeof o.type === 'string' ? o.type : undefined;
     return { message, code };
   }
   return {};
@@ -253,11 +265,22 @@ export function statusError(service: ServiceInfo, url: URL, status: number, head
   const name = capitalise(service.name);
   const options = { status };
   if (detail.code === 'quota_exceeded') {
-    return new EngineError('engine', `${name} says the account's quota is used up (${status}${said}). Check your plan, then try again.`, service.engineId, options);
+    return new EngineError(
+      'engine',
+      `${name} says the account's quota is used up (${status}${said}). Check your plan, then try again.`,
+      service.engineId,
+      options,
+    );
   }
-  if (status === 401) return new EngineError('auth', `${name} rejected the API key (401${said}). ${SET_KEY_HINT}`, service.engineId, options);
+  if (status === 401)
+    return new EngineError('auth', `${name} rejected the API key (401${said}). ${SET_KEY_HINT}`, service.engineId, options);
   if (status === 403) {
-    return new EngineError('auth', `${name} refused access (403${said}). Check the API key's permissions, or ${SET_KEY_HINT.charAt(0).toLowerCase()}${SET_KEY_HINT.slice(1)}`, service.engineId, options);
+    return new EngineError(
+      'auth',
+      `${name} refused access (403${said}). Check the API key's permissions, or ${SET_KEY_HINT.charAt(0).toLowerCase()}${SET_KEY_HINT.slice(1)}`,
+      service.engineId,
+      options,
+    );
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
@@ -265,14 +288,27 @@ export function statusError(service: ServiceInfo, url: URL, status: number, head
     return new EngineError('rate-limit', `${name} is limiting requests (429${said}). ${wait}`, service.engineId, { status, retryAfterMs });
   }
   if (status === 404) {
-    return new EngineError('engine', `${name} found nothing at ${url.pathname} (404${said}). Check the voice and the "${service.baseUrlSetting}" setting.`, service.engineId, options);
+    return new EngineError(
+      'engine',
+      `${name} found nothing at ${url.pathname} (404${said}). Check the voice and the "${service.baseUrlSetting}" setting.`,
+      service.engineId,
+      options,
+    );
   }
   if (status === 400 || status === 422) {
-    return new EngineError('engine', `${name} rejected the request (${status}${said}). Check the voice, model and settings.`, service.engineId, options);
+    return new EngineError(
+      'engine',
+      `${name} rejected the request (${status}${said}). Check the voice, model and settings.`,
+      service.engineId,
+      options,
+    );
   }
   if (status >= 500) {
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
-    return new EngineError('engine', `${name} had a server error (${status}${said}). Try again later.`, service.engineId, { status, retryAfterMs });
+    return new EngineError('engine', `${name} had a server error (${status}${said}). Try again later.`, service.engineId, {
+      status,
+      retryAfterMs,
+    });
   }
   return new EngineError('engine', `${name} answered with HTTP ${status}${said}.`, service.engineId, options);
 }
@@ -293,10 +329,18 @@ export function normaliseBaseUrl(service: ServiceInfo, raw: string): URL {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new EngineError('invalid-input', `"${raw}" is not a URL. Set "${service.baseUrlSetting}" to something like https://api.example.com.`, service.engineId);
+    throw new EngineError(
+      'invalid-input',
+      `"${raw}" is not a URL. Set "${service.baseUrlSetting}" to something like https://api.example.com.`,
+      service.engineId,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EngineError('invalid-input', `"${raw}" is not an http(s) URL. Fix the "${service.baseUrlSetting}" setting.`, service.engineId);
+    throw new EngineError(
+      'invalid-input',
+      `"${raw}" is not an http(s) URL. Fix the "${service.baseUrlSetting}" setting.`,
+      service.engineId,
+    );
   }
   // Plain http carries the API key and the text readably over the network: only to this machine.
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
@@ -314,7 +358,10 @@ export function normaliseBaseUrl(service: ServiceInfo, raw: string): URL {
 
 /** localhost (and *.localhost), 127.0.0.0/8 and ::1: names and addresses that never leave this machine. */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);

@@ -16,7 +16,10 @@ export const OPENAI_RESPONSE_FORMATS = ['mp3', 'wav', 'flac', 'pcm'] as const;
 export const openAiConfigSchema = z.object({
   baseUrl: z.string().trim().min(1).default('https://api.openai.com'),
   model: z.string().trim().min(1).default('gpt-4o-mini-tts'),
-  voices: z.array(z.string().trim().min(1)).min(1, 'List at least one voice.').default([...OPENAI_DEFAULT_VOICES]),
+  voices: z
+    .array(z.string().trim().min(1))
+    .min(1, 'List at least one voice.')
+    .default([...OPENAI_DEFAULT_VOICES]),
   responseFormat: z.enum(OPENAI_RESPONSE_FORMATS).default('mp3'),
   timeoutMs: z.number().int().positive().default(120_000),
 });
@@ -57,7 +60,8 @@ export class OpenAiEngine implements SpeechEngine {
 
   async synthesize(request: SynthesisRequest, signal: AbortSignal): Promise<SynthesisResult> {
     if (request.text.trim().length === 0) throw new EngineError('invalid-input', 'The text is empty; type something to speak.', this.id);
-    if (request.voice.trim().length === 0) throw new EngineError('invalid-input', 'No voice chosen; pick one of the voices in "voiceHistory.openai.voices".', this.id);
+    if (request.voice.trim().length === 0)
+      throw new EngineError('invalid-input', 'No voice chosen; pick one of the voices in "voiceHistory.openai.voices".', this.id);
     const settings = openAiSettingsSchema.safeParse(request.settings ?? {});
     if (!settings.success) throw new EngineError('invalid-input', settings.error.issues[0]?.message ?? 'Invalid settings.', this.id);
     const responseFormat = settings.data.response_format ?? this.config.responseFormat;
@@ -88,7 +92,11 @@ export class OpenAiEngine implements SpeechEngine {
       response.body,
       { rate: responseFormat === 'pcm' ? PCM_SAMPLE_RATE : undefined, isText: looksLikeText(response.body) },
       (what) =>
-        new EngineError('bad-response', `The OpenAI-compatible server answered with something that is not audio (${what}). Check "voiceHistory.openai.baseUrl" and the model.`, this.id),
+        new EngineError(
+          'bad-response',
+          `The OpenAI-compatible server answered with something that is not audio (${what}). Check "voiceHistory.openai.baseUrl" and the model.`,
+          this.id,
+        ),
     );
     return {
       audio,

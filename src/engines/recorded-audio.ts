@@ -19,11 +19,15 @@ export async function loadRecordedAudio(audio: RecordedAudio): Promise<{ data: U
     const stat = await fsp.stat(audio.path).catch(() => undefined);
     if (!stat) refuse(`There is no file at "${audio.path}".`);
     if (!stat.isFile()) refuse(`"${audio.path}" is not a file.`);
-    if (stat.size > MAX_RECORDED_AUDIO_BYTES) refuse(`"${audio.path}" is ${Math.round(stat.size / 1024 / 1024)} MB; audio is limited to ${MAX_RECORDED_AUDIO_BYTES / 1024 / 1024} MB per generation.`);
+    if (stat.size > MAX_RECORDED_AUDIO_BYTES)
+      refuse(
+        `"${audio.path}" is ${Math.round(stat.size / 1024 / 1024)} MB; audio is limited to ${MAX_RECORDED_AUDIO_BYTES / 1024 / 1024} MB per generation.`,
+      );
     data = new Uint8Array(await fsp.readFile(audio.path));
   }
   const info = describeAudio(data);
   if (!info) refuse(`${label} is not audio in a format Voice History recognises (WAV, MP3, FLAC or Ogg Vorbis).`);
-  if (!PLAYABLE.has(info.format)) refuse(`${label} is ${info.format.toUpperCase()}, which the player cannot play; convert it to WAV, MP3, FLAC or Ogg Vorbis.`);
+  if (!PLAYABLE.has(info.format))
+    refuse(`${label} is ${info.format.toUpperCase()}, which the player cannot play; convert it to WAV, MP3, FLAC or Ogg Vorbis.`);
   return { data, info };
 }

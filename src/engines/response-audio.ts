@@ -6,11 +6,20 @@ import { describeAudio, pcm16ToWav, previewBody, type AudioDescription } from '.
 import { EngineError } from './engine';
 
 /** A service's settings parsed by its schema, or an error naming the setting to fix. */
-export function parseEngineConfig<T extends z.ZodType>(schema: T, input: unknown, setting: (field: string) => string, engineId: string): z.output<T> {
+export function parseEngineConfig<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  setting: (field: string) => string,
+  engineId: string,
+): z.output<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new EngineError('invalid-input', `The setting "${setting(String(issue?.path[0] ?? ''))}" is invalid: ${issue?.message ?? 'unknown problem'}. Fix it in Settings > Voice History.`, engineId);
+  throw new EngineError(
+    'invalid-input',
+    `The setting "${setting(String(issue?.path[0] ?? ''))}" is invalid: ${issue?.message ?? 'unknown problem'}. Fix it in Settings > Voice History.`,
+    engineId,
+  );
 }
 
 /**

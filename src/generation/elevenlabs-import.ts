@@ -53,7 +53,16 @@ export interface ElevenLabsImportResult extends ElevenLabsImportProgress {
 
 export async function importElevenLabsHistory(options: ElevenLabsImportOptions): Promise<ElevenLabsImportResult> {
   const { history, client, signal } = options;
-  const result: ElevenLabsImportResult = { imported: 0, skipped: 0, notReady: 0, failed: 0, deleted: 0, pages: 0, generationIds: [], problems: [] };
+  const result: ElevenLabsImportResult = {
+    imported: 0,
+    skipped: 0,
+    notReady: 0,
+    failed: 0,
+    deleted: 0,
+    pages: 0,
+    generationIds: [],
+    problems: [],
+  };
   const report = (retryingInMs?: number): void => {
     const { imported, skipped, notReady, failed, deleted, pages } = result;
     options.onProgress?.({ imported, skipped, notReady, failed, deleted, pages, ...(retryingInMs !== undefined ? { retryingInMs } : {}) });
@@ -112,7 +121,12 @@ export async function importElevenLabsHistory(options: ElevenLabsImportOptions):
   if (options.deleteAfterImport && result.stoppedBy?.kind !== 'cancelled') {
     try {
       for (const externalId of stored) {
-        if (signal?.aborted) throw new EngineError('cancelled', 'The ElevenLabs import was cancelled before every imported item was deleted there.', ELEVENLABS_ENGINE_ID);
+        if (signal?.aborted)
+          throw new EngineError(
+            'cancelled',
+            'The ElevenLabs import was cancelled before every imported item was deleted there.',
+            ELEVENLABS_ENGINE_ID,
+          );
         await deleteOne(client, externalId, result, signal);
         report();
       }

@@ -13,7 +13,7 @@ export const generationRequestSchema = z
     /** Engine id: 'flite', 'openai', 'elevenlabs'. */
     engine: z.string().trim().min(1, 'Name the engine: flite, openai or elevenlabs.'),
     /** The engine's voice id (Flite `slt`, an OpenAI voice name, an ElevenLabs voice_id). */
-    voice: z.string().trim().min(1, 'Name the voice (the engine\'s voice id).'),
+    voice: z.string().trim().min(1, "Name the voice (the engine's voice id)."),
     /** Display name of the voice profile when it is created; the engine's voice name by default. */
     profileName: profileNameSchema.optional(),
     text: z

@@ -103,7 +103,8 @@ export class GenerationRunner {
   async retry(generationId: string, signal: AbortSignal = never): Promise<StartedGeneration> {
     const g = await this.existing(generationId);
     if (g.status === 'completed') throw new GenerationRequestError('This generation completed; use Regenerate to make a new take.');
-    if (this.inFlight.has(g.id)) throw new GenerationRequestError(`This generation is still ${g.status}; wait for it to finish or cancel it.`);
+    if (this.inFlight.has(g.id))
+      throw new GenerationRequestError(`This generation is still ${g.status}; wait for it to finish or cancel it.`);
     const request = parseGenerationRequest({ ...(await this.requestFrom(g, 'retry')), settings: engineSettingsOf(g) });
     const engine = this.options.engines.get(request.engine);
     const pending = g.status === 'pending' ? g : await this.history.update(g.id, { status: 'pending', error: null });
@@ -216,7 +217,8 @@ export class GenerationRunner {
 
   private async fail(id: string, error: unknown, engine: SpeechEngine): Promise<Generation> {
     const message = failureMessage(error, engine);
-    if (!(error instanceof EngineError)) this.log?.error(`Generation ${id} failed unexpectedly: ${error instanceof Error && error.stack ? error.stack : message}`);
+    if (!(error instanceof EngineError))
+      this.log?.error(`Generation ${id} failed unexpectedly: ${error instanceof Error && error.stack ? error.stack : message}`);
     return this.history.update(id, { status: 'failed', error: message });
   }
 
@@ -230,8 +232,13 @@ export class GenerationRunner {
   private async requestFrom(g: Generation, action: 'regenerate' | 'retry'): Promise<GenerationRequestInput> {
     const profile = await this.history.getProfile(g.profileId);
     if (!g.engine || !profile?.voiceId || profile.engine !== g.engine) {
-      const what = g.source === 'engine' ? 'its voice is no longer known' : `it was ${g.source === 'api' ? 'recorded by another tool' : 'imported'} without an engine voice`;
-      throw new GenerationRequestError(`Cannot ${action} this generation: ${what}. Use "Generate Speech…" to speak its text with a voice of your choice.`);
+      const what =
+        g.source === 'engine'
+          ? 'its voice is no longer known'
+          : `it was ${g.source === 'api' ? 'recorded by another tool' : 'imported'} without an engine voice`;
+      throw new GenerationRequestError(
+        `Cannot ${action} this generation: ${what}. Use "Generate Speech…" to speak its text with a voice of your choice.`,
+      );
     }
     return {
       engine: g.engine,

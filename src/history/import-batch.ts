@@ -45,7 +45,8 @@ export function checkBatchReferences(b: ImportBatch): void {
       versions.add(v.key);
     }
     for (const v of g.versions) {
-      if (v.sourceKey != null && !versions.has(v.sourceKey)) throw invalid(`version "${v.key}" names source "${v.sourceKey}", which is not a version of generation "${g.key}".`);
+      if (v.sourceKey != null && !versions.has(v.sourceKey))
+        throw invalid(`version "${v.key}" names source "${v.sourceKey}", which is not a version of generation "${g.key}".`);
     }
     if (g.versions.length === 0 && g.status === 'completed') {
       throw invalid(`generation "${g.key}" is completed but has no audio; give it a version or another status.`);
@@ -56,7 +57,8 @@ export function checkBatchReferences(b: ImportBatch): void {
     for (const i of s.items) {
       const versions = generations.get(i.generationKey);
       if (!versions) throw invalid(`story "${s.name}" places generation "${i.generationKey}", which is not in the batch.`);
-      if (i.versionKey != null && !versions.has(i.versionKey)) throw invalid(`story "${s.name}" places version "${i.versionKey}", which is not a version of generation "${i.generationKey}".`);
+      if (i.versionKey != null && !versions.has(i.versionKey))
+        throw invalid(`story "${s.name}" places version "${i.versionKey}", which is not a version of generation "${i.generationKey}".`);
     }
   }
 }
@@ -81,10 +83,24 @@ function sourcesFirst<V extends { key: string; sourceKey?: string | null }>(vers
  * Inserts the batch. `stored` holds the stored audio and the new version id per version ref;
  * profiles and stories are matched against what exists inside this same transaction.
  */
-export function writeBatch(w: Writer, b: ImportBatch, stored: Map<string, { versionId: string; audio: StoredAudio }>, now: number): ImportBatchResult {
-  const result: ImportBatchResult = { generationIds: new Map(), versionIds: new Map(), profileIds: new Map(), createdProfileIds: [], storyIds: [], createdStoryIds: [] };
+export function writeBatch(
+  w: Writer,
+  b: ImportBatch,
+  stored: Map<string, { versionId: string; audio: StoredAudio }>,
+  now: number,
+): ImportBatchResult {
+  const result: ImportBatchResult = {
+    generationIds: new Map(),
+    versionIds: new Map(),
+    profileIds: new Map(),
+    createdProfileIds: [],
+    storyIds: [],
+    createdStoryIds: [],
+  };
   for (const p of b.profiles) {
-    const found = w.value('SELECT id FROM profiles WHERE name = ? ORDER BY created_at, id LIMIT 1', [p.name]) ?? w.value('SELECT id FROM profiles WHERE name_key = ?', [nameKey(p.name)]);
+    const found =
+      w.value('SELECT id FROM profiles WHERE name = ? ORDER BY created_at, id LIMIT 1', [p.name]) ??
+      w.value('SELECT id FROM profiles WHERE name_key = ?', [nameKey(p.name)]);
     if (found != null) {
       result.profileIds.set(p.key, String(found));
       continue;
@@ -159,7 +175,13 @@ export function writeBatch(w: Writer, b: ImportBatch, stored: Map<string, { vers
     let storyId = w.value('SELECT id FROM stories WHERE name = ? ORDER BY created_at, id LIMIT 1', [s.name]) as string | undefined;
     if (storyId == null) {
       storyId = randomUUID();
-      w.run('INSERT INTO stories (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [storyId, s.name, s.description ?? null, s.createdAt ?? now, now]);
+      w.run('INSERT INTO stories (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+        storyId,
+        s.name,
+        s.description ?? null,
+        s.createdAt ?? now,
+        now,
+      ]);
       result.createdStoryIds.push(storyId);
     } else {
       storyId = String(storyId);

@@ -23,7 +23,7 @@ const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 /** Reads `sql` (which must end in `WHERE rowid > ? ORDER BY rowid LIMIT ?` and select rowid first) in steps. */
 async function readInChunks(store: Store, sql: string): Promise<string[][]> {
   const out: string[][] = [];
-  for (let after = -Infinity; ; ) {
+  for (let after = -Infinity; ;) {
     const rows = await store.read((r) => r.rows(sql, [after === -Infinity ? -1 : after, CHUNK]));
     for (const row of rows) out.push(row.slice(1).map(String));
     if (rows.length < CHUNK) return out;
@@ -37,19 +37,32 @@ async function readInChunks(store: Store, sql: string): Promise<string[][]> {
  * quick_check and foreign_key_check (they read the whole database in one step: about a second
  * at 100,000 generations, so the check after open runs them only for small databases).
  */
-export async function checkIntegrity(store: Store, audio: AudioFolder, options: { database: boolean }, claims?: ImportClaims): Promise<IntegrityReport> {
+export async function checkIntegrity(
+  store: Store,
+  audio: AudioFolder,
+  options: { database: boolean },
+  claims?: ImportClaims,
+): Promise<IntegrityReport> {
   const files = await audio.listFiles();
   // Read after the listing: a file listed was claimed before it was stored.
   const claimed = (await claims?.claimedFiles()) ?? new Set<string>();
-  const versions = await readInChunks(store, 'SELECT rowid, id, generation_id, audio_path FROM generation_versions WHERE rowid > ? ORDER BY rowid LIMIT ?');
-  const generations = await readInChunks(store, 'SELECT seq, id, audio_path FROM generations WHERE seq > ? AND audio_path IS NOT NULL ORDER BY seq LIMIT ?');
+  const versions = await readInChunks(
+    store,
+    'SELECT rowid, id, generation_id, audio_path FROM generation_versions WHERE rowid > ? ORDER BY rowid LIMIT ?',
+  );
+  const generations = await readInChunks(
+    store,
+    'SELECT seq, id, audio_path FROM generations WHERE seq > ? AND audio_path IS NOT NULL ORDER BY seq LIMIT ?',
+  );
   const databaseProblems = options.database
     ? await store.read((r) => [
         ...r
           .rows('PRAGMA quick_check')
           .map((x) => String(x[0]))
           .filter((m) => m !== 'ok'),
-        ...r.all('PRAGMA foreign_key_check').map((x) => `${String(x.table)} row ${String(x.rowid)} refers to a missing ${String(x.parent)} row`),
+        ...r
+          .all('PRAGMA foreign_key_check')
+          .map((x) => `${String(x.table)} row ${String(x.rowid)} refers to a missing ${String(x.parent)} row`),
       ])
     : [];
   const db = {
@@ -143,7 +156,9 @@ export async function reconcileStorage(
     }
   }
   if (result.removedVersions || result.markedFailed || result.removedFiles) {
-    log.info(`Reconciled history storage: ${result.removedVersions} version(s) without audio removed, ${result.markedFailed} generation(s) marked failed, ${result.removedFiles} orphan file(s) deleted.`);
+    log.info(
+      `Reconciled history storage: ${result.removedVersions} version(s) without audio removed, ${result.markedFailed} generation(s) marked failed, ${result.removedFiles} orphan file(s) deleted.`,
+    );
   }
   return result;
 }

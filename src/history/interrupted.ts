@@ -78,12 +78,13 @@ export class WindowPresence {
 
 /** Marks pending/generating rows last changed before `changedBefore` as failed; returns their ids. */
 export function markInterrupted(w: Writer, changedBefore: number, now: number): string[] {
-  const ids = w.all("SELECT id FROM generations WHERE status IN ('pending', 'generating') AND updated_at < ?", [changedBefore]).map((r) => String(r.id));
+  const ids = w
+    .all("SELECT id FROM generations WHERE status IN ('pending', 'generating') AND updated_at < ?", [changedBefore])
+    .map((r) => String(r.id));
   if (ids.length === 0) return ids;
-  w.run("UPDATE generations SET status = 'failed', error = ?, updated_at = ? WHERE status IN ('pending', 'generating') AND updated_at < ?", [
-    INTERRUPTED_ERROR,
-    now,
-    changedBefore,
-  ]);
+  w.run(
+    "UPDATE generations SET status = 'failed', error = ?, updated_at = ? WHERE status IN ('pending', 'generating') AND updated_at < ?",
+    [INTERRUPTED_ERROR, now, changedBefore],
+  );
   return ids;
 }

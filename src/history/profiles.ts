@@ -39,7 +39,8 @@ export class ProfileRecords {
       if (w.value('SELECT 1 FROM profiles WHERE name_key = ?', [nameKey(c.name)])) {
         throw new HistoryError('CONFLICT', `A profile named "${c.name}" already exists; choose another name.`);
       }
-      if (w.value('SELECT 1 FROM profiles WHERE id = ?', [id])) throw new HistoryError('CONFLICT', `A profile with id ${id} already exists.`);
+      if (w.value('SELECT 1 FROM profiles WHERE id = ?', [id]))
+        throw new HistoryError('CONFLICT', `A profile with id ${id} already exists.`);
       return this.insertProfile(w, id, c.name, orNull(c.description), c.language, orNull(c.engine), orNull(c.voiceId));
     });
     this.h.changed('profile', 'created', [profile.id]);
@@ -67,7 +68,8 @@ export class ProfileRecords {
     const pid = parse(idSchema, id, 'profile id');
     const u = parse(updateProfileSchema, patch, 'profile update');
     const profile = await this.h.write((w) => {
-      if (!w.value('SELECT 1 FROM profiles WHERE id = ?', [pid])) throw new HistoryError('NOT_FOUND', `The profile ${pid} does not exist (any more).`);
+      if (!w.value('SELECT 1 FROM profiles WHERE id = ?', [pid]))
+        throw new HistoryError('NOT_FOUND', `The profile ${pid} does not exist (any more).`);
       const sets: string[] = [];
       const params: SqlValue[] = [];
       if (u.name !== undefined) {
@@ -102,13 +104,17 @@ export class ProfileRecords {
   async deleteProfile(id: string): Promise<{ deletedGenerations: number }> {
     const pid = parse(idSchema, id, 'profile id');
     const { deleted, files } = await this.h.write((w) => {
-      if (!w.value('SELECT 1 FROM profiles WHERE id = ?', [pid])) throw new HistoryError('NOT_FOUND', `The profile ${pid} does not exist (any more).`);
+      if (!w.value('SELECT 1 FROM profiles WHERE id = ?', [pid]))
+        throw new HistoryError('NOT_FOUND', `The profile ${pid} does not exist (any more).`);
       const files = new Set<string>();
       const deleted = w.all('SELECT id, audio_path FROM generations WHERE profile_id = ?', [pid]).map((r) => {
         if (r.audio_path != null) files.add(String(r.audio_path));
         return String(r.id);
       });
-      for (const r of w.all('SELECT v.audio_path FROM generation_versions v JOIN generations g ON g.id = v.generation_id WHERE g.profile_id = ?', [pid])) {
+      for (const r of w.all(
+        'SELECT v.audio_path FROM generation_versions v JOIN generations g ON g.id = v.generation_id WHERE g.profile_id = ?',
+        [pid],
+      )) {
         files.add(String(r.audio_path));
       }
       // Cascades: generations -> versions and story items.

@@ -68,14 +68,25 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
   let cursor: { createdAt: number; seq: number } | undefined;
   if (cursorMode) {
     const c = r.get('SELECT created_at, seq FROM generations WHERE id = ?', [q.startAfterId as string]);
-    if (!c) throw new HistoryError('NOT_FOUND', 'The generation this page should start after no longer exists; load the list again from the start.');
+    if (!c)
+      throw new HistoryError(
+        'NOT_FOUND',
+        'The generation this page should start after no longer exists; load the list again from the start.',
+      );
     cursor = { createdAt: Number(c.created_at), seq: Number(c.seq) };
   }
 
   let filter: SearchFilter | undefined;
   if (q.search) {
     const profiles = r.all('SELECT id, name FROM profiles').map((p) => ({ id: String(p.id), name: String(p.name) }));
-    const plan = planSearch(r, vocabulary, q.search, profiles, totalGenerations(r), counted ? DENSE_SHARE.withTotal : DENSE_SHARE.withoutTotal);
+    const plan = planSearch(
+      r,
+      vocabulary,
+      q.search,
+      profiles,
+      totalGenerations(r),
+      counted ? DENSE_SHARE.withTotal : DENSE_SHARE.withoutTotal,
+    );
     if (plan) {
       filter = searchFilter(plan);
       if (!filter) return empty;
@@ -93,7 +104,9 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
   }
   if (cursor) {
     // Strictly after the cursor in list order; the first term lets the index range-scan.
-    pageWhere.push(desc ? 'g.created_at <= ? AND (g.created_at < ? OR g.seq < ?)' : 'g.created_at >= ? AND (g.created_at > ? OR g.seq > ?)');
+    pageWhere.push(
+      desc ? 'g.created_at <= ? AND (g.created_at < ? OR g.seq < ?)' : 'g.created_at >= ? AND (g.created_at > ? OR g.seq > ?)',
+    );
     pageParams.push(cursor.createdAt, cursor.createdAt, cursor.seq);
   }
   const offset = cursorMode ? 0 : (q.offset ?? 0);
@@ -112,9 +125,14 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
       total =
         where.length === 0
           ? filter.alone(r)
-          : Number(r.value(`SELECT count(*) FROM generations g ${whereSql([...where, filter.cond.sql])}`, [...params, ...filter.cond.params]) ?? 0);
+          : Number(
+              r.value(`SELECT count(*) FROM generations g ${whereSql([...where, filter.cond.sql])}`, [...params, ...filter.cond.params]) ??
+                0,
+            );
     } else {
-      total = countFromTotals(r, q, profileIds, engines, statuses) ?? Number(r.value(`SELECT count(*) FROM generations g ${whereSql(where)}`, params) ?? 0);
+      total =
+        countFromTotals(r, q, profileIds, engines, statuses) ??
+        Number(r.value(`SELECT count(*) FROM generations g ${whereSql(where)}`, params) ?? 0);
     }
   }
   return { items, lastId: items.length ? items[items.length - 1].id : null, hasMore: seqs.length > q.pageSize, total };
@@ -131,10 +149,10 @@ function collected(
   desc: boolean,
 ): ListPage {
   const dir = desc ? 'DESC' : 'ASC';
-  const keys = r.rows(`SELECT g.seq, g.created_at FROM generations g ${whereSql([...where, cond.sql])} ORDER BY g.created_at ${dir}, g.seq ${dir}`, [
-    ...params,
-    ...cond.params,
-  ]);
+  const keys = r.rows(
+    `SELECT g.seq, g.created_at FROM generations g ${whereSql([...where, cond.sql])} ORDER BY g.created_at ${dir}, g.seq ${dir}`,
+    [...params, ...cond.params],
+  );
   let start = q.offset ?? 0;
   if (cursor) {
     const sign = desc ? -1 : 1;
@@ -146,7 +164,12 @@ function collected(
     r,
     slice.slice(0, q.pageSize).map(([seq]) => Number(seq)),
   ).map(toGeneration);
-  return { items, lastId: items.length ? items[items.length - 1].id : null, hasMore: slice.length > q.pageSize, total: cursor || !q.withTotal ? null : keys.length };
+  return {
+    items,
+    lastId: items.length ? items[items.length - 1].id : null,
+    hasMore: slice.length > q.pageSize,
+    total: cursor || !q.withTotal ? null : keys.length,
+  };
 }
 
 /** The running totals answer counts filtered only by profile, engine and status. */

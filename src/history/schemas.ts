@@ -20,11 +20,9 @@ const modelSchema = z.string().trim().min(1).max(128);
 const timeSchema = z.number().int().min(0, 'Expected a time in milliseconds since 1970 (UTC).');
 /** Engine settings are stored as JSON; bounded so an import of many sidecars stays one journal frame. */
 export const MAX_SETTINGS_BYTES = 64 * 1024;
-const jsonObjectSchema = z
-  .record(z.string(), z.json())
-  .refine((v) => Buffer.byteLength(JSON.stringify(v), 'utf8') <= MAX_SETTINGS_BYTES, {
-    message: `"settings" is limited to ${MAX_SETTINGS_BYTES / 1024} KB of JSON; keep only the engine settings needed to regenerate.`,
-  });
+const jsonObjectSchema = z.record(z.string(), z.json()).refine((v) => Buffer.byteLength(JSON.stringify(v), 'utf8') <= MAX_SETTINGS_BYTES, {
+  message: `"settings" is limited to ${MAX_SETTINGS_BYTES / 1024} KB of JSON; keep only the engine settings needed to regenerate.`,
+});
 const effectsChainSchema = z.array(z.json()).max(100);
 
 /** One value or a non-empty list of values (OR-ed). */
@@ -265,7 +263,10 @@ export const batchVersionSchema = z
     filePath: z.string().min(1, 'Pass the path of the audio file.'),
     move: z.boolean().default(false),
     /** With `move`: the sha256 the caller took of this file as it wrote it; the move then does not read it again. */
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'Expected a sha256 hash: 64 lower-case hex digits.').optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'Expected a sha256 hash: 64 lower-case hex digits.')
+      .optional(),
     ...audioMetaSchema.shape,
   })
   .strict();
@@ -286,7 +287,10 @@ export const batchGenerationSchema = createGenerationSchema
 export const importBatchSchema = z
   .object({
     /** Matched by name (exactly, else case- and width-insensitively), created when none matches. */
-    profiles: z.array(createProfileSchema.omit({ id: true }).extend({ key: batchKeySchema }).strict()).max(100_000).default([]),
+    profiles: z
+      .array(createProfileSchema.omit({ id: true }).extend({ key: batchKeySchema }).strict())
+      .max(100_000)
+      .default([]),
     generations: z.array(batchGenerationSchema).max(100_000),
     /** Matched by exact name, created (keeping `createdAt`) when none matches; items are appended. */
     stories: z

@@ -95,7 +95,11 @@ export function planSearch(
       parts.push({ expr: quote(w), docs: Number(docs) });
     }
     const last = words[words.length - 1];
-    const lastRows = r.all('SELECT docs FROM search_terms WHERE term >= ? AND term < ? LIMIT ?', [last, `${last}\u{10FFFF}`, MAX_EXPANSION + 1]);
+    const lastRows = r.all('SELECT docs FROM search_terms WHERE term >= ? AND term < ? LIMIT ?', [
+      last,
+      `${last}\u{10FFFF}`,
+      MAX_EXPANSION + 1,
+    ]);
     if (lastRows.length === 0) return { ...plan, none: true };
     parts.push({ expr: `"${last}*"`, docs: lastRows.length > MAX_EXPANSION ? Infinity : lastRows.reduce((n, x) => n + Number(x.docs), 0) });
   }
@@ -116,9 +120,7 @@ const HAS_NEEDLE = 'instr(body, ?) > 0';
  *   nothing else filters, by one scan of the search bodies.
  * Undefined when nothing can match.
  */
-export type SearchFilter =
-  | { kind: 'collect'; cond: SqlPart }
-  | { kind: 'walk'; cond: SqlPart; alone: (r: Reader) => number };
+export type SearchFilter = { kind: 'collect'; cond: SqlPart } | { kind: 'walk'; cond: SqlPart; alone: (r: Reader) => number };
 
 export function searchFilter(plan: SearchPlan): SearchFilter | undefined {
   const profiles: SqlPart | undefined = plan.profileIds.length
@@ -130,7 +132,10 @@ export function searchFilter(plan: SearchPlan): SearchFilter | undefined {
     const candidates = 'SELECT docid FROM generation_search WHERE generation_search MATCH ?';
     const cond: SqlPart = plan.exact
       ? { sql: `g.seq IN (${candidates})`, params: [plan.match] }
-      : { sql: `g.seq IN (SELECT d.docid FROM search_docs d WHERE d.docid IN (${candidates}) AND instr(d.body, ?) > 0)`, params: [plan.match, plan.needle] };
+      : {
+          sql: `g.seq IN (SELECT d.docid FROM search_docs d WHERE d.docid IN (${candidates}) AND instr(d.body, ?) > 0)`,
+          params: [plan.match, plan.needle],
+        };
     return { kind: 'collect', cond: or(cond) };
   }
   return {

@@ -33,11 +33,16 @@ export function mapDbError(e: unknown): unknown {
   if (/UNIQUE constraint failed: profiles\.name_key/.test(e.message)) {
     return new HistoryError('CONFLICT', 'A profile with that name already exists; choose another name.', { cause: e });
   }
-  if (/UNIQUE constraint failed/.test(e.message)) return new HistoryError('CONFLICT', `That item already exists (${e.message}).`, { cause: e });
+  if (/UNIQUE constraint failed/.test(e.message))
+    return new HistoryError('CONFLICT', `That item already exists (${e.message}).`, { cause: e });
   if (/FOREIGN KEY constraint failed/.test(e.message)) {
-    return new HistoryError('INVALID', 'The change refers to a profile, generation or version that does not exist (any more); refresh and try again.', {
-      cause: e,
-    });
+    return new HistoryError(
+      'INVALID',
+      'The change refers to a profile, generation or version that does not exist (any more); refresh and try again.',
+      {
+        cause: e,
+      },
+    );
   }
   return e;
 }

@@ -196,7 +196,9 @@ export class HistoryService {
       const now = Date.now();
       const othersLive = (await this.presence?.othersLive()) ?? false;
       const before = othersLive ? now - afterMs : Number.MAX_SAFE_INTEGER; // journaled as JSON: no Infinity
-      const any = await this.read((r) => r.value("SELECT 1 FROM generations WHERE status IN ('pending', 'generating') AND updated_at < ? LIMIT 1", [before]));
+      const any = await this.read((r) =>
+        r.value("SELECT 1 FROM generations WHERE status IN ('pending', 'generating') AND updated_at < ? LIMIT 1", [before]),
+      );
       if (!any) return;
       const ids = await this.write((w) => markInterrupted(w, before, now));
       if (ids.length) this.log.info(`Marked ${ids.length} interrupted generation(s) as failed.`);
@@ -238,7 +240,10 @@ export class HistoryService {
     const now = Date.now();
     const status: GenerationStatus = audio && c.status === 'pending' ? 'completed' : c.status;
     if (status === 'completed' && !audio) {
-      throw new HistoryError('INVALID', 'A completed generation needs its audio: pass the audio, or create it pending and attach the audio later.');
+      throw new HistoryError(
+        'INVALID',
+        'A completed generation needs its audio: pass the audio, or create it pending and attach the audio later.',
+      );
     }
     await this.read((r) => this.assertCanCreate(r, id, c.profileId));
     const versionId = randomUUID();
@@ -316,7 +321,10 @@ export class HistoryService {
     const found = await this.read((r) => {
       const byId = new Map<string, Generation>();
       for (const part of chunks(list)) {
-        for (const row of r.all(`SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.id IN (${placeholders(part.length)})`, part)) {
+        for (const row of r.all(
+          `SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.id IN (${placeholders(part.length)})`,
+          part,
+        )) {
           const g = toGeneration(row);
           byId.set(g.id, g);
         }
@@ -340,9 +348,10 @@ export class HistoryService {
   async findByContentHash(contentHash: string): Promise<Generation[]> {
     return this.read((r) =>
       r
-        .all(`SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.content_hash = ? ORDER BY g.created_at`, [
-          contentHash.toLowerCase(),
-        ])
+        .all(
+          `SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.content_hash = ? ORDER BY g.created_at`,
+          [contentHash.toLowerCase()],
+        )
         .map(toGeneration),
     );
   }
@@ -356,7 +365,10 @@ export class HistoryService {
       if (!row) throw new HistoryError('NOT_FOUND', `The generation ${gid} does not exist (any more); refresh the list.`);
       const from = String(row.status) as GenerationStatus;
       if (u.text !== undefined && from !== 'pending') {
-        throw new HistoryError('INVALID', `Only the text of a pending generation can be edited (this one is ${from}); regenerate to speak a new text.`);
+        throw new HistoryError(
+          'INVALID',
+          `Only the text of a pending generation can be edited (this one is ${from}); regenerate to speak a new text.`,
+        );
       }
       const sets: string[] = [];
       const params: SqlValue[] = [];
@@ -402,7 +414,8 @@ export class HistoryService {
       const deleted: string[] = [];
       for (const part of chunks(unique)) {
         const ph = placeholders(part.length);
-        for (const r of w.all(`SELECT audio_path FROM generation_versions WHERE generation_id IN (${ph})`, part)) files.add(String(r.audio_path));
+        for (const r of w.all(`SELECT audio_path FROM generation_versions WHERE generation_id IN (${ph})`, part))
+          files.add(String(r.audio_path));
         for (const r of w.all(`SELECT id, audio_path FROM generations WHERE id IN (${ph})`, part)) {
           deleted.push(String(r.id));
           if (r.audio_path != null) files.add(String(r.audio_path));
@@ -434,7 +447,10 @@ export class HistoryService {
         return String(r.id);
       });
       if (deleted.length === 0) return { deleted, files };
-      for (const r of w.all(`SELECT v.audio_path FROM generation_versions v JOIN generations g ON g.id = v.generation_id WHERE g.${condition}`, params)) {
+      for (const r of w.all(
+        `SELECT v.audio_path FROM generation_versions v JOIN generations g ON g.id = v.generation_id WHERE g.${condition}`,
+        params,
+      )) {
         files.add(String(r.audio_path));
       }
       w.run(`DELETE FROM generations WHERE ${condition}`, params);
@@ -470,7 +486,11 @@ export class HistoryService {
    * Stores audio for a generation atomically: as its original version if it has none, else as
    * a new version (default when `isDefault`). Marks the generation completed.
    */
-  async attachAudio(generationId: string, audio: AudioInput, version?: AddVersionInput): Promise<{ generation: Generation; version: Version }> {
+  async attachAudio(
+    generationId: string,
+    audio: AudioInput,
+    version?: AddVersionInput,
+  ): Promise<{ generation: Generation; version: Version }> {
     const gid = parse(idSchema, generationId, 'generation id');
     const v = version === undefined ? undefined : parse(addVersionSchema, version, 'version');
     const meta = parse(audioMetaSchema, audioFields(audio), 'audio');
@@ -487,7 +507,10 @@ export class HistoryService {
           throw new HistoryError('NOT_FOUND', `The generation ${gid} was deleted meanwhile; nothing was stored.`);
         }
         const count = Number(w.value('SELECT count(*) FROM generation_versions WHERE generation_id = ?', [gid]));
-        if (v?.sourceVersionId && !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [v.sourceVersionId, gid])) {
+        if (
+          v?.sourceVersionId &&
+          !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [v.sourceVersionId, gid])
+        ) {
           throw new HistoryError('INVALID', `The source version ${v.sourceVersionId} is not a version of this generation.`);
         }
         const isDefault = count === 0 || Boolean(v?.isDefault);
@@ -496,7 +519,10 @@ export class HistoryService {
         const label = v?.label ?? (count === 0 ? 'original' : `take ${count + 1}`);
         insertVersion(w, versionId, gid, label, stored, meta, v?.effectsChain ?? null, v?.sourceVersionId ?? null, isDefault, now);
         if (isDefault) showVersion(w, versionId, now);
-        w.run("UPDATE generations SET status = 'completed', error = NULL, updated_at = ? WHERE id = ? AND status <> 'completed'", [now, gid]);
+        w.run("UPDATE generations SET status = 'completed', error = NULL, updated_at = ? WHERE id = ? AND status <> 'completed'", [
+          now,
+          gid,
+        ]);
         const vr = w.get('SELECT * FROM generation_versions WHERE id = ?', [versionId]);
         return { generation: this.generationRow(w, gid), version: toVersion(vr as Row) };
       });

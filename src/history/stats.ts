@@ -11,7 +11,10 @@ export function statsOf(r: Reader, now: number): HistoryStats {
   );
   const byProfile = new Map<string, CountAndDuration & { profileId: string; profileName: string }>();
   const byEngine = new Map<string, CountAndDuration & { engine: string | null }>();
-  const byStatus = Object.fromEntries(GENERATION_STATUSES.map((s) => [s, { count: 0, durationSeconds: 0 }])) as Record<GenerationStatus, CountAndDuration>;
+  const byStatus = Object.fromEntries(GENERATION_STATUSES.map((s) => [s, { count: 0, durationSeconds: 0 }])) as Record<
+    GenerationStatus,
+    CountAndDuration
+  >;
   let total = 0;
   let duration = 0;
   for (const g of groups) {
@@ -40,7 +43,11 @@ export function statsOf(r: Reader, now: number): HistoryStats {
   const perDay: HistoryStats['perDay'] = [];
   for (let day = today - 29; day <= today; day++) {
     const d = days.get(day);
-    perDay.push({ day: new Date(day * DAY_MS).toISOString().slice(0, 10), count: Number(d?.count ?? 0), durationSeconds: round(Number(d?.duration ?? 0)) });
+    perDay.push({
+      day: new Date(day * DAY_MS).toISOString().slice(0, 10),
+      count: Number(d?.count ?? 0),
+      durationSeconds: round(Number(d?.duration ?? 0)),
+    });
   }
   const fix = <T extends CountAndDuration>(x: T): T => ({ ...x, durationSeconds: round(x.durationSeconds) });
   for (const s of GENERATION_STATUSES) byStatus[s] = fix(byStatus[s]);

@@ -41,7 +41,13 @@ export class StoryRecords {
     const id = randomUUID();
     const now = Date.now();
     const story = await this.h.write((w) => {
-      w.run('INSERT INTO stories (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [id, c.name, orNull(c.description), now, now]);
+      w.run('INSERT INTO stories (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+        id,
+        c.name,
+        orNull(c.description),
+        now,
+        now,
+      ]);
       return toStory(w.get('SELECT * FROM stories WHERE id = ?', [id]) as Row);
     });
     this.h.changed('story', 'created', [id]);
@@ -52,14 +58,12 @@ export class StoryRecords {
     const sid = parse(idSchema, id, 'story id');
     const u = parse(updateStorySchema, patch, 'story update');
     const story = await this.h.write((w) => {
-      if (!w.value('SELECT 1 FROM stories WHERE id = ?', [sid])) throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
-      w.run('UPDATE stories SET name = coalesce(?, name), description = CASE WHEN ? THEN ? ELSE description END, updated_at = ? WHERE id = ?', [
-        u.name ?? null,
-        u.description !== undefined ? 1 : 0,
-        u.description ?? null,
-        Date.now(),
-        sid,
-      ]);
+      if (!w.value('SELECT 1 FROM stories WHERE id = ?', [sid]))
+        throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
+      w.run(
+        'UPDATE stories SET name = coalesce(?, name), description = CASE WHEN ? THEN ? ELSE description END, updated_at = ? WHERE id = ?',
+        [u.name ?? null, u.description !== undefined ? 1 : 0, u.description ?? null, Date.now(), sid],
+      );
       return toStory(w.get('SELECT * FROM stories WHERE id = ?', [sid]) as Row);
     });
     this.h.changed('story', 'updated', [sid]);
@@ -78,7 +82,8 @@ export class StoryRecords {
     const a = parse(addStoryItemSchema, input, 'story item');
     const id = randomUUID();
     const item = await this.h.write((w) => {
-      if (!w.value('SELECT 1 FROM stories WHERE id = ?', [sid])) throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
+      if (!w.value('SELECT 1 FROM stories WHERE id = ?', [sid]))
+        throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
       if (!w.value('SELECT 1 FROM generations WHERE id = ?', [a.generationId])) {
         throw new HistoryError('NOT_FOUND', `The generation ${a.generationId} does not exist (any more).`);
       }
@@ -103,7 +108,10 @@ export class StoryRecords {
     const item = await this.h.write((w) => {
       const row = w.get('SELECT story_id, generation_id FROM story_items WHERE id = ?', [iid]);
       if (!row) throw new HistoryError('NOT_FOUND', `The story item ${iid} does not exist (any more).`);
-      if (u.versionId && !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [u.versionId, row.generation_id])) {
+      if (
+        u.versionId &&
+        !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [u.versionId, row.generation_id])
+      ) {
         throw new HistoryError('INVALID', `The version ${u.versionId} is not a version of this item's generation.`);
       }
       const columns: Array<[keyof typeof u, string]> = [

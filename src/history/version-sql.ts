@@ -14,7 +14,9 @@ export function showVersion(w: Writer, versionId: string, now: number): void {
 
 /** Makes the newest remaining version the default; returns its id, or undefined when none is left. */
 export function promoteNewest(w: Writer, generationId: string, now: number): string | undefined {
-  const next = w.value('SELECT id FROM generation_versions WHERE generation_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1', [generationId]);
+  const next = w.value('SELECT id FROM generation_versions WHERE generation_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1', [
+    generationId,
+  ]);
   if (next == null) return undefined;
   w.run('UPDATE generation_versions SET is_default = 1 WHERE id = ?', [next]);
   showVersion(w, String(next), now);

@@ -19,7 +19,8 @@ export async function storeAudio(folder: AudioFolder, versionId: string, audio: 
     if (audio.data.byteLength === 0) throw new HistoryError('INVALID', 'The audio is empty (0 bytes); nothing to store.');
     return folder.write(rel, audio.data);
   }
-  if (typeof audio.filePath !== 'string' || audio.filePath === '') throw new HistoryError('INVALID', 'Pass audio bytes or the path of an audio file.');
+  if (typeof audio.filePath !== 'string' || audio.filePath === '')
+    throw new HistoryError('INVALID', 'Pass audio bytes or the path of an audio file.');
   const stored = await folder.copyFrom(rel, audio.filePath);
   if (stored.bytes === 0) {
     await folder.remove(rel).catch(() => undefined);
@@ -68,7 +69,9 @@ export class VersionRecords {
 
   async listVersions(generationId: string): Promise<Version[]> {
     const gid = parse(idSchema, generationId, 'generation id');
-    return this.h.read((r) => r.all('SELECT * FROM generation_versions WHERE generation_id = ? ORDER BY created_at, rowid', [gid]).map(toVersion));
+    return this.h.read((r) =>
+      r.all('SELECT * FROM generation_versions WHERE generation_id = ? ORDER BY created_at, rowid', [gid]).map(toVersion),
+    );
   }
 
   async setDefaultVersion(versionId: string): Promise<Version> {
@@ -97,7 +100,10 @@ export class VersionRecords {
       const gid = String(row.generation_id);
       const count = Number(w.value('SELECT count(*) FROM generation_versions WHERE generation_id = ?', [gid]));
       if (count <= 1) {
-        throw new HistoryError('INVALID', 'This is the only version of the generation and cannot be deleted; delete the generation instead.');
+        throw new HistoryError(
+          'INVALID',
+          'This is the only version of the generation and cannot be deleted; delete the generation instead.',
+        );
       }
       w.run('DELETE FROM generation_versions WHERE id = ?', [vid]);
       if (Number(row.is_default) === 1) {

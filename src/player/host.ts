@@ -170,7 +170,10 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       return;
     }
     this.adoptPanel(
-      vscode.window.createWebviewPanel(PLAYER_PANEL_TYPE, 'Voice History Player', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }),
+      vscode.window.createWebviewPanel(PLAYER_PANEL_TYPE, 'Voice History Player', {
+        viewColumn: vscode.ViewColumn.Active,
+        preserveFocus: false,
+      }),
     );
   }
 
@@ -182,9 +185,7 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
     if (this.panel) this.panel.panel.dispose();
     const surface = new Surface('panel', panel.webview, this, () => panel.visible);
     this.panel = { surface, panel };
-    surface.track(
-      panel.onDidChangeViewState(() => (panel.visible ? surface.onShown() : surface.onHidden())),
-    );
+    surface.track(panel.onDidChangeViewState(() => (panel.visible ? surface.onShown() : surface.onHidden())));
     panel.onDidDispose(() => {
       surface.dispose();
       if (this.panel?.panel === panel) this.panel = undefined;
@@ -293,7 +294,10 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       codiconsUri: uri('codicons', 'codicon.css'),
       placement,
       // A development build's source map, found from the page's own URL instead of the file's.
-      inline: bundle && { ...bundle, script: bundle.script.replace(/sourceMappingURL=player\.js\.map\s*$/, () => `sourceMappingURL=${uri('webview', 'player.js.map')}`) },
+      inline: bundle && {
+        ...bundle,
+        script: bundle.script.replace(/sourceMappingURL=player\.js\.map\s*$/, () => `sourceMappingURL=${uri('webview', 'player.js.map')}`),
+      },
     });
   }
 

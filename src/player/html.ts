@@ -61,7 +61,9 @@ export function playerHtml(input: PlayerHtmlInput): string {
   const inline = input.inline;
   // Not render-blocking when inline: the page's script switches it to `all` as it starts.
   const codiconMedia = inline ? ' media="print"' : '';
-  const style = inline ? `<style nonce="${a(nonce)}">${inlineStyleText(inline.style)}</style>` : `<link rel="stylesheet" href="${a(input.styleUri)}">`;
+  const style = inline
+    ? `<style nonce="${a(nonce)}">${inlineStyleText(inline.style)}</style>`
+    : `<link rel="stylesheet" href="${a(input.styleUri)}">`;
   const script = inline
     ? `<script nonce="${a(nonce)}">${inlineScriptText(inline.script)}</script>`
     : `<script nonce="${a(nonce)}" src="${a(input.scriptUri)}"></script>`;

@@ -63,7 +63,8 @@ const withActions = procedure.use(({ ctx, next }) => {
 
 async function existing(history: HistoryService, id: string): Promise<Generation> {
   const generation = await history.get(id);
-  if (!generation) throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
+  if (!generation)
+    throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
   return generation;
 }
 
@@ -73,7 +74,7 @@ export async function takesOfText(history: HistoryService, text: string, signal?
   // The search narrows by a literal substring; equality is checked here.
   const search = text.slice(0, MAX_SEARCH_LENGTH);
   let startAfterId: string | null = null;
-  for (let scanned = 0; scanned < MAX_TAKES_SCANNED && found.length < MAX_TAKES; ) {
+  for (let scanned = 0; scanned < MAX_TAKES_SCANNED && found.length < MAX_TAKES;) {
     if (signal?.aborted) break;
     const page = await history.list({ search, sort: 'oldest', pageSize: 500, ...(startAfterId ? { startAfterId } : {}) });
     for (const g of page.items) if (g.text === text && found.length < MAX_TAKES) found.push(g);
@@ -91,7 +92,11 @@ export const playerProcedures = {
   /** Open requests for this view while it is visible. */
   onOpenRequest: withActions.subscription(({ ctx, signal }): AsyncGenerator<OpenRequest, void, unknown> =>
     // Only the newest request matters to a player; never let a stalled view pile them up.
-    eventStream<OpenRequest>((listener) => ctx.playerActions.onOpenRequest(listener), signal, (_waiting, request) => [request]),
+    eventStream<OpenRequest>(
+      (listener) => ctx.playerActions.onOpenRequest(listener),
+      signal,
+      (_waiting, request) => [request],
+    ),
   ),
 
   /** Every generation with exactly the same text (including this one), oldest first. */

@@ -37,7 +37,12 @@ export const MAX_EXPORT_IDS = 10_000;
 const exportResultSchema = z.object({ path: z.string(), generations: z.number(), bytes: z.number() }).loose();
 const audioResultSchema = z.object({ path: z.string(), bytes: z.number() }).loose();
 const importSummarySchema = z
-  .object({ imported: z.number(), skipped: z.number(), rejected: z.array(z.object({ name: z.string(), reason: z.string() }).loose()), cancelled: z.boolean() })
+  .object({
+    imported: z.number(),
+    skipped: z.number(),
+    rejected: z.array(z.object({ name: z.string(), reason: z.string() }).loose()),
+    cancelled: z.boolean(),
+  })
   .loose();
 const purgeOutcomeSchema = z.object({ result: z.object({ deleted: z.number(), bytes: z.number() }) }).loose();
 const reconcileOutcomeSchema = z
@@ -66,7 +71,8 @@ function exportOutcome(value: unknown): ExportOutcome {
 
 function importOutcome(value: unknown) {
   const r = importSummarySchema.safeParse(value);
-  if (!r.success) return { done: false, imported: 0, skipped: 0, rejected: [] as Array<{ name: string; reason: string }>, cancelled: false };
+  if (!r.success)
+    return { done: false, imported: 0, skipped: 0, rejected: [] as Array<{ name: string; reason: string }>, cancelled: false };
   return {
     done: true,
     imported: r.data.imported,
@@ -78,7 +84,12 @@ function importOutcome(value: unknown) {
 
 const withArchive = procedure.use(({ ctx, next }) => {
   const archive = (ctx as Partial<ArchiveRpcContext>).archive;
-  if (!archive) throw rpcError('NOT_IMPLEMENTED', 'NO_ARCHIVE_ACTIONS', 'This view cannot export or import; use the Voice History commands in the Command Palette.');
+  if (!archive)
+    throw rpcError(
+      'NOT_IMPLEMENTED',
+      'NO_ARCHIVE_ACTIONS',
+      'This view cannot export or import; use the Voice History commands in the Command Palette.',
+    );
   return next({ ctx: { archive } });
 });
 
@@ -109,7 +120,13 @@ export const archiveProcedures = {
 
   /** Several generations into one archive. */
   exportSelected: withArchive
-    .input(z.object({ ids: idsSchema.max(MAX_EXPORT_IDS, `Export at most ${MAX_EXPORT_IDS} generations per call; use Export Filtered for more.`) }).strict())
+    .input(
+      z
+        .object({
+          ids: idsSchema.max(MAX_EXPORT_IDS, `Export at most ${MAX_EXPORT_IDS} generations per call; use Export Filtered for more.`),
+        })
+        .strict(),
+    )
     .mutation(async ({ ctx, input }) => exportOutcome(await ctx.archive.run('exportSelected', [[...new Set(input.ids)]]))),
 
   /** Everything the History view's filter shows, into one archive. */
@@ -127,12 +144,10 @@ export const archiveProcedures = {
   }),
 
   /** The Purge… flow; with a rule the pick is skipped, the preview and confirmation never are. */
-  purge: withArchive
-    .input(z.object({ rule: purgeRuleSchema.optional() }).strict().optional())
-    .mutation(async ({ ctx, input }) => {
-      const r = purgeOutcomeSchema.safeParse(await ctx.archive.run('purge', input?.rule ? [input.rule] : []));
-      return r.success ? { done: true, deleted: r.data.result.deleted, bytes: r.data.result.bytes } : { done: false, deleted: 0, bytes: 0 };
-    }),
+  purge: withArchive.input(z.object({ rule: purgeRuleSchema.optional() }).strict().optional()).mutation(async ({ ctx, input }) => {
+    const r = purgeOutcomeSchema.safeParse(await ctx.archive.run('purge', input?.rule ? [input.rule] : []));
+    return r.success ? { done: true, deleted: r.data.result.deleted, bytes: r.data.result.bytes } : { done: false, deleted: 0, bytes: 0 };
+  }),
 
   /** Reconcile Storage, with its confirmation. */
   reconcile: withArchive.mutation(async ({ ctx }) => {

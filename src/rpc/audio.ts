@@ -49,17 +49,24 @@ const MIME: Record<AudioContainer, string> = {
 
 export async function resolveAudio(history: HistoryService, generationId: string, versionId?: string | null): Promise<ResolvedAudio> {
   const generation = await history.get(generationId);
-  if (!generation) throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
+  if (!generation)
+    throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
   const versions = await history.listVersions(generationId);
   let version: Version | null;
   if (versionId) {
     version = versions.find((v) => v.id === versionId) ?? null;
-    if (!version) throw rpcError('NOT_FOUND', 'VERSION_NOT_FOUND', 'This version no longer exists (or belongs to another generation). Pick a version from the list again.');
+    if (!version)
+      throw rpcError(
+        'NOT_FOUND',
+        'VERSION_NOT_FOUND',
+        'This version no longer exists (or belongs to another generation). Pick a version from the list again.',
+      );
   } else {
     version = versions.find((v) => v.isDefault) ?? versions[0] ?? null;
   }
   if (!version && !generation.audioPath) {
-    const why = generation.status === 'failed' ? 'it failed' : generation.status === 'completed' ? 'none was stored' : 'it is still being generated';
+    const why =
+      generation.status === 'failed' ? 'it failed' : generation.status === 'completed' ? 'none was stored' : 'it is still being generated';
     throw rpcError('NOT_FOUND', 'NO_AUDIO', `This generation has no audio yet: ${why}.`);
   }
   const absPath = history.resolveAudioPath(version ?? generation);
@@ -78,10 +85,15 @@ export async function resolveAudio(history: HistoryService, generationId: string
   // Defence in depth: a row (e.g. from a crafted import) must never make us hand out other files.
   const rel = relative(audioRoot, real);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw rpcError('FORBIDDEN', 'AUDIO_OUTSIDE_STORAGE', 'This generation points at a file outside the Voice History audio folder; it will not be opened.');
+    throw rpcError(
+      'FORBIDDEN',
+      'AUDIO_OUTSIDE_STORAGE',
+      'This generation points at a file outside the Voice History audio folder; it will not be opened.',
+    );
   }
   const stat = await fsp.stat(real);
-  if (!stat.isFile()) throw rpcError('NOT_FOUND', 'AUDIO_MISSING', 'The audio of this generation is not a file. Run "Voice History: Reconcile Storage".');
+  if (!stat.isFile())
+    throw rpcError('NOT_FOUND', 'AUDIO_MISSING', 'The audio of this generation is not a file. Run "Voice History: Reconcile Storage".');
   return { generation, version, absPath: real, servedPath: join(history.audioDir, rel), bytes: stat.size };
 }
 

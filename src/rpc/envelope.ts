@@ -88,7 +88,9 @@ export function parseHostMessage(raw: unknown): WireHostMessage | undefined {
     case 'stopped':
       return { channel: RPC_CHANNEL, id: msg.id, kind: 'stopped' };
     case 'error':
-      return isRpcError(msg.error) ? { channel: RPC_CHANNEL, id: msg.id, kind: 'error', error: pickError(msg.error as Record<string, unknown>) } : undefined;
+      return isRpcError(msg.error)
+        ? { channel: RPC_CHANNEL, id: msg.id, kind: 'error', error: pickError(msg.error as Record<string, unknown>) }
+        : undefined;
     default:
       return undefined;
   }

@@ -105,10 +105,12 @@ export function attachRouterToWebview<TRouter extends AnyTRPCRouter>(opts: HostA
       // Typically a value that cannot be cloned: tell the client instead of leaving it hanging.
       log.error(`vh-rpc: could not post ${message.kind} for operation ${message.id}`, err);
       if (message.kind === 'result' || message.kind === 'data') {
-        post(errorMessage(message.id, {
-          code: 'INTERNAL_SERVER_ERROR',
-          message: 'The result could not be sent to the view.',
-        }));
+        post(
+          errorMessage(message.id, {
+            code: 'INTERNAL_SERVER_ERROR',
+            message: 'The result could not be sent to the view.',
+          }),
+        );
       }
       return;
     }
@@ -316,7 +318,10 @@ export function attachRouterToWebview<TRouter extends AnyTRPCRouter>(opts: HostA
       return;
     }
     if (!isAsyncIterable(source)) {
-      throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: `Subscription "${op.request.op.path}" did not return an async iterable.` });
+      throw new TRPCError({
+        code: 'INTERNAL_SERVER_ERROR',
+        message: `Subscription "${op.request.op.path}" did not return an async iterable.`,
+      });
     }
     const iterator = source[Symbol.asyncIterator]();
     const aborted = new Promise<'aborted'>((resolve) => {
@@ -401,7 +406,11 @@ function tooMany(message: string): RpcError {
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
 }
 
 /** Standard-schema issues (zod's included) as plain, clonable objects. */

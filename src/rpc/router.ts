@@ -47,7 +47,10 @@ export const peaksInputSchema = z
     buckets: z
       .number()
       .int()
-      .refine((n) => (PEAK_BUCKET_COUNTS as readonly number[]).includes(n), `The waveform comes in ${PEAK_BUCKET_COUNTS.join(', ')} slices; ask for one of those.`)
+      .refine(
+        (n) => (PEAK_BUCKET_COUNTS as readonly number[]).includes(n),
+        `The waveform comes in ${PEAK_BUCKET_COUNTS.join(', ')} slices; ask for one of those.`,
+      )
       .default(1000),
   })
   .strict();
@@ -79,7 +82,14 @@ function peaksCacheFor(ctx: { history: HistoryService; log: { warn(message: stri
 }
 
 async function neighbour(
-  ctx: { history: HistoryService; player: { currentList(): readonly string[] | Promise<readonly string[]>; currentId(): string | undefined; open(id: string): void | Promise<void> } },
+  ctx: {
+    history: HistoryService;
+    player: {
+      currentList(): readonly string[] | Promise<readonly string[]>;
+      currentId(): string | undefined;
+      open(id: string): void | Promise<void>;
+    };
+  },
   step: 1 | -1,
   wrap: boolean,
 ): Promise<Generation | null> {
@@ -114,7 +124,8 @@ export const historyProcedures = {
 
   get: procedure.input(generationRef).query(async ({ ctx, input }) => {
     const generation = await ctx.history.get(input.id);
-    if (!generation) throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
+    if (!generation)
+      throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
     return generation;
   }),
 
@@ -122,7 +133,11 @@ export const historyProcedures = {
 
   /** One id or many; returns how many were deleted. */
   delete: procedure
-    .input(z.object({ ids: z.union([idSchema, idsSchema.max(MAX_DELETE_IDS, `Delete at most ${MAX_DELETE_IDS} generations per call.`)]) }).strict())
+    .input(
+      z
+        .object({ ids: z.union([idSchema, idsSchema.max(MAX_DELETE_IDS, `Delete at most ${MAX_DELETE_IDS} generations per call.`)]) })
+        .strict(),
+    )
     .mutation(async ({ ctx, input }) => ({ deleted: await ctx.history.delete(input.ids) })),
 
   setFavorite: procedure
@@ -160,18 +175,26 @@ export const historyProcedures = {
   peaks: procedure.input(peaksInputSchema).query(async ({ ctx, input, signal }) => {
     const audio = await resolveAudio(ctx.history, input.id, input.versionId);
     const versionId = audio.version?.id ?? audio.generation.id;
-    const result = await peaksCacheFor(ctx).get({ generationId: audio.generation.id, versionId, buckets: input.buckets }, audio.absPath, signal);
+    const result = await peaksCacheFor(ctx).get(
+      { generationId: audio.generation.id, versionId, buckets: input.buckets },
+      audio.absPath,
+      signal,
+    );
     return { generationId: audio.generation.id, versionId, ...result };
   }),
 
   /** What changed in the history, as it happens; ends when the view stops it. */
   onChanged: procedure.subscription(({ ctx, signal }): AsyncGenerator<ChangeEvent, void, unknown> =>
-    eventStream<ChangeEvent>((listener) => ctx.history.onDidChange(listener), signal, (waiting, event) => {
-      // A view that stopped reading must not grow the host's memory without bound.
-      if (waiting.length >= MAX_PENDING_CHANGES) return [{ kind: 'reload', reason: 'external' }];
-      waiting.push(event);
-      return waiting;
-    }),
+    eventStream<ChangeEvent>(
+      (listener) => ctx.history.onDidChange(listener),
+      signal,
+      (waiting, event) => {
+        // A view that stopped reading must not grow the host's memory without bound.
+        if (waiting.length >= MAX_PENDING_CHANGES) return [{ kind: 'reload', reason: 'external' }];
+        waiting.push(event);
+        return waiting;
+      },
+    ),
   ),
 };
 
@@ -195,7 +218,8 @@ export const playerNavigation = {
   /** Shows a generation in the player. */
   open: procedure.input(generationRef).mutation(async ({ ctx, input }) => {
     const generation = await ctx.history.get(input.id);
-    if (!generation) throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
+    if (!generation)
+      throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; it may have been deleted. Refresh the list.');
     await ctx.player.open(generation.id);
     return generation;
   }),

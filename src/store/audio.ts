@@ -81,7 +81,8 @@ export class AudioFolder {
       src = await fsp.open(sourceFile, 'r');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new HistoryError('NOT_FOUND', `The audio file ${sourceFile} does not exist; choose another file.`, { cause: e });
+      if (code === 'ENOENT')
+        throw new HistoryError('NOT_FOUND', `The audio file ${sourceFile} does not exist; choose another file.`, { cause: e });
       throw ioError(e, 'read the audio file', sourceFile);
     }
     const hash = createHash('sha256');
@@ -121,7 +122,8 @@ export class AudioFolder {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // EXDEV: another filesystem; anything else (EPERM on some shares...) is left to the copy to report.
-      if (code === 'ENOENT') throw new HistoryError('NOT_FOUND', `The audio file ${sourceFile} does not exist; choose another file.`, { cause: e });
+      if (code === 'ENOENT')
+        throw new HistoryError('NOT_FOUND', `The audio file ${sourceFile} does not exist; choose another file.`, { cause: e });
       return { ...(await this.copyFrom(relativePath, sourceFile)), moved: false };
     }
     try {

@@ -85,7 +85,8 @@ export class Store {
     const poll = options.pollIntervalMs ?? 1000;
     if (poll > 0) {
       store.pollTimer = setInterval(() => {
-        if (!store.closed && !store.mutex.locked && !store.txOpen) store.refresh(false).catch((e) => store.log.warn(`Checking for changes from other windows failed: ${(e as Error).message}`));
+        if (!store.closed && !store.mutex.locked && !store.txOpen)
+          store.refresh(false).catch((e) => store.log.warn(`Checking for changes from other windows failed: ${(e as Error).message}`));
       }, poll);
       store.pollTimer.unref();
     }
@@ -177,9 +178,12 @@ export class Store {
   private compactAfterLongReplay(): void {
     if (this.notWritable || this.closed) return;
     const long =
-      this.recordsSinceSnapshot >= (this.options.replayCompactRecords ?? 1000) || this.bytesSinceSnapshot >= (this.options.replayCompactBytes ?? 1024 * 1024);
+      this.recordsSinceSnapshot >= (this.options.replayCompactRecords ?? 1000) ||
+      this.bytesSinceSnapshot >= (this.options.replayCompactBytes ?? 1024 * 1024);
     if (long && !this.compactTimer) {
-      this.log.info(`Replayed ${this.recordsSinceSnapshot} change(s) (${this.bytesSinceSnapshot} bytes) from the history journal; compacting it in the background.`);
+      this.log.info(
+        `Replayed ${this.recordsSinceSnapshot} change(s) (${this.bytesSinceSnapshot} bytes) from the history journal; compacting it in the background.`,
+      );
       this.compactSoon(this.options.compactDelayMs ?? 200);
     } else {
       this.scheduleIdleCompaction();
@@ -196,7 +200,9 @@ export class Store {
     this.openedReadOnly = !loaded.replayError;
     this.log.warn(`Opened the history read-only: ${reason.message}`);
     if (loaded.damage) {
-      this.storeProblem = { message: `The history journal is damaged at byte ${loaded.damage.at}; ${loaded.damage.framesAfter} later change(s) are not shown. Make the history folder writable and reopen to recover it.` };
+      this.storeProblem = {
+        message: `The history journal is damaged at byte ${loaded.damage.at}; ${loaded.damage.framesAfter} later change(s) are not shown. Make the history folder writable and reopen to recover it.`,
+      };
       this.log.error(this.storeProblem.message);
     }
   }
@@ -318,7 +324,10 @@ export class Store {
     }
     if (damage && !this.notWritable) {
       // Another window's frames follow bad bytes: reopening recovers (and keeps a copy); until then do not write after them.
-      this.notWritable = new HistoryError('CORRUPT', `The history journal is damaged at byte ${damage.at}; reopen the window to recover the history.`);
+      this.notWritable = new HistoryError(
+        'CORRUPT',
+        `The history journal is damaged at byte ${damage.at}; reopen the window to recover the history.`,
+      );
       this.storeProblem = { message: this.notWritable.message };
       this.log.error(this.notWritable.message);
     } else if (torn && holdingLock) {
@@ -382,7 +391,9 @@ export class Store {
         const writer: Writer = {
           ...r,
           run: (sql, params = []) => {
-            atLeast += sql.length + params.reduce<number>((n, p) => n + (typeof p === 'string' ? p.length : p instanceof Uint8Array ? p.length : 1), 0);
+            atLeast +=
+              sql.length +
+              params.reduce<number>((n, p) => n + (typeof p === 'string' ? p.length : p instanceof Uint8Array ? p.length : 1), 0);
             if (atLeast > maxFrame) throw tooLarge(atLeast, maxFrame);
             this.statements.get(db, sql).run(params);
             ops.push([sql, params]);
@@ -549,7 +560,9 @@ export class Store {
   /** Caller holds the lock and the mutex. */
   private async snapshotNow(): Promise<void> {
     const db = this.db;
-    db.run("INSERT INTO meta(key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(this.seq)]);
+    db.run("INSERT INTO meta(key, value) VALUES ('journal_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [
+      String(this.seq),
+    ]);
     // Cached statements are freed (not just dropped: sql.js keeps each one until it is freed).
     this.statements.free(db);
     const bytes = db.export();
@@ -611,4 +624,3 @@ export class Store {
     });
   }
 }
-

@@ -2,17 +2,7 @@
 // stable (the RPC layer maps it); `message` tells the user what to do.
 
 export type HistoryErrorCode =
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'INVALID'
-  | 'NO_SPACE'
-  | 'PERMISSION'
-  | 'LOCKED'
-  | 'READ_ONLY'
-  | 'CORRUPT'
-  | 'TOO_NEW'
-  | 'CLOSED'
-  | 'IO';
+  'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'NO_SPACE' | 'PERMISSION' | 'LOCKED' | 'READ_ONLY' | 'CORRUPT' | 'TOO_NEW' | 'CLOSED' | 'IO';
 
 export class HistoryError extends Error {
   override readonly name = 'HistoryError';

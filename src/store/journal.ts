@@ -108,7 +108,7 @@ function frameAt(buf: Buffer, pos: number, maxFrame: number): { value: unknown; 
  */
 function countFramesAfter(buf: Buffer, from: number, maxFrame: number): number {
   let n = 0;
-  for (let pos = from; pos + FRAME_HEAD + 5 <= buf.length; ) {
+  for (let pos = from; pos + FRAME_HEAD + 5 <= buf.length;) {
     if (buf[pos + FRAME_HEAD] === 0x7b && buf[pos + FRAME_HEAD + 1] === 0x22 && buf[pos + FRAME_HEAD + 2] === 0x73) {
       const f = frameAt(buf, pos, maxFrame);
       if (f && isRecord(f.value)) {
@@ -145,7 +145,15 @@ export function parseJournal(buf: Buffer, maxFrame = MAX_FRAME_BYTES): ParsedJou
   const records: ParsedJournal['records'] = [];
   let end = payloads[0].end;
   for (const p of payloads.slice(1)) {
-    if (!isRecord(p.value)) return { header: payloads[0].value, headerEnd: payloads[0].end, records, validLength: end, torn: true, damage: { at: end, framesAfter: payloads.length - 1 - records.length + (damage?.framesAfter ?? 0) } };
+    if (!isRecord(p.value))
+      return {
+        header: payloads[0].value,
+        headerEnd: payloads[0].end,
+        records,
+        validLength: end,
+        torn: true,
+        damage: { at: end, framesAfter: payloads.length - 1 - records.length + (damage?.framesAfter ?? 0) },
+      };
     records.push({ record: p.value, end: p.end });
     end = p.end;
   }

@@ -139,7 +139,10 @@ export function loadDatabase(ctx: LoadContext): Loaded {
 /** Applies one journaled transaction; returns a problem instead of throwing. */
 export function applyRecord(statements: StatementCache, db: Database, record: JournalRecord, seq: number): HistoryError | undefined {
   if (record.s !== seq + 1) {
-    return new HistoryError('CORRUPT', `The history journal skips from transaction ${seq} to ${record.s}; later changes cannot be applied. Nothing was deleted; reopen to try again.`);
+    return new HistoryError(
+      'CORRUPT',
+      `The history journal skips from transaction ${seq} to ${record.s}; later changes cannot be applied. Nothing was deleted; reopen to try again.`,
+    );
   }
   const version = userVersion(db);
   if (record.v !== version) {
@@ -157,8 +160,12 @@ export function applyRecord(statements: StatementCache, db: Database, record: Jo
     return undefined;
   } catch (e) {
     db.run('ROLLBACK');
-    return new HistoryError('CORRUPT', `Replaying transaction ${record.s} of the history journal failed (${(e as Error).message}); the history is read-only until this is fixed. Nothing was deleted.`, {
-      cause: e,
-    });
+    return new HistoryError(
+      'CORRUPT',
+      `Replaying transaction ${record.s} of the history journal failed (${(e as Error).message}); the history is read-only until this is fixed. Nothing was deleted.`,
+      {
+        cause: e,
+      },
+    );
   }
 }

@@ -191,11 +191,14 @@ export class FileLock {
         : undefined;
     }
     if (info.pid === process.pid) {
-      return heldHere.has(info.token) ? undefined : `it carries this process's id ${info.pid} but none of its locks (left by an earlier process with the same id, e.g. a restarted container)`;
+      return heldHere.has(info.token)
+        ? undefined
+        : `it carries this process's id ${info.pid} but none of its locks (left by an earlier process with the same id, e.g. a restarted container)`;
     }
     if (!isAlive(info.pid)) return `its owner, process ${info.pid}, is gone`;
     const start = info.start !== undefined ? processStart(info.pid) : undefined;
-    if (start !== undefined && start !== info.start) return `process ${info.pid} that runs now is not its owner (the id was reused after the owner ended)`;
+    if (start !== undefined && start !== info.start)
+      return `process ${info.pid} that runs now is not its owner (the id was reused after the owner ended)`;
     return undefined;
   }
 

@@ -72,7 +72,9 @@ export function encodeRecord(record: JournalRecord, max: number): Buffer {
   } catch (e) {
     // Over V8's string limit (RangeError) or a value JSON cannot hold.
     if (e instanceof RangeError) throw tooLarge(max + 1, max);
-    throw new HistoryError('INVALID', `This change cannot be saved in the history journal (${(e as Error).message}). Nothing was saved.`, { cause: e });
+    throw new HistoryError('INVALID', `This change cannot be saved in the history journal (${(e as Error).message}). Nothing was saved.`, {
+      cause: e,
+    });
   }
   if (frame.length > frameBytes(max)) throw tooLarge(frame.length, max);
   return frame;

@@ -250,9 +250,13 @@ export function migrate(db: Database, target: number = SCHEMA_VERSION): number {
       db.run('COMMIT');
     } catch (e) {
       db.run('ROLLBACK');
-      throw new HistoryError('CORRUPT', `Could not upgrade the history database to schema ${m.version} (${m.description}): ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw new HistoryError(
+        'CORRUPT',
+        `Could not upgrade the history database to schema ${m.version} (${m.description}): ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
     }
     ran++;
   }

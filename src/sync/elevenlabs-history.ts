@@ -132,7 +132,12 @@ export class ElevenLabsHistoryClient {
   }
 
   /** One page of GET /v1/history (no retries). */
-  async listPage(filters: HistoryFilters, pageSize: number, startAfter: string | null, signal?: AbortSignal): Promise<ElevenLabsHistoryPage> {
+  async listPage(
+    filters: HistoryFilters,
+    pageSize: number,
+    startAfter: string | null,
+    signal?: AbortSignal,
+  ): Promise<ElevenLabsHistoryPage> {
     const url = endpoint(this.base, '/v1/history', {
       page_size: pageSize,
       start_after_history_item_id: startAfter,
@@ -144,25 +149,45 @@ export class ElevenLabsHistoryClient {
       search: filters.search,
       source: filters.source,
     });
-    const response = await send(ELEVENLABS_SERVICE, url, { headers: { ...this.headers, accept: 'application/json' }, signal, timeoutMs: this.timeoutMs, maxBytes: MAX_JSON_RESPONSE_BYTES });
+    const response = await send(ELEVENLABS_SERVICE, url, {
+      headers: { ...this.headers, accept: 'application/json' },
+      signal,
+      timeoutMs: this.timeoutMs,
+      maxBytes: MAX_JSON_RESPONSE_BYTES,
+    });
     return parseJson(ELEVENLABS_SERVICE, response, historyPageSchema, 'a history page');
   }
 
   /** GET /v1/history/{id}/audio, checked to be audio (no retries). */
-  async fetchAudio(item: Pick<ElevenLabsHistoryItem, 'history_item_id' | 'output_format'>, signal?: AbortSignal): Promise<{ audio: Uint8Array; info: AudioDescription }> {
+  async fetchAudio(
+    item: Pick<ElevenLabsHistoryItem, 'history_item_id' | 'output_format'>,
+    signal?: AbortSignal,
+  ): Promise<{ audio: Uint8Array; info: AudioDescription }> {
     const url = endpoint(this.base, `/v1/history/${encodeURIComponent(item.history_item_id)}/audio`);
-    const response = await send(ELEVENLABS_SERVICE, url, { headers: { ...this.headers, accept: 'audio/*' }, signal, timeoutMs: this.timeoutMs });
+    const response = await send(ELEVENLABS_SERVICE, url, {
+      headers: { ...this.headers, accept: 'audio/*' },
+      signal,
+      timeoutMs: this.timeoutMs,
+    });
     return responseAudio(
       response.body,
       { rate: pcmSampleRate(item.output_format ?? ''), isText: isTextContentType(response.headers) },
-      (what) => new EngineError('bad-response', `ElevenLabs sent something that is not audio for history item ${item.history_item_id} (${what}).`, ELEVENLABS_ENGINE_ID),
+      (what) =>
+        new EngineError(
+          'bad-response',
+          `ElevenLabs sent something that is not audio for history item ${item.history_item_id} (${what}).`,
+          ELEVENLABS_ENGINE_ID,
+        ),
     );
   }
 
   /** DELETE /v1/history/{id}, with retries. Only call it after the item is safely stored. */
   async deleteItem(historyItemId: string, signal?: AbortSignal): Promise<void> {
     const url = endpoint(this.base, `/v1/history/${encodeURIComponent(historyItemId)}`);
-    await this.withRetries(() => send(ELEVENLABS_SERVICE, url, { method: 'DELETE', headers: this.headers, signal, timeoutMs: this.timeoutMs }), signal);
+    await this.withRetries(
+      () => send(ELEVENLABS_SERVICE, url, { method: 'DELETE', headers: this.headers, signal, timeoutMs: this.timeoutMs }),
+      signal,
+    );
   }
 
   /**
@@ -181,9 +206,18 @@ export class ElevenLabsHistoryClient {
     let handled = 0;
     if (options.resumeFrom) {
       const checkpoint = syncCheckpointSchema.safeParse(options.resumeFrom);
-      if (!checkpoint.success) throw new EngineError('invalid-input', 'The saved import position is damaged; start the import again (already imported items are skipped).', ELEVENLABS_ENGINE_ID);
+      if (!checkpoint.success)
+        throw new EngineError(
+          'invalid-input',
+          'The saved import position is damaged; start the import again (already imported items are skipped).',
+          ELEVENLABS_ENGINE_ID,
+        );
       if (checkpoint.data.filtersKey !== filtersKey) {
-        throw new EngineError('invalid-input', 'The saved import position belongs to an import with other filters; start a new import (already imported items are skipped).', ELEVENLABS_ENGINE_ID);
+        throw new EngineError(
+          'invalid-input',
+          'The saved import position belongs to an import with other filters; start a new import (already imported items are skipped).',
+          ELEVENLABS_ENGINE_ID,
+        );
       }
       startAfter = checkpoint.data.startAfter;
       handled = checkpoint.data.handled;
@@ -195,7 +229,12 @@ export class ElevenLabsHistoryClient {
       throwIfCancelled(signal);
       const page: ElevenLabsHistoryPage = yield* this.retrying(() => this.listPage(filters, pageSize, startAfter, signal), signal);
       summary.pages++;
-      yield { type: 'page', items: page.history.length, hasMore: page.has_more, ...(page.scanned_until != null ? { scannedUntil: page.scanned_until } : {}) };
+      yield {
+        type: 'page',
+        items: page.history.length,
+        hasMore: page.has_more,
+        ...(page.scanned_until != null ? { scannedUntil: page.scanned_until } : {}),
+      };
       for (const item of page.history) {
         throwIfCancelled(signal);
         const id = item.history_item_id;
@@ -231,7 +270,11 @@ export class ElevenLabsHistoryClient {
       const last = page.last_history_item_id ?? page.history.at(-1)?.history_item_id ?? null;
       if (!page.has_more) break;
       if (!last || last === startAfter) {
-        throw new EngineError('bad-response', 'ElevenLabs said there is more history but gave no position to continue from. Try the import again later.', ELEVENLABS_ENGINE_ID);
+        throw new EngineError(
+          'bad-response',
+          'ElevenLabs said there is more history but gave no position to continue from. Try the import again later.',
+          ELEVENLABS_ENGINE_ID,
+        );
       }
       startAfter = last;
     }
@@ -276,11 +319,17 @@ function parseFilters(input: HistoryFiltersInput | undefined): HistoryFilters {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-  throw new EngineError('invalid-input', `The ElevenLabs import filters are invalid${where}: ${issue?.message ?? 'unknown problem'}`, ELEVENLABS_ENGINE_ID);
+  throw new EngineError(
+    'invalid-input',
+    `The ElevenLabs import filters are invalid${where}: ${issue?.message ?? 'unknown problem'}`,
+    ELEVENLABS_ENGINE_ID,
+  );
 }
 
 function keyOf(filters: HistoryFilters): string {
-  const entries = Object.entries(filters).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(filters)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b));
   return JSON.stringify(entries);
 }
 

@@ -523,7 +523,10 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
 
   private flatGroup(): GroupNode {
     this.flat ??= { kind: 'group', id: FLAT_ID, label: 'All', icon: 'list-flat', query: {}, favorites: false, expandFirst: true };
-    if (this.flat.query !== filterQuery(this.filterState) && JSON.stringify(this.flat.query) !== JSON.stringify(filterQuery(this.filterState))) {
+    if (
+      this.flat.query !== filterQuery(this.filterState) &&
+      JSON.stringify(this.flat.query) !== JSON.stringify(filterQuery(this.filterState))
+    ) {
       this.flat.query = filterQuery(this.filterState);
       this.pagers.delete(FLAT_ID);
     }
@@ -539,7 +542,11 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     let pager = this.pagers.get(group.id);
     if (!pager) {
       const history = this.history!;
-      pager = new GroupPager(group.query, (q) => history.list(q), () => this.changes);
+      pager = new GroupPager(
+        group.query,
+        (q) => history.list(q),
+        () => this.changes,
+      );
       this.pagers.set(group.id, pager);
     }
     return pager;
@@ -657,7 +664,8 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.changes++;
     // Stories only reference generations; the tree does not show them.
     if (e.kind === 'entity' && e.entity === 'story') return;
-    if (e.kind === 'entity' && ((e.entity === 'generation' && e.op === 'updated') || e.entity === 'version')) this.noteRowChanges(e.generationIds);
+    if (e.kind === 'entity' && ((e.entity === 'generation' && e.op === 'updated') || e.entity === 'version'))
+      this.noteRowChanges(e.generationIds);
     // Field changes of shown generations that cannot move them between groups update just their rows.
     if (e.kind === 'entity' && e.entity === 'generation' && e.op === 'updated' && !this.refreshTimer) {
       for (const id of e.ids) this.pendingUpdates.add(id);
@@ -842,7 +850,8 @@ export function generationTooltip(g: Generation): vscode.MarkdownString {
   const text = g.text.length > TOOLTIP_TEXT_LIMIT ? `${g.text.slice(0, TOOLTIP_TEXT_LIMIT)}…` : g.text;
   // One line per line of text, every Markdown character escaped so it shows as written.
   for (const line of text.split(/\r?\n/)) md.appendMarkdown(`${escapeMarkdown(line)}  \n`);
-  if (g.text.length > TOOLTIP_TEXT_LIMIT) md.appendMarkdown(`_(${(g.text.length - TOOLTIP_TEXT_LIMIT).toLocaleString('en-US')} more characters)_\n`);
+  if (g.text.length > TOOLTIP_TEXT_LIMIT)
+    md.appendMarkdown(`_(${(g.text.length - TOOLTIP_TEXT_LIMIT).toLocaleString('en-US')} more characters)_\n`);
   md.appendMarkdown('\n---\n\n');
   const rows: Array<[string, string | null | undefined]> = [
     ['Voice', g.profileName],

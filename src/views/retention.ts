@@ -25,7 +25,9 @@ export interface RetentionRun extends PurgeResult {
 }
 
 /** Reads the three settings; a value out of range names the setting to fix. */
-export function readRetentionPolicy(config: Pick<vscode.WorkspaceConfiguration, 'get'> = vscode.workspace.getConfiguration()): RetentionPolicy {
+export function readRetentionPolicy(
+  config: Pick<vscode.WorkspaceConfiguration, 'get'> = vscode.workspace.getConfiguration(),
+): RetentionPolicy {
   const raw = {
     days: config.get<unknown>('voiceHistory.retention.days', 0),
     maxMegabytes: config.get<unknown>('voiceHistory.storage.maxMegabytes', 0),
@@ -112,7 +114,6 @@ export class RetentionKeeper implements vscode.Disposable {
     this.running = this.loop().finally(() => (this.running = undefined));
     return this.running;
   }
-
 
   dispose(): void {
     this.disposed = true;

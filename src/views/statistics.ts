@@ -40,7 +40,9 @@ export function statisticsMarkdown(s: HistoryStats, now = new Date()): string {
   else {
     lines.push('| Engine | Generations | Audio |', '|---|---:|---:|');
     for (const e of [...s.byEngine].sort((a, b) => b.count - a.count)) {
-      lines.push(`| ${e.engine === null ? '_unknown_' : esc(e.engine)} | ${formatCount(e.count)} | ${formatLongDuration(e.durationSeconds)} |`);
+      lines.push(
+        `| ${e.engine === null ? '_unknown_' : esc(e.engine)} | ${formatCount(e.count)} | ${formatLongDuration(e.durationSeconds)} |`,
+      );
     }
   }
   lines.push('');

@@ -62,7 +62,9 @@ export class HistoryDragAndDrop implements vscode.TreeDragAndDropController<Hist
     options: { profileId?: string; texts?: string[]; token?: vscode.CancellationToken } = {},
   ): Promise<Generation[]> {
     if (!this.history) {
-      void vscode.window.showErrorMessage('Voice History: the history is not open, so the files cannot be imported. See the Voice History output for why.');
+      void vscode.window.showErrorMessage(
+        'Voice History: the history is not open, so the files cannot be imported. See the Voice History output for why.',
+      );
       return [];
     }
     const history = this.history;
@@ -103,7 +105,13 @@ export class HistoryDragAndDrop implements vscode.TreeDragAndDropController<Hist
               created.push(
                 await history.create(
                   { profileId, text: texts[i] || baseName(a.file.name), status: 'completed', source: 'import' },
-                  { filePath: a.path, format: a.probe.format, duration: a.probe.duration, sampleRate: a.probe.sampleRate, channels: a.probe.channels },
+                  {
+                    filePath: a.path,
+                    format: a.probe.format,
+                    duration: a.probe.duration,
+                    sampleRate: a.probe.sampleRate,
+                    channels: a.probe.channels,
+                  },
                 ),
               );
             } catch (e) {
@@ -141,7 +149,7 @@ export class HistoryDragAndDrop implements vscode.TreeDragAndDropController<Hist
     for (const [i, file] of files.entries()) {
       const text = await vscode.window.showInputBox({
         title: files.length > 1 ? `Text of ${file.name} (${i + 1} of ${files.length})` : `Text of ${file.name}`,
-        prompt: 'What is spoken in this audio? It is stored as the generation\'s text and is searchable.',
+        prompt: "What is spoken in this audio? It is stored as the generation's text and is searchable.",
         value: baseName(file.name),
         ignoreFocusOut: true,
         validateInput: (v) => (v.trim().length === 0 ? 'Type the text, or press Escape to cancel the import.' : undefined),

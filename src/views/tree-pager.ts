@@ -204,9 +204,7 @@ export function merge(segments: Segment[]): Segment[] {
     const overlapAt = seg.items.findIndex((g) => seen.has(g.id));
     const prevEnd = prev.items[prev.items.length - 1];
     const touches =
-      overlapAt >= 0 ||
-      !prev.hasMore ||
-      (seg.items.length > 0 && prevEnd !== undefined && seg.items[0]!.createdAt > prevEnd.createdAt);
+      overlapAt >= 0 || !prev.hasMore || (seg.items.length > 0 && prevEnd !== undefined && seg.items[0]!.createdAt > prevEnd.createdAt);
     if (touches) {
       const tail = seg.items.filter((g) => !seen.has(g.id));
       // A previous segment that has reached its end (or passed the next one's start) absorbs it.

@@ -27,10 +27,14 @@ function ensureZipTools(): void {
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   log(`installing ${missing.join(' ')}`);
   execFileSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update', '-qq'], { stdio: 'inherit' });
-  execFileSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', '--no-install-recommends', ...missing], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  execFileSync(
+    sudo[0] ?? 'apt-get',
+    [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '-qq', '--no-install-recommends', ...missing],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    },
+  );
 }
 
 /** Distinct WAV files (a tone with the index written into the samples), so no two hash alike. */
@@ -79,14 +83,18 @@ async function childImport(storage: string, archive: string, generations: number
   let summary: Awaited<ReturnType<typeof importFiles>> | undefined;
   const m = await measured(async () => (summary = await importFiles(history, [archive])));
   await history.close();
-  if (summary?.imported !== generations) throw new Error(`import bench: imported ${summary?.imported}, rejected ${JSON.stringify(summary?.rejected)}`);
+  if (summary?.imported !== generations)
+    throw new Error(`import bench: imported ${summary?.imported}, rejected ${JSON.stringify(summary?.rejected)}`);
   return m;
 }
 
 function runChild(mode: string, ...args: string[]): { seconds: number; rssGrowthMb: number } {
   // VH_BENCH_CPU_PROF=<folder>: each child writes a CPU profile there (open it in Chrome's DevTools).
   const prof = process.env.VH_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.VH_BENCH_CPU_PROF] : [];
-  const r = spawnSync(process.execPath, ['--expose-gc', ...prof, '--import', 'tsx', import.meta.filename, mode, ...args], { encoding: 'utf8', maxBuffer: 16 * MB });
+  const r = spawnSync(process.execPath, ['--expose-gc', ...prof, '--import', 'tsx', import.meta.filename, mode, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 16 * MB,
+  });
   if (r.status !== 0) throw new Error(`archive bench child ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
@@ -110,7 +118,10 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
     const profile = await history.createProfile({ name: 'Bench voice', engine: 'flite', voiceId: 'slt' });
     log('storing them as generations');
     for (const [i, filePath] of files.entries()) {
-      await history.create({ profileId: profile.id, text: `Benchmark generation number ${i}`, engine: 'flite' }, { filePath, format: 'wav', duration: SECONDS_EACH, sampleRate: 16000, channels: 1 });
+      await history.create(
+        { profileId: profile.id, text: `Benchmark generation number ${i}`, engine: 'flite' },
+        { filePath, format: 'wav', duration: SECONDS_EACH, sampleRate: 16000, channels: 1 },
+      );
     }
     await history.close();
 

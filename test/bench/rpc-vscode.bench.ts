@@ -11,7 +11,9 @@ export async function run({ root }: { root: string }): Promise<Record<string, nu
   const scratch = mkdtempSync(join(tmpdir(), 'vh-bench-rpc-'));
   const out = join(scratch, 'rpc.json');
   try {
-    const { runIntegration } = (await import(pathToFileURL(join(root, 'test/support/run-integration.mjs')).href)) as typeof import('../support/run-integration.mjs');
+    const { runIntegration } = (await import(
+      pathToFileURL(join(root, 'test/support/run-integration.mjs')).href
+    )) as typeof import('../support/run-integration.mjs');
     const outcome = await runIntegration({ env: { VH_INTEGRATION_GREP: 'RPC over the real webview', VH_BENCH_RESULTS: out } });
     if (outcome.failed > 0) throw new Error(`the RPC probe failed: ${JSON.stringify(outcome.failures)}`);
     return JSON.parse(readFileSync(out, 'utf8')) as Record<string, number>;

@@ -67,9 +67,17 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
   const work = mkdtempSync(join(tmpdir(), 'vh-bench-rpc-'));
   const history = await openHistory({ storageDir: join(work, 'storage'), checkOnOpen: false });
   const { port1, port2 } = new MessageChannel();
-  const ctx: RpcContext = { history, player: noPlayer, log: quietLog, toWebviewUri: (p) => `https://file+.vscode-resource.vscode-cdn.net${p}` };
+  const ctx: RpcContext = {
+    history,
+    player: noPlayer,
+    log: quietLog,
+    toWebviewUri: (p) => `https://file+.vscode-resource.vscode-cdn.net${p}`,
+  };
   const adapter = serveAppRouter(
-    { postMessage: (m) => (port1.postMessage(m), true), onDidReceiveMessage: (l) => (port1.on('message', l), { dispose: () => port1.off('message', l) }) },
+    {
+      postMessage: (m) => (port1.postMessage(m), true),
+      onDidReceiveMessage: (l) => (port1.on('message', l), { dispose: () => port1.off('message', l) }),
+    },
     () => ctx,
     quietLog,
   );
@@ -82,7 +90,10 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
     });
   try {
     const profile = await history.createProfile({ name: 'Bench' });
-    const tiny = new Uint8Array([...wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16, dataLength: 3200 }), ...new Uint8Array(3200)]);
+    const tiny = new Uint8Array([
+      ...wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16, dataLength: 3200 }),
+      ...new Uint8Array(3200),
+    ]);
     for (let i = 0; i < generations; i++) {
       const text = `Bench generation ${i} with some realistic length of text to show in a list.`;
       await history.create({ profileId: profile.id, text, status: 'completed' }, { data: tiny, format: 'wav' });
@@ -98,7 +109,10 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
     writeLongWav(largestInline, 262); // just under MAX_INLINE_AUDIO_BYTES (8 MiB)
     const g10s = await history.create({ profileId: profile.id, text: '10 s', status: 'completed' }, { filePath: short, format: 'wav' });
     const g10m = await history.create({ profileId: profile.id, text: '10 min', status: 'completed' }, { filePath: long, format: 'wav' });
-    const gInline = await history.create({ profileId: profile.id, text: '262 s', status: 'completed' }, { filePath: largestInline, format: 'wav' });
+    const gInline = await history.create(
+      { profileId: profile.id, text: '262 s', status: 'completed' },
+      { filePath: largestInline, format: 'wav' },
+    );
 
     const uri10m = await measure('history.audio', { id: g10m.id }, audioCalls);
     const bytes10s = await measure('history.audio', { id: g10s.id, as: 'bytes' }, audioCalls);
@@ -135,8 +149,11 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
 
 // Runnable on its own: `npx tsx test/bench/rpc.bench.ts`.
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
-  run().then((r) => console.table(r), (e) => {
-    console.error(e);
-    process.exit(1);
-  });
+  run().then(
+    (r) => console.table(r),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -88,5 +88,7 @@ for (const name of areas) {
   }
   console.log(`(${name} took ${((performance.now() - areaStarted) / 1000).toFixed(0)} s)`);
 }
-console.log(`\nbench${quick ? ' --quick' : ''}: ${areas.join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s${failed ? '; FAILED (see above)' : ''}`);
+console.log(
+  `\nbench${quick ? ' --quick' : ''}: ${areas.join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s${failed ? '; FAILED (see above)' : ''}`,
+);
 process.exit(failed ? 1 : 0);

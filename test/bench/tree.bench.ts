@@ -104,7 +104,9 @@ async function activationMs(server: CodeServer): Promise<number | undefined> {
 /** The extension's own log line: the time from the view's first request to the first page, and the extension's share of it. */
 async function extensionShare(server: CodeServer): Promise<{ askedMs: number; workMs: number } | undefined> {
   for (let tries = 0; tries < 50; tries++) {
-    const m = /History tree: first page ready in ([\d.]+) ms after the view asked, ([\d.]+) ms of it in the extension/.exec(voiceHistoryLog(server));
+    const m = /History tree: first page ready in ([\d.]+) ms after the view asked, ([\d.]+) ms of it in the extension/.exec(
+      voiceHistoryLog(server),
+    );
     if (m) return { askedMs: Number(m[1]), workMs: Number(m[2]) };
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -135,7 +137,10 @@ async function inFreshWindow(storageDir: string, extensions: Extensions, subject
   // compete with it. The cold reference window has the reference that activates on its view (and
   // Voice History, which stays inactive until its own view is opened).
   const extensionsDir = subject === 'cold' ? undefined : subject === 'reference-cold' ? extensions.cold : extensions.warm;
-  const server = await startCodeServer({ ...(extensionsDir ? { extensionsDir } : {}), env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: storageDir } });
+  const server = await startCodeServer({
+    ...(extensionsDir ? { extensionsDir } : {}),
+    env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: storageDir },
+  });
   try {
     const { page, close } = await openWorkbench({ server });
     try {
@@ -152,7 +157,11 @@ async function inFreshWindow(storageDir: string, extensions: Extensions, subject
       const reference = subject === 'reference' || subject === 'reference-cold';
       const times = reference ? await timeFirstRow(page, 'Reference Tree', 'Rows') : await timeFirstRow(page, 'Voice History', 'History');
       if (reference) return times;
-      return { ...times, extension: await extensionShare(server), ...(subject === 'cold' ? { activationMs: await activationMs(server) } : {}) };
+      return {
+        ...times,
+        extension: await extensionShare(server),
+        ...(subject === 'cold' ? { activationMs: await activationMs(server) } : {}),
+      };
     } finally {
       await close();
     }
@@ -184,7 +193,9 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
       warm.push(await inFreshWindow(seed.storageDir, extensions, 'warm'));
       reference.push(await inFreshWindow(seed.storageDir, extensions, 'reference'));
       const [c, rc, w, r] = [cold[i]!, referenceCold[i]!, warm[i]!, reference[i]!];
-      log(`run ${i + 1}: cold ${c.ms.toFixed(0)} ms (activation ${c.activationMs} ms, first page ${c.extension?.workMs} ms in the extension), cold reference ${rc.ms.toFixed(0)} ms; warm ${w.ms.toFixed(0)} ms (${w.fromPaneMs.toFixed(0)} from its pane; view asked → page ready ${w.extension?.askedMs} ms, ${w.extension?.workMs} ms in the extension), reference ${r.ms.toFixed(0)} ms (${r.fromPaneMs.toFixed(0)} from its pane)`);
+      log(
+        `run ${i + 1}: cold ${c.ms.toFixed(0)} ms (activation ${c.activationMs} ms, first page ${c.extension?.workMs} ms in the extension), cold reference ${rc.ms.toFixed(0)} ms; warm ${w.ms.toFixed(0)} ms (${w.fromPaneMs.toFixed(0)} from its pane; view asked → page ready ${w.extension?.askedMs} ms, ${w.extension?.workMs} ms in the extension), reference ${r.ms.toFixed(0)} ms (${r.fromPaneMs.toFixed(0)} from its pane)`,
+      );
     }
     const ext = warm.flatMap((w) => (w.extension ? [w.extension] : []));
     const coldShares = cold.flatMap((c) => (c.activationMs !== undefined && c.extension ? [c.activationMs + c.extension.workMs] : []));
@@ -204,19 +215,41 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
       'tree.reference_pane_to_first_row_ms': Math.round(med(reference, (r) => r.fromPaneMs)),
     };
     const fmt = (x: number | undefined) => (x === undefined ? '–' : String(Math.round(x * 10) / 10));
-    console.log(`\nHistory view at ${count.toLocaleString('en')} generations, through code-server (medians of ${runs} fresh window(s) of each kind; ms)`);
+    console.log(
+      `\nHistory view at ${count.toLocaleString('en')} generations, through code-server (medians of ${runs} fresh window(s) of each kind; ms)`,
+    );
     printTable(
       ['', 'Voice History', 'reference tree', 'ratio', 'target'],
       [
-        ['click → first row, extension active', figures[`tree.first_page_ms${at}`]!, figures['tree.reference_first_page_ms']!, figures[`tree.first_page_ratio${at}`]!, '≤ 1.15'],
-        ['  view pane on screen → first row', figures[`tree.pane_to_first_row_ms${at}`]!, figures['tree.reference_pane_to_first_row_ms']!, '', ''],
+        [
+          'click → first row, extension active',
+          figures[`tree.first_page_ms${at}`]!,
+          figures['tree.reference_first_page_ms']!,
+          figures[`tree.first_page_ratio${at}`]!,
+          '≤ 1.15',
+        ],
+        [
+          '  view pane on screen → first row',
+          figures[`tree.pane_to_first_row_ms${at}`]!,
+          figures['tree.reference_pane_to_first_row_ms']!,
+          '',
+          '',
+        ],
         ['  view asked → first page ready', fmt(ext.length ? median(ext.map((e) => e.askedMs)) : undefined), '–', '', ''],
         ['  of it in the extension', fmt(figures[`tree.first_page_extension_ms${at}`]), '0 (memory)', '', ''],
-        ['click → first row, first thing in a window', figures[`tree.first_page_cold_ms${at}`]!, figures['tree.reference_first_page_cold_ms']!, figures[`tree.first_page_cold_ratio${at}`]!, '≤ 1.3'],
+        [
+          'click → first row, first thing in a window',
+          figures[`tree.first_page_cold_ms${at}`]!,
+          figures['tree.reference_first_page_cold_ms']!,
+          figures[`tree.first_page_cold_ratio${at}`]!,
+          '≤ 1.3',
+        ],
         ['  of it in the extension (activation + open + first page)', fmt(figures[`tree.first_page_cold_extension_ms${at}`]), '–', '', ''],
       ],
     );
-    console.log('The reference tree has the same shape (date groups, the first expanded with 100 rows of the same fields) and answers from memory: the ratio is what Voice History adds. In the cold row both activate on the click.');
+    console.log(
+      'The reference tree has the same shape (date groups, the first expanded with 100 rows of the same fields) and answers from memory: the ratio is what Voice History adds. In the cold row both activate on the click.',
+    );
     return figures;
   } finally {
     seed.dispose();
@@ -226,8 +259,11 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
 }
 
 if (process.argv[1] && /tree\.bench\.ts$/.test(process.argv[1])) {
-  run().then((r) => console.log(JSON.stringify(r, null, 2)), (e) => {
-    console.error(e);
-    process.exit(1);
-  });
+  run().then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

@@ -31,7 +31,10 @@ let page: Page;
 let close: () => Promise<void>;
 
 const sidebar = () => page.locator('.part.sidebar');
-const row = (labelStart: string) => sidebar().locator(`.monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`).first();
+const row = (labelStart: string) =>
+  sidebar()
+    .locator(`.monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`)
+    .first();
 const quickInput = () => page.locator('.quick-input-widget');
 const INPUT = '.quick-input-widget .quick-input-box input';
 const quickInputBox = () => page.locator(INPUT);
@@ -47,19 +50,53 @@ async function seed(dir: string): Promise<void> {
     const alice = await history.createProfile({ name: 'Alice', engine: 'flite', voiceId: 'slt' });
     const bob = await history.createProfile({ name: 'Bob', engine: 'flite', voiceId: 'awb' });
     const now = Date.now();
-    const wav = (seconds: number, hz: number) => ({ data: toneWav(seconds, hz), format: 'wav', duration: seconds, sampleRate: 16000, channels: 1 });
+    const wav = (seconds: number, hz: number) => ({
+      data: toneWav(seconds, hz),
+      format: 'wav',
+      duration: seconds,
+      sampleRate: 16000,
+      channels: 1,
+    });
     for (let i = 0; i < NARRATIONS; i++) {
       const file = join(dir, `narration-${i}.wav`);
       writeLongWav(file, 1500, 150 + 20 * i); // 25 minutes, 48 MB
       await history.create(
-        { profileId: alice.id, text: `Chapter ${i + 1} of the long narration.`, engine: 'flite', status: 'completed', createdAt: now - 3 * 86_400_000 + i },
+        {
+          profileId: alice.id,
+          text: `Chapter ${i + 1} of the long narration.`,
+          engine: 'flite',
+          status: 'completed',
+          createdAt: now - 3 * 86_400_000 + i,
+        },
         { filePath: file, format: 'wav', duration: 1500, sampleRate: 16000, channels: 1 },
       );
       rmSync(file);
     }
-    await history.create({ profileId: alice.id, text: TEXTS.failed, engine: 'flite', status: 'failed', error: 'The engine crashed.', createdAt: now - 120_000 });
-    await history.create({ profileId: bob.id, text: TEXTS.bob, engine: 'flite', status: 'completed', createdAt: now - 60_000 }, wav(2, 262));
-    await history.create({ profileId: alice.id, text: TEXTS.fox, engine: 'flite', model: 'cmu_us_slt', seed: 7, status: 'completed', isFavorited: true, createdAt: now - 30_000 }, wav(3, 220));
+    await history.create({
+      profileId: alice.id,
+      text: TEXTS.failed,
+      engine: 'flite',
+      status: 'failed',
+      error: 'The engine crashed.',
+      createdAt: now - 120_000,
+    });
+    await history.create(
+      { profileId: bob.id, text: TEXTS.bob, engine: 'flite', status: 'completed', createdAt: now - 60_000 },
+      wav(2, 262),
+    );
+    await history.create(
+      {
+        profileId: alice.id,
+        text: TEXTS.fox,
+        engine: 'flite',
+        model: 'cmu_us_slt',
+        seed: 7,
+        status: 'completed',
+        isFavorited: true,
+        createdAt: now - 30_000,
+      },
+      wav(3, 220),
+    );
   } finally {
     await history.close();
   }
@@ -68,7 +105,11 @@ async function seed(dir: string): Promise<void> {
 /** Each test starts without the previous test's notifications. */
 async function clearNotifications(): Promise<void> {
   await palette('Notifications: Clear All Notifications');
-  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  await page
+    .locator('.notifications-toasts .notification-toast')
+    .first()
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => undefined);
 }
 
 /** Runs a command from the Command Palette by its title. */
@@ -89,7 +130,11 @@ async function answerFileDialog(kind: 'save' | 'open', path: string, screenshot?
   const input = quickInputBox();
   await input.waitFor();
   const ready = kind === 'save' ? /^\/.*\.[a-z0-9]+$/i.source : /^\/.*\/$/.source;
-  await page.waitForFunction(([sel, re]) => new RegExp(re!).test((document.querySelector(sel!) as HTMLInputElement | null)?.value ?? ''), [INPUT, ready], { timeout: 10000 });
+  await page.waitForFunction(
+    ([sel, re]) => new RegExp(re!).test((document.querySelector(sel!) as HTMLInputElement | null)?.value ?? ''),
+    [INPUT, ready],
+    { timeout: 10000 },
+  );
   const suggested = await input.inputValue();
   if (screenshot) await shot(screenshot);
   await input.fill(path);
@@ -109,7 +154,10 @@ before(async () => {
   writeFileSync(join(inbox, 'hello-from-the-inbox.wav'), toneWav(1.5, 440));
   await seed(storageDir);
   // A theme set up front keeps VS Code's "try the new theme" notification out of the screenshots.
-  server = await startCodeServer({ env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: storageDir }, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  server = await startCodeServer({
+    env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: storageDir },
+    settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+  });
   ({ page, close } = await openWorkbench({ server, theme: 'dark' }));
   await page.locator('.activitybar a[aria-label="Voice History"]').click();
   await row(TEXTS.fox).waitFor({ timeout: 30000 });
@@ -130,8 +178,14 @@ test('Export Generation… from the context menu: layout pick, save dialog, summ
     await row(TEXTS.fox).click({ button: 'right' });
     // Hover then Enter: a mouse click on the menu item is not always taken by this workbench's menu.
     const item = page.locator('.context-view .action-menu-item', { hasText: 'Export Generation…' });
-    await item.hover({ timeout: 10000 }).then(() => page.keyboard.press('Enter')).catch(() => undefined);
-    const shown = await layouts.waitFor({ timeout: 15000 }).then(() => true, () => false);
+    await item
+      .hover({ timeout: 10000 })
+      .then(() => page.keyboard.press('Enter'))
+      .catch(() => undefined);
+    const shown = await layouts.waitFor({ timeout: 15000 }).then(
+      () => true,
+      () => false,
+    );
     if (shown) break;
     if (attempt === 3) {
       await shot('archive-failure-context-menu.png');
@@ -173,7 +227,9 @@ test('Import… through the open dialog asks the text of a plain audio file, wit
   await palette('Voice History: Import…');
   await answerFileDialog('open', join(inbox, 'hello-from-the-inbox.wav'), 'archive-open-dialog.png');
   const question = quickInputBox();
-  await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLInputElement | null)?.value === 'hello-from-the-inbox', INPUT, { timeout: 15000 });
+  await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLInputElement | null)?.value === 'hello-from-the-inbox', INPUT, {
+    timeout: 15000,
+  });
   await toast('Importing 1 file').waitFor({ timeout: 10000 });
   assert.match(await quickInput().innerText(), /Text of hello-from-the-inbox\.wav/);
   await toast('what is spoken in it?').waitFor({ timeout: 10000 });

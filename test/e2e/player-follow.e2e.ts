@@ -21,7 +21,8 @@ let page: Page;
 let close: () => Promise<void>;
 
 const player = (): FrameLocator => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-const treeRow = (labelStart: string) => page.locator(`.part.sidebar .monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`).first();
+const treeRow = (labelStart: string) =>
+  page.locator(`.part.sidebar .monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`).first();
 const shownText = async (): Promise<string> => (await player().locator('#generation-text').textContent()) ?? '';
 const playLabel = async (): Promise<string | null> => player().locator('vscode-toolbar-button.play').getAttribute('label');
 const playerHeader = () => page.locator('.part.sidebar .pane-header[aria-label^="Player"]');
@@ -55,7 +56,13 @@ async function playerFrame(): Promise<Frame> {
   for (let i = 0; i < 100; i++) {
     for (const f of page.frames()) {
       if (f.url().includes('index.html') || f.url().includes('fake.html')) {
-        if (await f.locator('#app').count().catch(() => 0)) return f;
+        if (
+          await f
+            .locator('#app')
+            .count()
+            .catch(() => 0)
+        )
+          return f;
       }
     }
     await page.waitForTimeout(100);
@@ -74,15 +81,32 @@ before(async () => {
   try {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(workspace, 'notes.md'), `# Notes\n\n${SPOKEN}\nAnd more.\n`);
-    const document = { uri: `file://${join(workspace, 'notes.md')}`, startLine: 2, startCharacter: 0, endLine: 2, endCharacter: SPOKEN.length };
+    const document = {
+      uri: `file://${join(workspace, 'notes.md')}`,
+      startLine: 2,
+      startCharacter: 0,
+      endLine: 2,
+      endCharacter: SPOKEN.length,
+    };
     await history.create(
-      { profileId: seed.fox.profileId, text: SPOKEN, engine: 'flite', status: 'completed', settings: { origin: { document } }, createdAt: seed.aac.createdAt - 60_000 },
+      {
+        profileId: seed.fox.profileId,
+        text: SPOKEN,
+        engine: 'flite',
+        status: 'completed',
+        settings: { origin: { document } },
+        createdAt: seed.aac.createdAt - 60_000,
+      },
       { data: toneWav(2, 300), format: 'wav', duration: 2 },
     );
   } finally {
     await history.close();
   }
-  server = await startCodeServer({ workspace, env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: seed.storageDir }, settings: { 'voiceHistory.confirmDelete': true } });
+  server = await startCodeServer({
+    workspace,
+    env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: seed.storageDir },
+    settings: { 'voiceHistory.confirmDelete': true },
+  });
   ({ page, close } = await openWorkbench({ server, theme: 'dark' }));
   await page.locator('.activitybar a[aria-label="Voice History"]').click();
   await treeRow(TEXTS.fox).waitFor({ timeout: 30000 });
@@ -125,7 +149,11 @@ test('deleting the shown generation in the tree moves the player to the neighbou
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ timeout: 10000 });
   await dialog.getByRole('button', { name: 'Delete' }).click();
-  await until('the row to leave the tree', () => treeRow(TEXTS.xss).count(), (n) => n === 0);
+  await until(
+    'the row to leave the tree',
+    () => treeRow(TEXTS.xss).count(),
+    (n) => n === 0,
+  );
   // The row that took its place in the list (the failed one below it), shown, not playing.
   await until('the neighbour in the player', shownText, (t) => t === TEXTS.failed);
   const banner = player().locator('.banner');
@@ -133,14 +161,29 @@ test('deleting the shown generation in the tree moves the player to the neighbou
   assert.doesNotMatch(bannerText, /deleted/i, `no deletion message, got "${bannerText}"`);
 });
 
-test('the player details link to the text\'s source and open it with the spoken range selected', async () => {
+test("the player details link to the text's source and open it with the spoken range selected", async () => {
   await playRow(SPOKEN, SPOKEN);
   const link = player().locator('.details button.go-to-source');
-  await until('the Go to Source link', () => link.innerText(), (t) => t.includes('notes.md:3'));
+  await until(
+    'the Go to Source link',
+    () => link.innerText(),
+    (t) => t.includes('notes.md:3'),
+  );
   await link.click();
-  await until('notes.md to open', () => page.locator('.tabs-container .tab.active').getAttribute('aria-label'), (l) => (l ?? '').startsWith('notes.md'));
-  await until('the spoken line selected', () => page.locator('.part.editor .monaco-editor .selected-text').count(), (n) => n > 0);
-  await page.locator('.part.statusbar').getByText(/Ln 3, Col \d+ \(\d+ selected\)/).waitFor({ timeout: 10000 });
+  await until(
+    'notes.md to open',
+    () => page.locator('.tabs-container .tab.active').getAttribute('aria-label'),
+    (l) => (l ?? '').startsWith('notes.md'),
+  );
+  await until(
+    'the spoken line selected',
+    () => page.locator('.part.editor .monaco-editor .selected-text').count(),
+    (n) => n > 0,
+  );
+  await page
+    .locator('.part.statusbar')
+    .getByText(/Ln 3, Col \d+ \(\d+ selected\)/)
+    .waitFor({ timeout: 10000 });
 });
 
 /** Switches the colour theme with the theme picker, as a user would. */
@@ -152,7 +195,12 @@ async function useTheme(label: string, kind: string): Promise<void> {
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
   const frame = await playerFrame();
-  await until(`the ${kind} theme`, () => frame.evaluate(() => document.body.dataset.vscodeThemeKind ?? ''), (k) => k === kind, 20000);
+  await until(
+    `the ${kind} theme`,
+    () => frame.evaluate(() => document.body.dataset.vscodeThemeKind ?? ''),
+    (k) => k === kind,
+    20000,
+  );
   await page.waitForTimeout(500);
 }
 
@@ -164,7 +212,11 @@ async function sideBarWidth(width: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(bar.x + width, y, { steps: 8 });
   await page.mouse.up();
-  await until(`a ${width} px side bar`, async () => Math.round((await page.locator('.part.sidebar').boundingBox())!.width), (w) => Math.abs(w - width) <= 2);
+  await until(
+    `a ${width} px side bar`,
+    async () => Math.round((await page.locator('.part.sidebar').boundingBox())!.width),
+    (w) => Math.abs(w - width) <= 2,
+  );
 }
 
 interface LayoutFacts {
@@ -230,7 +282,11 @@ test('Light High Contrast shows the Versions/Details chevrons; at a 190 px side 
   const historyHeader = page.locator('.part.sidebar .pane-header[aria-label^="History"]');
   // On its twistie: the rest of the header holds the view's title-bar buttons.
   await historyHeader.click({ position: { x: 10, y: 11 } });
-  await until('History to collapse', () => historyHeader.getAttribute('aria-expanded'), (v) => v === 'false');
+  await until(
+    'History to collapse',
+    () => historyHeader.getAttribute('aria-expanded'),
+    (v) => v === 'false',
+  );
   for (const [theme, kind, file] of [
     ['Light High Contrast', 'vscode-high-contrast-light', 'player-190px-light-high-contrast.png'],
     ['Dark Modern', 'vscode-dark', 'player-190px-dark.png'],
@@ -245,7 +301,10 @@ test('Light High Contrast shows the Versions/Details chevrons; at a 190 px side 
       const title = contrast(c.title, c.background, c.body);
       assert.ok(title >= 4.5, `${theme}: section title ${c.title} on ${c.background} has contrast ${title.toFixed(2)} (needs 4.5)`);
     }
-    assert.ok(facts.volumeRight <= facts.width, `${theme}: the volume slider ends at ${facts.volumeRight} px, past the ${facts.width} px view`);
+    assert.ok(
+      facts.volumeRight <= facts.width,
+      `${theme}: the volume slider ends at ${facts.volumeRight} px, past the ${facts.width} px view`,
+    );
     assert.ok(facts.volumeWidth >= 40, `${theme}: the volume slider stays usable (${facts.volumeWidth} px)`);
     assert.equal(facts.scrollWidth, facts.width, `${theme}: nothing scrolls sideways`);
     assert.equal(facts.playbackRows, 1, `${theme}: the playback buttons stay on one row`);

@@ -71,27 +71,49 @@ export async function seedPlayerHistory(storageDir: string, opts: { tenMinutes?:
     const bob = await history.createProfile({ name: 'Bob', engine: 'flite', voiceId: 'awb' });
     const base = Date.now() - 30 * 60_000;
     const at = (rank: number): number => base + (20 - rank) * 60_000;
-    const wav = (seconds: number, hz: number) => ({ data: toneWav(seconds, hz), format: 'wav', duration: seconds, sampleRate: RATE, channels: 1 });
+    const wav = (seconds: number, hz: number) => ({
+      data: toneWav(seconds, hz),
+      format: 'wav',
+      duration: seconds,
+      sampleRate: RATE,
+      channels: 1,
+    });
     const common = { engine: 'flite', model: 'cmu_us_slt', language: 'en', status: 'completed' as const };
 
     let long: Generation | undefined;
     if (opts.tenMinutes) {
       const file = join(storageDir, 'long-source.wav');
       writeLongWav(file, 600);
-      long = await history.create({ ...common, profileId: alice.id, text: TEXTS.long, createdAt: at(8) }, { filePath: file, format: 'wav', duration: 600 });
+      long = await history.create(
+        { ...common, profileId: alice.id, text: TEXTS.long, createdAt: at(8) },
+        { filePath: file, format: 'wav', duration: 600 },
+      );
       rmSync(file);
     }
     // An AAC (ADTS) stream: the webview cannot play it; the player must say so.
     const adts = new Uint8Array(4096);
     adts.set([0xff, 0xf1, 0x50, 0x80, 0x02, 0x1f, 0xfc]);
-    const aac = await history.create({ ...common, profileId: bob.id, text: TEXTS.aac, source: 'import', createdAt: at(7) }, { data: adts, format: 'aac' });
+    const aac = await history.create(
+      { ...common, profileId: bob.id, text: TEXTS.aac, source: 'import', createdAt: at(7) },
+      { data: adts, format: 'aac' },
+    );
     const missing = await history.create({ ...common, profileId: bob.id, text: TEXTS.missing, createdAt: at(6) }, wav(2, 330));
     rmSync(history.resolveAudioPath(missing));
-    const failed = await history.create({ profileId: alice.id, text: TEXTS.failed, engine: 'flite', status: 'failed', error: 'The engine crashed: out of memory.', createdAt: at(5) });
+    const failed = await history.create({
+      profileId: alice.id,
+      text: TEXTS.failed,
+      engine: 'flite',
+      status: 'failed',
+      error: 'The engine crashed: out of memory.',
+      createdAt: at(5),
+    });
     const xss = await history.create({ ...common, profileId: alice.id, text: TEXTS.xss, source: 'import', createdAt: at(4) }, wav(2, 550));
     const second = await history.create({ ...common, profileId: bob.id, text: TEXTS.second, seed: 42, createdAt: at(3) }, wav(3, 262));
     const foxTake2 = await history.create({ ...common, profileId: bob.id, text: TEXTS.fox, seed: 8, createdAt: at(2) }, wav(2.5, 392));
-    const fox = await history.create({ ...common, profileId: alice.id, text: TEXTS.fox, seed: 7, instruct: 'calm', createdAt: at(1) }, wav(12, 220));
+    const fox = await history.create(
+      { ...common, profileId: alice.id, text: TEXTS.fox, seed: 7, instruct: 'calm', createdAt: at(1) },
+      wav(12, 220),
+    );
     // A second version of the newest: slower and lower, with an effect recorded.
     await history.addVersion(fox.id, { label: 'Slower', effectsChain: [{ type: 'time-stretch', rate: 0.8 }] }, wav(15, 165));
     const foxVersions = await history.listVersions(fox.id);

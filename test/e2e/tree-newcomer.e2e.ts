@@ -25,7 +25,6 @@ const shot = (name: string) => page.screenshot({ path: join(shots, name) });
 
 const setTheme = (theme: string, dark: boolean) => setThemeIn(page, theme, dark);
 
-
 const titleAction = (label: string) => titleActionOf(page, 'History', label);
 
 /** Opens the title bar's "…" menu and returns the labels it offers. */
@@ -51,19 +50,27 @@ async function contextMenuOn(rowLocator: Locator): Promise<string[]> {
 
 async function closeMenus(): Promise<void> {
   await page.keyboard.press('Escape');
-  await page.locator('.context-view .monaco-menu').waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  await page
+    .locator('.context-view .monaco-menu')
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => undefined);
 }
 
 /** The quick input opened by a title-bar button, with no error toast; then closes it. */
 async function expectPicker(what: string, titleOrPlaceholder: RegExp): Promise<void> {
-  await quickInput().waitFor({ state: 'visible', timeout: 10000 }).catch(() => undefined);
+  await quickInput()
+    .waitFor({ state: 'visible', timeout: 10000 })
+    .catch(() => undefined);
   // An error toast would have arrived by now (the failing commands throw at once).
   await page.waitForTimeout(400);
   const errors = await errorToasts().allInnerTexts();
   assert.deepEqual(errors, [], `${what}: no error toast`);
   if (!(await quickInput().isVisible())) await shot(`newcomer-failed-${what.replace(/\W+/g, '-')}.png`);
   assert.ok(await quickInput().isVisible(), `${what}: its picker opened`);
-  const shown = `${await quickInput().locator('.quick-input-title').innerText().catch(() => '')} ${await quickInput().locator('.quick-input-box input').getAttribute('placeholder')}`;
+  const shown = `${await quickInput()
+    .locator('.quick-input-title')
+    .innerText()
+    .catch(() => '')} ${await quickInput().locator('.quick-input-box input').getAttribute('placeholder')}`;
   assert.match(shown, titleOrPlaceholder, `${what}: the right picker`);
   await page.keyboard.press('Escape');
   await quickInput().waitFor({ state: 'hidden', timeout: 5000 });
@@ -93,7 +100,10 @@ after(async () => {
 for (const selection of ['one row', 'two rows'] as const) {
   test(`after clicking ${selection}, the title-bar Search, Filter, Group By and Import… open their pickers`, async () => {
     await generationRows().nth(1).click();
-    if (selection === 'two rows') await generationRows().nth(2).click({ modifiers: ['Control'] });
+    if (selection === 'two rows')
+      await generationRows()
+        .nth(2)
+        .click({ modifiers: ['Control'] });
     // The selection and focus reach the extension host asynchronously.
     await page.waitForTimeout(300);
     await (await titleAction('Search History')).click();
@@ -113,16 +123,19 @@ for (const selection of ['one row', 'two rows'] as const) {
   });
 }
 
-test('a row\'s context menu offers its single-row actions; two rows get bulk actions only; a failed row no audio actions', async () => {
+test("a row's context menu offers its single-row actions; two rows get bulk actions only; a failed row no audio actions", async () => {
   await generationRows().nth(1).click();
   await page.waitForTimeout(300);
   const one = await contextMenuOn(generationRows().nth(1));
   await shot('newcomer-light-context-one.png');
   await closeMenus();
-  for (const action of ['Play', 'Export Audio…', 'Regenerate', 'Reveal Audio File', 'Delete…']) assert.ok(one.includes(action), `one row offers ${action}: ${one.join(', ')}`);
+  for (const action of ['Play', 'Export Audio…', 'Regenerate', 'Reveal Audio File', 'Delete…'])
+    assert.ok(one.includes(action), `one row offers ${action}: ${one.join(', ')}`);
 
   await generationRows().nth(1).click();
-  await generationRows().nth(2).click({ modifiers: ['Control'] });
+  await generationRows()
+    .nth(2)
+    .click({ modifiers: ['Control'] });
   await page.waitForTimeout(300);
   const two = await contextMenuOn(generationRows().nth(2));
   await shot('newcomer-light-context-two.png');
@@ -131,7 +144,10 @@ test('a row\'s context menu offers its single-row actions; two rows get bulk act
     assert.ok(!two.includes(single), `two rows do not offer ${single}: ${two.join(', ')}`);
   }
   assert.ok(two.includes('Export Selected…'), `two rows offer Export Selected…: ${two.join(', ')}`);
-  assert.ok(two.some((l) => /^Delete/.test(l)), `two rows offer Delete: ${two.join(', ')}`);
+  assert.ok(
+    two.some((l) => /^Delete/.test(l)),
+    `two rows offer Delete: ${two.join(', ')}`,
+  );
 
   // The older rows failed without audio: nothing that needs the audio file.
   await (await titleAction('Collapse All')).click();
@@ -150,7 +166,10 @@ test('a row\'s context menu offers its single-row actions; two rows get bulk act
   assert.ok(failedMenu.includes('Retry'), `a failed row offers Retry: ${failedMenu.join(', ')}`);
 });
 
-for (const [theme, dark] of [['Light Modern', false], ['Dark Modern', true]] as const) {
+for (const [theme, dark] of [
+  ['Light Modern', false],
+  ['Dark Modern', true],
+] as const) {
   test(`a favourite shows one star, selected or not (${theme})`, async () => {
     await setTheme(theme, dark);
     const favorites = sidebar().locator('.monaco-list-row[aria-label^="Favorites, group"]');
@@ -163,13 +182,14 @@ for (const [theme, dark] of [['Light Modern', false], ['Dark Modern', true]] as 
     await page.waitForTimeout(300);
     // Stars the row shows: theme icons (inline actions) and the ★ decoration badge (no named inner
     // functions: the test runner's transpiler would wrap them in a helper the page does not have).
-    const stars = await favorite.evaluate((el) =>
-      [...el.querySelectorAll('*')].filter((e) => {
-        const style = getComputedStyle(e);
-        if (style.display === 'none' || style.visibility === 'hidden' || e.getBoundingClientRect().width === 0) return false;
-        const icon = e.matches('.codicon-star-full, .codicon-star, .codicon-star-empty');
-        return icon || /★/.test(getComputedStyle(e, '::after').content);
-      }).length,
+    const stars = await favorite.evaluate(
+      (el) =>
+        [...el.querySelectorAll('*')].filter((e) => {
+          const style = getComputedStyle(e);
+          if (style.display === 'none' || style.visibility === 'hidden' || e.getBoundingClientRect().width === 0) return false;
+          const icon = e.matches('.codicon-star-full, .codicon-star, .codicon-star-empty');
+          return icon || /★/.test(getComputedStyle(e, '::after').content);
+        }).length,
     );
     await shot(`newcomer-${dark ? 'dark' : 'light'}-favorite.png`);
     assert.equal(stars, 1, 'one star on a favourite row');

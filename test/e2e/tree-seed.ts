@@ -24,9 +24,36 @@ const ENGINES: Array<[string, string[]]> = [
   ['openai', ['tts-1', 'gpt-4o-mini-tts']],
   ['elevenlabs', ['eleven_multilingual_v2']],
 ];
-const OPENERS = ['Welcome back to', 'In today\'s episode of', 'Chapter', 'Please remember', 'Thank you for listening to', 'Here is the summary of', 'Next up on', 'A quick note about'];
-const TOPICS = ['the quarterly report', 'our garden podcast', 'the mountain railway', 'the history of tea', 'the science hour', 'the evening news', 'the product launch', 'the cooking show', 'the bedtime story', 'the museum tour'];
-const ENDINGS = ['and the weather looks bright.', 'with three new guests.', 'before the break.', 'in under five minutes.', 'as promised last week.', 'for everyone in the studio.'];
+const OPENERS = [
+  'Welcome back to',
+  "In today's episode of",
+  'Chapter',
+  'Please remember',
+  'Thank you for listening to',
+  'Here is the summary of',
+  'Next up on',
+  'A quick note about',
+];
+const TOPICS = [
+  'the quarterly report',
+  'our garden podcast',
+  'the mountain railway',
+  'the history of tea',
+  'the science hour',
+  'the evening news',
+  'the product launch',
+  'the cooking show',
+  'the bedtime story',
+  'the museum tour',
+];
+const ENDINGS = [
+  'and the weather looks bright.',
+  'with three new guests.',
+  'before the break.',
+  'in under five minutes.',
+  'as promised last week.',
+  'for everyone in the studio.',
+];
 /** Appears in exactly every 997th generation, so a search finds a handful. */
 export const SEED_NEEDLE = 'lighthouse keeper';
 
@@ -125,7 +152,18 @@ async function build(dir: string, o: SeedOptions): Promise<void> {
           isFavorited: i % 61 === 7,
           createdAt: createdAt(i),
           versions: withAudio
-            ? [{ key: 'original', label: 'original', isDefault: true, filePath: wavFor(seconds), format: 'wav', duration: seconds, sampleRate: 8000, channels: 1 }]
+            ? [
+                {
+                  key: 'original',
+                  label: 'original',
+                  isDefault: true,
+                  filePath: wavFor(seconds),
+                  format: 'wav',
+                  duration: seconds,
+                  sampleRate: 8000,
+                  channels: 1,
+                },
+              ]
             : [],
         });
       }
@@ -159,7 +197,8 @@ export async function cachedSeed(o: SeedOptions): Promise<string> {
   if (existsSync(join(cached, '.complete'))) return cached;
   mkdirSync(cacheRoot, { recursive: true });
   // Old seeds of the same size are outdated (the sources changed).
-  for (const old of readdirSync(cacheRoot)) if (old.startsWith(`${o.count}-`) && old !== key) rmSync(join(cacheRoot, old), { recursive: true, force: true });
+  for (const old of readdirSync(cacheRoot))
+    if (old.startsWith(`${o.count}-`) && old !== key) rmSync(join(cacheRoot, old), { recursive: true, force: true });
   const fast = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const work = mkdtempSync(join(fast, 'vh-tree-seed-'));
   const t0 = Date.now();
@@ -205,7 +244,7 @@ export async function seededHistory(o: SeedOptions): Promise<SeededHistory> {
 }
 
 export const FRESH_TEXTS = [
-  'Good morning! Here are today\'s headlines.',
+  "Good morning! Here are today's headlines.",
   'Rendering the trailer voice-over…',
   'Queued: the closing credits.',
 ] as const;
@@ -221,11 +260,33 @@ async function addFresh(storageDir: string): Promise<void> {
     const alice = (await history.listProfiles()).find((p) => p.name === 'Alice')!;
     const now = Date.now();
     await history.create(
-      { profileId: alice.id, text: FRESH_TEXTS[0], engine: 'flite', model: 'slt', status: 'completed', isFavorited: true, createdAt: now - 60_000 },
+      {
+        profileId: alice.id,
+        text: FRESH_TEXTS[0],
+        engine: 'flite',
+        model: 'slt',
+        status: 'completed',
+        isFavorited: true,
+        createdAt: now - 60_000,
+      },
       { data: tinyWav(0.3), format: 'wav', duration: 3, sampleRate: 8000, channels: 1 },
     );
-    await history.create({ profileId: alice.id, text: FRESH_TEXTS[1], engine: 'openai', model: 'tts-1', status: 'generating', createdAt: now - 30_000 });
-    await history.create({ profileId: alice.id, text: FRESH_TEXTS[2], engine: 'openai', model: 'tts-1', status: 'pending', createdAt: now - 10_000 });
+    await history.create({
+      profileId: alice.id,
+      text: FRESH_TEXTS[1],
+      engine: 'openai',
+      model: 'tts-1',
+      status: 'generating',
+      createdAt: now - 30_000,
+    });
+    await history.create({
+      profileId: alice.id,
+      text: FRESH_TEXTS[2],
+      engine: 'openai',
+      model: 'tts-1',
+      status: 'pending',
+      createdAt: now - 10_000,
+    });
   } finally {
     await history.close();
   }

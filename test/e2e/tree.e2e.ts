@@ -48,11 +48,14 @@ after(async () => {
 
 /** Aria labels of the rows rendered now (the list is virtual: only what fits is in the DOM). */
 const labels = () => rows().evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-const groupLabels = async () => (await labels()).filter((l) => l.endsWith(', group of generations')).map((l) => l.replace(/, group of generations$/, ''));
+const groupLabels = async () =>
+  (await labels()).filter((l) => l.endsWith(', group of generations')).map((l) => l.replace(/, group of generations$/, ''));
 
 async function collapseAll(): Promise<void> {
   await (await titleAction('Collapse All')).click();
-  await page.waitForFunction(() => !document.querySelector('.part.sidebar .monaco-list-row[aria-expanded="true"]'), undefined, { timeout: 10000 });
+  await page.waitForFunction(() => !document.querySelector('.part.sidebar .monaco-list-row[aria-expanded="true"]'), undefined, {
+    timeout: 10000,
+  });
 }
 
 test('opens on 10,000 generations: groups by date, newest first; new ones appear live with the pending badge', async () => {
@@ -83,9 +86,16 @@ test('opens on 10,000 generations: groups by date, newest first; new ones appear
   assert.equal(top[2], `${seed.freshTexts[2]}, voice Alice, just now, pending`);
   assert.match(top[4]!, /, voice Alice, 3 seconds, 1 min ago, favorite$/);
   const badge = page.locator('.activitybar li.action-item[aria-label^="Voice History"] .badge-content');
-  await page.waitForFunction(() => document.querySelector('.activitybar li.action-item[aria-label^="Voice History"] .badge-content')?.textContent === '2', undefined, { timeout: 15000 });
+  await page.waitForFunction(
+    () => document.querySelector('.activitybar li.action-item[aria-label^="Voice History"] .badge-content')?.textContent === '2',
+    undefined,
+    { timeout: 15000 },
+  );
   assert.equal(await badge.innerText(), '2', 'one generating + one pending');
-  assert.match(String(await page.locator('.activitybar li.action-item[aria-label^="Voice History"]').getAttribute('aria-label')), /2 generations pending/);
+  assert.match(
+    String(await page.locator('.activitybar li.action-item[aria-label^="Voice History"]').getAttribute('aria-label')),
+    /2 generations pending/,
+  );
   await shot('tree-light-by-date.png');
 
   await collapseAll();
@@ -149,7 +159,11 @@ test('multi-select and Delete ask for confirmation with the count, then remove t
   await dialog.getByRole('button', { name: 'Delete 3' }).click();
   for (const t of targets) await row(t).waitFor({ state: 'detached', timeout: 15000 });
   // Nothing pending any more: the badge is gone.
-  await page.waitForFunction(() => !document.querySelector('.activitybar li.action-item[aria-label^="Voice History"] .badge-content')?.textContent, undefined, { timeout: 15000 });
+  await page.waitForFunction(
+    () => !document.querySelector('.activitybar li.action-item[aria-label^="Voice History"] .badge-content')?.textContent,
+    undefined,
+    { timeout: 15000 },
+  );
   await shot('tree-light-after-delete.png');
 });
 
@@ -167,7 +181,10 @@ test('the filter picker narrows the tree, says so in the header, and one click c
   await row('Favorites, group').waitFor({ state: 'detached', timeout: 15000 });
   await row('Today, group').waitFor();
   const shown = await labels();
-  assert.ok(shown.filter((l) => l.includes(', voice ')).every((l) => l.endsWith('favorite')), 'only favorites');
+  assert.ok(
+    shown.filter((l) => l.includes(', voice ')).every((l) => l.endsWith('favorite')),
+    'only favorites',
+  );
   await shot('tree-light-filtered.png');
   await (await titleAction('Clear Filters')).click();
   await header.locator('.description', { hasText: 'Filtered' }).waitFor({ state: 'detached', timeout: 15000 });

@@ -10,7 +10,14 @@ import { wavHeader } from '../../src/audio/wav';
 import type { ChangeEvent } from '../../src/history';
 import { activated, extensionId } from './extension-api';
 
-type Outcome = { ok: true; id: string; apiVersion: number; readBack: { id: string; text: string; status: string; profileName: string; engine: string | null } } | { ok: false; error: string };
+type Outcome =
+  | {
+      ok: true;
+      id: string;
+      apiVersion: number;
+      readBack: { id: string; text: string; status: string; profileName: string; engine: string | null };
+    }
+  | { ok: false; error: string };
 
 function tone(seconds: number, sampleRate = 16_000): Uint8Array {
   const frames = Math.round(seconds * sampleRate);
@@ -27,7 +34,8 @@ describe('Public API for other extensions', () => {
   it('is version 1 with recordGeneration, list, get and onDidChange (beside the fields our own tests use)', async () => {
     const api = await activated();
     assert.equal(api.apiVersion, 1);
-    for (const name of ['recordGeneration', 'list', 'get', 'onDidChange', 'diagnostics'] as const) assert.equal(typeof api[name], 'function', name);
+    for (const name of ['recordGeneration', 'list', 'get', 'onDidChange', 'diagnostics'] as const)
+      assert.equal(typeof api[name], 'function', name);
     assert.ok(api.history && api.historyUi && api.storageDir);
   });
 
@@ -65,7 +73,10 @@ describe('Public API for other extensions', () => {
     assert.deepEqual(new Uint8Array(await fs.readFile(api.history!.resolveAudioPath(g!))), audio);
     assert.ok(seen.some((e) => e.kind === 'entity' && e.entity === 'generation' && e.op === 'created' && e.ids.includes(outcome.id)));
     const theirs = await vscode.commands.executeCommand<ChangeEvent[]>('voiceHistoryFixture.changes');
-    assert.ok(theirs.some((e) => e.kind === 'entity' && e.op === 'created' && e.ids.includes(outcome.id)), 'the other extension heard the change');
+    assert.ok(
+      theirs.some((e) => e.kind === 'entity' && e.op === 'created' && e.ids.includes(outcome.id)),
+      'the other extension heard the change',
+    );
     const page = await api.list({ source: 'api', search: 'Recorded by another extension', pageSize: 5 });
     assert.ok(page.items.some((x) => x.id === outcome.id));
   });
@@ -104,7 +115,10 @@ describe('Public API for other extensions', () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ text: 'No audio.', voice: 'nova' }, /audio: A completed generation needs its audio/],
       [{ text: '', audio: Array.from(tone(0.1)) }, /text: The text is empty.*profile: Name the voice/],
-      [{ text: 'Not audio.', voice: 'nova', audio: Array.from(new TextEncoder().encode('hello')) }, /not audio in a format Voice History recognises/],
+      [
+        { text: 'Not audio.', voice: 'nova', audio: Array.from(new TextEncoder().encode('hello')) },
+        /not audio in a format Voice History recognises/,
+      ],
       [{ text: 'Remote.', voice: 'nova', audio: 'https://example.com/a.wav' }, /Only file: URIs/],
       [{ text: 'Typo.', voice: 'nova', audio: Array.from(tone(0.1)), lang: 'en' }, /Unrecognized key.*Known fields/],
     ];

@@ -4,7 +4,18 @@
 // profile, so other suites' generations in the shared history never interfere.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -66,7 +77,11 @@ describe('Export, import and purge commands', function () {
   });
 
   beforeEach(async () => {
-    profile = await history.createProfile({ name: `Archive test ${Date.now()}-${Math.random().toString(36).slice(2, 6)}`, engine: 'flite', voiceId: 'slt' });
+    profile = await history.createProfile({
+      name: `Archive test ${Date.now()}-${Math.random().toString(36).slice(2, 6)}`,
+      engine: 'flite',
+      voiceId: 'slt',
+    });
   });
 
   afterEach(async () => {
@@ -95,9 +110,21 @@ describe('Export, import and purge commands', function () {
       },
       { data: makeWav(0.3, 16000, 1, 1), format: 'wav' },
     );
-    await history.addVersion(first.id, { label: 'Slower', effectsChain: [{ type: 'time-stretch', rate: 0.8 }] }, { data: makeWav(0.4, 16000, 1, 2), format: 'wav' });
+    await history.addVersion(
+      first.id,
+      { label: 'Slower', effectsChain: [{ type: 'time-stretch', rate: 0.8 }] },
+      { data: makeWav(0.4, 16000, 1, 2), format: 'wav' },
+    );
     const second = await history.create(
-      { profileId: profile.id, text: 'Olá, mundo — ça va? 日本語のテキスト', language: 'pt', engine: 'openai', model: 'tts-1', status: 'completed', createdAt: base + 1000 },
+      {
+        profileId: profile.id,
+        text: 'Olá, mundo — ça va? 日本語のテキスト',
+        language: 'pt',
+        engine: 'openai',
+        model: 'tts-1',
+        status: 'completed',
+        createdAt: base + 1000,
+      },
       { filePath: path.join(fixtures, 'audio', 'tone.mp3'), format: 'mp3' },
     );
     const failed = await history.create({
@@ -136,7 +163,11 @@ describe('Export, import and purge commands', function () {
     const made = await seed();
     const before = await Promise.all((await history.getMany(made.map((g) => g.id))).map(describeGeneration));
     const target = path.join(scratch, 'round-trip.voicehistory.zip');
-    const exported = await run<ExportResult>('exportSelected', made.map((g) => g.id), vscode.Uri.file(target));
+    const exported = await run<ExportResult>(
+      'exportSelected',
+      made.map((g) => g.id),
+      vscode.Uri.file(target),
+    );
     assert.ok(exported, 'the export finished');
     assert.equal(exported.generations, 3);
     assert.equal(exported.versions, 3, 'two versions of the first, one of the second, none of the failed one');
@@ -145,14 +176,20 @@ describe('Export, import and purge commands', function () {
 
     await history.delete(made.map((g) => g.id));
     const summary = await run<ImportSummary>('import', vscode.Uri.file(target));
-    assert.deepEqual({ imported: summary.imported, skipped: summary.skipped, rejected: summary.rejected, cancelled: summary.cancelled }, {
-      imported: 3,
-      skipped: 0,
-      rejected: [],
-      cancelled: false,
-    });
+    assert.deepEqual(
+      { imported: summary.imported, skipped: summary.skipped, rejected: summary.rejected, cancelled: summary.cancelled },
+      {
+        imported: 3,
+        skipped: 0,
+        rejected: [],
+        cancelled: false,
+      },
+    );
     const imported = await history.getMany(summary.generationIds);
-    assert.ok(imported.every((g) => !made.some((m) => m.id === g.id)), 'imports get new ids');
+    assert.ok(
+      imported.every((g) => !made.some((m) => m.id === g.id)),
+      'imports get new ids',
+    );
     const after = await Promise.all(imported.map(describeGeneration));
     const byText = (xs: typeof before) => [...xs].sort((a, b) => a.text.localeCompare(b.text));
     assert.deepEqual(byText(after), byText(before));
@@ -193,7 +230,13 @@ describe('Export, import and purge commands', function () {
     assert.equal(result.generations, 2, 'the two completed generations of this profile, not the failed one nor other profiles');
     await history.delete(made.map((g) => g.id));
     const summary = await run<ImportSummary>('import', target);
-    assert.deepEqual((await history.getMany(summary.generationIds)).map((g) => g.text).sort(), made.filter((g) => g.status === 'completed').map((g) => g.text).sort());
+    assert.deepEqual(
+      (await history.getMany(summary.generationIds)).map((g) => g.text).sort(),
+      made
+        .filter((g) => g.status === 'completed')
+        .map((g) => g.text)
+        .sort(),
+    );
   });
 
   it('an export to a folder that does not exist fails without writing anything', async () => {
@@ -211,7 +254,10 @@ describe('Export, import and purge commands', function () {
     const beforeProfiles = (await history.listProfiles()).map((p) => p.name).sort();
     const cases = HOSTILE_CASES.filter((c) => !c.big);
     assert.ok(cases.length >= 10);
-    const summary = await run<ImportSummary>('import', cases.map((c) => vscode.Uri.file(path.join(fixtures, 'hostile', c.file))));
+    const summary = await run<ImportSummary>(
+      'import',
+      cases.map((c) => vscode.Uri.file(path.join(fixtures, 'hostile', c.file))),
+    );
     assert.equal(summary.imported, 0);
     assert.equal(summary.rejected.length, cases.length);
     for (const c of cases) {
@@ -265,23 +311,38 @@ describe('Export, import and purge commands', function () {
     ]);
   });
 
-  it('a Voicebox export missing a listed version\'s audio imports the rest and reports what was left out', async () => {
+  it("a Voicebox export missing a listed version's audio imports the rest and reports what was left out", async () => {
     const file = path.join(scratch, `partial-${Date.now()}.voicebox.zip`);
     const manifest = {
       version: '1.0',
-      generation: { id: 'vb-partial', text: `Partial export ${Date.now()}`, language: 'en', duration: 1, created_at: '2025-03-01T08:00:00' },
+      generation: {
+        id: 'vb-partial',
+        text: `Partial export ${Date.now()}`,
+        language: 'en',
+        duration: 1,
+        created_at: '2025-03-01T08:00:00',
+      },
       profile: { id: 'p', name: profile.name, description: null, language: 'en' },
       versions: [
         { id: 'a', label: 'original', is_default: true, effects_chain: null, filename: 'a.wav' },
         { id: 'b', label: 'warm', is_default: false, effects_chain: null, filename: 'b.wav' },
       ],
     };
-    writeFileSync(file, craftZip([{ name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)), method: 8 }, { name: 'audio/a.wav', data: makeWav(0.2) }]));
+    writeFileSync(
+      file,
+      craftZip([
+        { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)), method: 8 },
+        { name: 'audio/a.wav', data: makeWav(0.2) },
+      ]),
+    );
     const summary = await run<ImportSummary>('import', [vscode.Uri.file(file)]);
     assert.deepEqual([summary.imported, summary.rejected], [1, []]);
     assert.deepEqual(summary.leftOut, [{ name: path.basename(file), items: ['version "warm" (audio/b.wav is not in the archive)'] }]);
     const [g] = await history.getMany(summary.generationIds);
-    assert.deepEqual((await history.listVersions(g!.id)).map((v) => v.label), ['original']);
+    assert.deepEqual(
+      (await history.listVersions(g!.id)).map((v) => v.label),
+      ['original'],
+    );
   });
 
   it('purge previews, then deletes exactly what it previewed; favorites stay', async () => {
@@ -298,9 +359,18 @@ describe('Export, import and purge commands', function () {
     const recent = await history.create({ profileId: profile.id, text: 'Recent failure', status: 'failed', error: 'x' });
     const rule = { kind: 'olderThan', days: 2900 };
     const dry = await run<PurgeOutcome>('purge', rule, { dryRun: true });
-    assert.deepEqual(dry.preview.ids.sort(), old.slice(1).map((g) => g.id).sort(), 'the three old non-favorites');
+    assert.deepEqual(
+      dry.preview.ids.sort(),
+      old
+        .slice(1)
+        .map((g) => g.id)
+        .sort(),
+      'the three old non-favorites',
+    );
     assert.equal(dry.result, undefined);
-    const expectedBytes = (await Promise.all(old.slice(1).map((g) => history.listVersions(g.id)))).flat().reduce((n, v) => n + v.audioBytes, 0);
+    const expectedBytes = (await Promise.all(old.slice(1).map((g) => history.listVersions(g.id))))
+      .flat()
+      .reduce((n, v) => n + v.audioBytes, 0);
     assert.equal(dry.preview.bytes, expectedBytes);
     assert.equal((await inProfile(history, profile.id)).length, 5, 'a dry run deletes nothing');
 
@@ -313,7 +383,10 @@ describe('Export, import and purge commands', function () {
     // By profile: the favorite stays unless the rule is "everything".
     const byProfile = await run<PurgeOutcome>('purge', { kind: 'profile', profileId: profile.id }, { confirmed: true });
     assert.equal(byProfile.result?.deleted, 1);
-    assert.deepEqual((await inProfile(history, profile.id)).map((g) => g.id), [old[0]!.id]);
+    assert.deepEqual(
+      (await inProfile(history, profile.id)).map((g) => g.id),
+      [old[0]!.id],
+    );
 
     const bad = await run<PurgeOutcome | undefined>('purge', { kind: 'olderThan', days: 0 }, { dryRun: true });
     assert.equal(bad, undefined, 'an invalid rule is refused (with a message), nothing deleted');
@@ -321,8 +394,14 @@ describe('Export, import and purge commands', function () {
   });
 
   it('Reconcile Storage previews and removes rows without audio and orphaned files', async () => {
-    const lost = await history.create({ profileId: profile.id, text: 'My audio vanished', status: 'completed', isFavorited: true }, { data: makeWav(0.2, 16000, 1, 30), format: 'wav' });
-    const fine = await history.create({ profileId: profile.id, text: 'Still here', status: 'completed' }, { data: makeWav(0.2, 16000, 1, 31), format: 'wav' });
+    const lost = await history.create(
+      { profileId: profile.id, text: 'My audio vanished', status: 'completed', isFavorited: true },
+      { data: makeWav(0.2, 16000, 1, 30), format: 'wav' },
+    );
+    const fine = await history.create(
+      { profileId: profile.id, text: 'Still here', status: 'completed' },
+      { data: makeWav(0.2, 16000, 1, 31), format: 'wav' },
+    );
     rmSync(history.resolveAudioPath(lost));
     const orphan = path.join(history.audioDir, 'orphan-from-a-crash.wav');
     writeFileSync(orphan, makeWav(0.1));
@@ -346,9 +425,18 @@ describe('Export, import and purge commands', function () {
 
   it('retention settings delete old generations and keep favorites, in the background', async () => {
     const now = Date.now();
-    const oldFavorite = await history.create({ profileId: profile.id, text: 'Old and loved', status: 'completed', isFavorited: true, createdAt: now - 3000 * DAY }, { data: makeWav(0.2, 16000, 1, 40), format: 'wav' });
-    const oldPlain = await history.create({ profileId: profile.id, text: 'Old and forgotten', status: 'completed', createdAt: now - 2999 * DAY }, { data: makeWav(0.2, 16000, 1, 41), format: 'wav' });
-    const fresh = await history.create({ profileId: profile.id, text: 'Made today', status: 'completed' }, { data: makeWav(0.2, 16000, 1, 42), format: 'wav' });
+    const oldFavorite = await history.create(
+      { profileId: profile.id, text: 'Old and loved', status: 'completed', isFavorited: true, createdAt: now - 3000 * DAY },
+      { data: makeWav(0.2, 16000, 1, 40), format: 'wav' },
+    );
+    const oldPlain = await history.create(
+      { profileId: profile.id, text: 'Old and forgotten', status: 'completed', createdAt: now - 2999 * DAY },
+      { data: makeWav(0.2, 16000, 1, 41), format: 'wav' },
+    );
+    const fresh = await history.create(
+      { profileId: profile.id, text: 'Made today', status: 'completed' },
+      { data: makeWav(0.2, 16000, 1, 42), format: 'wav' },
+    );
     await setSetting('retention.days', 2900);
     try {
       await eventually(async () => (await history.get(oldPlain.id)) === undefined, 'retention to delete the old non-favorite', 20_000);
@@ -361,13 +449,26 @@ describe('Export, import and purge commands', function () {
     // The storage budget: oldest non-favorites go first until the audio folder fits.
     const mb = 1024 * 1024;
     const big = (i: number) => ({ data: makeWav(mb / 32000, 16000, 1, 50 + i), format: 'wav' });
-    const favorite = await history.create({ profileId: profile.id, text: 'Big favorite', status: 'completed', isFavorited: true, createdAt: now - 5000 * DAY }, big(0));
+    const favorite = await history.create(
+      { profileId: profile.id, text: 'Big favorite', status: 'completed', isFavorited: true, createdAt: now - 5000 * DAY },
+      big(0),
+    );
     const ancient: Generation[] = [];
-    for (let i = 1; i <= 3; i++) ancient.push(await history.create({ profileId: profile.id, text: `Big ancient ${i}`, status: 'completed', createdAt: now - 4999 * DAY + i }, big(i)));
+    for (let i = 1; i <= 3; i++)
+      ancient.push(
+        await history.create(
+          { profileId: profile.id, text: `Big ancient ${i}`, status: 'completed', createdAt: now - 4999 * DAY + i },
+          big(i),
+        ),
+      );
     const total = (await history.stats()).bytesOnDisk;
     await setSetting('storage.maxMegabytes', (total - 1.5 * mb) / mb);
     try {
-      await eventually(async () => (await history.get(ancient[1]!.id)) === undefined, 'the budget to delete the two oldest non-favorites', 20_000);
+      await eventually(
+        async () => (await history.get(ancient[1]!.id)) === undefined,
+        'the budget to delete the two oldest non-favorites',
+        20_000,
+      );
       assert.equal(await history.get(ancient[0]!.id), undefined);
       assert.ok(await history.get(ancient[2]!.id), 'the budget was met after two');
       assert.ok(await history.get(favorite.id), 'the favorite is older than all of them and stays');

@@ -10,7 +10,18 @@ import type { Generation } from '../../src/history';
 import type { GenerationNode } from '../../src/views/history-tree';
 import type { PlayerPort } from '../../src/player/port';
 import { STATS_SCHEME } from '../../src/views/statistics';
-import { cleanUp, eventually, idsIn, makeGeneration, provider, roots, setConfig, showOnly, treeFixture, type TreeFixture } from './tree-helpers';
+import {
+  cleanUp,
+  eventually,
+  idsIn,
+  makeGeneration,
+  provider,
+  roots,
+  setConfig,
+  showOnly,
+  treeFixture,
+  type TreeFixture,
+} from './tree-helpers';
 
 /** The row of a generation in the Today group (loaded the way VS Code loads it). */
 async function rowOf(f: TreeFixture, g: Generation): Promise<GenerationNode> {
@@ -102,20 +113,32 @@ describe('History commands', function () {
     assert.equal((await f.history.get(a.id))?.isFavorited, true);
     const favorites = await eventually(async () => (await roots(f)).find((n) => n.id === 'favorites'), 'the Favorites group');
     assert.deepEqual(await idsIn(f, favorites), [a.id]);
-    assert.match(String(provider(f).getTreeItem((await rowOf(f, a))).contextValue), /\bfavorite\b/);
+    assert.match(String(provider(f).getTreeItem(await rowOf(f, a)).contextValue), /\bfavorite\b/);
 
     // Toggle on a mixed selection favorites all; again unfavorites all.
     const rows = [await rowOf(f, b), await rowOf(f, a)];
     await vscode.commands.executeCommand('voiceHistory.toggleFavorite', rows[0], rows);
-    assert.deepEqual((await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited), [true, true]);
+    assert.deepEqual(
+      (await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited),
+      [true, true],
+    );
     await vscode.commands.executeCommand('voiceHistory.toggleFavorite', rows[0], rows);
-    assert.deepEqual((await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited), [false, false]);
+    assert.deepEqual(
+      (await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited),
+      [false, false],
+    );
     await eventually(async () => !(await roots(f)).some((n) => n.id === 'favorites'), 'no Favorites group');
 
     await vscode.commands.executeCommand('voiceHistory.favorite', [a.id, b.id]);
-    assert.deepEqual((await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited), [true, true]);
+    assert.deepEqual(
+      (await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited),
+      [true, true],
+    );
     await vscode.commands.executeCommand('voiceHistory.unfavorite', [a.id]);
-    assert.deepEqual((await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited), [false, true]);
+    assert.deepEqual(
+      (await f.history.getMany([a.id, b.id])).map((g) => g.isFavorited),
+      [false, true],
+    );
   });
 
   it('go to source opens the document the text was spoken from with the original range selected; other schemes are not opened', async () => {
@@ -140,7 +163,11 @@ describe('History commands', function () {
       await showOnly(f);
       const row = await rowOf(f, spoken);
       assert.match(String(provider(f).getTreeItem(row).contextValue), /\bhasSource\b/, 'the row offers Go to Source');
-      assert.doesNotMatch(String(provider(f).getTreeItem(await rowOf(f, imported)).contextValue), /\bhasSource\b/, 'not for a command: URI');
+      assert.doesNotMatch(
+        String(provider(f).getTreeItem(await rowOf(f, imported)).contextValue),
+        /\bhasSource\b/,
+        'not for a command: URI',
+      );
       const opened = await vscode.commands.executeCommand('voiceHistory.goToSource', row, [row]);
       assert.equal(opened, vscode.Uri.file(file).toString());
       const editor = vscode.window.activeTextEditor;
@@ -151,7 +178,11 @@ describe('History commands', function () {
         'the original range, not column 1',
       );
       assert.equal(editor!.document.getText(editor!.selection), 'The second sentence is spoken.');
-      assert.equal(await vscode.commands.executeCommand('voiceHistory.goToSource', imported.id), undefined, 'a command: URI is never opened');
+      assert.equal(
+        await vscode.commands.executeCommand('voiceHistory.goToSource', imported.id),
+        undefined,
+        'a command: URI is never opened',
+      );
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await fs.rm(file, { force: true });
@@ -214,7 +245,8 @@ describe('History commands', function () {
 
   it('delete in slices under progress when many are selected', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 620; i++) ids.push((await makeGeneration(f, `Bulk ${i}`, { status: 'pending', createdAt: Date.now() - 10_000 + i })).id);
+    for (let i = 0; i < 620; i++)
+      ids.push((await makeGeneration(f, `Bulk ${i}`, { status: 'pending', createdAt: Date.now() - 10_000 + i })).id);
     assert.equal(await vscode.commands.executeCommand('voiceHistory.delete', ids), 620);
     assert.equal((await f.history.list({ profileId: f.profile.id, pageSize: 1, offset: 0 })).total, 0);
   });
@@ -243,13 +275,19 @@ describe('History commands', function () {
     assert.equal(one.audioFile, f.history.resolveAudioPath(a));
     await vscode.commands.executeCommand('voiceHistory.copyAsJson', [a.id, b.id]);
     const many = JSON.parse(await vscode.env.clipboard.readText());
-    assert.deepEqual(many.map((g: { id: string }) => g.id), [a.id, b.id]);
+    assert.deepEqual(
+      many.map((g: { id: string }) => g.id),
+      [a.id, b.id],
+    );
   });
 
   it('statistics open as a Markdown document built from history.stats()', async () => {
     await makeGeneration(f, 'Counted');
     await vscode.commands.executeCommand('voiceHistory.showStatistics');
-    const doc = await eventually(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === STATS_SCHEME), 'the statistics document');
+    const doc = await eventually(
+      () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === STATS_SCHEME),
+      'the statistics document',
+    );
     const stats = await f.history.stats();
     const text = doc.getText();
     assert.match(text, /^# Voice History statistics/m);

@@ -26,7 +26,11 @@ describe('Import from ElevenLabs', () => {
   });
 
   const run = (args: Record<string, unknown>) =>
-    vscode.commands.executeCommand<ElevenLabsImportOutcome | undefined>('voiceHistory.importFromElevenLabs', { pageSize: 3, resume: false, ...args });
+    vscode.commands.executeCommand<ElevenLabsImportOutcome | undefined>('voiceHistory.importFromElevenLabs', {
+      pageSize: 3,
+      resume: false,
+      ...args,
+    });
 
   it('imports every item with its audio, voice as profile, model and date; a second run downloads nothing', async function () {
     this.timeout(60_000);
@@ -38,7 +42,10 @@ describe('Import from ElevenLabs', () => {
     const item = fake.items[2]!;
     const g = await api.history!.findByExternalId(item.history_item_id);
     assert.ok(g);
-    assert.deepEqual([g.text, g.profileName, g.engine, g.model, g.source, g.createdAt], [item.text, item.voice_name, 'elevenlabs', item.model_id, 'sync', item.date_unix * 1000]);
+    assert.deepEqual(
+      [g.text, g.profileName, g.engine, g.model, g.source, g.createdAt],
+      [item.text, item.voice_name, 'elevenlabs', item.model_id, 'sync', item.date_unix * 1000],
+    );
     assert.deepEqual(new Uint8Array(await fs.readFile(api.history!.resolveAudioPath(g))), fake.audioFor(item));
 
     fake.audioRequests = 0;
@@ -50,7 +57,11 @@ describe('Import from ElevenLabs', () => {
   it('stops when the key is refused, and resumes where it stopped', async function () {
     this.timeout(60_000);
     const api = await activated();
-    const fresh = makeItems(5).map((item, i) => ({ ...item, history_item_id: `it2-${Date.now()}-${i}`, date_unix: item.date_unix + 100_000 }));
+    const fresh = makeItems(5).map((item, i) => ({
+      ...item,
+      history_item_id: `it2-${Date.now()}-${i}`,
+      date_unix: item.date_unix + 100_000,
+    }));
     fake.items.push(...fresh);
     let listings = 0;
     fake.faults.push({
@@ -67,7 +78,10 @@ describe('Import from ElevenLabs', () => {
     assert.equal(resumed?.resumed, true);
     assert.equal(resumed?.stopped, undefined);
     assert.equal(resumed?.imported, 2);
-    assert.ok(fake.requests.find((r) => r.path === '/v1/history')?.query.get('start_after_history_item_id'), 'continued after the saved position');
+    assert.ok(
+      fake.requests.find((r) => r.path === '/v1/history')?.query.get('start_after_history_item_id'),
+      'continued after the saved position',
+    );
     for (const item of fresh) assert.ok(await api.history!.findByExternalId(item.history_item_id), `${item.history_item_id} imported`);
   });
 
@@ -76,7 +90,10 @@ describe('Import from ElevenLabs', () => {
     const filtered = await run({ filters: { voiceId: 'v-george', search: 'ocean', sortDirection: 'asc' } });
     assert.equal(filtered?.stopped, undefined);
     const listing = fake.requests.find((r) => r.path === '/v1/history')!;
-    assert.deepEqual([listing.query.get('voice_id'), listing.query.get('search'), listing.query.get('sort_direction')], ['v-george', 'ocean', 'asc']);
+    assert.deepEqual(
+      [listing.query.get('voice_id'), listing.query.get('search'), listing.query.get('sort_direction')],
+      ['v-george', 'ocean', 'asc'],
+    );
     fake.requests.length = 0;
     const refused = await run({ filters: { dateAfterUnix: 2000, dateBeforeUnix: 1000 } });
     assert.equal(refused, undefined);

@@ -69,13 +69,22 @@ describe('Generating speech', () => {
     const wav = parseWavHeader(bytes);
     assert.deepEqual([wav.encoding, wav.sampleRate, wav.channels, wav.bitsPerSample], ['pcm', 16_000, 1, 16]);
     // English speech runs at roughly 10-20 characters a second.
-    assert.ok(wav.durationSeconds > line.length / 30 && wav.durationSeconds < line.length / 5, `${wav.durationSeconds} s for ${line.length} characters`);
+    assert.ok(
+      wav.durationSeconds > line.length / 30 && wav.durationSeconds < line.length / 5,
+      `${wav.durationSeconds} s for ${line.length} characters`,
+    );
     assert.ok(Math.abs((g.duration ?? 0) - wav.durationSeconds) < 0.01);
     assert.ok(rms(bytes, wav.dataOffset, wav.dataLength) > 300, 'the audio is not silence');
     console.log(`[integration] Flite spoke ${line.length} characters as ${wav.durationSeconds.toFixed(2)} s of 16 kHz WAV`);
 
     const document = originOf(g)?.document;
-    assert.deepEqual(document, { uri: editor.document.uri.toString(), startLine: 1, startCharacter: 0, endLine: 1, endCharacter: line.length });
+    assert.deepEqual(document, {
+      uri: editor.document.uri.toString(),
+      startLine: 1,
+      startCharacter: 0,
+      endLine: 1,
+      endCharacter: line.length,
+    });
     const tooltip = generationTooltip(g).value;
     // The tooltip's row links to the line (Markdown-escaped label, link to the document at #L2).
     const row = tooltip.split('\n').find((l) => l.startsWith('**Generated from:**'));
@@ -127,14 +136,23 @@ describe('Generating speech', () => {
       await new Promise<void>((r) => server.close(() => r()));
     });
 
-    it('a 401 leaves a failed row with the server\'s message; the key comes from secret storage, never from settings', async () => {
+    it("a 401 leaves a failed row with the server's message; the key comes from secret storage, never from settings", async () => {
       answer = (res) => {
         res.writeHead(401, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: 'Incorrect API key provided: sk-te***123.', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+        res.end(
+          JSON.stringify({
+            error: { message: 'Incorrect API key provided: sk-te***123.', type: 'invalid_request_error', code: 'invalid_api_key' },
+          }),
+        );
       };
       assert.equal(await vscode.commands.executeCommand('voiceHistory.setApiKey', { engine: 'openai', key: 'sk-test-123' }), true);
       const watch = await watchStatuses();
-      const g = await vscode.commands.executeCommand<Generation>('voiceHistory.generateSpeech', { engine: 'openai', voice: 'alloy', text: 'This will be refused.', play: false });
+      const g = await vscode.commands.executeCommand<Generation>('voiceHistory.generateSpeech', {
+        engine: 'openai',
+        voice: 'alloy',
+        text: 'This will be refused.',
+        play: false,
+      });
       watch.stop();
       assert.ok(g);
       assert.equal(g.status, 'failed');
@@ -148,7 +166,12 @@ describe('Generating speech', () => {
       const request = seen.at(-1)!;
       assert.equal(request.path, '/v1/audio/speech');
       assert.equal(request.authorization, 'Bearer sk-test-123');
-      assert.deepEqual(JSON.parse(request.body), { model: 'gpt-4o-mini-tts', input: 'This will be refused.', voice: 'alloy', response_format: 'mp3' });
+      assert.deepEqual(JSON.parse(request.body), {
+        model: 'gpt-4o-mini-tts',
+        input: 'This will be refused.',
+        voice: 'alloy',
+        response_format: 'mp3',
+      });
       const settings = JSON.stringify(vscode.workspace.getConfiguration('voiceHistory'));
       assert.ok(!settings.includes('sk-test-123'), 'the key is not in the settings');
     });
@@ -177,7 +200,12 @@ describe('Generating speech', () => {
 
     it('clearing the key stops sending it', async () => {
       assert.equal(await vscode.commands.executeCommand('voiceHistory.clearApiKey', 'openai'), true);
-      const g = await vscode.commands.executeCommand<Generation>('voiceHistory.generateSpeech', { engine: 'openai', voice: 'nova', text: 'No key now.', play: false });
+      const g = await vscode.commands.executeCommand<Generation>('voiceHistory.generateSpeech', {
+        engine: 'openai',
+        voice: 'nova',
+        text: 'No key now.',
+        play: false,
+      });
       assert.equal(g?.status, 'completed');
       assert.equal(seen.at(-1)?.authorization, undefined);
     });
@@ -186,7 +214,13 @@ describe('Generating speech', () => {
   it('refuses what cannot be recorded with a message, and records nothing', async () => {
     const api = await activated();
     const before = (await api.list({ pageSize: 1, offset: 0 })).total;
-    const result = await vscode.commands.executeCommand('voiceHistory.generateSpeech', { engine: 'flite', voice: 'slt', text: 'x', seed: 5, play: false });
+    const result = await vscode.commands.executeCommand('voiceHistory.generateSpeech', {
+      engine: 'flite',
+      voice: 'slt',
+      text: 'x',
+      seed: 5,
+      play: false,
+    });
     assert.equal(result, undefined, 'the command reports the problem instead of returning a generation');
     assert.equal((await api.list({ pageSize: 1, offset: 0 })).total, before);
   });

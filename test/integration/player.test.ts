@@ -25,7 +25,9 @@ function next(event: vscode.Event<PlayerShown>, ok: (e: PlayerShown) => boolean,
 }
 
 const playerTab = (): vscode.Tab | undefined =>
-  vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Voice History Player');
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Voice History Player');
 
 describe('The player webview in a real VS Code', () => {
   let generation: Generation;
@@ -50,12 +52,19 @@ describe('The player webview in a real VS Code', () => {
     const views: Array<{ id: string; type?: string }> = ext.packageJSON.contributes.views.voiceHistory;
     assert.deepEqual(
       views.find((v) => v.id === 'voiceHistory.player'),
-      { type: 'webview', id: 'voiceHistory.player', name: 'Player', icon: 'media/voice-history.svg', contextualTitle: 'Voice History', visibility: 'collapsed' },
+      {
+        type: 'webview',
+        id: 'voiceHistory.player',
+        name: 'Player',
+        icon: 'media/voice-history.svg',
+        contextualTitle: 'Voice History',
+        visibility: 'collapsed',
+      },
     );
     assert.ok((await vscode.commands.getCommands(true)).includes('voiceHistory.player.focus'));
   });
 
-  it('plays a generation handed to the tree\'s player slot: the side bar view loads it over RPC', async () => {
+  it("plays a generation handed to the tree's player slot: the side bar view loads it over RPC", async () => {
     const api = await activated();
     const versions = await api.history!.listVersions(generation.id);
     const shown = next(api.player!.onDidShow, (e) => e.item?.generationId === generation.id, 'the player view to load the generation');
@@ -68,7 +77,11 @@ describe('The player webview in a real VS Code', () => {
 
   it('"Open Player" shows it in an editor tab and plays the selection there', async () => {
     const api = await activated();
-    const shown = next(api.player!.onDidShow, (e) => e.placement === 'panel' && e.item?.generationId === generation.id, 'the editor panel to load it');
+    const shown = next(
+      api.player!.onDidShow,
+      (e) => e.placement === 'panel' && e.item?.generationId === generation.id,
+      'the editor panel to load it',
+    );
     await vscode.commands.executeCommand('voiceHistory.openPlayer', generation.id);
     await shown;
     assert.ok(playerTab(), 'an editor tab "Voice History Player" is open');
@@ -76,7 +89,11 @@ describe('The player webview in a real VS Code', () => {
 
   it('a generation deleted elsewhere is no longer shown (live update through history.onChanged)', async () => {
     const api = await activated();
-    const cleared = next(api.player!.onDidShow, (e) => e.placement === 'panel' && e.item === null, 'the player to drop the deleted generation');
+    const cleared = next(
+      api.player!.onDidShow,
+      (e) => e.placement === 'panel' && e.item === null,
+      'the player to drop the deleted generation',
+    );
     await api.history!.delete(generation.id);
     await cleared;
   });
@@ -89,7 +106,13 @@ describe('The player webview in a real VS Code', () => {
     const wasmPath = join(ext.extensionPath, 'dist', 'sql-wasm.wasm');
     const history = await openHistory({ storageDir: join(link, 'storage'), wasmPath, checkOnOpen: false });
     const log = vscode.window.createOutputChannel('Voice History symlink test', { log: true });
-    const host = new PlayerHost({ extensionUri: ext.extensionUri, history, log, archive: { run: async () => undefined }, goToSource: async () => undefined });
+    const host = new PlayerHost({
+      extensionUri: ext.extensionUri,
+      history,
+      log,
+      archive: { run: async () => undefined },
+      goToSource: async () => undefined,
+    });
     try {
       const profile = await history.createProfile({ name: 'Symlinked', engine: 'flite', voiceId: 'slt' });
       const g = await history.create(

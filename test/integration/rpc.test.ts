@@ -124,7 +124,10 @@ describe('RPC over the real webview postMessage', function () {
       'rpc.list_roundtrip_median_ms': median(times),
       'rpc.list_roundtrip_p95_ms': p95(times),
     };
-    for (const [key, seconds] of [['10s', 10], ['10min', 600]] as const) {
+    for (const [key, seconds] of [
+      ['10s', 10],
+      ['10min', 600],
+    ] as const) {
       const g = await history.create(
         { profileId: profile.id, text: `RPC probe ${key} audio`, status: 'completed', engine: 'test' },
         { data: toneWav(seconds), format: 'wav' },

@@ -33,7 +33,13 @@ export function silence(seconds = 0.2, sampleRate = 8000): Uint8Array {
 export async function makeGeneration(
   f: TreeFixture,
   text: string,
-  opts: { createdAt?: number; status?: 'completed' | 'pending' | 'failed'; favorite?: boolean; engine?: string | null; profileId?: string } = {},
+  opts: {
+    createdAt?: number;
+    status?: 'completed' | 'pending' | 'failed';
+    favorite?: boolean;
+    engine?: string | null;
+    profileId?: string;
+  } = {},
 ): Promise<Generation> {
   const status = opts.status ?? 'completed';
   return f.history.create(
@@ -52,7 +58,11 @@ export async function makeGeneration(
 }
 
 /** Waits for a condition the extension reaches asynchronously (events, debounced reloads). */
-export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, ms = 8000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  ms = 8000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {

@@ -72,7 +72,9 @@ describe('History tree', function () {
     const todayGroup = group(top, 'Today', f);
     const yesterdayGroup = group(top, 'Yesterday', f);
     const oldGroup = group(top, monthLabel(now - 400 * DAY), f);
-    assert.ok(labels.indexOf('Today') < labels.indexOf('Yesterday') && labels.indexOf('Yesterday') < labels.indexOf(monthLabel(now - 400 * DAY)));
+    assert.ok(
+      labels.indexOf('Today') < labels.indexOf('Yesterday') && labels.indexOf('Yesterday') < labels.indexOf(monthLabel(now - 400 * DAY)),
+    );
     assert.deepEqual(await idsIn(f, todayGroup), [today.id]);
     assert.deepEqual(await idsIn(f, yesterdayGroup), [yesterday.id]);
     assert.deepEqual(await idsIn(f, oldGroup), [old.id]);
@@ -80,7 +82,10 @@ describe('History tree', function () {
     assert.equal(itemOf(f, todayGroup).collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
     assert.equal(itemOf(f, oldGroup).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     // The same generation in two groups has two distinct, stable ids.
-    const ids = provider(f).nodesOf(old.id).map((n) => n.id).sort();
+    const ids = provider(f)
+      .nodesOf(old.id)
+      .map((n) => n.id)
+      .sort();
     assert.equal(ids.length, 2);
     assert.notEqual(ids[0], ids[1]);
     await f.history.delete([today.id, yesterday.id, old.id]);
@@ -182,7 +187,13 @@ describe('History tree', function () {
   it('tooltips are text: no theme icons from a generation text; "Generated from" links only to file, untitled and vscode-remote documents', async () => {
     const range = { startLine: 2, startCharacter: 0, endLine: 2, endCharacter: 5 };
     const make = (text: string, uri: string) =>
-      f.history.create({ profileId: f.profile.id, text, status: 'failed', error: 'test', settings: { origin: { document: { uri, ...range } } } });
+      f.history.create({
+        profileId: f.profile.id,
+        text,
+        status: 'failed',
+        error: 'test',
+        settings: { origin: { document: { uri, ...range } } },
+      });
     const icon = await make('$(pass-filled) Verified', 'file:///home/a/script.md');
     const hostile = await make('Imported take', 'command:workbench.action.closeWindow');
     const remote = await make('Remote take', 'vscode-remote://ssh-remote+box/home/a/script.md');
@@ -220,7 +231,10 @@ describe('History tree', function () {
     await vscode.commands.executeCommand('voiceHistory.loadMore', children[children.length - 1]);
     children = await provider(f).getChildren(today);
     assert.equal(children.filter((c) => c.kind === 'generation').length, 25);
-    assert.ok(children.every((c) => c.kind === 'generation'), 'no "Load more…" after the last page');
+    assert.ok(
+      children.every((c) => c.kind === 'generation'),
+      'no "Load more…" after the last page',
+    );
     assert.deepEqual(
       children.map((c) => (c.kind === 'generation' ? c.generation.id : '')),
       [...made].reverse().map((g) => g.id),
@@ -264,7 +278,11 @@ describe('History tree', function () {
     await eventually(() => view.treeView.visible, 'the History view open');
     /** What the rows VS Code was given say about the generation's status. */
     const shownState = (id: string): string => {
-      const states = new Set(provider(f).nodesOf(id).map((n) => String(provider(f).getTreeItem(n).contextValue).split(' ')[1]));
+      const states = new Set(
+        provider(f)
+          .nodesOf(id)
+          .map((n) => String(provider(f).getTreeItem(n).contextValue).split(' ')[1]),
+      );
       return [...states].join('+') || 'not shown';
     };
     for (let round = 0; round < 20; round++) {
@@ -276,7 +294,8 @@ describe('History tree', function () {
       const generating = f.history.update(g.id, { status: 'generating' });
       if (round % 2 === 0) await sleep((round * 29) % 160);
       // Or an engine that takes long enough for the row to show its spinner first.
-      else await eventually(() => shownState(g.id) === 'generating', `round ${round}: the row shown generating (shows ${shownState(g.id)})`);
+      else
+        await eventually(() => shownState(g.id) === 'generating', `round ${round}: the row shown generating (shows ${shownState(g.id)})`);
       await generating;
       await f.history.attachAudio(g.id, { data: silence(), format: 'wav', duration: 0.2, sampleRate: 8000, channels: 1 });
       // A stale row stays stale for good, so the default wait tells it apart even on a loaded machine
@@ -284,7 +303,9 @@ describe('History tree', function () {
       await eventually(() => shownState(g.id) === 'completed', `round ${round}: the row shown completed (shows ${shownState(g.id)})`);
       await revealed;
       // VS Code re-reads a group's children whenever it re-renders it (expand, reveal, view shown again).
-      const owner = provider(f).nodesOf(g.id).find((n) => n.group && !n.group.favorites)?.group;
+      const owner = provider(f)
+        .nodesOf(g.id)
+        .find((n) => n.group && !n.group.favorites)?.group;
       assert.ok(owner, `round ${round}: the row has its group`);
       await provider(f).getChildren(owner);
       assert.equal(shownState(g.id), 'completed', `round ${round}: still completed after the group was read again`);
@@ -296,7 +317,8 @@ describe('History tree', function () {
   it('search: live results in a QuickPick; choosing one reveals it, even beyond the loaded page', async () => {
     const base = Date.now() - 120_000;
     const made: Generation[] = [];
-    for (let i = 0; i < 24; i++) made.push(await makeGeneration(f, `Searchable filler ${i}`, { status: 'pending', createdAt: base + 10 + i }));
+    for (let i = 0; i < 24; i++)
+      made.push(await makeGeneration(f, `Searchable filler ${i}`, { status: 'pending', createdAt: base + 10 + i }));
     const needle = await makeGeneration(f, 'The lighthouse keeper sings', { status: 'pending', createdAt: base });
     await showOnly(f);
     const today = group(await roots(f), 'Today', f);
@@ -308,7 +330,10 @@ describe('History tree', function () {
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     assert.equal(await chosen, needle.id);
     const view = f.api.historyUi.view;
-    await eventually(() => view.treeView.selection.some((n) => n.kind === 'generation' && n.generation.id === needle.id), 'the match selected');
+    await eventually(
+      () => view.treeView.selection.some((n) => n.kind === 'generation' && n.generation.id === needle.id),
+      'the match selected',
+    );
     const shown = await idsIn(f, today);
     assert.ok(shown.includes(needle.id), 'its page is loaded');
     assert.ok(shown.length < 25, 'only the head page and the page holding the match');
@@ -348,7 +373,11 @@ describe('History tree', function () {
     await eventually(() => /No generations match the filter .*generating/.test(String(view.treeView.message)), 'the no-match message');
 
     const before = view.filter;
-    assert.equal(await vscode.commands.executeCommand('voiceHistory.filter', { status: ['sleeping'] }), undefined, 'a bad filter is refused');
+    assert.equal(
+      await vscode.commands.executeCommand('voiceHistory.filter', { status: ['sleeping'] }),
+      undefined,
+      'a bad filter is refused',
+    );
     assert.deepEqual(view.filter, before, 'and the active one stays');
 
     await vscode.commands.executeCommand('voiceHistory.clearFilters');
@@ -385,7 +414,10 @@ describe('History tree', function () {
       const existing = await makeGeneration(f, 'Already here');
       await showOnly(f);
       await vscode.commands.executeCommand('voiceHistory.groupBy', 'profile');
-      const profileGroup = await eventually(async () => (await roots(f)).find((n) => n.id === `profile:${f.profile.id}`), 'the profile group');
+      const profileGroup = await eventually(
+        async () => (await roots(f)).find((n) => n.id === `profile:${f.profile.id}`),
+        'the profile group',
+      );
 
       const dnd = f.api.historyUi.dragAndDrop;
       let done = false;

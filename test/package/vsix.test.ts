@@ -21,8 +21,15 @@ before(async () => {
   server = await startCodeServer();
   execFileSync(
     process.execPath,
-    [join(root, 'node_modules/code-server/out/node/entry.js'), '--extensions-dir', server.extensionsDir,
-      '--user-data-dir', server.userDataDir, '--install-extension', vsix],
+    [
+      join(root, 'node_modules/code-server/out/node/entry.js'),
+      '--extensions-dir',
+      server.extensionsDir,
+      '--user-data-dir',
+      server.userDataDir,
+      '--install-extension',
+      vsix,
+    ],
     { stdio: 'inherit' },
   );
 });

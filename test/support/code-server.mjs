@@ -69,8 +69,22 @@ export async function startCodeServer(opts = {}) {
   const host = `127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    [entry, '--auth', 'none', '--bind-addr', host, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace],
+    [
+      entry,
+      '--auth',
+      'none',
+      '--bind-addr',
+      host,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      workspace,
+    ],
     // Its own process group: stop() ends the extension host with it, which otherwise outlives
     // code-server by seconds and may still write to the storage a test is removing.
     { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
@@ -137,10 +151,18 @@ export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-dev-shm-usage',
       // The player starts audio when asked from the tree (no click inside its frame).
-      '--autoplay-policy=no-user-gesture-required'],
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   });
 }
 
@@ -150,7 +172,10 @@ export async function launchBrowser() {
  */
 export async function openWorkbench({ server, extensionDevelopmentPath = root, extensionTestsPath, theme, viewport } = {}) {
   const browser = await launchBrowser();
-  const context = await browser.newContext({ viewport: viewport ?? { width: 1400, height: 900 }, colorScheme: theme === 'light' ? 'light' : 'dark' });
+  const context = await browser.newContext({
+    viewport: viewport ?? { width: 1400, height: 900 },
+    colorScheme: theme === 'light' ? 'light' : 'dark',
+  });
   const page = await context.newPage();
   await page.goto(workbenchUrl(server, { extensionDevelopmentPath, extensionTestsPath }));
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });

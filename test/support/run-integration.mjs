@@ -50,7 +50,11 @@ export async function runIntegration({ timeoutMs = 10 * 60 * 1000, env = {} } = 
     const result = await Promise.race([exited, timer]);
     if (result === 'timeout') throw new Error(`integration suite did not finish in ${timeoutMs / 1000}s`);
     if (!existsSync(resultsFile)) {
-      return { passed: 0, failed: 1, failures: [{ title: 'integration suite', error: `exited ${exitCode} without results; server log:\n${server.output()}` }] };
+      return {
+        passed: 0,
+        failed: 1,
+        failures: [{ title: 'integration suite', error: `exited ${exitCode} without results; server log:\n${server.output()}` }],
+      };
     }
     const outcome = JSON.parse(readFileSync(resultsFile, 'utf8'));
     if (exitCode !== 0 && outcome.failed === 0) outcome.failed = 1;

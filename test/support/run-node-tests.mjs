@@ -20,9 +20,17 @@ export function collect(dir, suffix) {
 export async function runNodeTests(files, { concurrency = 2, env = {} } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'vh-node-tests-'));
   const tap = join(scratch, 'report.tap');
-  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files];
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...files,
+  ];
   const code = await new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));

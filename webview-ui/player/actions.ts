@@ -54,7 +54,10 @@ export class Actions {
         }
         case 'exportGeneration':
         case 'exportAudio': {
-          const outcome = what === 'exportGeneration' ? await s.rpc.archive.exportGeneration.mutate({ id: g.id }) : await s.rpc.archive.exportAudio.mutate({ id: g.id });
+          const outcome =
+            what === 'exportGeneration'
+              ? await s.rpc.archive.exportGeneration.mutate({ id: g.id })
+              : await s.rpc.archive.exportAudio.mutate({ id: g.id });
           if (outcome.exported) this.render.announce(`Exported ${outcome.fileName ?? ''}`.trim());
           break;
         }
@@ -78,7 +81,9 @@ export class Actions {
     await this.attempt(async () => {
       const target = direction === 'next' ? await this.s.rpc.player.next.mutate() : await this.s.rpc.player.previous.mutate();
       if (!target) {
-        this.render.announce(direction === 'next' ? 'This is the last generation in the list.' : 'This is the first generation in the list.');
+        this.render.announce(
+          direction === 'next' ? 'This is the last generation in the list.' : 'This is the first generation in the list.',
+        );
         return;
       }
       await this.s.show(target.id, { autoplay: wasPlaying, fromHost: true });

@@ -86,7 +86,12 @@ export class PlayerApp implements Session {
     if (openRequest) return this.show(openRequest.generationId, { autoplay: openRequest.autoplay, fromHost: true });
     if (overtaken()) return;
     if (this.state.generationId) {
-      return this.show(this.state.generationId, { autoplay: false, versionId: this.state.versionId, position: this.state.position, restoring: true });
+      return this.show(this.state.generationId, {
+        autoplay: false,
+        versionId: this.state.versionId,
+        position: this.state.position,
+        restoring: true,
+      });
     }
     try {
       const current = await this.rpc.player.current.query();
@@ -285,7 +290,13 @@ export class PlayerApp implements Session {
     on(ui.reveal, () => void actions.act('reveal'));
     on(ui.remove, () => void actions.act('delete'));
     document.addEventListener('keydown', (event) => {
-      const command = commandForKey({ key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, focus: this.focusKind() });
+      const command = commandForKey({
+        key: event.key,
+        ctrlKey: event.ctrlKey,
+        metaKey: event.metaKey,
+        altKey: event.altKey,
+        focus: this.focusKind(),
+      });
       if (!command || this.ui.player.hidden) return;
       event.preventDefault();
       this.run(command);
@@ -322,8 +333,16 @@ export class PlayerApp implements Session {
     if (!el || el === document.body) return 'other';
     if (el === this.ui.slider) return 'slider';
     const tag = el.tagName;
-    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || tag === 'VSCODE-SINGLE-SELECT' || (el as HTMLElement).isContentEditable) return 'text-input';
-    if (tag === 'BUTTON' || tag === 'VSCODE-BUTTON' || tag === 'VSCODE-TOOLBAR-BUTTON' || tag === 'VSCODE-COLLAPSIBLE' || tag === 'A') return 'button';
+    if (
+      tag === 'INPUT' ||
+      tag === 'TEXTAREA' ||
+      tag === 'SELECT' ||
+      tag === 'VSCODE-SINGLE-SELECT' ||
+      (el as HTMLElement).isContentEditable
+    )
+      return 'text-input';
+    if (tag === 'BUTTON' || tag === 'VSCODE-BUTTON' || tag === 'VSCODE-TOOLBAR-BUTTON' || tag === 'VSCODE-COLLAPSIBLE' || tag === 'A')
+      return 'button';
     return 'other';
   }
 

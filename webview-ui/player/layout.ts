@@ -68,7 +68,16 @@ export function buildLayout(root: HTMLElement): Layout {
   const wave = h('div', { class: 'wave-canvas' });
   const slider = h(
     'div',
-    { class: 'wave', role: 'slider', tabindex: 0, 'aria-label': 'Position', title: SHORTCUTS.waveform, 'aria-valuemin': 0, 'aria-valuemax': 0, 'aria-valuenow': 0 },
+    {
+      class: 'wave',
+      role: 'slider',
+      tabindex: 0,
+      'aria-label': 'Position',
+      title: SHORTCUTS.waveform,
+      'aria-valuemin': 0,
+      'aria-valuemax': 0,
+      'aria-valuenow': 0,
+    },
     wave,
   );
   const current = h('span', { class: 'time-current' }, '0:00');
@@ -88,7 +97,16 @@ export function buildLayout(root: HTMLElement): Layout {
     ...SPEEDS.map((s) => h('vscode-option', { value: String(s), selected: s === 1 }, formatSpeed(s))),
   ) as HTMLElement & { value: string };
   const mute = toolbarButton('unmute', 'Mute', SHORTCUTS.mute);
-  const volume = h('input', { type: 'range', class: 'volume', min: 0, max: 1, step: 0.05, value: 1, 'aria-label': 'Volume', title: 'Volume' });
+  const volume = h('input', {
+    type: 'range',
+    class: 'volume',
+    min: 0,
+    max: 1,
+    step: 0.05,
+    value: 1,
+    'aria-label': 'Volume',
+    title: 'Volume',
+  });
   const transport = h(
     'div',
     { class: 'transport', role: 'toolbar', 'aria-label': 'Playback' },
@@ -102,7 +120,16 @@ export function buildLayout(root: HTMLElement): Layout {
   const exportAudio = toolbarButton('file-media', 'Export audio');
   const reveal = toolbarButton('list-tree', 'Reveal in History');
   const remove = toolbarButton('trash', 'Delete generation…');
-  const actions = h('div', { class: 'actions', role: 'toolbar', 'aria-label': 'Actions' }, favorite, copy, exportZip, exportAudio, reveal, remove);
+  const actions = h(
+    'div',
+    { class: 'actions', role: 'toolbar', 'aria-label': 'Actions' },
+    favorite,
+    copy,
+    exportZip,
+    exportAudio,
+    reveal,
+    remove,
+  );
 
   const versions = h('ul', { class: 'list versions', 'aria-label': 'Versions' });
   const versionsSection = h('vscode-collapsible', { heading: 'Versions', open: true, class: 'section' }, versions);

@@ -4,4 +4,3 @@ export const nonce = document.querySelector('meta[name="vh-nonce"]')?.getAttribu
 (window as unknown as { litNonce?: string }).litNonce = nonce;
 /** When the bundle started running (epoch ms), for the first-paint benchmark's breakdown. */
 export const scriptStartAt = performance.timeOrigin + performance.now();
-

@@ -48,7 +48,12 @@ export class Render {
   favorite(): void {
     const { ui } = this.s;
     const fav = this.s.generation?.isFavorited ?? false;
-    setButton(ui.favorite, fav ? 'star-full' : 'star-empty', fav ? 'Remove from favorites' : 'Favorite', fav ? SHORTCUTS.unfavorite : SHORTCUTS.favorite);
+    setButton(
+      ui.favorite,
+      fav ? 'star-full' : 'star-empty',
+      fav ? 'Remove from favorites' : 'Favorite',
+      fav ? SHORTCUTS.unfavorite : SHORTCUTS.favorite,
+    );
     setAttr(ui.favorite, 'data-favorite', fav);
     ui.favoriteMark.hidden = !fav;
   }
@@ -66,7 +71,12 @@ export class Render {
   }
 
   private sourceLink(label: string): HTMLElement {
-    const link = h('button', { type: 'button', class: 'link go-to-source', title: `Go to Source: ${label}` }, icon('go-to-file'), h('span', {}, label));
+    const link = h(
+      'button',
+      { type: 'button', class: 'link go-to-source', title: `Go to Source: ${label}` },
+      icon('go-to-file'),
+      h('span', {}, label),
+    );
     link.addEventListener('click', () => this.on.goToSource());
     return link;
   }
@@ -78,7 +88,12 @@ export class Render {
       const effects = describeEffects(v.effectsChain);
       const select = h(
         'button',
-        { class: 'item-main', type: 'button', 'aria-pressed': playing ? 'true' : 'false', title: playing ? 'Playing this version' : `Play version "${v.label}"` },
+        {
+          class: 'item-main',
+          type: 'button',
+          'aria-pressed': playing ? 'true' : 'false',
+          title: playing ? 'Playing this version' : `Play version "${v.label}"`,
+        },
         icon(playing ? 'play-circle' : 'circle-large-outline'),
         h('span', { class: 'item-label' }, v.label),
         h('span', { class: 'item-meta' }, [effects, v.duration == null ? '' : formatClock(v.duration)].filter(Boolean).join(' · ')),
@@ -102,10 +117,21 @@ export class Render {
       const isCurrent = t.id === current;
       const button = h(
         'button',
-        { class: 'item-main', type: 'button', 'aria-current': isCurrent ? 'true' : null, title: isCurrent ? 'Showing this take' : 'Play this take' },
+        {
+          class: 'item-main',
+          type: 'button',
+          'aria-current': isCurrent ? 'true' : null,
+          title: isCurrent ? 'Showing this take' : 'Play this take',
+        },
         icon(isCurrent ? 'play-circle' : 'circle-large-outline'),
         h('span', { class: 'item-label' }, `Take ${i + 1}`),
-        h('span', { class: 'item-meta' }, [t.profileName, new Date(t.createdAt).toLocaleString(), t.duration == null ? '' : formatClock(t.duration)].filter(Boolean).join(' · ')),
+        h(
+          'span',
+          { class: 'item-meta' },
+          [t.profileName, new Date(t.createdAt).toLocaleString(), t.duration == null ? '' : formatClock(t.duration)]
+            .filter(Boolean)
+            .join(' · '),
+        ),
         t.isFavorited ? h('span', { class: 'codicon codicon-star-full', role: 'img', 'aria-label': 'Favorite' }) : null,
       );
       if (!isCurrent) button.addEventListener('click', () => this.on.openTake(t.id));
@@ -131,7 +157,13 @@ export class Render {
 
   problem(problem: Problem): void {
     const { ui } = this.s;
-    const icons: Record<Problem['kind'], string> = { gone: 'trash', 'audio-missing': 'warning', 'no-audio': 'info', unplayable: 'circle-slash', error: 'error' };
+    const icons: Record<Problem['kind'], string> = {
+      gone: 'trash',
+      'audio-missing': 'warning',
+      'no-audio': 'info',
+      unplayable: 'circle-slash',
+      error: 'error',
+    };
     ui.banner.hidden = false;
     ui.banner.dataset.kind = problem.kind;
     ui.bannerIcon.className = `codicon codicon-${icons[problem.kind]}`;

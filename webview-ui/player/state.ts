@@ -222,8 +222,10 @@ export type AudioFormat = AudioFormatInfo;
 /** "WAV · PCM 16-bit · 16 kHz · mono". */
 export function describeFormat(format: AudioFormat): string {
   const parts: string[] = [format.container === 'unknown' ? 'Unknown format' : format.container.toUpperCase()];
-  if (format.encoding) parts.push(format.bitsPerSample ? `${format.encoding.toUpperCase()} ${format.bitsPerSample}-bit` : format.encoding.toUpperCase());
-  if (format.sampleRate) parts.push(format.sampleRate % 1000 === 0 ? `${format.sampleRate / 1000} kHz` : `${(format.sampleRate / 1000).toFixed(1)} kHz`);
+  if (format.encoding)
+    parts.push(format.bitsPerSample ? `${format.encoding.toUpperCase()} ${format.bitsPerSample}-bit` : format.encoding.toUpperCase());
+  if (format.sampleRate)
+    parts.push(format.sampleRate % 1000 === 0 ? `${format.sampleRate / 1000} kHz` : `${(format.sampleRate / 1000).toFixed(1)} kHz`);
   if (format.channels) parts.push(format.channels === 1 ? 'mono' : format.channels === 2 ? 'stereo' : `${format.channels} channels`);
   return parts.join(' · ');
 }
@@ -323,7 +325,13 @@ export function toWaveformChannels(peaks: HostPeaks): [number[], number[]] {
 
 /** The history's change events as `history.onChanged` delivers them. */
 export type HistoryChange =
-  | { kind: 'entity'; entity: 'generation' | 'profile' | 'version' | 'story'; op: 'created' | 'updated' | 'deleted'; ids: string[]; generationIds: string[] }
+  | {
+      kind: 'entity';
+      entity: 'generation' | 'profile' | 'version' | 'story';
+      op: 'created' | 'updated' | 'deleted';
+      ids: string[];
+      generationIds: string[];
+    }
   | { kind: 'reload'; reason: string };
 
 export interface ChangeImpact {
@@ -344,7 +352,9 @@ export function impactOf(change: HistoryChange, currentId: string | null, takeId
   if (currentId === null) return NO_IMPACT;
   if (change.kind === 'reload') return { deleted: false, generation: true, versions: true, takes: true };
   const touchesCurrent = change.generationIds.includes(currentId) || (change.entity === 'generation' && change.ids.includes(currentId));
-  const touchesTakes = change.generationIds.some((id) => takeIds.includes(id)) || (change.entity === 'generation' && change.ids.some((id) => takeIds.includes(id)));
+  const touchesTakes =
+    change.generationIds.some((id) => takeIds.includes(id)) ||
+    (change.entity === 'generation' && change.ids.some((id) => takeIds.includes(id)));
   switch (change.entity) {
     case 'generation':
       if (change.op === 'deleted' && change.ids.includes(currentId)) return { ...NO_IMPACT, deleted: true };

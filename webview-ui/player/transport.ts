@@ -24,7 +24,9 @@ export class Transport {
     } catch (e) {
       // Browsers refuse to start audio without a user gesture in some hosts; Play still works.
       const name = e instanceof Error ? e.name : '';
-      this.render.announce(name === 'NotAllowedError' ? 'Press Play (Space) to start playback.' : `Playback failed: ${failureOf(e).message}`);
+      this.render.announce(
+        name === 'NotAllowedError' ? 'Press Play (Space) to start playback.' : `Playback failed: ${failureOf(e).message}`,
+      );
     }
   }
 
@@ -121,7 +123,10 @@ export class Transport {
     });
     wave.on('error', (e) => {
       if (!this.s.audio) return;
-      this.render.problem({ kind: 'error', message: `The audio could not be played: ${e.message}. If the file was removed, run "Reconcile Storage".` });
+      this.render.problem({
+        kind: 'error',
+        message: `The audio could not be played: ${e.message}. If the file was removed, run "Reconcile Storage".`,
+      });
     });
     wave.media.addEventListener('playing', () => {
       if (metrics.playRequestedAt === undefined) return;

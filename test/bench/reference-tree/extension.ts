@@ -14,7 +14,10 @@ export function activate(context: vscode.ExtensionContext): void {
     getChildren: (node) => (!node ? groups : 'group' in node && node.group === 'Today' ? rows : []),
     getTreeItem: (node) => {
       if ('group' in node) {
-        const item = new vscode.TreeItem(node.group, node.group === 'Today' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          node.group,
+          node.group === 'Today' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `group:${node.group}`;
         item.iconPath = new vscode.ThemeIcon('calendar');
         return item;

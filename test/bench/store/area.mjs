@@ -19,7 +19,16 @@ const ROWS = [
   ['open_first_page_ms', 'cold open to first page', 'ms'],
   ['rss_mb', 'process RSS after open + queries', 'MB'],
 ];
-const TARGETS_100K = { insert_durable_ms: 2, page_newest_ms: 5, page_offset50k_ms: 10, page_cursor50k_ms: 10, page_search_ms: 10, page_profile_search_ms: 10, stats_ms: 10, open_first_page_ms: 300 };
+const TARGETS_100K = {
+  insert_durable_ms: 2,
+  page_newest_ms: 5,
+  page_offset50k_ms: 10,
+  page_cursor50k_ms: 10,
+  page_search_ms: 10,
+  page_profile_search_ms: 10,
+  stats_ms: 10,
+  open_first_page_ms: 300,
+};
 const IMPLS = ['store', 'naive', 'native'];
 const NATIVE_VERSION = '12.9.0';
 const DATA_VERSION = 1;
@@ -57,12 +66,24 @@ function ensureNative(depsDir) {
   const loads = nativeLoads(depsDir);
   if (loads === true) return true;
   const installed = existsSync(join(depsDir, 'node_modules', 'better-sqlite3', 'package.json'));
-  console.log(`${installed ? 'Building the installed' : 'Installing'} better-sqlite3@${NATIVE_VERSION} in .bench-deps (compiles from source, a few minutes)…`);
+  console.log(
+    `${installed ? 'Building the installed' : 'Installing'} better-sqlite3@${NATIVE_VERSION} in .bench-deps (compiles from source, a few minutes)…`,
+  );
   mkdirSync(depsDir, { recursive: true });
-  if (!existsSync(join(depsDir, 'package.json'))) writeFileSync(join(depsDir, 'package.json'), '{ "name": "voice-history-bench-deps", "private": true }\n');
+  if (!existsSync(join(depsDir, 'package.json')))
+    writeFileSync(join(depsDir, 'package.json'), '{ "name": "voice-history-bench-deps", "private": true }\n');
   const npmArgs = installed
     ? ['rebuild', 'better-sqlite3', '--prefix', depsDir, '--ignore-scripts=false', '--loglevel=error']
-    : ['install', '--prefix', depsDir, '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=error', `better-sqlite3@${NATIVE_VERSION}`];
+    : [
+        'install',
+        '--prefix',
+        depsDir,
+        '--ignore-scripts=false',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        `better-sqlite3@${NATIVE_VERSION}`,
+      ];
   const r = spawnSync('npm', npmArgs, { cwd: depsDir, encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) return false;
   const after = nativeLoads(depsDir);
@@ -78,7 +99,10 @@ export async function run({ root, quick = false }) {
   // takes minutes on a fresh clone; it is the reference, not what this project ships).
   const sizes = (process.env.BENCH_STORE_SIZES ?? (quick ? '2000' : '10000,100000')).split(',').map(Number);
   const nativeOk = !quick && ensureNative(depsDir);
-  if (!nativeOk) console.log(quick ? 'Quick pass: the native column (better-sqlite3) is left out.' : 'better-sqlite3 is unavailable: the native column shows n/a.');
+  if (!nativeOk)
+    console.log(
+      quick ? 'Quick pass: the native column (better-sqlite3) is left out.' : 'better-sqlite3 is unavailable: the native column shows n/a.',
+    );
   const env = { BENCH_DEPS: depsDir };
   const impls = IMPLS.filter((i) => i !== 'native' || nativeOk);
   const figures = {};
@@ -86,7 +110,13 @@ export async function run({ root, quick = false }) {
   for (const size of sizes) {
     for (const impl of impls) {
       // The store's dataset depends on its schema: rebuild when the schema changes.
-      const schemaTag = impl === 'store' ? `-${createHash('sha1').update(readFileSync(join(root, 'src', 'store', 'schema.ts'))).digest('hex').slice(0, 8)}` : '';
+      const schemaTag =
+        impl === 'store'
+          ? `-${createHash('sha1')
+              .update(readFileSync(join(root, 'src', 'store', 'schema.ts')))
+              .digest('hex')
+              .slice(0, 8)}`
+          : '';
       const dataset = join(depsDir, 'datasets', `${impl}-${size}-v${DATA_VERSION}${schemaTag}`);
       const marker = join(dataset, '.complete');
       if (!existsSync(marker)) {
@@ -127,4 +157,3 @@ export async function run({ root, quick = false }) {
   console.log('\nNote: 2 shared cores; other work on the machine adds noise. Figures are medians of repeated runs.');
   return figures;
 }
-

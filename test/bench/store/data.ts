@@ -2,9 +2,53 @@
 // distribution (common words plus a long tail of names and rare words), some non-Latin and
 // punctuation-heavy texts, 20 voice profiles, a year of timestamps.
 
-const COMMON = `the of and to a in is it you that he was for on are with as i his they be at one have this from or had by hot word but what some we can out other were all there when up use your how said an each she which do their time if will way about many then them write would like so these her long make thing see him two has look more day could go come did number sound no most people my over know water than call first who may down side been now find any new work part take get place made live where after back little only round man year came show every good me give our under name very through just form sentence great think say help low line differ turn cause much mean before move right boy old too same tell does set three want air well also play small end put home read hand port large spell add even land here must big high such follow act why ask men change went light kind off need house picture try us again animal point mother world near build self earth father head stand own page should country found answer school grow study still learn plant cover food sun four between state keep eye never last let thought city tree cross farm hard start might story saw far sea draw left late run while press close night real life few north open seem together next white children begin got walk example ease paper group always music those both mark often letter until mile river car feet care second book carry took science eat room friend began idea fish mountain stop once base hear horse cut sure watch color face wood main enough plain girl usual young ready above ever red list though feel talk bird soon body dog family direct pose leave song measure door product black short numeral class wind question happen complete ship area half rock order fire south problem piece told knew pass since top whole king space heard best hour better true during hundred five remember step early hold west ground interest reach fast verb sing listen six table travel less morning ten simple several vowel toward war lay against pattern slow center love person money serve appear road map rain rule govern pull cold notice voice unit power town fine certain fly fall lead cry dark machine note wait plan figure star box noun field rest correct able pound done beauty drive stood contain front teach week final gave green oh quick develop ocean warm free minute strong special mind behind clear tail produce fact street inch multiply nothing course stay wheel full force blue object decide surface deep moon island foot system busy test record boat common gold possible plane stead dry wonder laugh thousand ago ran check game shape equate miss brought heat snow tire bring yes distant fill east paint language among meeting deadline project customer release version feature chapter narrator welcome announcement platform departure delayed weather forecast`.split(/\s+/);
-const SYLLABLES = ['ka', 'ren', 'to', 'mi', 'sa', 'lo', 'ver', 'an', 'el', 'tri', 'qu', 'on', 'dor', 'fel', 'ix', 'ta', 'ne', 'ro', 'sh', 'ul', 'gra', 'po', 'li', 'zen', 'mar', 'cus', 'th', 'ea', 'bri', 'ost'];
-const EXTRA = ['Grüße aus München!', 'café crème brûlée', 'Привет, как дела?', 'こんにちは世界', '50% off today only', 'snake_case_name', 'it\'s "quoted"', 'Ελληνικά κείμενο', 'Version 2.3.1 (beta)'];
+const COMMON =
+  `the of and to a in is it you that he was for on are with as i his they be at one have this from or had by hot word but what some we can out other were all there when up use your how said an each she which do their time if will way about many then them write would like so these her long make thing see him two has look more day could go come did number sound no most people my over know water than call first who may down side been now find any new work part take get place made live where after back little only round man year came show every good me give our under name very through just form sentence great think say help low line differ turn cause much mean before move right boy old too same tell does set three want air well also play small end put home read hand port large spell add even land here must big high such follow act why ask men change went light kind off need house picture try us again animal point mother world near build self earth father head stand own page should country found answer school grow study still learn plant cover food sun four between state keep eye never last let thought city tree cross farm hard start might story saw far sea draw left late run while press close night real life few north open seem together next white children begin got walk example ease paper group always music those both mark often letter until mile river car feet care second book carry took science eat room friend began idea fish mountain stop once base hear horse cut sure watch color face wood main enough plain girl usual young ready above ever red list though feel talk bird soon body dog family direct pose leave song measure door product black short numeral class wind question happen complete ship area half rock order fire south problem piece told knew pass since top whole king space heard best hour better true during hundred five remember step early hold west ground interest reach fast verb sing listen six table travel less morning ten simple several vowel toward war lay against pattern slow center love person money serve appear road map rain rule govern pull cold notice voice unit power town fine certain fly fall lead cry dark machine note wait plan figure star box noun field rest correct able pound done beauty drive stood contain front teach week final gave green oh quick develop ocean warm free minute strong special mind behind clear tail produce fact street inch multiply nothing course stay wheel full force blue object decide surface deep moon island foot system busy test record boat common gold possible plane stead dry wonder laugh thousand ago ran check game shape equate miss brought heat snow tire bring yes distant fill east paint language among meeting deadline project customer release version feature chapter narrator welcome announcement platform departure delayed weather forecast`.split(
+    /\s+/,
+  );
+const SYLLABLES = [
+  'ka',
+  'ren',
+  'to',
+  'mi',
+  'sa',
+  'lo',
+  'ver',
+  'an',
+  'el',
+  'tri',
+  'qu',
+  'on',
+  'dor',
+  'fel',
+  'ix',
+  'ta',
+  'ne',
+  'ro',
+  'sh',
+  'ul',
+  'gra',
+  'po',
+  'li',
+  'zen',
+  'mar',
+  'cus',
+  'th',
+  'ea',
+  'bri',
+  'ost',
+];
+const EXTRA = [
+  'Grüße aus München!',
+  'café crème brûlée',
+  'Привет, как дела?',
+  'こんにちは世界',
+  '50% off today only',
+  'snake_case_name',
+  'it\'s "quoted"',
+  'Ελληνικά κείμενο',
+  'Version 2.3.1 (beta)',
+];
 export const ENGINES = ['flite', 'openai', 'elevenlabs', 'voicebox'];
 export const PROFILE_COUNT = 20;
 export const DATA_VERSION = 1;
@@ -36,7 +80,8 @@ export function makeText(r: () => number): string {
   const out: string[] = [];
   for (let i = 0, n = 1 + Math.floor(r() * 4); i < n; i++) {
     const w: string[] = [];
-    for (let j = 0, len = 4 + Math.floor(r() * 16); j < len; j++) w.push(r() < 0.85 ? COMMON[zipf(r, COMMON.length)] : rare[zipf(r, rare.length)]);
+    for (let j = 0, len = 4 + Math.floor(r() * 16); j < len; j++)
+      w.push(r() < 0.85 ? COMMON[zipf(r, COMMON.length)] : rare[zipf(r, rare.length)]);
     const s = w.join(' ');
     out.push(s[0].toUpperCase() + s.slice(1) + (r() < 0.2 ? '?' : '.'));
   }
@@ -61,7 +106,10 @@ export interface BenchGeneration {
 }
 
 function uuidFrom(r: () => number): string {
-  const h = () => Math.floor(r() * 0x10000).toString(16).padStart(4, '0');
+  const h = () =>
+    Math.floor(r() * 0x10000)
+      .toString(16)
+      .padStart(4, '0');
   return `${h()}${h()}-${h()}-4${h().slice(1)}-a${h().slice(1)}-${h()}${h()}${h()}`;
 }
 

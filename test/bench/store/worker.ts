@@ -97,7 +97,10 @@ interface Plain {
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function plainPage(db: Plain, where: string, params: unknown[], offset: number): unknown {
-  const items = db.all(`SELECT g.*, p.name AS profile_name FROM generations g JOIN profiles p ON p.id = g.profile_id ${where} ORDER BY g.created_at DESC, g.seq DESC LIMIT 50 OFFSET ?`, [...params, offset]);
+  const items = db.all(
+    `SELECT g.*, p.name AS profile_name FROM generations g JOIN profiles p ON p.id = g.profile_id ${where} ORDER BY g.created_at DESC, g.seq DESC LIMIT 50 OFFSET ?`,
+    [...params, offset],
+  );
   const total = db.get(`SELECT count(*) AS n FROM generations g ${where}`, params);
   return { items, total };
 }
@@ -117,7 +120,10 @@ function plainStats(db: Plain): unknown {
     byProfile: db.all('SELECT profile_id, count(*) AS n, total(duration) AS d FROM generations GROUP BY profile_id'),
     byEngine: db.all('SELECT engine, count(*) AS n, total(duration) AS d FROM generations GROUP BY engine'),
     byStatus: db.all('SELECT status, count(*) AS n, total(duration) AS d FROM generations GROUP BY status'),
-    perDay: db.all('SELECT created_at / 86400000 AS day, count(*) AS n, total(duration) AS d FROM generations WHERE created_at >= ? GROUP BY day', [NOW - 30 * DAY]),
+    perDay: db.all(
+      'SELECT created_at / 86400000 AS day, count(*) AS n, total(duration) AS d FROM generations WHERE created_at >= ? GROUP BY day',
+      [NOW - 30 * DAY],
+    ),
   };
 }
 
@@ -184,7 +190,13 @@ async function build(impl: Impl, size: number, dir: string): Promise<Row> {
       await h.createProfile({ id: profileIds[p], name: `Voice ${p}`, engine: ENGINES[p % ENGINES.length], voiceId: `voice-${p}` });
     }
     await h.close();
-    const store = await Store.open({ dir, functions: searchFunctions, pollIntervalMs: 0, compactAfterRecords: 1e9, compactAfterBytes: 1e15 });
+    const store = await Store.open({
+      dir,
+      functions: searchFunctions,
+      pollIntervalMs: 0,
+      compactAfterRecords: 1e9,
+      compactAfterBytes: 1e15,
+    });
     let batch: BenchGeneration[] = [];
     const flush = async () => {
       const rows = batch;
@@ -198,16 +210,40 @@ async function build(impl: Impl, size: number, dir: string): Promise<Row> {
                instruct, engine, model, settings, status, error, is_favorited, source, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'engine', ?, ?)`,
             [
-              g.id, profileIds[g.profile], g.text, g.language, audio, done ? g.duration : null, done ? 24000 : null, done ? 1 : null,
-              done ? g.bytes : null, done ? g.id.replace(/-/g, '').padEnd(64, '0') : null, g.instruct, g.engine, g.model, g.settings,
-              g.status, g.status === 'failed' ? 'engine error' : null, g.favorite ? 1 : 0, g.createdAt, g.createdAt,
+              g.id,
+              profileIds[g.profile],
+              g.text,
+              g.language,
+              audio,
+              done ? g.duration : null,
+              done ? 24000 : null,
+              done ? 1 : null,
+              done ? g.bytes : null,
+              done ? g.id.replace(/-/g, '').padEnd(64, '0') : null,
+              g.instruct,
+              g.engine,
+              g.model,
+              g.settings,
+              g.status,
+              g.status === 'failed' ? 'engine error' : null,
+              g.favorite ? 1 : 0,
+              g.createdAt,
+              g.createdAt,
             ],
           );
           if (done) {
             w.run(
               `INSERT INTO generation_versions (id, generation_id, label, audio_path, is_default, duration, sample_rate, channels, audio_bytes, content_hash, created_at)
                VALUES (?, ?, 'original', ?, 1, ?, 24000, 1, ?, ?, ?)`,
-              [`${g.id.slice(0, 24)}${'f'.repeat(12)}`, g.id, audio, g.duration, g.bytes, g.id.replace(/-/g, '').padEnd(64, '0'), g.createdAt],
+              [
+                `${g.id.slice(0, 24)}${'f'.repeat(12)}`,
+                g.id,
+                audio,
+                g.duration,
+                g.bytes,
+                g.id.replace(/-/g, '').padEnd(64, '0'),
+                g.createdAt,
+              ],
             );
           }
         }
@@ -225,7 +261,9 @@ async function build(impl: Impl, size: number, dir: string): Promise<Row> {
     const db = new SQL.Database();
     db.exec(PLAIN_SCHEMA);
     db.run('BEGIN');
-    profileIds.forEach((id, p) => db.run('INSERT INTO profiles VALUES (?, ?, ?, ?, ?)', [id, `Voice ${p}`, ENGINES[p % 4], `voice-${p}`, NOW]));
+    profileIds.forEach((id, p) =>
+      db.run('INSERT INTO profiles VALUES (?, ?, ?, ?, ?)', [id, `Voice ${p}`, ENGINES[p % 4], `voice-${p}`, NOW]),
+    );
     const st = db.prepare(PLAIN_INSERT);
     for (const g of generations(size, NOW)) st.run(plainParams(g, profileIds));
     st.free();
@@ -239,7 +277,9 @@ async function build(impl: Impl, size: number, dir: string): Promise<Row> {
     db.exec(PLAIN_SCHEMA);
     const ins = db.prepare(PLAIN_INSERT);
     db.transaction(() => {
-      profileIds.forEach((id, p) => db.prepare('INSERT INTO profiles VALUES (?, ?, ?, ?, ?)').run(id, `Voice ${p}`, ENGINES[p % 4], `voice-${p}`, NOW));
+      profileIds.forEach((id, p) =>
+        db.prepare('INSERT INTO profiles VALUES (?, ?, ?, ?, ?)').run(id, `Voice ${p}`, ENGINES[p % 4], `voice-${p}`, NOW),
+      );
       for (const g of generations(size, NOW)) ins.run(...plainParams(g, profileIds));
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -251,12 +291,21 @@ async function build(impl: Impl, size: number, dir: string): Promise<Row> {
 // ---- measure ----------------------------------------------------------------------------------
 
 function newGeneration(i: number, profileId: string) {
-  return { profileId, text: `Freshly generated sentence number ${i} about the weather forecast for tomorrow morning.`, engine: 'flite', model: 'flite-small' };
+  return {
+    profileId,
+    text: `Freshly generated sentence number ${i} about the weather forecast for tomorrow morning.`,
+    engine: 'flite',
+    model: 'flite-small',
+  };
 }
 
 async function measureStore(size: number, dataset: string): Promise<Row> {
   const dir = copyDir(dataset);
-  const h: HistoryService = await openHistory({ storageDir: dir, checkOnOpen: false, tuning: { pollIntervalMs: 0, compactOnClose: false } });
+  const h: HistoryService = await openHistory({
+    storageDir: dir,
+    checkOnOpen: false,
+    tuning: { pollIntervalMs: 0, compactOnClose: false },
+  });
   try {
     const profileId = profileIdOf(3);
     const off = deepOffset(size);
@@ -300,7 +349,22 @@ async function measurePlain(impl: 'naive' | 'native', size: number, dataset: str
     db = sqlJsPlain(raw);
     insert = async (i) => {
       const g = newGeneration(i, profileId);
-      raw.run(PLAIN_INSERT, [crypto.randomUUID(), g.profileId, g.text, 'en', null, null, null, null, g.engine, g.model, null, 'pending', 0, Date.now()]);
+      raw.run(PLAIN_INSERT, [
+        crypto.randomUUID(),
+        g.profileId,
+        g.text,
+        'en',
+        null,
+        null,
+        null,
+        null,
+        g.engine,
+        g.model,
+        null,
+        'pending',
+        0,
+        Date.now(),
+      ]);
       await naiveDurableWrite(raw, file);
     };
     close = () => raw.close();
@@ -318,7 +382,9 @@ async function measurePlain(impl: 'naive' | 'native', size: number, dataset: str
     close = () => raw.close();
   }
   try {
-    const cursorId = (db.all('SELECT id FROM generations ORDER BY created_at DESC, seq DESC LIMIT 1 OFFSET ?', [off - 1])[0] as { id: string }).id;
+    const cursorId = (
+      db.all('SELECT id FROM generations ORDER BY created_at DESC, seq DESC LIMIT 1 OFFSET ?', [off - 1])[0] as { id: string }
+    ).id;
     const runs = 30;
     const rows: Row = {};
     rows.page_newest_ms = await time(() => plainPage(db, '', [], 0), runs);
@@ -327,7 +393,11 @@ async function measurePlain(impl: 'naive' | 'native', size: number, dataset: str
     const details: Record<string, number> = {};
     for (const q of [...SEARCHES, ...HARD_SEARCHES]) {
       details[`search "${q}"`] = await time(() => plainPage(db, "WHERE g.text LIKE ? ESCAPE '\\'", [likePattern(q)], 0), 5, 1);
-      details[`profile + search "${q}"`] = await time(() => plainPage(db, "WHERE g.profile_id = ? AND g.text LIKE ? ESCAPE '\\'", [profileId, likePattern(q)], 0), 5, 1);
+      details[`profile + search "${q}"`] = await time(
+        () => plainPage(db, "WHERE g.profile_id = ? AND g.text LIKE ? ESCAPE '\\'", [profileId, likePattern(q)], 0),
+        5,
+        1,
+      );
     }
     rows.page_search_ms = median(SEARCHES.map((q) => details[`search "${q}"`]));
     rows.page_profile_search_ms = median(SEARCHES.map((q) => details[`profile + search "${q}"`]));

@@ -46,7 +46,10 @@ test('audio missing on disk is left out and reported; the archive still imports 
   const target = join(dir, 'x.voicehistory.zip');
   const result = await exportArchive(a.history, [kept.id, lost.id], target, { extensionVersion: '0.1.0' });
   assert.equal(result.versions, 1);
-  assert.deepEqual(result.skippedAudio.map((s) => [s.generationId, s.reason]), [[lost.id, 'missing']]);
+  assert.deepEqual(
+    result.skippedAudio.map((s) => [s.generationId, s.reason]),
+    [[lost.id, 'missing']],
+  );
   const b = await openTestHistory(t, 'b');
   const summary = await importFiles(b.history, [target]);
   assert.deepEqual([summary.imported, summary.rejected], [2, []]);
@@ -79,22 +82,36 @@ test('export audio copies the default version with a readable name', async (t) =
   const [first, , failed] = await allGenerations(h.history);
   assert.equal(suggestAudioName(first!), 'Hello-world-This-is-the-first-take-' + first!.id.slice(0, 8) + '.wav');
   assert.equal(suggestArchiveName([first!]), 'Hello-world-This-is-the-first-take-' + first!.id.slice(0, 8) + '.voicehistory.zip');
-  assert.match(suggestArchiveName([first!, failed!], new Date(Date.UTC(2025, 0, 2))), /^voice-history-2-generations-2025-01-02\.voicehistory\.zip$/);
+  assert.match(
+    suggestArchiveName([first!, failed!], new Date(Date.UTC(2025, 0, 2))),
+    /^voice-history-2-generations-2025-01-02\.voicehistory\.zip$/,
+  );
   const dir = tempDir(t);
   const target = join(dir, suggestAudioName(first!));
   const r = await exportAudio(h.history, first!.id, target);
   assert.equal(sha256File(target), first!.contentHash);
   assert.equal(r.bytes, first!.audioBytes);
-  await assert.rejects(exportAudio(h.history, failed!.id, join(dir, 'f.wav')), (e: unknown) => isArchiveError(e, 'not-exportable') && /no audio \(it failed\)/.test(e.message));
+  await assert.rejects(
+    exportAudio(h.history, failed!.id, join(dir, 'f.wav')),
+    (e: unknown) => isArchiveError(e, 'not-exportable') && /no audio \(it failed\)/.test(e.message),
+  );
   assert.deepEqual(readdirSync(dir), [suggestAudioName(first!)]);
 });
 
 test('the Voicebox export refuses non-WAV audio and says what to do instead', async (t) => {
   const h = await openTestHistory(t);
   const p = await h.history.createProfile({ name: 'P' });
-  const g = await h.history.create({ profileId: p.id, text: 'mp3 only' }, { data: readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'archives', 'audio', 'tone.mp3')), format: 'mp3' });
+  const g = await h.history.create(
+    { profileId: p.id, text: 'mp3 only' },
+    { data: readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'archives', 'audio', 'tone.mp3')), format: 'mp3' },
+  );
   const dir = tempDir(t);
-  await assert.rejects(exportVoicebox(h.history, g.id, join(dir, 'x.voicebox.zip')), (e: unknown) => isArchiveError(e, 'not-exportable') && /Voicebox imports WAV only .* MP3\. Export it in the Voice History format instead/.test(e.message));
+  await assert.rejects(
+    exportVoicebox(h.history, g.id, join(dir, 'x.voicebox.zip')),
+    (e: unknown) =>
+      isArchiveError(e, 'not-exportable') &&
+      /Voicebox imports WAV only .* MP3\. Export it in the Voice History format instead/.test(e.message),
+  );
   assert.deepEqual(readdirSync(dir), []);
 });
 

@@ -45,7 +45,10 @@ export async function allGenerations(history: HistoryService): Promise<Generatio
  * means nothing changed. `audioOnly` leaves out the database files (an import that was undone
  * leaves its writes and their undoing in the journal, while rows and audio are as before).
  */
-export async function snapshot(h: TestHistory, options: { audioOnly?: boolean } = {}): Promise<{ rows: unknown; files: Record<string, string> }> {
+export async function snapshot(
+  h: TestHistory,
+  options: { audioOnly?: boolean } = {},
+): Promise<{ rows: unknown; files: Record<string, string> }> {
   const generations = await allGenerations(h.history);
   const versions: Version[] = [];
   for (const g of generations) versions.push(...(await h.history.listVersions(g.id)));
@@ -87,8 +90,20 @@ export function wavAudio(seconds: number, sampleRate: number, channels: number, 
  * non-ASCII text, settings JSON, a story placing a generation and a version.
  */
 export async function seedRich(history: HistoryService): Promise<Seeded> {
-  const alice = await history.createProfile({ name: 'Alice (flite)', description: 'Clear female voice', language: 'en', engine: 'flite', voiceId: 'slt' });
-  const bruno = await history.createProfile({ name: 'Bruno', description: null, language: 'pt-BR', engine: 'elevenlabs', voiceId: 'voice_123' });
+  const alice = await history.createProfile({
+    name: 'Alice (flite)',
+    description: 'Clear female voice',
+    language: 'en',
+    engine: 'flite',
+    voiceId: 'slt',
+  });
+  const bruno = await history.createProfile({
+    name: 'Bruno',
+    description: null,
+    language: 'pt-BR',
+    engine: 'elevenlabs',
+    voiceId: 'voice_123',
+  });
   const g1 = await history.create(
     {
       profileId: alice.id,
@@ -113,7 +128,15 @@ export async function seedRich(history: HistoryService): Promise<Seeded> {
   );
   await history.addVersion(
     g1.id,
-    { label: 'Echo on louder', effectsChain: [{ type: 'echo', delayMs: 120 }, { type: 'gain', db: -1 }], sourceVersionId: v2.id, isDefault: true },
+    {
+      label: 'Echo on louder',
+      effectsChain: [
+        { type: 'echo', delayMs: 120 },
+        { type: 'gain', db: -1 },
+      ],
+      sourceVersionId: v2.id,
+      isDefault: true,
+    },
     wavAudio(0.35, 22050, 2, 3),
   );
   await history.create(
@@ -141,7 +164,15 @@ export async function seedRich(history: HistoryService): Promise<Seeded> {
     createdAt: BASE_TIME + 120_000,
   });
   const story = await history.createStory({ name: 'Episode 1', description: 'Intro scene' });
-  await history.addStoryItem(story.id, { generationId: g1.id, versionId: v2.id, startMs: 0, track: 0, trimStartMs: 10, trimEndMs: 20, volume: 0.8 });
+  await history.addStoryItem(story.id, {
+    generationId: g1.id,
+    versionId: v2.id,
+    startMs: 0,
+    track: 0,
+    trimStartMs: 10,
+    trimEndMs: 20,
+    volume: 0.8,
+  });
   await history.addStoryItem(story.id, { generationId: g1.id, startMs: 1500, track: 1, volume: 1.2 });
   return { profiles: [alice, bruno], generations: await allGenerations(history) };
 }
@@ -151,7 +182,13 @@ export async function seedMany(history: HistoryService, n: number, seconds = 0.0
   const profile = await history.createProfile({ name: 'Bulk voice', language: 'en', engine: 'flite', voiceId: 'kal' });
   for (let i = 0; i < n; i++) {
     await history.create(
-      { profileId: profile.id, text: `Bulk generation number ${i}`, engine: 'flite', isFavorited: i % 7 === 0, createdAt: BASE_TIME + i * 1000 },
+      {
+        profileId: profile.id,
+        text: `Bulk generation number ${i}`,
+        engine: 'flite',
+        isFavorited: i % 7 === 0,
+        createdAt: BASE_TIME + i * 1000,
+      },
       wavAudio(seconds, 8000, 1, i),
     );
   }

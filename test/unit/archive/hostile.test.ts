@@ -38,5 +38,8 @@ test('a bad file among good ones is refused alone', async (t) => {
   const bad = join(COMMITTED_DIR, 'zip-slip-dotdot.voicehistory.zip');
   const summary = await importFiles(h.history, [bad, good]);
   assert.equal(summary.imported, 1);
-  assert.deepEqual(summary.rejected.map((r) => r.problem), ['zip-slip']);
+  assert.deepEqual(
+    summary.rejected.map((r) => r.problem),
+    ['zip-slip'],
+  );
 });

@@ -58,7 +58,14 @@ async function inspect(storageDir: string) {
     const stories = await h.listStories();
     const items = stories.length ? ((await h.getStory(stories[0].id))?.items.length ?? 0) : 0;
     const report = await h.checkIntegrity({ database: true });
-    return { total, profiles, stories: stories.length, items, missingAudio: report.missingAudio.length, databaseProblems: report.databaseProblems };
+    return {
+      total,
+      profiles,
+      stories: stories.length,
+      items,
+      missingAudio: report.missingAudio.length,
+      databaseProblems: report.databaseProblems,
+    };
   } finally {
     await h.close();
   }
@@ -68,7 +75,7 @@ test(`a SIGKILL during a ${GENERATIONS}-generation import leaves all of it or no
   const dir = tempDir(t, 'vh-import-crash-');
   const archive = await buildArchive(dir);
   let seed = 4242;
-  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const run = async (round: number, kill: (out: { lines: string[] }, proc: ReturnType<typeof spawnBundled>) => Promise<void>) => {
     const storageDir = join(dir, `target-${round}`);
     const staging = join(dir, `staging-${round}`);
@@ -127,10 +134,18 @@ test(`a SIGKILL during a ${GENERATIONS}-generation import leaves all of it or no
     assert.equal(state.missingAudio, 0, 'a row points to missing audio');
     if (state.total === 0) {
       assert.ok(!committed, `round ${round}: the import said it committed but nothing is there`);
-      assert.deepEqual({ profiles: state.profiles, stories: state.stories }, { profiles: 0, stories: 0 }, `round ${round}: part of the archive was left`);
+      assert.deepEqual(
+        { profiles: state.profiles, stories: state.stories },
+        { profiles: 0, stories: 0 },
+        `round ${round}: part of the archive was left`,
+      );
       outcomes.push('none');
     } else {
-      assert.deepEqual(state, { total: GENERATIONS, profiles: 2, stories: 1, items: 50, missingAudio: 0, databaseProblems: [] }, `round ${round}: part of the archive was left`);
+      assert.deepEqual(
+        state,
+        { total: GENERATIONS, profiles: 2, stories: 1, items: 50, missingAudio: 0, databaseProblems: [] },
+        `round ${round}: part of the archive was left`,
+      );
       outcomes.push(committed ? 'all (reported)' : 'all');
     }
   }

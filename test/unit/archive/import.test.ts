@@ -26,7 +26,15 @@ test('a Voicebox generation export imports with its versions; duration is measur
         method: 8,
         data: json({
           version: '1.0',
-          generation: { id: 'vb-1', text: 'Once upon a time', language: 'en', duration: 99, seed: 7, instruct: 'whisper', created_at: '2025-02-01T10:00:00.123456' },
+          generation: {
+            id: 'vb-1',
+            text: 'Once upon a time',
+            language: 'en',
+            duration: 99,
+            seed: 7,
+            instruct: 'whisper',
+            created_at: '2025-02-01T10:00:00.123456',
+          },
           profile: { id: 'p-1', name: 'Narrator', description: 'Deep voice', language: 'en' },
           versions: [
             { id: 'v-a', label: 'original', is_default: false, effects_chain: null, filename: 'a.wav' },
@@ -62,14 +70,20 @@ test('an old Voicebox export without versions imports its first WAV', async (t) 
   const h = await openTestHistory(t);
   const dir = tempDir(t);
   const path = join(dir, 'old.voicebox.zip');
-  writeFileSync(path, craftZip([{ name: 'manifest.json', data: json({ version: '1.0', generation: { text: 'Old style', language: 'de', duration: 1 } }) }, { name: 'audio/x.wav', data: makeWav(0.1) }]));
+  writeFileSync(
+    path,
+    craftZip([
+      { name: 'manifest.json', data: json({ version: '1.0', generation: { text: 'Old style', language: 'de', duration: 1 } }) },
+      { name: 'audio/x.wav', data: makeWav(0.1) },
+    ]),
+  );
   const summary = await importFiles(h.history, [path], { profileName: 'From Voicebox' });
   assert.deepEqual([summary.imported, summary.rejected], [1, []]);
   const [g] = await allGenerations(h.history);
   assert.deepEqual([g!.text, g!.language, g!.profileName], ['Old style', 'de', 'From Voicebox']);
 });
 
-test('our Voicebox export has Voicebox\'s layout and reads back', async (t) => {
+test("our Voicebox export has Voicebox's layout and reads back", async (t) => {
   const a = await openTestHistory(t, 'a');
   await seedRich(a.history);
   const [first] = await allGenerations(a.history);
@@ -96,7 +110,10 @@ test('our Voicebox export has Voicebox\'s layout and reads back', async (t) => {
   assert.deepEqual([summary.imported, summary.rejected], [1, []]);
   const [g] = await allGenerations(b.history);
   assert.equal(g!.contentHash, first!.contentHash);
-  assert.deepEqual((await b.history.listVersions(g!.id)).map((v) => v.label), ['Echo on louder', 'original', 'Louder']);
+  assert.deepEqual(
+    (await b.history.listVersions(g!.id)).map((v) => v.label),
+    ['Echo on louder', 'original', 'Louder'],
+  );
 });
 
 test('an ElevenLabs download (a ZIP of MP3s) imports one generation per file, with facts from a JSON sidecar', async (t) => {
@@ -113,13 +130,23 @@ test('an ElevenLabs download (a ZIP of MP3s) imports one generation per file, wi
       { name: 'second.mp3', data: other },
       {
         name: 'second.json',
-        data: json({ text: 'The second one', voice_name: 'Rachel', voice_id: '21m00Tcm4TlvDq8ikWAM', model_id: 'eleven_multilingual_v2', history_item_id: 'hist_42', date_unix: 1735725600, settings: { stability: 0.4 } }),
+        data: json({
+          text: 'The second one',
+          voice_name: 'Rachel',
+          voice_id: '21m00Tcm4TlvDq8ikWAM',
+          model_id: 'eleven_multilingual_v2',
+          history_item_id: 'hist_42',
+          date_unix: 1735725600,
+          settings: { stability: 0.4 },
+        }),
       },
       { name: '__MACOSX/._second.mp3', data: Buffer.from('resource fork') },
     ]),
   );
   const asked: string[] = [];
-  const summary = await importFiles(h.history, [path], { askText: (name) => (asked.push(name), name.startsWith('ElevenLabs') ? 'Asked for this one' : undefined) });
+  const summary = await importFiles(h.history, [path], {
+    askText: (name) => (asked.push(name), name.startsWith('ElevenLabs') ? 'Asked for this one' : undefined),
+  });
   assert.deepEqual([summary.imported, summary.rejected], [2, []]);
   assert.deepEqual(asked, ['ElevenLabs_2025-01-01T10_00_00_Rachel_pre_s50_sb75_m2.mp3']);
   const gens = await allGenerations(h.history);
@@ -164,7 +191,9 @@ test('plain audio files: text from a same-named .txt, from askText, or the file 
   assert.equal(sha256File(h.history.resolveAudioPath(byText.get('Typed by the user')!)), sha256File(ogg));
 
   // The same files again are duplicates (same audio and text).
-  const again = await importFiles(h.history, [flac, ogg, mp3, wav], { askText: (name) => (name === 'take.ogg' ? 'Typed by the user' : undefined) });
+  const again = await importFiles(h.history, [flac, ogg, mp3, wav], {
+    askText: (name) => (name === 'take.ogg' ? 'Typed by the user' : undefined),
+  });
   assert.deepEqual([again.imported, again.skipped], [0, 4]);
 });
 
@@ -178,7 +207,13 @@ test('files that are neither archives nor audio are refused with what to pick in
   const empty = join(dir, 'empty.zip');
   writeFileSync(empty, craftZip([{ name: 'readme.md', data: Buffer.from('hi') }]));
   const profileZip = join(dir, 'profile.voicebox.zip');
-  writeFileSync(profileZip, craftZip([{ name: 'manifest.json', data: json({ version: '1.0', profile: { name: 'X' } }) }, { name: 'samples.json', data: json({}) }]));
+  writeFileSync(
+    profileZip,
+    craftZip([
+      { name: 'manifest.json', data: json({ version: '1.0', profile: { name: 'X' } }) },
+      { name: 'samples.json', data: json({}) },
+    ]),
+  );
   const summary = await importFiles(h.history, [pdf, txt, empty, profileZip, join(dir, 'gone.wav'), dir]);
   assert.equal(summary.imported, 0);
   assert.deepEqual(
@@ -256,7 +291,8 @@ test('the profileName option has the one profile-name limit (100): a longer name
   const before = await snapshot(h);
   await assert.rejects(
     importFiles(h.history, [path], { profileName: 'x'.repeat(101) }),
-    (e: unknown) => e instanceof Error && /profile name .* at most 100 characters/.test(e.message) && !/write-failed|Too big/.test(e.message),
+    (e: unknown) =>
+      e instanceof Error && /profile name .* at most 100 characters/.test(e.message) && !/write-failed|Too big/.test(e.message),
   );
   assert.deepEqual(await snapshot(h), before, 'nothing was written');
   const summary = await importFiles(h.history, [path], { profileName: 'y'.repeat(100) });
@@ -269,7 +305,15 @@ test('the profileName option has the one profile-name limit (100): a longer name
 function voiceboxZip(path: string, manifest: Record<string, unknown>, audio: Array<{ name: string; data: Buffer }>): void {
   const base = {
     version: '1.0',
-    generation: { id: 'vb-9', text: 'Chapter one', language: 'en', duration: 1, seed: null, instruct: null, created_at: '2025-03-01T08:00:00' },
+    generation: {
+      id: 'vb-9',
+      text: 'Chapter one',
+      language: 'en',
+      duration: 1,
+      seed: null,
+      instruct: null,
+      created_at: '2025-03-01T08:00:00',
+    },
     profile: { id: 'p-9', name: 'Narrator', description: null, language: 'en' },
   };
   writeFileSync(path, craftZip([{ name: 'manifest.json', data: json({ ...base, ...manifest }), method: 8 }, ...audio]));
@@ -315,11 +359,17 @@ test('a real Voicebox export whose manifest lists a version without its audio im
   );
   const summary = await importFiles(h.history, [path]);
   assert.deepEqual([summary.imported, summary.rejected], [1, []]);
-  assert.deepEqual(summary.leftOut, [{ name: 'generation-Chapter-one.voicebox.zip', items: ['version "warm" (audio/b.wav is not in the archive)'] }]);
+  assert.deepEqual(summary.leftOut, [
+    { name: 'generation-Chapter-one.voicebox.zip', items: ['version "warm" (audio/b.wav is not in the archive)'] },
+  ]);
   const [g] = await allGenerations(h.history);
   assert.equal(g!.text, 'Chapter one');
   const versions = await h.history.listVersions(g!.id);
-  assert.deepEqual(versions.map((v) => [v.label, v.isDefault, v.contentHash]), [['original', true, sha256(a)]], 'the version that is there becomes the default');
+  assert.deepEqual(
+    versions.map((v) => [v.label, v.isDefault, v.contentHash]),
+    [['original', true, sha256(a)]],
+    'the version that is there becomes the default',
+  );
 
   // Refused only when no audio remains, and then without the useless advice to export the same archive again.
   const none = join(dir, 'none.voicebox.zip');
@@ -337,8 +387,14 @@ test('an ElevenLabs download ZIP: voice and date come from voice_<id>/ElevenLabs
   writeFileSync(
     path,
     craftZip([
-      { name: 'voice_pNInz6obpgDQGcFmaJgB/ElevenLabs_2025-03-04T05_06_07_Old Man Jenkins_pre_s50_sb75_se0_b_m2.wav', data: makeWav(0.1, 22050, 1, 1) },
-      { name: 'voice_pNInz6obpgDQGcFmaJgB/ElevenLabs_2025-03-04T05_07_00_Old Man Jenkins_pre_s50_sb75_se0_b_m2.wav', data: makeWav(0.1, 22050, 1, 2) },
+      {
+        name: 'voice_pNInz6obpgDQGcFmaJgB/ElevenLabs_2025-03-04T05_06_07_Old Man Jenkins_pre_s50_sb75_se0_b_m2.wav',
+        data: makeWav(0.1, 22050, 1, 1),
+      },
+      {
+        name: 'voice_pNInz6obpgDQGcFmaJgB/ElevenLabs_2025-03-04T05_07_00_Old Man Jenkins_pre_s50_sb75_se0_b_m2.wav',
+        data: makeWav(0.1, 22050, 1, 2),
+      },
       { name: 'voice_21m00Tcm4TlvDq8ikWAM/ElevenLabs_2024-12-31T23_59_59_Rachel_gen_s30_sb80_m2.wav', data: makeWav(0.1, 22050, 1, 3) },
       { name: 'ElevenLabs_2025-13-40T99_00_00_Nobody_pre_s50_sb75_m2.wav', data: makeWav(0.1, 22050, 1, 4) },
     ]),
@@ -346,14 +402,20 @@ test('an ElevenLabs download ZIP: voice and date come from voice_<id>/ElevenLabs
   const summary = await importFiles(h.history, [path]);
   assert.deepEqual([summary.imported, summary.rejected], [4, []]);
   const gens = await allGenerations(h.history);
-  const facts = gens.map((g) => [g.profileName, g.engine, g.createdAt]).sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[2]) - Number(b[2]));
+  const facts = gens
+    .map((g) => [g.profileName, g.engine, g.createdAt])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[2]) - Number(b[2]));
   const zipTime = facts.find((f) => f[0] === 'Imported audio')?.[2];
-  assert.deepEqual(facts, [
-    ['Imported audio', 'elevenlabs', zipTime],
-    ['Old Man Jenkins', 'elevenlabs', Date.UTC(2025, 2, 4, 5, 6, 7)],
-    ['Old Man Jenkins', 'elevenlabs', Date.UTC(2025, 2, 4, 5, 7, 0)],
-    ['Rachel', 'elevenlabs', Date.UTC(2024, 11, 31, 23, 59, 59)],
-  ], 'a name whose date is not a real time is not read as one');
+  assert.deepEqual(
+    facts,
+    [
+      ['Imported audio', 'elevenlabs', zipTime],
+      ['Old Man Jenkins', 'elevenlabs', Date.UTC(2025, 2, 4, 5, 6, 7)],
+      ['Old Man Jenkins', 'elevenlabs', Date.UTC(2025, 2, 4, 5, 7, 0)],
+      ['Rachel', 'elevenlabs', Date.UTC(2024, 11, 31, 23, 59, 59)],
+    ],
+    'a name whose date is not a real time is not read as one',
+  );
   const profiles = await h.history.listProfiles();
   const voice = (name: string) => profiles.find((p) => p.name === name);
   assert.deepEqual([voice('Old Man Jenkins')?.engine, voice('Old Man Jenkins')?.voiceId], ['elevenlabs', 'pNInz6obpgDQGcFmaJgB']);

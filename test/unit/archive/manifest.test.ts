@@ -33,33 +33,82 @@ test('stories default to none when absent (older writers)', () => {
 });
 
 test('a field of the wrong type is named by its path', () => {
-  rejects(mutated((m) => (m.generations[0]!.seed = 1.5)), 'manifest-invalid', /generations\[0\]\.seed: /);
-  rejects(mutated((m) => (m.generations[0]!.status = 'done')), 'manifest-invalid', /generations\[0\]\.status: /);
-  rejects(mutated((m) => (m.generations[0]!.language = 'English')), 'manifest-invalid', /generations\[0\]\.language: Expected a language code/);
-  rejects(mutated((m) => (m.generations[0]!.createdAt = 'yesterday')), 'manifest-invalid', /generations\[0\]\.createdAt: /);
-  rejects(mutated((m) => (m.generations[0]!.versions[0]!.sha256 = 'abc')), 'manifest-invalid', /versions\[0\]\.sha256: Expected a sha256 hash/);
-  rejects(mutated((m) => (m.format = 'something-else')), 'manifest-invalid', /format: /);
+  rejects(
+    mutated((m) => (m.generations[0]!.seed = 1.5)),
+    'manifest-invalid',
+    /generations\[0\]\.seed: /,
+  );
+  rejects(
+    mutated((m) => (m.generations[0]!.status = 'done')),
+    'manifest-invalid',
+    /generations\[0\]\.status: /,
+  );
+  rejects(
+    mutated((m) => (m.generations[0]!.language = 'English')),
+    'manifest-invalid',
+    /generations\[0\]\.language: Expected a language code/,
+  );
+  rejects(
+    mutated((m) => (m.generations[0]!.createdAt = 'yesterday')),
+    'manifest-invalid',
+    /generations\[0\]\.createdAt: /,
+  );
+  rejects(
+    mutated((m) => (m.generations[0]!.versions[0]!.sha256 = 'abc')),
+    'manifest-invalid',
+    /versions\[0\]\.sha256: Expected a sha256 hash/,
+  );
+  rejects(
+    mutated((m) => (m.format = 'something-else')),
+    'manifest-invalid',
+    /format: /,
+  );
   rejects('[]', 'manifest-invalid', /\(the whole manifest\)/);
 });
 
 test('entry names outside audio/ or with path tricks are refused by the schema', () => {
   for (const bad of ['audio/../x.wav', 'x.wav', 'audio/sub/x.wav', '/audio/x.wav', 'audio\\x.wav', 'audio/x.exe']) {
-    rejects(mutated((m) => (m.generations[0]!.versions[0]!.audio = bad)), 'manifest-invalid', /versions\[0\]\.audio: /);
+    rejects(
+      mutated((m) => (m.generations[0]!.versions[0]!.audio = bad)),
+      'manifest-invalid',
+      /versions\[0\]\.audio: /,
+    );
   }
 });
 
 test('references must resolve: profile, one default version, source version, story items', () => {
-  rejects(mutated((m) => (m.generations[0]!.profileId = '44444444-4444-4444-8444-444444444444')), 'manifest-invalid', /generations\[0\]\.profileId: No profile with this id/);
-  rejects(mutated((m) => (m.generations[0]!.versions[0]!.isDefault = false)), 'manifest-invalid', /generations\[0\]\.versions: Exactly one version/);
+  rejects(
+    mutated((m) => (m.generations[0]!.profileId = '44444444-4444-4444-8444-444444444444')),
+    'manifest-invalid',
+    /generations\[0\]\.profileId: No profile with this id/,
+  );
+  rejects(
+    mutated((m) => (m.generations[0]!.versions[0]!.isDefault = false)),
+    'manifest-invalid',
+    /generations\[0\]\.versions: Exactly one version/,
+  );
   rejects(
     mutated((m) => (m.generations[0]!.versions[0]!.sourceVersionId = '55555555-5555-4555-8555-555555555555')),
     'manifest-invalid',
     /versions\[0\]\.sourceVersionId: Must name another version/,
   );
-  rejects(mutated((m) => (m.generations[0]!.versions[0]!.format = 'mp3')), 'manifest-invalid', /versions\[0\]\.audio: Must end in \.mp3/);
+  rejects(
+    mutated((m) => (m.generations[0]!.versions[0]!.format = 'mp3')),
+    'manifest-invalid',
+    /versions\[0\]\.audio: Must end in \.mp3/,
+  );
   rejects(
     mutated((m) => {
-      m.stories = [{ id: SAMPLE_IDS.version, name: 'S', description: null, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z', items: [{ generationId: SAMPLE_IDS.profile, versionId: null, startMs: 0, track: 0, trimStartMs: 0, trimEndMs: 0, volume: 1 }] }];
+      m.stories = [
+        {
+          id: SAMPLE_IDS.version,
+          name: 'S',
+          description: null,
+          createdAt: '2025-01-01T00:00:00.000Z',
+          updatedAt: '2025-01-01T00:00:00.000Z',
+          items: [{ generationId: SAMPLE_IDS.profile, versionId: null, startMs: 0, track: 0, trimStartMs: 0, trimEndMs: 0, volume: 1 }],
+        },
+      ];
     }),
     'manifest-invalid',
     /stories\[0\]\.items\[0\]\.generationId: No generation with this id/,
@@ -72,7 +121,11 @@ test('references must resolve: profile, one default version, source version, sto
 });
 
 test('a newer format version asks to update the extension; bad JSON says the archive is damaged', () => {
-  rejects(mutated((m) => (m.formatVersion = 3)), 'manifest-too-new', /format version 3; this extension reads up to version 1\. Update the Voice History extension/);
+  rejects(
+    mutated((m) => (m.formatVersion = 3)),
+    'manifest-too-new',
+    /format version 3; this extension reads up to version 1\. Update the Voice History extension/,
+  );
   rejects('{"format": ', 'manifest-invalid', /manifest\.json is not valid JSON .* export it again/);
 });
 

@@ -54,7 +54,7 @@ test('slugify falls back when nothing readable is left and cuts by UTF-8 bytes w
   assert.equal(combining, 'q\u0307'.repeat(3));
 });
 
-test('slugify drops marks whose base was replaced: an emoji\'s variation selector never reaches a name', () => {
+test("slugify drops marks whose base was replaced: an emoji's variation selector never reaches a name", () => {
   assert.equal(slugify('café \u2764\uFE0F ok'), 'café-ok');
   assert.equal(slugify('\u2764\uFE0F'), 'generation', '❤️ alone has nothing readable');
   assert.equal(slugify('\u0301abc'), 'abc', 'a combining accent with no letter under it');

@@ -2,7 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPurge, applyReconcile, applyRetention, previewPurge, previewReconcile, previewRetention, type PurgeRuleInput } from '../../../src/archive/purge';
+import {
+  applyPurge,
+  applyReconcile,
+  applyRetention,
+  previewPurge,
+  previewReconcile,
+  previewRetention,
+  type PurgeRuleInput,
+} from '../../../src/archive/purge';
 import type { HistoryService } from '../../../src/history/service';
 import type { Generation } from '../../../src/history/types';
 import { allGenerations, openTestHistory, wavAudio } from './helpers';
@@ -71,7 +79,10 @@ test('each purge rule previews exactly what apply() deletes, with the bytes it f
     const result = await applyPurge(w.history, preview);
     assert.equal(result.deleted, preview.count);
     const left = await allGenerations(w.history);
-    assert.deepEqual(left.map((g) => g.id).filter((id) => preview.ids.includes(id)), []);
+    assert.deepEqual(
+      left.map((g) => g.id).filter((id) => preview.ids.includes(id)),
+      [],
+    );
     assert.equal(left.length, 10 - preview.count);
     assert.equal(before.bytesOnDisk - (await w.history.stats()).bytesOnDisk, preview.bytes);
   }
@@ -105,7 +116,10 @@ test('retention by age keeps favourites and generations in progress', async (t) 
   assert.equal(preview.favorites, 0);
   const { deleted } = await applyRetention(w.history, { days: 3 }, { now: NOW });
   assert.equal(deleted, 6);
-  assert.deepEqual((await allGenerations(w.history)).map((g) => g.text), ['day 2', 'day 7', 'day 8', 'day 9']);
+  assert.deepEqual(
+    (await allGenerations(w.history)).map((g) => g.text),
+    ['day 2', 'day 7', 'day 8', 'day 9'],
+  );
   assert.equal((await previewRetention(w.history, { days: 0, maxMegabytes: 0 })).count, 0, '0 and 0 mean keep everything');
 });
 

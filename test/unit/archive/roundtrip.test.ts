@@ -38,7 +38,13 @@ async function describe(history: HistoryService, g: Generation) {
     externalId: g.externalId,
     createdAt: g.createdAt,
     audioFileHash: g.audioPath ? sha256File(history.resolveAudioPath(g)) : null,
-    profile: profile && { name: profile.name, description: profile.description, language: profile.language, engine: profile.engine, voiceId: profile.voiceId },
+    profile: profile && {
+      name: profile.name,
+      description: profile.description,
+      language: profile.language,
+      engine: profile.engine,
+      voiceId: profile.voiceId,
+    },
     versions: versions.map((v) => ({
       label: v.label,
       isDefault: v.isDefault,
@@ -68,7 +74,15 @@ async function describeStories(history: HistoryService) {
     const items = [];
     for (const i of story.items) {
       const label = i.versionId ? (await history.listVersions(i.generationId)).find((v) => v.id === i.versionId)?.label : null;
-      items.push({ text: gens.get(i.generationId), version: label, startMs: i.startMs, track: i.track, trimStartMs: i.trimStartMs, trimEndMs: i.trimEndMs, volume: i.volume });
+      items.push({
+        text: gens.get(i.generationId),
+        version: label,
+        startMs: i.startMs,
+        track: i.track,
+        trimStartMs: i.trimStartMs,
+        trimEndMs: i.trimEndMs,
+        volume: i.volume,
+      });
     }
     out.push({ name: story.name, description: story.description, items });
   }
@@ -99,10 +113,20 @@ test('export → import into a fresh history reproduces every field, version, st
   const b = await openTestHistory(t, 'b');
   const progress: Array<[string, number, number]> = [];
   const summary = await importFiles(b.history, [target], { stagingDir: dir, onProgress: (p) => progress.push([p.phase, p.done, p.total]) });
-  assert.deepEqual({ ...summary, generationIds: summary.generationIds.length }, { imported: 3, skipped: 0, rejected: [], leftOut: [], generationIds: 3, cancelled: false });
+  assert.deepEqual(
+    { ...summary, generationIds: summary.generationIds.length },
+    { imported: 3, skipped: 0, rejected: [], leftOut: [], generationIds: 3, cancelled: false },
+  );
   const checking = progress.filter(([phase]) => phase === 'checking');
   assert.ok(checking.length > 1 && checking.every(([, done, total], i) => done <= total && (i === 0 || done >= checking[i - 1]![1])));
-  assert.deepEqual(progress.filter(([phase]) => phase === 'saving'), [['saving', 1, 3], ['saving', 2, 3], ['saving', 3, 3]]);
+  assert.deepEqual(
+    progress.filter(([phase]) => phase === 'saving'),
+    [
+      ['saving', 1, 3],
+      ['saving', 2, 3],
+      ['saving', 3, 3],
+    ],
+  );
   assert.deepEqual(await describeAll(b.history), await describeAll(a.history));
   assert.deepEqual(await describeStories(b.history), await describeStories(a.history));
 
@@ -156,7 +180,10 @@ test('1,000 generations round-trip with equal audio hashes', async (t) => {
   const dir = tempDir(t);
   const target = join(dir, 'bulk.voicehistory.zip');
   const progress: number[] = [];
-  const result = await exportArchive(a.history, await collectIds(a.history), target, { extensionVersion: '0.1.0', onProgress: (p) => progress.push(p.written) });
+  const result = await exportArchive(a.history, await collectIds(a.history), target, {
+    extensionVersion: '0.1.0',
+    onProgress: (p) => progress.push(p.written),
+  });
   assert.equal(result.generations, 1000);
   assert.ok(progress.length > 1 && progress.every((w, i) => i === 0 || w >= progress[i - 1]!));
   const b = await openTestHistory(t, 'b');

@@ -39,7 +39,10 @@ test('writer streams files stored and buffers deflated; reader gets the same byt
 
   const zip = await ZipArchive.open(target, limits);
   t.after(() => zip.close());
-  assert.deepEqual(zip.files().map((e) => e.name), ['audio/ünï-0.wav', 'audio/ünï-1.wav', 'manifest.json']);
+  assert.deepEqual(
+    zip.files().map((e) => e.name),
+    ['audio/ünï-0.wav', 'audio/ünï-1.wav', 'manifest.json'],
+  );
   assert.equal(zip.get('audio/ünï-0.wav')!.raw.compressionMethod, 0, 'audio is stored');
   assert.equal(zip.get('manifest.json')!.raw.compressionMethod, 8, 'the manifest is deflated');
   for (const [i, w] of wavs.entries()) {
@@ -108,15 +111,30 @@ test('limits are checked from the directory before any data is read, naming the 
   const dir = tempDir(t);
   const path = join(dir, 'many.zip');
   writeFileSync(path, craftZip(Array.from({ length: 30 }, (_, i) => ({ name: `f${i}.txt`, data: Buffer.from('x') }))));
-  await assert.rejects(ZipArchive.open(path, importLimitsSchema.parse({ maxEntries: 20 })), (e: unknown) => isArchiveError(e, 'too-many-entries') && /maxEntries/.test(e.message));
+  await assert.rejects(
+    ZipArchive.open(path, importLimitsSchema.parse({ maxEntries: 20 })),
+    (e: unknown) => isArchiveError(e, 'too-many-entries') && /maxEntries/.test(e.message),
+  );
   const big = join(dir, 'big.zip');
   writeFileSync(big, craftZip([{ name: 'a.wav', data: Buffer.alloc(3 * 1024 * 1024) }]));
-  await assert.rejects(ZipArchive.open(big, importLimitsSchema.parse({ maxTotalMegabytes: 2 })), (e: unknown) => isArchiveError(e, 'too-large') && /maxTotalMegabytes/.test(e.message));
+  await assert.rejects(
+    ZipArchive.open(big, importLimitsSchema.parse({ maxTotalMegabytes: 2 })),
+    (e: unknown) => isArchiveError(e, 'too-large') && /maxTotalMegabytes/.test(e.message),
+  );
   const ok = await ZipArchive.open(big, importLimitsSchema.parse({ maxTotalMegabytes: 4 }));
   ok.close();
   const caseClash = join(dir, 'case.zip');
-  writeFileSync(caseClash, craftZip([{ name: 'audio/A.wav', data: Buffer.from('1') }, { name: 'audio/a.wav', data: Buffer.from('2') }]));
-  await assert.rejects(ZipArchive.open(caseClash, limits), (e: unknown) => isArchiveError(e, 'duplicate-entry') && /"audio\/A\.wav" and "audio\/a\.wav"/.test(e.message));
+  writeFileSync(
+    caseClash,
+    craftZip([
+      { name: 'audio/A.wav', data: Buffer.from('1') },
+      { name: 'audio/a.wav', data: Buffer.from('2') },
+    ]),
+  );
+  await assert.rejects(
+    ZipArchive.open(caseClash, limits),
+    (e: unknown) => isArchiveError(e, 'duplicate-entry') && /"audio\/A\.wav" and "audio\/a\.wav"/.test(e.message),
+  );
 });
 
 test('more than 65,535 entries without ZIP64: the entries the directory really holds are counted, limited and checked', async (t) => {
@@ -128,7 +146,9 @@ test('more than 65,535 entries without ZIP64: the entries the directory really h
   assert.equal(readFileSync(many).readUInt16LE(readFileSync(many).length - 12), 4_464, 'the fixture wraps the 16-bit count');
   await assert.rejects(
     ZipArchive.open(many, limits),
-    (e: unknown) => isArchiveError(e, 'too-many-entries') && /more than 50000 entries .*claims 4464.*the limit is 50000.*voiceHistory\.import\.maxEntries/.test(e.message),
+    (e: unknown) =>
+      isArchiveError(e, 'too-many-entries') &&
+      /more than 50000 entries .*claims 4464.*the limit is 50000.*voiceHistory\.import\.maxEntries/.test(e.message),
   );
   // Under a raised limit the entries past the claimed count are read too, so their names are
   // checked (an unsafe name at entry 10,000, beyond the 4,464 claimed, is found).
@@ -136,11 +156,17 @@ test('more than 65,535 entries without ZIP64: the entries the directory really h
   slip[10_000] = { name: '../escape.txt', data: Buffer.from('x') };
   const hidden = join(dir, 'hidden-slip.zip');
   writeFileSync(hidden, craftZip(slip, { zip64: false }));
-  await assert.rejects(ZipArchive.open(hidden, importLimitsSchema.parse({ maxEntries: 100_000 })), (e: unknown) => isArchiveError(e, 'zip-slip') && /escape\.txt/.test(e.message));
+  await assert.rejects(
+    ZipArchive.open(hidden, importLimitsSchema.parse({ maxEntries: 100_000 })),
+    (e: unknown) => isArchiveError(e, 'zip-slip') && /escape\.txt/.test(e.message),
+  );
   // With the ZIP64 records the count is 64-bit and read as it is.
   const z64 = join(dir, 'zip64.zip');
   writeFileSync(z64, craftZip(tiny(70_000)));
-  await assert.rejects(ZipArchive.open(z64, limits), (e: unknown) => isArchiveError(e, 'too-many-entries') && /holds 70000 entries; the limit is 50000/.test(e.message));
+  await assert.rejects(
+    ZipArchive.open(z64, limits),
+    (e: unknown) => isArchiveError(e, 'too-many-entries') && /holds 70000 entries; the limit is 50000/.test(e.message),
+  );
 });
 
 test('a damaged entry (bad checksum) is refused when read', async (t) => {
@@ -151,11 +177,18 @@ test('a damaged entry (bad checksum) is refused when read', async (t) => {
   writeFileSync(path, bytes);
   const zip = await ZipArchive.open(path, limits);
   t.after(() => zip.close());
-  await assert.rejects(zip.extract(zip.files()[0]!, join(dir, 'x')), (e: unknown) => isArchiveError(e, 'damaged-entry') && /checksum/.test(e.message));
+  await assert.rejects(
+    zip.extract(zip.files()[0]!, join(dir, 'x')),
+    (e: unknown) => isArchiveError(e, 'damaged-entry') && /checksum/.test(e.message),
+  );
 });
 
 test('the committed hostile archives are exactly what the generator makes', () => {
   for (const c of HOSTILE_CASES.filter((x) => !x.big)) {
-    assert.deepEqual(readFileSync(join(COMMITTED_DIR, c.file)), c.make(), `${c.file} is stale: run node --import tsx test/fixtures/archives/hostile.ts`);
+    assert.deepEqual(
+      readFileSync(join(COMMITTED_DIR, c.file)),
+      c.make(),
+      `${c.file} is stale: run node --import tsx test/fixtures/archives/hostile.ts`,
+    );
   }
 });

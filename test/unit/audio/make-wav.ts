@@ -77,5 +77,7 @@ export function makeWav(o: MakeWavOptions): Buffer {
 }
 
 /** A sine at `hz` with peak `amplitude`. */
-export const sine = (hz: number, sampleRate: number, amplitude = 0.5) => (frame: number) =>
-  amplitude * Math.sin((2 * Math.PI * hz * frame) / sampleRate);
+export const sine =
+  (hz: number, sampleRate: number, amplitude = 0.5) =>
+  (frame: number) =>
+    amplitude * Math.sin((2 * Math.PI * hz * frame) / sampleRate);

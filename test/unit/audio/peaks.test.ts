@@ -83,7 +83,8 @@ test('feeding chunks of any frame-aligned size gives the same result as one piec
   const whole = computeWavPeaks(wav, 97);
   const acc = new PeakAccumulator(info, 97);
   const data = wav.subarray(info.dataOffset, info.dataOffset + info.dataLength);
-  for (let at = 0; at < data.length; at += info.blockAlign * 37) acc.push(data.subarray(at, Math.min(data.length, at + info.blockAlign * 37)));
+  for (let at = 0; at < data.length; at += info.blockAlign * 37)
+    acc.push(data.subarray(at, Math.min(data.length, at + info.blockAlign * 37)));
   assert.deepEqual(acc.finish(), whole);
 });
 

@@ -118,7 +118,11 @@ test('files that are not usable WAV are refused with a message saying what is wr
   zeroChannels.writeUInt16LE(0, 22);
   cases.push([zeroChannels, /0 channels/]);
   for (const [bytes, message] of cases) {
-    assert.throws(() => parseWavHeader(bytes), (e: unknown) => e instanceof WavFormatError && message.test(e.message), String(message));
+    assert.throws(
+      () => parseWavHeader(bytes),
+      (e: unknown) => e instanceof WavFormatError && message.test(e.message),
+      String(message),
+    );
   }
 });
 
@@ -126,7 +130,10 @@ test('readWavInfo reads the header from disk, also behind large metadata chunks'
   const dir = mkdtempSync(join(tmpdir(), 'vh-wav-'));
   try {
     const path = join(dir, 'take.wav');
-    writeFileSync(path, makeWav({ sampleRate: 22050, channels: 2, frames: 22050, sample: tone, extraChunks: [{ id: 'LIST', body: Buffer.alloc(200_001) }] }));
+    writeFileSync(
+      path,
+      makeWav({ sampleRate: 22050, channels: 2, frames: 22050, sample: tone, extraChunks: [{ id: 'LIST', body: Buffer.alloc(200_001) }] }),
+    );
     const info = await readWavInfo(path);
     assert.equal(info.frames, 22050);
     assert.equal(info.durationSeconds, 1);
@@ -158,9 +165,11 @@ test('container sniffing goes by bytes, not names', () => {
 });
 
 // The project's lib settings have no WebAssembly typings; Node has it at runtime.
-const wasmApi = (globalThis as unknown as {
-  WebAssembly: { compile(bytes: Uint8Array): Promise<object>; instantiate(module: object, imports: object): Promise<object> };
-}).WebAssembly;
+const wasmApi = (
+  globalThis as unknown as {
+    WebAssembly: { compile(bytes: Uint8Array): Promise<object>; instantiate(module: object, imports: object): Promise<object> };
+  }
+).WebAssembly;
 
 test('a WAV written by the flite engine parses, and its duration matches its sound data', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vh-flite-'));

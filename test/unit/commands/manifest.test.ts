@@ -16,7 +16,10 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 };
 
 test('the generated command ids are exactly the contributed commands, and the committed file is up to date', () => {
-  assert.deepEqual([...COMMAND_IDS], manifest.contributes.commands.map((c) => c.command));
+  assert.deepEqual(
+    [...COMMAND_IDS],
+    manifest.contributes.commands.map((c) => c.command),
+  );
   // Exits 1 when src/commands/ids.generated.ts differs from what package.json generates.
   execFileSync(process.execPath, [join(root, 'scripts', 'command-ids.mjs'), '--check'], { stdio: 'pipe' });
 });

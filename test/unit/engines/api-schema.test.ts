@@ -34,7 +34,10 @@ test('a minimal completed generation gets sensible defaults; profile falls back 
 test('audio as Buffer, ArrayBuffer, absolute path or file: URI', () => {
   const buffer = Buffer.from([1, 2, 3]);
   assert.deepEqual(parseRecordGeneration({ text: 't', profile: 'P', audio: buffer }).audio, { kind: 'bytes', data: buffer });
-  assert.deepEqual(parseRecordGeneration({ text: 't', profile: 'P', audio: new Uint8Array([9]).buffer }).audio, { kind: 'bytes', data: new Uint8Array([9]) });
+  assert.deepEqual(parseRecordGeneration({ text: 't', profile: 'P', audio: new Uint8Array([9]).buffer }).audio, {
+    kind: 'bytes',
+    data: new Uint8Array([9]),
+  });
   const path = join(tmpdir(), 'a take.wav');
   assert.deepEqual(parseRecordGeneration({ text: 't', profile: 'P', audio: path }).audio, { kind: 'file', path });
   assert.deepEqual(parseRecordGeneration({ text: 't', profile: 'P', audio: pathToFileURL(path).href }).audio, { kind: 'file', path });
@@ -77,7 +80,10 @@ test('bad input is refused with messages that say what to pass', () => {
   assert.match(problems({ text: 't', voice: 'v', audio: 'takes/a.wav' }), /"takes\/a\.wav" is a relative path/);
   assert.match(problems({ text: 't', audio: wavBytes }), /profile: Name the voice/);
   assert.match(problems({ text: 't', voice: 'v', audio: wavBytes, status: 'pending' }), /status: status is 'completed'/);
-  assert.match(problems({ text: 't', voice: 'v', audio: wavBytes, langauge: 'en' }), /Unrecognized key: "langauge"\. Known fields: text, audio, profile, voice/);
+  assert.match(
+    problems({ text: 't', voice: 'v', audio: wavBytes, langauge: 'en' }),
+    /Unrecognized key: "langauge"\. Known fields: text, audio, profile, voice/,
+  );
   assert.match(problems({ text: 't', voice: 'v', audio: wavBytes, language: 'English' }), /language: Expected a language code/);
   assert.match(problems(null), /recordGeneration: .*object/i);
   const many = problems({ text: '', voice: 'v', audio: 'rel.wav', seed: 1.5 });

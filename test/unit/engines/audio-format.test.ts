@@ -11,7 +11,13 @@ test('WAV: format, rate, channels and duration from the header', () => {
 });
 
 test('MP3: frames are counted for the duration, with or without an ID3 tag', () => {
-  assert.deepEqual(describeAudio(makeMp3(100)), { format: 'mp3', mimeType: 'audio/mpeg', sampleRate: 44_100, channels: 2, duration: mp3Seconds(100) });
+  assert.deepEqual(describeAudio(makeMp3(100)), {
+    format: 'mp3',
+    mimeType: 'audio/mpeg',
+    sampleRate: 44_100,
+    channels: 2,
+    duration: mp3Seconds(100),
+  });
   assert.equal(describeAudio(makeMp3(38, { id3: true }))?.duration, mp3Seconds(38));
   // A cut-off last frame does not count.
   const cut = makeMp3(10).subarray(0, 417 * 9 + 100);
@@ -39,19 +45,45 @@ test('FLAC, Ogg Vorbis, Ogg Opus and ADTS AAC are recognised with their duration
 
   const vorbis = oggPage(0, [1, ...text('vorbis'), 0, 0, 0, 0, 1, ...u32(48_000), ...new Array(12).fill(0)]);
   const vorbisEnd = oggPage(96_000, [0]);
-  assert.deepEqual(describeAudio(concat(vorbis, vorbisEnd)), { format: 'ogg', mimeType: 'audio/ogg', sampleRate: 48_000, channels: 1, duration: 2 });
+  assert.deepEqual(describeAudio(concat(vorbis, vorbisEnd)), {
+    format: 'ogg',
+    mimeType: 'audio/ogg',
+    sampleRate: 48_000,
+    channels: 1,
+    duration: 2,
+  });
 
   const opus = oggPage(0, [...text('OpusHead'), 1, 2, 312 & 0xff, 312 >> 8, ...u32(24_000), 0, 0, 0]);
   const opusEnd = oggPage(48_000 + 312, [0]);
-  assert.deepEqual(describeAudio(concat(opus, opusEnd)), { format: 'opus', mimeType: 'audio/ogg; codecs=opus', sampleRate: 48_000, channels: 2, duration: 1 });
+  assert.deepEqual(describeAudio(concat(opus, opusEnd)), {
+    format: 'opus',
+    mimeType: 'audio/ogg; codecs=opus',
+    sampleRate: 48_000,
+    channels: 2,
+    duration: 1,
+  });
 
   // Two ADTS frames, 44.1 kHz stereo, 1 raw block each.
   const frame = [0xff, 0xf1, (1 << 6) | (4 << 2) | 0, (2 << 6) | 0, (10 >> 3) & 0xff, ((10 & 7) << 5) | 0x1f, 0xfc, 0, 0, 0];
-  assert.deepEqual(describeAudio(new Uint8Array([...frame, ...frame])), { format: 'aac', mimeType: 'audio/aac', sampleRate: 44_100, channels: 2, duration: 2048 / 44_100 });
+  assert.deepEqual(describeAudio(new Uint8Array([...frame, ...frame])), {
+    format: 'aac',
+    mimeType: 'audio/aac',
+    sampleRate: 44_100,
+    channels: 2,
+    duration: 2048 / 44_100,
+  });
 });
 
 test('bodies that are not audio are not recognised', () => {
-  for (const body of ['', '{"detail":{"message":"Invalid API key"}}', '<!DOCTYPE html><html><body>Bad gateway</body></html>', 'RIFF', 'RIFF....WAVEjunk', 'ID3', 'OggS']) {
+  for (const body of [
+    '',
+    '{"detail":{"message":"Invalid API key"}}',
+    '<!DOCTYPE html><html><body>Bad gateway</body></html>',
+    'RIFF',
+    'RIFF....WAVEjunk',
+    'ID3',
+    'OggS',
+  ]) {
     assert.equal(describeAudio(text(body)), undefined, JSON.stringify(body));
   }
   // A frame-sync-looking start that is not followed by a second frame is chance, not MP3.

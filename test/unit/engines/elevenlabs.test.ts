@@ -4,8 +4,6 @@ import { never, rejection } from './engine-errors';
 import { ElevenLabsEngine, type ElevenLabsConfigInput } from '../../../src/engines/elevenlabs';
 import { makeMp3, mp3Seconds, sendBytes, sendJson, startServer, type TestServer } from './http-fixtures';
 
-
-
 describe('ElevenLabs engine against a local server following the API contract', () => {
   let server: TestServer;
   before(async () => {
@@ -20,7 +18,13 @@ describe('ElevenLabs engine against a local server following the API contract', 
     server.requests.length = 0;
     server.handle((_req, res) => sendBytes(res, 200, makeMp3(20), 'audio/mpeg', { 'history-item-id': 'hist_123' }));
     const result = await engine().synthesize(
-      { text: 'Bonjour.', voice: 'JBFqnCBsd6RMkjVDRZzb', language: 'fr-CA', seed: 42, settings: { stability: 0.3, similarity_boost: 0.8, speed: 1.1 } },
+      {
+        text: 'Bonjour.',
+        voice: 'JBFqnCBsd6RMkjVDRZzb',
+        language: 'fr-CA',
+        seed: 42,
+        settings: { stability: 0.3, similarity_boost: 0.8, speed: 1.1 },
+      },
       never,
     );
     const [req] = server.requests;
@@ -69,7 +73,7 @@ describe('ElevenLabs engine against a local server following the API contract', 
     assert.equal(server.requests.length, 0);
   });
 
-  test('401 with ElevenLabs\' error body', async () => {
+  test("401 with ElevenLabs' error body", async () => {
     server.handle((_req, res) => sendJson(res, 401, { detail: { status: 'invalid_api_key', message: 'Invalid API key' } }));
     const error = await rejection(engine().synthesize({ text: 'Hi.', voice: 'v1' }, never));
     assert.equal(error.kind, 'auth');
@@ -77,14 +81,18 @@ describe('ElevenLabs engine against a local server following the API contract', 
   });
 
   test('a used-up quota is not reported as a bad key', async () => {
-    server.handle((_req, res) => sendJson(res, 401, { detail: { status: 'quota_exceeded', message: 'This request exceeds your quota of 10000.' } }));
+    server.handle((_req, res) =>
+      sendJson(res, 401, { detail: { status: 'quota_exceeded', message: 'This request exceeds your quota of 10000.' } }),
+    );
     const error = await rejection(engine().synthesize({ text: 'Hi.', voice: 'v1' }, never));
     assert.equal(error.kind, 'engine');
     assert.match(error.message, /quota is used up \(401: This request exceeds your quota of 10000\.\)/);
   });
 
   test('422 validation details name the field', async () => {
-    server.handle((_req, res) => sendJson(res, 422, { detail: [{ loc: ['body', 'model_id'], msg: 'model not found', type: 'value_error' }] }));
+    server.handle((_req, res) =>
+      sendJson(res, 422, { detail: [{ loc: ['body', 'model_id'], msg: 'model not found', type: 'value_error' }] }),
+    );
     const error = await rejection(engine().synthesize({ text: 'Hi.', voice: 'v1' }, never));
     assert.equal(error.status, 422);
     assert.match(error.message, /rejected the request \(422: model_id: model not found\)/);
@@ -92,7 +100,9 @@ describe('ElevenLabs engine against a local server following the API contract', 
 
   test('429 with Retry-After as an HTTP date', async () => {
     const when = new Date(Date.now() + 30_000).toUTCString();
-    server.handle((_req, res) => sendJson(res, 429, { detail: { status: 'too_many_concurrent_requests', message: 'Too many requests' } }, { 'retry-after': when }));
+    server.handle((_req, res) =>
+      sendJson(res, 429, { detail: { status: 'too_many_concurrent_requests', message: 'Too many requests' } }, { 'retry-after': when }),
+    );
     const error = await rejection(engine().synthesize({ text: 'Hi.', voice: 'v1' }, never));
     assert.equal(error.kind, 'rate-limit');
     assert.ok(error.retryAfterMs! > 20_000 && error.retryAfterMs! <= 30_000, String(error.retryAfterMs));
@@ -138,8 +148,14 @@ describe('ElevenLabs engine against a local server following the API contract', 
 
   test('out-of-range seed and settings are refused before any request', async () => {
     server.requests.length = 0;
-    assert.match((await rejection(engine().synthesize({ text: 'Hi.', voice: 'v1', seed: -1 }, never))).message, /seed must be a whole number from 0 to 4294967295/);
-    assert.match((await rejection(engine().synthesize({ text: 'Hi.', voice: 'v1', settings: { stability: 2 } }, never))).message, /Stability is between 0 and 1/);
+    assert.match(
+      (await rejection(engine().synthesize({ text: 'Hi.', voice: 'v1', seed: -1 }, never))).message,
+      /seed must be a whole number from 0 to 4294967295/,
+    );
+    assert.match(
+      (await rejection(engine().synthesize({ text: 'Hi.', voice: 'v1', settings: { stability: 2 } }, never))).message,
+      /Stability is between 0 and 1/,
+    );
     assert.throws(() => engine({ outputFormat: 'ulaw_8000' as never }), /The setting "voiceHistory.elevenlabs.outputFormat" is invalid/);
     assert.equal(server.requests.length, 0);
   });

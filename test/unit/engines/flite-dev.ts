@@ -16,7 +16,14 @@ export function fliteDevOptions(extra: Partial<FliteEngineOptions> = {}): FliteE
 }
 
 /** Reads a canonical PCM WAV header by hand (independent of the code under test). */
-export function readWavHeader(bytes: Uint8Array): { format: number; channels: number; sampleRate: number; bits: number; dataBytes: number; seconds: number } {
+export function readWavHeader(bytes: Uint8Array): {
+  format: number;
+  channels: number;
+  sampleRate: number;
+  bits: number;
+  dataBytes: number;
+  seconds: number;
+} {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (at: number): string => String.fromCharCode(...bytes.subarray(at, at + 4));
   if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not RIFF/WAVE');
@@ -26,7 +33,12 @@ export function readWavHeader(bytes: Uint8Array): { format: number; channels: nu
     const id = tag(at);
     const size = view.getUint32(at + 4, true);
     if (id === 'fmt ') {
-      fmt = { format: view.getUint16(at + 8, true), channels: view.getUint16(at + 10, true), sampleRate: view.getUint32(at + 12, true), bits: view.getUint16(at + 22, true) };
+      fmt = {
+        format: view.getUint16(at + 8, true),
+        channels: view.getUint16(at + 10, true),
+        sampleRate: view.getUint32(at + 12, true),
+        bits: view.getUint16(at + 22, true),
+      };
     } else if (id === 'data') {
       if (!fmt) throw new Error('data before fmt');
       const dataBytes = Math.min(size, bytes.length - at - 8);

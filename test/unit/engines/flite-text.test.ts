@@ -29,7 +29,7 @@ test('digit-dense text and long tokens get smaller pieces; slower speech gets sm
   const words = prepareFliteText('abcdefghij '.repeat(40));
   assert.ok(digits.pieces > words.pieces);
   const token = prepareFliteText('9'.repeat(500));
-  assert.ok(token.pieces >= 500 * 0.45 / NORMAL_PIECE_SECONDS);
+  assert.ok(token.pieces >= (500 * 0.45) / NORMAL_PIECE_SECONDS);
   for (const seconds of pieceEstimates(token.text)) assert.ok(seconds <= NORMAL_PIECE_SECONDS);
   const slow = prepareFliteText('hello '.repeat(400), { speed: 0.5 });
   const normal = prepareFliteText('hello '.repeat(400));

@@ -11,7 +11,6 @@ import { fliteDevOptions, readWavHeader } from './flite-dev';
 const tempDir = mkdtempSync(join(tmpdir(), 'vh-flite-test-'));
 after(() => rmSync(tempDir, { recursive: true, force: true }));
 
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -27,7 +26,10 @@ describe('Flite engine (real flite.wasm in a child process)', () => {
 
   test('lists its voices as English profiles', async () => {
     const voices = await engine.listVoices();
-    assert.deepEqual(voices.map((v) => v.id), ['slt', 'rms', 'awb', 'kal']);
+    assert.deepEqual(
+      voices.map((v) => v.id),
+      ['slt', 'rms', 'awb', 'kal'],
+    );
     assert.deepEqual(engine.languages, ['en']);
   });
 
@@ -143,11 +145,16 @@ describe('Flite engine lifecycle', () => {
   });
 
   test('a process that dies is retried once, then reported with its last words', async () => {
-    const engine = new FliteEngine(fliteDevOptions({ tempDir, workerPath: join(import.meta.dirname, 'fixtures', 'dying-flite-worker.cjs'), workerExecArgv: [] }));
+    const engine = new FliteEngine(
+      fliteDevOptions({ tempDir, workerPath: join(import.meta.dirname, 'fixtures', 'dying-flite-worker.cjs'), workerExecArgv: [] }),
+    );
     try {
       const error = await rejection(engine.synthesize({ text: 'Anything.', voice: 'slt' }, never));
       assert.equal(error.kind, 'engine');
-      assert.match(error.message, /Flite failed on this text \(the Flite process stopped \(exit code 134\): simulated crash inside flite\)/);
+      assert.match(
+        error.message,
+        /Flite failed on this text \(the Flite process stopped \(exit code 134\): simulated crash inside flite\)/,
+      );
       assert.equal(engine.workersStarted, 2);
     } finally {
       await engine.dispose();

@@ -64,7 +64,13 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
   res.end(JSON.stringify(value));
 }
 
-export function sendBytes(res: ServerResponse, status: number, bytes: Uint8Array, contentType: string, headers: Record<string, string> = {}): void {
+export function sendBytes(
+  res: ServerResponse,
+  status: number,
+  bytes: Uint8Array,
+  contentType: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': String(bytes.length), ...headers });
   res.end(bytes);
 }

@@ -4,22 +4,51 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineError } from '../../../src/engines/engine';
 import { ElevenLabsEngine } from '../../../src/engines/elevenlabs';
-import { isLoopbackHost, MAX_AUDIO_RESPONSE_BYTES, MAX_JSON_RESPONSE_BYTES, normaliseBaseUrl, send, type ServiceInfo } from '../../../src/engines/http';
+import {
+  isLoopbackHost,
+  MAX_AUDIO_RESPONSE_BYTES,
+  MAX_JSON_RESPONSE_BYTES,
+  normaliseBaseUrl,
+  send,
+  type ServiceInfo,
+} from '../../../src/engines/http';
 import { OpenAiEngine } from '../../../src/engines/openai';
 import { ElevenLabsHistoryClient } from '../../../src/sync/elevenlabs-history';
 import { never, rejection } from './engine-errors';
 import { makeMp3, sendBytes, sendJson, startServer, type TestServer } from './http-fixtures';
 
-const service: ServiceInfo = { engineId: 'test', name: 'the test server', baseUrlSetting: 'voiceHistory.test.baseUrl', timeoutSetting: 'voiceHistory.test.timeoutSeconds' };
+const service: ServiceInfo = {
+  engineId: 'test',
+  name: 'the test server',
+  baseUrlSetting: 'voiceHistory.test.baseUrl',
+  timeoutSetting: 'voiceHistory.test.timeoutSeconds',
+};
 
 test('plain http:// base URLs are accepted only for this machine', () => {
-  for (const ok of ['http://localhost:8880', 'http://127.0.0.1:5000/v1', 'http://127.8.9.10', 'http://[::1]:8080', 'http://tts.localhost', 'https://api.example.com', 'https://10.0.0.5']) {
+  for (const ok of [
+    'http://localhost:8880',
+    'http://127.0.0.1:5000/v1',
+    'http://127.8.9.10',
+    'http://[::1]:8080',
+    'http://tts.localhost',
+    'https://api.example.com',
+    'https://10.0.0.5',
+  ]) {
     assert.doesNotThrow(() => normaliseBaseUrl(service, ok), ok);
   }
-  for (const bad of ['http://api.elevenlabs.io', 'http://192.168.1.20:8880', 'http://10.0.0.5', 'http://localhost.example.com', 'http://127.0.0.1.example.com']) {
+  for (const bad of [
+    'http://api.elevenlabs.io',
+    'http://192.168.1.20:8880',
+    'http://10.0.0.5',
+    'http://localhost.example.com',
+    'http://127.0.0.1.example.com',
+  ]) {
     assert.throws(
       () => normaliseBaseUrl(service, bad),
-      (e: unknown) => e instanceof EngineError && e.kind === 'invalid-input' && /plain http:\/\/ to another machine.*Use https:\/\/.*"voiceHistory\.test\.baseUrl"/.test(e.message),
+      (e: unknown) =>
+        e instanceof EngineError &&
+        e.kind === 'invalid-input' &&
+        /plain http:\/\/ to another machine.*Use https:\/\/.*"voiceHistory\.test\.baseUrl"/.test(e.message),
       bad,
     );
   }
@@ -34,7 +63,10 @@ test('engines and the sync refuse an http:// base URL to another machine before 
   assert.match(e1.message, /voiceHistory\.openai\.baseUrl/);
   const eleven = new ElevenLabsEngine({ config: { baseUrl: 'http://api.elevenlabs.io' }, getApiKey: () => 'xi-secret' });
   assert.equal((await rejection(eleven.synthesize({ text: 'Hi.', voice: 'v1' }, never))).kind, 'invalid-input');
-  assert.throws(() => new ElevenLabsHistoryClient({ apiKey: 'xi-secret', baseUrl: 'http://api.elevenlabs.io' }), (e: unknown) => e instanceof EngineError && /voiceHistory\.elevenlabs\.baseUrl/.test(e.message));
+  assert.throws(
+    () => new ElevenLabsHistoryClient({ apiKey: 'xi-secret', baseUrl: 'http://api.elevenlabs.io' }),
+    (e: unknown) => e instanceof EngineError && /voiceHistory\.elevenlabs\.baseUrl/.test(e.message),
+  );
 });
 
 describe('redirects and body sizes', () => {
@@ -61,7 +93,10 @@ describe('redirects and body sizes', () => {
       });
       const error = await rejection(eleven().synthesize({ text: 'Hi.', voice: 'v1' }, never));
       assert.equal(error.kind, 'bad-response', String(status));
-      assert.match(error.message, /redirected the request to another server \(http:\/\/127\.0\.0\.1:\d+\); it was not followed, so your API key was not sent there/);
+      assert.match(
+        error.message,
+        /redirected the request to another server \(http:\/\/127\.0\.0\.1:\d+\); it was not followed, so your API key was not sent there/,
+      );
       assert.equal(elsewhere.requests.length, 0, `${status}: nothing reached the other origin`);
     }
   });
@@ -78,10 +113,13 @@ describe('redirects and body sizes', () => {
     });
     const result = await eleven().synthesize({ text: 'Hi.', voice: 'v1' }, never);
     assert.equal(result.format, 'mp3');
-    assert.deepEqual(api.requests.map((r) => [r.method, r.path, r.headers['xi-api-key'], JSON.parse(r.body || '{}').text]), [
-      ['POST', '/v1/text-to-speech/v1', 'xi-secret', 'Hi.'],
-      ['POST', '/moved/v1/text-to-speech/v1', 'xi-secret', 'Hi.'],
-    ]);
+    assert.deepEqual(
+      api.requests.map((r) => [r.method, r.path, r.headers['xi-api-key'], JSON.parse(r.body || '{}').text]),
+      [
+        ['POST', '/v1/text-to-speech/v1', 'xi-secret', 'Hi.'],
+        ['POST', '/moved/v1/text-to-speech/v1', 'xi-secret', 'Hi.'],
+      ],
+    );
   });
 
   test('a redirect loop stops with a clear error', async () => {

@@ -4,8 +4,6 @@ import { never, rejection } from './engine-errors';
 import { OpenAiEngine, type OpenAiConfigInput } from '../../../src/engines/openai';
 import { makeMp3, makeWav, mp3Seconds, sendBytes, sendJson, startServer, type TestServer } from './http-fixtures';
 
-
-
 describe('OpenAI-compatible engine against a local /v1/audio/speech', () => {
   let server: TestServer;
   before(async () => {
@@ -28,7 +26,14 @@ describe('OpenAI-compatible engine against a local /v1/audio/speech', () => {
     assert.equal(req.path, '/v1/audio/speech');
     assert.equal(req.headers.authorization, 'Bearer sk-test');
     assert.equal(req.headers['content-type'], 'application/json');
-    assert.deepEqual(JSON.parse(req.body), { model: 'tts-1', input: 'Hello there.', voice: 'nova', response_format: 'mp3', speed: 1.25, instructions: 'Cheerful.' });
+    assert.deepEqual(JSON.parse(req.body), {
+      model: 'tts-1',
+      input: 'Hello there.',
+      voice: 'nova',
+      response_format: 'mp3',
+      speed: 1.25,
+      instructions: 'Cheerful.',
+    });
     assert.equal(result.format, 'mp3');
     assert.equal(result.mimeType, 'audio/mpeg');
     assert.equal(result.duration, mp3Seconds(40));
@@ -40,7 +45,10 @@ describe('OpenAI-compatible engine against a local /v1/audio/speech', () => {
     server.requests.length = 0;
     await engine({ baseUrl: `${server.baseUrl}/v1/` }, null).synthesize({ text: 'a', voice: 'af_bella' }, never);
     await engine({ baseUrl: `${server.baseUrl}/proxy/tts` }, '  ').synthesize({ text: 'b', voice: 'af_bella', model: 'kokoro' }, never);
-    assert.deepEqual(server.requests.map((r) => r.path), ['/v1/audio/speech', '/proxy/tts/v1/audio/speech']);
+    assert.deepEqual(
+      server.requests.map((r) => r.path),
+      ['/v1/audio/speech', '/proxy/tts/v1/audio/speech'],
+    );
     assert.equal(server.requests[0].headers.authorization, undefined);
     assert.equal(server.requests[1].headers.authorization, undefined);
     assert.equal(JSON.parse(server.requests[1].body).model, 'kokoro');
@@ -72,12 +80,19 @@ describe('OpenAI-compatible engine against a local /v1/audio/speech', () => {
     assert.match(html.message, /Login required/);
   });
 
-  test('401 says to set the API key, with the server\'s own message', async () => {
-    server.handle((_req, res) => sendJson(res, 401, { error: { message: 'Incorrect API key provided: sk-te**st.', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+  test("401 says to set the API key, with the server's own message", async () => {
+    server.handle((_req, res) =>
+      sendJson(res, 401, {
+        error: { message: 'Incorrect API key provided: sk-te**st.', type: 'invalid_request_error', code: 'invalid_api_key' },
+      }),
+    );
     const error = await rejection(engine().synthesize({ text: 'x', voice: 'alloy' }, never));
     assert.equal(error.kind, 'auth');
     assert.equal(error.status, 401);
-    assert.equal(error.message, "The OpenAI-compatible server rejected the API key (401: Incorrect API key provided: sk-te**st.). Run 'Voice History: Set API Key…'.");
+    assert.equal(
+      error.message,
+      "The OpenAI-compatible server rejected the API key (401: Incorrect API key provided: sk-te**st.). Run 'Voice History: Set API Key…'.",
+    );
   });
 
   test('429 is a rate limit that carries Retry-After', async () => {
@@ -121,16 +136,27 @@ describe('OpenAI-compatible engine against a local /v1/audio/speech', () => {
   test('a server that is not running is a network error naming the address', async () => {
     const gone = await startServer(() => undefined);
     await gone.close();
-    const error = await rejection(new OpenAiEngine({ config: { baseUrl: gone.baseUrl }, getApiKey: () => undefined }).synthesize({ text: 'x', voice: 'alloy' }, never));
+    const error = await rejection(
+      new OpenAiEngine({ config: { baseUrl: gone.baseUrl }, getApiKey: () => undefined }).synthesize({ text: 'x', voice: 'alloy' }, never),
+    );
     assert.equal(error.kind, 'network');
-    assert.match(error.message, new RegExp(`Could not reach the OpenAI-compatible server at ${gone.baseUrl.replace(/\./g, '\\.')} \\(ECONNREFUSED\\)`));
+    assert.match(
+      error.message,
+      new RegExp(`Could not reach the OpenAI-compatible server at ${gone.baseUrl.replace(/\./g, '\\.')} \\(ECONNREFUSED\\)`),
+    );
   });
 
   test('bad input and bad settings are refused before any request', async () => {
     server.requests.length = 0;
     assert.equal((await rejection(engine().synthesize({ text: '  ', voice: 'alloy' }, never))).kind, 'invalid-input');
-    assert.match((await rejection(engine().synthesize({ text: 'x', voice: 'alloy', settings: { speed: 10 } }, never))).message, /at most 4/);
-    assert.match((await rejection(engine({ baseUrl: 'ftp://example.com' }).synthesize({ text: 'x', voice: 'alloy' }, never))).message, /not an http\(s\) URL/);
+    assert.match(
+      (await rejection(engine().synthesize({ text: 'x', voice: 'alloy', settings: { speed: 10 } }, never))).message,
+      /at most 4/,
+    );
+    assert.match(
+      (await rejection(engine({ baseUrl: 'ftp://example.com' }).synthesize({ text: 'x', voice: 'alloy' }, never))).message,
+      /not an http\(s\) URL/,
+    );
     assert.throws(() => engine({ voices: [] }), /List at least one voice/);
     assert.equal(server.requests.length, 0);
   });

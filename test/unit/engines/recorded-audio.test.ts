@@ -14,7 +14,13 @@ const audioOf = (audio: unknown) => parseRecordGeneration({ text: 't', voice: 'v
 
 test('bytes and files (path or file: URI) are read and described', async () => {
   const wav = makeWav(0.25, 16_000);
-  assert.deepEqual((await loadRecordedAudio(audioOf(wav))).info, { format: 'wav', mimeType: 'audio/wav', sampleRate: 16_000, channels: 1, duration: 0.25 });
+  assert.deepEqual((await loadRecordedAudio(audioOf(wav))).info, {
+    format: 'wav',
+    mimeType: 'audio/wav',
+    sampleRate: 16_000,
+    channels: 1,
+    duration: 0.25,
+  });
   const path = join(dir, 'take one.mp3');
   writeFileSync(path, makeMp3(12));
   const fromPath = await loadRecordedAudio(audioOf(path));

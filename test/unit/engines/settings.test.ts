@@ -21,20 +21,36 @@ test('settings map to engine configs; seconds become milliseconds; unset setting
 });
 
 test('an invalid setting names the setting to fix', () => {
-  const read = (key: string): unknown => (key === 'voiceHistory.openai.timeoutSeconds' ? -1 : key === 'voiceHistory.elevenlabs.model' ? '' : undefined);
-  assert.throws(() => new OpenAiEngine({ config: openAiConfigFromSettings(read), getApiKey: () => undefined }), /The setting "voiceHistory\.openai\.timeoutSeconds" is invalid/);
-  assert.throws(() => new ElevenLabsEngine({ config: elevenLabsConfigFromSettings(read), getApiKey: () => undefined }), /The setting "voiceHistory\.elevenlabs\.model" is invalid/);
+  const read = (key: string): unknown =>
+    key === 'voiceHistory.openai.timeoutSeconds' ? -1 : key === 'voiceHistory.elevenlabs.model' ? '' : undefined;
+  assert.throws(
+    () => new OpenAiEngine({ config: openAiConfigFromSettings(read), getApiKey: () => undefined }),
+    /The setting "voiceHistory\.openai\.timeoutSeconds" is invalid/,
+  );
+  assert.throws(
+    () => new ElevenLabsEngine({ config: elevenLabsConfigFromSettings(read), getApiKey: () => undefined }),
+    /The setting "voiceHistory\.elevenlabs\.model" is invalid/,
+  );
 });
 
 test('every setting the engines read is declared in package.json with a matching default', () => {
-  const properties = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).contributes.configuration.properties as Record<string, { default: unknown }>;
+  const properties = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).contributes.configuration.properties as Record<
+    string,
+    { default: unknown }
+  >;
   const keys: string[] = [];
   openAiConfigFromSettings((key) => void keys.push(key));
   elevenLabsConfigFromSettings((key) => void keys.push(key));
   for (const key of keys) assert.ok(properties[key], `${key} is not declared`);
   const fromDefaults = (prefix: string) => (key: string) => (key.startsWith(prefix) ? properties[key]?.default : undefined);
   assert.deepEqual(openAiConfigSchema.parse(openAiConfigFromSettings(fromDefaults('voiceHistory.openai.'))), openAiConfigSchema.parse({}));
-  assert.deepEqual(elevenLabsConfigSchema.parse(elevenLabsConfigFromSettings(fromDefaults('voiceHistory.elevenlabs.'))), elevenLabsConfigSchema.parse({}));
-  assert.deepEqual(properties['voiceHistory.elevenlabs.outputFormat'] && (properties['voiceHistory.elevenlabs.outputFormat'] as { enum?: string[] }).enum, [...ELEVENLABS_OUTPUT_FORMATS]);
+  assert.deepEqual(
+    elevenLabsConfigSchema.parse(elevenLabsConfigFromSettings(fromDefaults('voiceHistory.elevenlabs.'))),
+    elevenLabsConfigSchema.parse({}),
+  );
+  assert.deepEqual(
+    properties['voiceHistory.elevenlabs.outputFormat'] && (properties['voiceHistory.elevenlabs.outputFormat'] as { enum?: string[] }).enum,
+    [...ELEVENLABS_OUTPUT_FORMATS],
+  );
   assert.deepEqual((properties['voiceHistory.openai.responseFormat'] as { enum?: string[] }).enum, [...OPENAI_RESPONSE_FORMATS]);
 });

@@ -11,7 +11,11 @@ import { FakeElevenLabs, GOOD_KEY, makeItems } from '../sync/fake-elevenlabs';
 
 async function tempHistory(t: TestContext): Promise<HistoryService> {
   const dir = mkdtempSync(join(tmpdir(), 'vh-el-import-'));
-  const history = await openHistory({ storageDir: join(dir, 'storage'), checkOnOpen: false, tuning: { pollIntervalMs: 0, compactOnClose: false } });
+  const history = await openHistory({
+    storageDir: join(dir, 'storage'),
+    checkOnOpen: false,
+    tuning: { pollIntervalMs: 0, compactOnClose: false },
+  });
   t.after(async () => {
     await history.close();
     rmSync(dir, { recursive: true, force: true });
@@ -32,7 +36,13 @@ describe('Importing the ElevenLabs history into a real history', () => {
   });
 
   const client = (key = GOOD_KEY, maxRetries = 2): ElevenLabsHistoryClient =>
-    new ElevenLabsHistoryClient({ apiKey: key, baseUrl: fake.baseUrl, timeoutMs: 5000, retry: { maxRetries, random: () => 0 }, sleep: async () => undefined });
+    new ElevenLabsHistoryClient({
+      apiKey: key,
+      baseUrl: fake.baseUrl,
+      timeoutMs: 5000,
+      retry: { maxRetries, random: () => 0 },
+      sleep: async () => undefined,
+    });
 
   const run = (history: HistoryService, options: Partial<ElevenLabsImportOptions> = {}) =>
     importElevenLabsHistory({ history, client: client(), pageSize: 4, ...options });
@@ -100,14 +110,21 @@ describe('Importing the ElevenLabs history into a real history', () => {
     const second = await run(history, { resumeFrom: saved.at(-1) });
     assert.equal(second.stoppedBy, undefined);
     assert.equal(second.imported, 2);
-    assert.equal(fake.requests.filter((r) => r.path === '/v1/history')[0]?.query.get('start_after_history_item_id'), saved.at(-1)!.startAfter);
+    assert.equal(
+      fake.requests.filter((r) => r.path === '/v1/history')[0]?.query.get('start_after_history_item_id'),
+      saved.at(-1)!.startAfter,
+    );
     assert.equal((await history.list({ pageSize: 100, offset: 0 })).total, 10);
   });
 
   test('429 then success is retried without losing an item', async (t) => {
     const history = await tempHistory(t);
     fake.items = makeItems(3);
-    fake.faults.push({ match: (r) => r.path === '/v1/history', respond: (res) => sendJson(res, 429, { detail: { status: 'too_many_concurrent_requests', message: 'slow down' } }, { 'retry-after': '1' }) });
+    fake.faults.push({
+      match: (r) => r.path === '/v1/history',
+      respond: (res) =>
+        sendJson(res, 429, { detail: { status: 'too_many_concurrent_requests', message: 'slow down' } }, { 'retry-after': '1' }),
+    });
     const progress: number[] = [];
     const result = await run(history, { onProgress: (p) => p.retryingInMs !== undefined && progress.push(p.retryingInMs) });
     assert.equal(result.imported, 3);
@@ -157,7 +174,10 @@ describe('Importing the ElevenLabs history into a real history', () => {
     assert.equal(result.stoppedBy, undefined);
     assert.equal(result.imported, 4);
     assert.equal(result.deleted, 4);
-    assert.deepEqual(fake.items.map((i) => i.history_item_id), ['h01']);
+    assert.deepEqual(
+      fake.items.map((i) => i.history_item_id),
+      ['h01'],
+    );
     const deletes = fake.requests.filter((r) => r.method === 'DELETE').map((r) => r.path);
     assert.equal(deletes.length, 4);
     for (const id of ['h02', 'h03', 'h04', 'h05']) assert.ok(await history.findByExternalId(id), `${id} stored`);

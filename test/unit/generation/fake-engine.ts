@@ -2,7 +2,15 @@
 // (or an error), records what it was asked, and can be held mid-synthesis so a test can look
 // at the row while the engine works. It honours the AbortSignal like the real engines do.
 import { wavHeader } from '../../../src/audio/wav';
-import { cancelledError, EngineError, type EngineCapabilities, type SpeechEngine, type SynthesisRequest, type SynthesisResult, type Voice } from '../../../src/engines/engine';
+import {
+  cancelledError,
+  EngineError,
+  type EngineCapabilities,
+  type SpeechEngine,
+  type SynthesisRequest,
+  type SynthesisResult,
+  type Voice,
+} from '../../../src/engines/engine';
 
 export function wav(seconds: number, sampleRate = 8000): Uint8Array {
   const dataLength = Math.round(seconds * sampleRate) * 2;

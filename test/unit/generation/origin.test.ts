@@ -1,6 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { engineSettingsOf, isOpenableSource, openableSourceOf, originOf, sourceLabel, sourceLink, withOrigin } from '../../../src/generation/origin';
+import {
+  engineSettingsOf,
+  isOpenableSource,
+  openableSourceOf,
+  originOf,
+  sourceLabel,
+  sourceLink,
+  withOrigin,
+} from '../../../src/generation/origin';
 import { scriptLines } from '../../../src/generation/sample-script';
 
 describe('generation origin', () => {
@@ -25,11 +33,18 @@ describe('generation origin', () => {
     assert.equal(sourceLabel({ ...document, uri: 'untitled:Untitled-1' }), 'untitled:Untitled-1:5-7');
   });
 
-  test('can be opened only from this machine\'s documents or its remote (imported data may name any URI)', () => {
+  test("can be opened only from this machine's documents or its remote (imported data may name any URI)", () => {
     for (const uri of ['file:///home/a/x.md', 'untitled:Untitled-1', 'vscode-remote://ssh-remote+box/home/a/x.md', 'FILE:///C:/x.md']) {
       assert.ok(isOpenableSource({ ...document, uri }), uri);
     }
-    for (const uri of ['command:workbench.action.reloadWindow', 'https://example.com/x', 'vscode://some.extension/run', 'javascript:alert(1)', '/home/a/x.md', '']) {
+    for (const uri of [
+      'command:workbench.action.reloadWindow',
+      'https://example.com/x',
+      'vscode://some.extension/run',
+      'javascript:alert(1)',
+      '/home/a/x.md',
+      '',
+    ]) {
       assert.ok(!isOpenableSource({ ...document, uri }), uri);
     }
     assert.deepEqual(openableSourceOf({ settings: withOrigin({}, { document }) }), document);

@@ -25,13 +25,21 @@ interface Setup {
 
 async function setup(t: TestContext): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'vh-generation-'));
-  const history = await openHistory({ storageDir: join(dir, 'storage'), checkOnOpen: false, tuning: { pollIntervalMs: 0, compactOnClose: false } });
+  const history = await openHistory({
+    storageDir: join(dir, 'storage'),
+    checkOnOpen: false,
+    tuning: { pollIntervalMs: 0, compactOnClose: false },
+  });
   t.after(async () => {
     await history.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const engine = new FakeEngine('fake');
-  const seeded = new FakeEngine('seeded', { capabilities: { seed: true, languages: true, instruct: true }, languages: ['en', 'de'], displayName: 'Seeded engine' });
+  const seeded = new FakeEngine('seeded', {
+    capabilities: { seed: true, languages: true, instruct: true },
+    languages: ['en', 'de'],
+    displayName: 'Seeded engine',
+  });
   const engines = new EngineCatalog([
     { id: 'fake', displayName: 'Fake engine', create: () => engine, keep: true },
     { id: 'seeded', displayName: 'Seeded engine', create: () => seeded, keep: true },
@@ -92,7 +100,7 @@ describe('GenerationRunner', () => {
     assert.deepEqual(s.statuses.get(done.id), ['pending', 'generating', 'completed']);
   });
 
-  test('an engine error leaves the row failed with the engine\'s own message and no audio', async (t) => {
+  test("an engine error leaves the row failed with the engine's own message and no audio", async (t) => {
     const s = await setup(t);
     const message = 'The OpenAI-compatible server rejected the API key (401: bad key). Run "Voice History: Set API Key…".';
     s.engine.outcomes = [{ error: new EngineError('auth', message, 'fake', { status: 401 }) }];
@@ -154,8 +162,25 @@ describe('GenerationRunner', () => {
 
   test('passes language, seed, instruct and model to an engine that takes them, and records them', async (t) => {
     const s = await setup(t);
-    const g = await s.runner.generate({ engine: 'seeded', voice: 'v1', text: 'Guten Tag', language: 'de', seed: 42, instruct: 'warmly', model: 'm2', settings: { speed: 1.1 } });
-    assert.deepEqual(s.seeded.requests[0], { text: 'Guten Tag', voice: 'v1', language: 'de', seed: 42, instruct: 'warmly', model: 'm2', settings: { speed: 1.1 } });
+    const g = await s.runner.generate({
+      engine: 'seeded',
+      voice: 'v1',
+      text: 'Guten Tag',
+      language: 'de',
+      seed: 42,
+      instruct: 'warmly',
+      model: 'm2',
+      settings: { speed: 1.1 },
+    });
+    assert.deepEqual(s.seeded.requests[0], {
+      text: 'Guten Tag',
+      voice: 'v1',
+      language: 'de',
+      seed: 42,
+      instruct: 'warmly',
+      model: 'm2',
+      settings: { speed: 1.1 },
+    });
     assert.deepEqual([g.language, g.seed, g.instruct, g.model], ['de', 42, 'warmly', 'm2']);
     assert.equal(originOf(g)?.seed, 'fixed');
     // An engine without language choice is not sent one (but the row keeps it).
@@ -185,7 +210,14 @@ describe('GenerationRunner', () => {
 
   test('regenerate: a new take with the same text and settings and a new random seed', async (t) => {
     const s = await setup(t);
-    const first = await s.runner.generate({ engine: 'seeded', voice: 'v1', text: 'Take me again', language: 'de', instruct: 'softly', settings: { speed: 0.9 } });
+    const first = await s.runner.generate({
+      engine: 'seeded',
+      voice: 'v1',
+      text: 'Take me again',
+      language: 'de',
+      instruct: 'softly',
+      settings: { speed: 0.9 },
+    });
     assert.equal(first.seed, 1000, 'a random seed is chosen and recorded');
     assert.equal(originOf(first)?.seed, 'random');
     const started = await s.runner.regenerate(first.id);
@@ -194,7 +226,15 @@ describe('GenerationRunner', () => {
     assert.equal(take.status, 'completed');
     assert.equal(take.seed, 1001, 'new seed');
     assert.deepEqual([take.text, take.language, take.instruct, take.profileId], [first.text, 'de', 'softly', first.profileId]);
-    assert.deepEqual(s.seeded.requests[1], { text: 'Take me again', voice: 'v1', language: 'de', seed: 1001, instruct: 'softly', model: 'fake-model-1', settings: { speed: 0.9 } });
+    assert.deepEqual(s.seeded.requests[1], {
+      text: 'Take me again',
+      voice: 'v1',
+      language: 'de',
+      seed: 1001,
+      instruct: 'softly',
+      model: 'fake-model-1',
+      settings: { speed: 0.9 },
+    });
     assert.equal((await s.history.get(first.id))?.status, 'completed', 'the original is untouched');
   });
 
@@ -209,7 +249,10 @@ describe('GenerationRunner', () => {
   test('regenerate refuses a generation with no engine voice (imported or recorded by another tool)', async (t) => {
     const s = await setup(t);
     const profile = await s.history.createProfile({ name: 'Imported voice' });
-    const g = await s.history.create({ profileId: profile.id, text: 'from a zip', status: 'failed', error: 'x', source: 'import' }, undefined);
+    const g = await s.history.create(
+      { profileId: profile.id, text: 'from a zip', status: 'failed', error: 'x', source: 'import' },
+      undefined,
+    );
     await rejects(s.runner.regenerate(g.id), /Cannot regenerate this generation: it was imported without an engine voice.*Generate Speech/);
     await rejects(s.runner.retry(g.id), /Cannot retry/);
   });
@@ -264,14 +307,21 @@ describe('GenerationRunner', () => {
 describe('GenerationRunner with the real Flite engine', () => {
   test('speaks a sentence into a completed generation with a playable 16 kHz WAV of plausible length', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'vh-generation-flite-'));
-    const history = await openHistory({ storageDir: join(dir, 'storage'), checkOnOpen: false, tuning: { pollIntervalMs: 0, compactOnClose: false } });
+    const history = await openHistory({
+      storageDir: join(dir, 'storage'),
+      checkOnOpen: false,
+      tuning: { pollIntervalMs: 0, compactOnClose: false },
+    });
     const flite = new FliteEngine(fliteDevOptions({ tempDir: dir }));
     t.after(async () => {
       await flite.dispose();
       await history.close();
       rmSync(dir, { recursive: true, force: true });
     });
-    const runner = new GenerationRunner({ history, engines: new EngineCatalog([{ id: 'flite', displayName: 'Flite', create: () => flite, keep: true }]) });
+    const runner = new GenerationRunner({
+      history,
+      engines: new EngineCatalog([{ id: 'flite', displayName: 'Flite', create: () => flite, keep: true }]),
+    });
     const text = 'Every evening, the keeper climbed the hundred and twelve steps to light the lamp.';
     const g = await runner.generate({ engine: 'flite', voice: 'awb', text });
     assert.equal(g.status, 'completed', g.error ?? '');

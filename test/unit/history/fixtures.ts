@@ -98,7 +98,9 @@ export function matchesSearch(g: Generation, query: string): boolean {
   const q = normalizeForSearch(query);
   if (!q) return true;
   return (
-    normalizeForSearch(g.text).includes(q) || (g.instruct != null && normalizeForSearch(g.instruct).includes(q)) || normalizeForSearch(g.profileName).includes(q)
+    normalizeForSearch(g.text).includes(q) ||
+    (g.instruct != null && normalizeForSearch(g.instruct).includes(q)) ||
+    normalizeForSearch(g.profileName).includes(q)
   );
 }
 

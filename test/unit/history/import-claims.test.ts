@@ -12,53 +12,63 @@ import { fakeAudio, freshHistory, reopen, tempDir } from '../store/helpers';
 
 const hourAgo = () => new Date(Date.now() - 3600_000);
 
-test('reconcile in another window keeps the audio of an import still in progress', { skip: process.platform === 'win32' && 'needs a named pipe' }, async () => {
-  const { h, dir, cleanup } = await freshHistory();
-  const src = tempDir('vh-staged-');
-  const other = await reopen(dir);
-  try {
-    // Staged like an archive import: extracted an hour ago, then moved into the history.
-    const moved = path.join(src.dir, 'first.wav');
-    fs.writeFileSync(moved, fakeAudio(1, 256));
-    fs.utimesSync(moved, hourAgo(), hourAgo());
-    // The second file is a pipe: the import waits on it, with the first file stored and uncommitted.
-    const pipe = path.join(src.dir, 'second.wav');
-    execFileSync('mkfifo', [pipe]);
-    let storedOne!: () => void;
-    const firstStored = new Promise<void>((r) => (storedOne = r));
-    const importing = h.importBatch(
-      {
-        profiles: [{ key: 'p', name: 'Voice' }],
-        generations: [
-          { key: 'a', profileKey: 'p', text: 'one', status: 'completed', versions: [{ key: 'v', label: 'original', filePath: moved, move: true }] },
-          { key: 'b', profileKey: 'p', text: 'two', status: 'completed', versions: [{ key: 'v', label: 'original', filePath: pipe }] },
-        ],
-      },
-      { onStored: (done) => done === 1 && storedOne() },
-    );
-    await firstStored;
-    const audioDir = path.join(dir, 'audio');
-    const staged = fs.readdirSync(audioDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-    assert.equal(staged.length, 1, 'the moved file is stored, its row not committed');
+test(
+  'reconcile in another window keeps the audio of an import still in progress',
+  { skip: process.platform === 'win32' && 'needs a named pipe' },
+  async () => {
+    const { h, dir, cleanup } = await freshHistory();
+    const src = tempDir('vh-staged-');
+    const other = await reopen(dir);
+    try {
+      // Staged like an archive import: extracted an hour ago, then moved into the history.
+      const moved = path.join(src.dir, 'first.wav');
+      fs.writeFileSync(moved, fakeAudio(1, 256));
+      fs.utimesSync(moved, hourAgo(), hourAgo());
+      // The second file is a pipe: the import waits on it, with the first file stored and uncommitted.
+      const pipe = path.join(src.dir, 'second.wav');
+      execFileSync('mkfifo', [pipe]);
+      let storedOne!: () => void;
+      const firstStored = new Promise<void>((r) => (storedOne = r));
+      const importing = h.importBatch(
+        {
+          profiles: [{ key: 'p', name: 'Voice' }],
+          generations: [
+            {
+              key: 'a',
+              profileKey: 'p',
+              text: 'one',
+              status: 'completed',
+              versions: [{ key: 'v', label: 'original', filePath: moved, move: true }],
+            },
+            { key: 'b', profileKey: 'p', text: 'two', status: 'completed', versions: [{ key: 'v', label: 'original', filePath: pipe }] },
+          ],
+        },
+        { onStored: (done) => done === 1 && storedOne() },
+      );
+      await firstStored;
+      const audioDir = path.join(dir, 'audio');
+      const staged = fs.readdirSync(audioDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+      assert.equal(staged.length, 1, 'the moved file is stored, its row not committed');
 
-    const result = await other.reconcile({ removeOrphanFiles: true });
-    assert.ok(fs.existsSync(path.join(staged[0].parentPath, staged[0].name)), 'the in-flight file survives reconcile');
-    assert.equal(result.removedFiles, 0);
-    const report = await other.checkIntegrity();
-    assert.deepEqual(report.orphanFiles, [], 'a claimed file is not an orphan');
+      const result = await other.reconcile({ removeOrphanFiles: true });
+      assert.ok(fs.existsSync(path.join(staged[0].parentPath, staged[0].name)), 'the in-flight file survives reconcile');
+      assert.equal(result.removedFiles, 0);
+      const report = await other.checkIntegrity();
+      assert.deepEqual(report.orphanFiles, [], 'a claimed file is not an orphan');
 
-    fs.writeFileSync(pipe, fakeAudio(2, 256)); // lets the import finish
-    const done = await importing;
-    assert.equal(done.generationIds.size, 2);
-    assert.deepEqual(fs.readdirSync(path.join(dir, 'imports')), [], 'the claim is released after the commit');
-    const after = await other.checkIntegrity();
-    assert.deepEqual([after.orphanFiles, after.missingAudio], [[], []]);
-  } finally {
-    await other.close();
-    await cleanup();
-    src.cleanup();
-  }
-});
+      fs.writeFileSync(pipe, fakeAudio(2, 256)); // lets the import finish
+      const done = await importing;
+      assert.equal(done.generationIds.size, 2);
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'imports')), [], 'the claim is released after the commit');
+      const after = await other.checkIntegrity();
+      assert.deepEqual([after.orphanFiles, after.missingAudio], [[], []]);
+    } finally {
+      await other.close();
+      await cleanup();
+      src.cleanup();
+    }
+  },
+);
 
 test('a claim left by a process that is gone does not protect its files; reading it removes it', async () => {
   const t = tempDir();

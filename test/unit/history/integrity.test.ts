@@ -21,7 +21,10 @@ test('missing audio and orphan files are reported, and reconcile fixes exactly t
     const lost = await h.create({ profileId: p, text: 'lost' }, { data: fakeAudio(2) });
     const twoVersions = await h.create({ profileId: p, text: 'two versions' }, { data: fakeAudio(3) });
     const extra = await h.addVersion(twoVersions.id, { label: 'b', isDefault: true }, { data: fakeAudio(4) });
-    assert.deepEqual(await h.checkIntegrity({ database: true }).then((r) => [r.missingAudio, r.orphanFiles, r.databaseProblems, r.databaseChecked]), [[], [], [], true]);
+    assert.deepEqual(
+      await h.checkIntegrity({ database: true }).then((r) => [r.missingAudio, r.orphanFiles, r.databaseProblems, r.databaseChecked]),
+      [[], [], [], true],
+    );
 
     fs.rmSync(h.resolveAudioPath(lost));
     fs.rmSync(h.resolveAudioPath(extra)); // the default version of twoVersions
@@ -39,10 +42,13 @@ test('missing audio and orphan files are reported, and reconcile fixes exactly t
 
     const report = await h.checkIntegrity();
     assert.equal(report.databaseChecked, false);
-    assert.deepEqual(report.missingAudio.map((m) => [m.generationId, m.versionId]).sort(), [
-      [lost.id, (await h.listVersions(lost.id))[0].id],
-      [twoVersions.id, extra.id],
-    ].sort());
+    assert.deepEqual(
+      report.missingAudio.map((m) => [m.generationId, m.versionId]).sort(),
+      [
+        [lost.id, (await h.listVersions(lost.id))[0].id],
+        [twoVersions.id, extra.id],
+      ].sort(),
+    );
     assert.deepEqual(report.orphanFiles.sort(), ['zz/.tmp-crashed.wav-2', 'zz/just-written.wav', 'zz/left-behind.wav']);
 
     const result = await h.reconcile();
@@ -76,7 +82,10 @@ test('missing audio and orphan files are reported, and reconcile fixes exactly t
     // The on-open check runs by itself and its report is available.
     const again = await reopen(dir, { checkOnOpen: true, tuning: { checkDelayMs: 0 } });
     const onOpen = await again.lastIntegrityReport();
-    assert.deepEqual(onOpen.missingAudio.map((m) => m.generationId), [intact.id]);
+    assert.deepEqual(
+      onOpen.missingAudio.map((m) => m.generationId),
+      [intact.id],
+    );
     assert.equal(onOpen.databaseChecked, true, 'a small database gets the SQLite check on open');
     await again.close();
   } finally {
@@ -84,7 +93,7 @@ test('missing audio and orphan files are reported, and reconcile fixes exactly t
   }
 });
 
-test('the database check reports rows that break a foreign key (written behind the store\'s back)', async () => {
+test("the database check reports rows that break a foreign key (written behind the store's back)", async () => {
   const { h, dir, cleanup } = await freshHistory();
   try {
     const p = (await h.createProfile({ name: 'P' })).id;
@@ -95,7 +104,9 @@ test('the database check reports rows that break a foreign key (written behind t
     const db = new SQL.Database(fs.readFileSync(file));
     for (const [name, fn] of Object.entries(searchFunctions)) db.create_function(name, fn);
     db.run('PRAGMA foreign_keys = OFF');
-    db.run("INSERT INTO generations (id, profile_id, text, created_at, updated_at) VALUES ('00000000-0000-4000-8000-0000000000aa', 'no-such-profile', 'orphan row', 1, 1)");
+    db.run(
+      "INSERT INTO generations (id, profile_id, text, created_at, updated_at) VALUES ('00000000-0000-4000-8000-0000000000aa', 'no-such-profile', 'orphan row', 1, 1)",
+    );
     fs.writeFileSync(file, db.export());
     db.close();
     const again = await reopen(dir);

@@ -52,7 +52,7 @@ test('a row another open window may still be generating is left alone until it i
     await live.update(g.id, { status: 'generating' });
     try {
       const other = await reopen(t.dir);
-      assert.equal((await other.get(g.id))?.status, 'generating', 'a live window\'s generation was marked failed');
+      assert.equal((await other.get(g.id))?.status, 'generating', "a live window's generation was marked failed");
       await other.close();
       // The age fallback: with a live window, rows untouched for the threshold count as interrupted.
       const later = await reopen(t.dir, { tuning: { interruptedAfterMs: 0 } });
@@ -81,16 +81,22 @@ test('rows of a window whose process was killed are marked even though its regis
     const ids = row.split(' ').slice(1);
     // While the child lives, its rows are its own.
     const during = await reopen(t.dir);
-    assert.deepEqual((await during.getMany(ids)).map((g) => g.status), ['pending', 'generating']);
+    assert.deepEqual(
+      (await during.getMany(ids)).map((g) => g.status),
+      ['pending', 'generating'],
+    );
     await during.close();
     proc.kill('SIGKILL');
     await out.exited;
     const after = await reopen(t.dir);
     try {
-      assert.deepEqual((await after.getMany(ids)).map((g) => [g.status, g.error]), [
-        ['failed', INTERRUPTED_ERROR],
-        ['failed', INTERRUPTED_ERROR],
-      ]);
+      assert.deepEqual(
+        (await after.getMany(ids)).map((g) => [g.status, g.error]),
+        [
+          ['failed', INTERRUPTED_ERROR],
+          ['failed', INTERRUPTED_ERROR],
+        ],
+      );
     } finally {
       await after.close();
     }

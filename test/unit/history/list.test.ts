@@ -37,8 +37,14 @@ describe('list()', () => {
   }
 
   test('no filter: newest first, ties broken by insertion order; oldest reverses it exactly', async () => {
-    assert.deepEqual(await everything({}), expected(() => true));
-    assert.deepEqual(await everything({ sort: 'oldest' }), expected(() => true, 'oldest'));
+    assert.deepEqual(
+      await everything({}),
+      expected(() => true),
+    );
+    assert.deepEqual(
+      await everything({ sort: 'oldest' }),
+      expected(() => true, 'oldest'),
+    );
     const first = await h.list();
     assert.equal(first.items.length, 50);
     assert.equal(first.total, N);
@@ -62,7 +68,10 @@ describe('list()', () => {
       [{ favoritesOnly: true }, (g) => g.isFavorited],
       [{ favoritesOnly: false }, () => true],
       [{ withoutEngine: true }, (g) => g.engine === null],
-      [{ withoutEngine: true, status: 'completed', profileId: p1 }, (g) => g.engine === null && g.status === 'completed' && g.profileId === p1],
+      [
+        { withoutEngine: true, status: 'completed', profileId: p1 },
+        (g) => g.engine === null && g.status === 'completed' && g.profileId === p1,
+      ],
       [{ after: corpus.t0 + 100 * 3_600_000 }, (g) => g.createdAt >= corpus.t0 + 100 * 3_600_000],
       [{ before: corpus.t0 + 100 * 3_600_000 }, (g) => g.createdAt < corpus.t0 + 100 * 3_600_000],
       [
@@ -129,7 +138,14 @@ describe('list()', () => {
   });
 
   test('withTotal: false returns the same page without counting (total null), for every kind of filter', async () => {
-    const queries: ListQueryInput[] = [{}, { favoritesOnly: true }, { search: 'e' }, { search: 'meeting' }, { status: 'completed', engine: 'flite' }, { search: 'zzzz-no-such-text' }];
+    const queries: ListQueryInput[] = [
+      {},
+      { favoritesOnly: true },
+      { search: 'e' },
+      { search: 'meeting' },
+      { status: 'completed', engine: 'flite' },
+      { search: 'zzzz-no-such-text' },
+    ];
     for (const q of queries) {
       for (const offset of [0, 5]) {
         const counted = await h.list({ ...q, pageSize: 7, offset });
@@ -219,8 +235,14 @@ describe('list()', () => {
     for (const q of ['eetin', '50%', '_', '"quoted"', 'иве', '世界', '🎉', 'zoë', 'ДМИТ', 'C:\\path']) {
       assert.ok(expected((g) => matchesSearch(g, q)).length > 0, `fixture has no match for ${q}`);
     }
-    assert.deepEqual(await everything({ search: '' }), expected(() => true));
-    assert.deepEqual(await everything({ search: '   ' }), expected(() => true));
+    assert.deepEqual(
+      await everything({ search: '' }),
+      expected(() => true),
+    );
+    assert.deepEqual(
+      await everything({ search: '   ' }),
+      expected(() => true),
+    );
   });
 
   test('random substrings of the texts (inside and across words) are found exactly like the reference', async () => {
@@ -247,7 +269,10 @@ describe('list()', () => {
   test('search follows changes: edited text of a pending generation, deletion', async () => {
     const pending = corpus.generations.find((g) => g.status === 'pending')!;
     await h.update(pending.id, { text: 'Quixotic zebra xylophone' });
-    assert.deepEqual((await h.list({ search: 'xotic zeb' })).items.map((g) => g.id), [pending.id]);
+    assert.deepEqual(
+      (await h.list({ search: 'xotic zeb' })).items.map((g) => g.id),
+      [pending.id],
+    );
     assert.ok(!(await everything({ search: pending.text.slice(0, 25) })).includes(pending.id), 'the old text is no longer found');
     const { h: h2, cleanup: c2 } = await freshHistory();
     const p = await h2.createProfile({ name: 'P' });

@@ -40,7 +40,10 @@ describe('generations', () => {
 
   test('create with audio stores the file atomically as the original, default version and completes the generation', async () => {
     const bytes = fakeAudio(1, 5000);
-    const g = await h.create({ profileId, text: 'With audio', createdAt: 1_700_000_000_000 }, { data: bytes, duration: 1.25, sampleRate: 16000, channels: 1 });
+    const g = await h.create(
+      { profileId, text: 'With audio', createdAt: 1_700_000_000_000 },
+      { data: bytes, duration: 1.25, sampleRate: 16000, channels: 1 },
+    );
     assert.equal(g.status, 'completed');
     assert.equal(g.createdAt, 1_700_000_000_000);
     assert.equal(g.audioBytes, 5000);
@@ -67,7 +70,10 @@ describe('generations', () => {
     assert.equal(g.contentHash, sha(bytes));
     assert.equal(g.audioBytes, bytes.length);
     assert.ok(fs.readFileSync(h.resolveAudioPath(g)).equals(Buffer.from(bytes)));
-    await assert.rejects(h.create({ profileId, text: 'x' }, { filePath: path.join(dir, 'nope.wav') }), isCode('NOT_FOUND', /does not exist; choose another file/));
+    await assert.rejects(
+      h.create({ profileId, text: 'x' }, { filePath: path.join(dir, 'nope.wav') }),
+      isCode('NOT_FOUND', /does not exist; choose another file/),
+    );
     fs.writeFileSync(path.join(dir, 'empty.wav'), '');
     await assert.rejects(h.create({ profileId, text: 'x' }, { filePath: path.join(dir, 'empty.wav') }), isCode('INVALID', /empty/));
     assert.equal((await h.list()).total, 1, 'refused creates left no row');
@@ -77,7 +83,10 @@ describe('generations', () => {
     await assert.rejects(h.create({ profileId, text: '' }), isCode('INVALID', /text is empty/));
     await assert.rejects(h.create({ profileId: 'nope', text: 'x' }), isCode('INVALID', /profileId/));
     await assert.rejects(h.create({ profileId, text: 'x', colour: 'red' } as never), isCode('INVALID', /Unrecognized key/));
-    await assert.rejects(h.create({ profileId: '00000000-0000-4000-8000-000000000000', text: 'x' }), isCode('NOT_FOUND', /create a voice profile/));
+    await assert.rejects(
+      h.create({ profileId: '00000000-0000-4000-8000-000000000000', text: 'x' }),
+      isCode('NOT_FOUND', /create a voice profile/),
+    );
     await assert.rejects(h.create({ profileId, text: 'x', status: 'completed' }), isCode('INVALID', /needs its audio/));
     await assert.rejects(h.create({ profileId, text: 'x' }, { data: new Uint8Array(0) }), isCode('INVALID', /empty/));
     await assert.rejects(h.create({ profileId, text: 'x' }, { data: fakeAudio(1), format: '../x' }), isCode('INVALID', /file extension/));
@@ -130,7 +139,10 @@ describe('generations', () => {
     assert.equal(await h.delete([a.id, '00000000-0000-4000-8000-000000000000']), 1);
     assert.equal(await h.get(a.id), undefined);
     assert.deepEqual(await h.listVersions(a.id), []);
-    assert.deepEqual((await h.getStory(story.id))?.items.map((i) => i.generationId), [b.id]);
+    assert.deepEqual(
+      (await h.getStory(story.id))?.items.map((i) => i.generationId),
+      [b.id],
+    );
     assert.equal(fs.existsSync(files[0]), false);
     assert.equal(fs.existsSync(files[1]), false);
     assert.equal(fs.existsSync(files[2]), true);
@@ -145,7 +157,10 @@ describe('generations', () => {
     await h.create({ profileId: bob, text: 'bad too', status: 'failed' });
     const bobs = await h.create({ profileId: bob, text: 'bob ok' }, { data: fakeAudio(2) });
     assert.equal(await h.deleteFailed(), 2);
-    assert.deepEqual((await h.list({ sort: 'oldest' })).items.map((g) => g.id), [ok.id, bobs.id]);
+    assert.deepEqual(
+      (await h.list({ sort: 'oldest' })).items.map((g) => g.id),
+      [ok.id, bobs.id],
+    );
     assert.equal(await h.deleteByProfile(bob), 1);
     assert.equal(fs.existsSync(h.resolveAudioPath(bobs)), false);
     assert.ok(await h.getProfile(bob), 'the profile itself stays');
@@ -159,7 +174,11 @@ describe('versions', () => {
     const { version: original } = await h.attachAudio(g.id, { data: fakeAudio(1), duration: 1 });
     assert.equal(original.label, 'original');
     assert.equal(original.isDefault, true);
-    const quiet = await h.addVersion(g.id, { label: 'quiet', effectsChain: [{ type: 'gain', db: -6 }], sourceVersionId: original.id }, { data: fakeAudio(2), duration: 2 });
+    const quiet = await h.addVersion(
+      g.id,
+      { label: 'quiet', effectsChain: [{ type: 'gain', db: -6 }], sourceVersionId: original.id },
+      { data: fakeAudio(2), duration: 2 },
+    );
     assert.equal(quiet.isDefault, false);
     assert.deepEqual(quiet.effectsChain, [{ type: 'gain', db: -6 }]);
     assert.equal((await h.get(g.id))?.audioPath, original.audioPath, 'a non-default version does not change what plays');
@@ -176,7 +195,10 @@ describe('versions', () => {
         ['loud', true],
       ],
     );
-    await assert.rejects(h.addVersion(g.id, { label: 'x', sourceVersionId: '00000000-0000-4000-8000-000000000000' }, { data: fakeAudio(4) }), isCode('INVALID', /not a version of this generation/));
+    await assert.rejects(
+      h.addVersion(g.id, { label: 'x', sourceVersionId: '00000000-0000-4000-8000-000000000000' }, { data: fakeAudio(4) }),
+      isCode('INVALID', /not a version of this generation/),
+    );
     await assert.rejects(h.addVersion(g.id, { label: '' }, { data: fakeAudio(4) }), isCode('INVALID', /label/));
   });
 
@@ -228,7 +250,10 @@ describe('profiles', () => {
     await h.renameProfile(bob.id, 'ROBERT'); // its own name in other case is fine
     const g = await h.create({ profileId: bob.id, text: 'x' });
     assert.equal((await h.get(g.id))?.profileName, 'ROBERT');
-    assert.deepEqual((await h.listProfiles()).map((p) => p.name), ['Alice', 'ROBERT']);
+    assert.deepEqual(
+      (await h.listProfiles()).map((p) => p.name),
+      ['Alice', 'ROBERT'],
+    );
     await assert.rejects(h.createProfile({ name: '   ' }), isCode('INVALID', /profile name is empty/));
   });
 
@@ -246,14 +271,20 @@ describe('profiles', () => {
     assert.equal(await h.getProfile(profileId), undefined);
     assert.equal(await h.get(g.id), undefined);
     assert.deepEqual(await h.listVersions(g.id), []);
-    assert.deepEqual((await h.getStory(story.id))?.items.map((i) => i.generationId), [keep.id]);
+    assert.deepEqual(
+      (await h.getStory(story.id))?.items.map((i) => i.generationId),
+      [keep.id],
+    );
     assert.equal(fs.existsSync(h.resolveAudioPath(g)), false);
     assert.equal(fs.existsSync(h.resolveAudioPath(v)), false);
     assert.equal(fs.existsSync(h.resolveAudioPath(keep)), true);
     assert.ok(events.some((e) => e.kind === 'entity' && e.entity === 'profile' && e.op === 'deleted' && e.generationIds.includes(g.id)));
     const stats = await h.stats();
     assert.equal(stats.totalGenerations, 1);
-    assert.deepEqual(stats.byProfile.map((p) => p.profileName), ['Other']);
+    assert.deepEqual(
+      stats.byProfile.map((p) => p.profileName),
+      ['Other'],
+    );
   });
 
   test('findOrCreateProfile matches by engine + voice id, else by name, and keeps names unique', async () => {
@@ -277,23 +308,36 @@ describe('stories', () => {
     const other = await h.create({ profileId, text: 'y' }, { data: fakeAudio(2) });
     const [v] = await h.listVersions(g.id);
     const s = await h.createStory({ name: 'Episode 1', description: 'intro' });
-    assert.deepEqual((await h.listStories()).map((x) => x.id), [s.id]);
+    assert.deepEqual(
+      (await h.listStories()).map((x) => x.id),
+      [s.id],
+    );
     const renamed = await h.updateStory(s.id, { name: 'Episode One' });
     assert.equal(renamed.name, 'Episode One');
     assert.equal(renamed.description, 'intro');
     assert.equal((await h.updateStory(s.id, { description: null })).description, null);
     const a = await h.addStoryItem(s.id, { generationId: g.id, versionId: v.id, startMs: 1000, track: 1, volume: 0.5 });
     const b = await h.addStoryItem(s.id, { generationId: other.id });
-    await assert.rejects(h.addStoryItem(s.id, { generationId: other.id, versionId: v.id }), isCode('INVALID', /not a version of generation/));
+    await assert.rejects(
+      h.addStoryItem(s.id, { generationId: other.id, versionId: v.id }),
+      isCode('INVALID', /not a version of generation/),
+    );
     await assert.rejects(h.addStoryItem(s.id, { generationId: '00000000-0000-4000-8000-000000000000' }), isCode('NOT_FOUND'));
     const moved = await h.updateStoryItem(a.id, { startMs: 2500, trimStartMs: 100 });
     assert.equal(moved.startMs, 2500);
     assert.equal(moved.trimStartMs, 100);
     assert.equal(moved.volume, 0.5);
     const full = await h.getStory(s.id);
-    assert.deepEqual(full?.items.map((i) => i.id), [b.id, a.id], 'ordered by track then start');
+    assert.deepEqual(
+      full?.items.map((i) => i.id),
+      [b.id, a.id],
+      'ordered by track then start',
+    );
     await h.removeStoryItem(b.id);
-    assert.deepEqual((await h.getStory(s.id))?.items.map((i) => i.id), [a.id]);
+    assert.deepEqual(
+      (await h.getStory(s.id))?.items.map((i) => i.id),
+      [a.id],
+    );
     await h.deleteStory(s.id);
     assert.equal(await h.getStory(s.id), undefined);
     assert.ok(await h.get(g.id), 'deleting a story keeps its generations');
@@ -302,7 +346,7 @@ describe('stories', () => {
 });
 
 describe('events and storage paths', () => {
-  test('onDidChange reports what changed; dispose stops it; another window\'s writes arrive as a reload', async () => {
+  test("onDidChange reports what changed; dispose stops it; another window's writes arrive as a reload", async () => {
     const events: ChangeEvent[] = [];
     const sub = h.onDidChange((e) => events.push(e));
     const g = await h.create({ profileId, text: 'x' });

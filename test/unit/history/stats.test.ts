@@ -11,7 +11,10 @@ import { fakeAudio, freshHistory } from '../store/helpers';
 const DAY = 86_400_000;
 const r3 = (n: number) => Math.round(n * 1000) / 1000;
 
-async function reference(h: HistoryService, now: number): Promise<Omit<HistoryStats, 'byProfile' | 'byEngine'> & { byProfile: string[]; byEngine: string[] }> {
+async function reference(
+  h: HistoryService,
+  now: number,
+): Promise<Omit<HistoryStats, 'byProfile' | 'byEngine'> & { byProfile: string[]; byEngine: string[] }> {
   const all: Generation[] = (await h.list({ pageSize: 1000 })).items;
   let bytes = 0;
   for (const g of all) for (const v of await h.listVersions(g.id)) bytes += fs.statSync(h.resolveAudioPath(v)).size;
@@ -29,7 +32,11 @@ async function reference(h: HistoryService, now: number): Promise<Omit<HistorySt
   const perDay = [];
   for (let d = today - 29; d <= today; d++) {
     const on = all.filter((g) => Math.floor(g.createdAt / DAY) === d);
-    perDay.push({ day: new Date(d * DAY).toISOString().slice(0, 10), count: on.length, durationSeconds: r3(on.reduce((s, g) => s + (g.duration ?? 0), 0)) });
+    perDay.push({
+      day: new Date(d * DAY).toISOString().slice(0, 10),
+      count: on.length,
+      durationSeconds: r3(on.reduce((s, g) => s + (g.duration ?? 0), 0)),
+    });
   }
   const byStatus = Object.fromEntries(
     GENERATION_STATUSES.map((s) => {
@@ -71,7 +78,13 @@ test('stats match the rows through every kind of change', async () => {
     for (let i = 0; i < 40; i++) {
       const createdAt = now - (i % 35) * DAY - (i % 5) * 1000;
       const g = await h.create(
-        { profileId: i % 3 ? alice : bob, text: `t${i}`, engine: ['flite', 'openai', null][i % 3], createdAt, status: i % 4 === 0 ? 'failed' : 'pending' },
+        {
+          profileId: i % 3 ? alice : bob,
+          text: `t${i}`,
+          engine: ['flite', 'openai', null][i % 3],
+          createdAt,
+          status: i % 4 === 0 ? 'failed' : 'pending',
+        },
         i % 4 === 0 ? undefined : { data: fakeAudio(i, 100 + i), duration: 0.25 * (i % 9) },
       );
       ids.push(g.id);

@@ -14,10 +14,12 @@ const input = {
 
 test('the CSP allows only nonce scripts and the webview resource origin', () => {
   const csp = contentSecurityPolicy(CSP_SOURCE, 'abc123');
-  const directives = new Map(csp.split(';').map((d) => {
-    const [name, ...values] = d.trim().split(/\s+/);
-    return [name, values] as const;
-  }));
+  const directives = new Map(
+    csp.split(';').map((d) => {
+      const [name, ...values] = d.trim().split(/\s+/);
+      return [name, values] as const;
+    }),
+  );
   assert.deepEqual(directives.get('default-src'), ["'none'"]);
   assert.deepEqual(directives.get('script-src'), ["'nonce-abc123'"]);
   assert.deepEqual(directives.get('media-src'), [CSP_SOURCE]);

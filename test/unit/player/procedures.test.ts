@@ -81,7 +81,10 @@ before(async () => {
   const bob = await history.createProfile({ name: 'Bob', engine: 'flite', voiceId: 'awb' });
   const wav = (hz: number) => ({ data: makeWav({ frames: 8000, sample: sine(hz, 16000) }), format: 'wav' });
   const make = async (key: string, text: string, profileId: string, minute: number) => {
-    g[key] = await history.create({ profileId, text, engine: 'flite', status: 'completed', createdAt: Date.UTC(2025, 0, 1, 0, minute) }, wav(200 + minute));
+    g[key] = await history.create(
+      { profileId, text, engine: 'flite', status: 'completed', createdAt: Date.UTC(2025, 0, 1, 0, minute) },
+      wav(200 + minute),
+    );
   };
   await make('take1', 'Hello world', alice.id, 1);
   await make('prefix', 'Hello world!', alice.id, 2);
@@ -173,7 +176,14 @@ test('the player is served the archive procedures; its ids are checked before an
       return { path: '/somewhere/hello.voicehistory.zip', generations: 1, bytes: 1234 };
     },
   };
-  const withArchive = serve({ history, player, log: recordingLogger(), toWebviewUri: (p) => p, playerActions: actions, archive } as PlayerRpcContext);
+  const withArchive = serve({
+    history,
+    player,
+    log: recordingLogger(),
+    toWebviewUri: (p) => p,
+    playerActions: actions,
+    archive,
+  } as PlayerRpcContext);
   assert.deepEqual(await withArchive.archive.exportGeneration.mutate({ id: g.take1.id }), {
     exported: true,
     fileName: 'hello.voicehistory.zip',

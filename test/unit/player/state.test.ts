@@ -160,7 +160,10 @@ const wav16k: AudioFormat = {
 
 test('describeFormat and unplayableMessage', () => {
   assert.equal(describeFormat(wav16k), 'WAV · PCM 16-bit · 16 kHz · mono');
-  assert.equal(describeFormat({ ...wav16k, container: 'mp3', encoding: null, bitsPerSample: null, sampleRate: 44100, channels: 2 }), 'MP3 · 44.1 kHz · stereo');
+  assert.equal(
+    describeFormat({ ...wav16k, container: 'mp3', encoding: null, bitsPerSample: null, sampleRate: 44100, channels: 2 }),
+    'MP3 · 44.1 kHz · stereo',
+  );
   assert.equal(unplayableMessage(wav16k), null);
   const aac = unplayableMessage({ ...wav16k, container: 'unknown', playable: false, encoding: null });
   assert.ok(aac);
@@ -195,7 +198,10 @@ test('detailRows: shows what is known, in order, and the error of a failed gener
   assert.equal(rows.find((r) => r.label === 'File size')?.value, '63 KB');
   const failed = detailRows({ ...facts, status: 'failed', error: 'The engine crashed.', duration: null, audioBytes: null }, null, String);
   assert.equal(failed.find((r) => r.label === 'Error')?.value, 'The engine crashed.');
-  assert.equal(failed.find((r) => r.label === 'Format'), undefined);
+  assert.equal(
+    failed.find((r) => r.label === 'Format'),
+    undefined,
+  );
   assert.equal(detailRows({ ...facts, status: 'failed' }, null, String).find((r) => r.label === 'Error')?.value, 'No reason was recorded.');
   // Text with markup stays a plain string value (rendered with textContent).
   const markup = detailRows({ ...facts, instruct: '<img src=x onerror=alert(1)>' }, null, String);
@@ -244,12 +250,19 @@ test('impactOf: what a change elsewhere means for the generation on screen', () 
   assert.deepEqual(impactOf(entity({ entity: 'version', op: 'deleted', ids: [THIRD], generationIds: [OTHER] }), ID, []), none);
   assert.deepEqual(impactOf(entity({ entity: 'profile', op: 'updated', ids: [THIRD] }), ID, []), { ...none, generation: true });
   assert.deepEqual(impactOf(entity({ entity: 'story', op: 'updated', ids: [THIRD] }), ID, []), none);
-  assert.deepEqual(impactOf({ kind: 'reload', reason: 'import' }, ID, []), { deleted: false, generation: true, versions: true, takes: true });
+  assert.deepEqual(impactOf({ kind: 'reload', reason: 'import' }, ID, []), {
+    deleted: false,
+    generation: true,
+    versions: true,
+    takes: true,
+  });
   assert.deepEqual(impactOf({ kind: 'reload', reason: 'import' }, null, []), none);
 });
 
 test('problemOf/failureOf: reasons from the host become what the player offers', () => {
-  const missing = problemOf(failureOf({ message: 'The audio file … Run "Voice History: Reconcile Storage"', data: { code: 'NOT_FOUND', reason: 'AUDIO_MISSING' } }));
+  const missing = problemOf(
+    failureOf({ message: 'The audio file … Run "Voice History: Reconcile Storage"', data: { code: 'NOT_FOUND', reason: 'AUDIO_MISSING' } }),
+  );
   assert.equal(missing.kind, 'audio-missing');
   assert.match(missing.message, /Reconcile/);
   assert.equal(problemOf(failureOf({ message: 'x', data: { code: 'NOT_FOUND', reason: 'GENERATION_NOT_FOUND' } })).kind, 'gone');

@@ -49,9 +49,16 @@ async function rejects(p: Promise<unknown>, code: string, message?: RegExp): Pro
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vh-rpc-archive-'));
-  history = await openHistory({ storageDir: join(dir, 'storage'), checkOnOpen: false, tuning: { pollIntervalMs: 0, compactOnClose: false } });
+  history = await openHistory({
+    storageDir: join(dir, 'storage'),
+    checkOnOpen: false,
+    tuning: { pollIntervalMs: 0, compactOnClose: false },
+  });
   const profile = await history.createProfile({ name: 'Alice' });
-  kept = await history.create({ profileId: profile.id, text: 'Keep me', status: 'completed', isFavorited: true }, { data: makeWav({ frames: 1600, sample: (f) => Math.sin(f / 5) / 2 }), format: 'wav' });
+  kept = await history.create(
+    { profileId: profile.id, text: 'Keep me', status: 'completed', isFavorited: true },
+    { data: makeWav({ frames: 1600, sample: (f) => Math.sin(f / 5) / 2 }), format: 'wav' },
+  );
   failed = await history.create({ profileId: profile.id, text: 'Broken', status: 'failed', error: 'engine crashed' });
 });
 
@@ -61,7 +68,14 @@ after(async () => {
 });
 
 test('exportGeneration runs the command with the id and layout and returns only the file name', async () => {
-  const port = new RecordingPort(() => ({ path: '/home/me/exports/keep-me.voicebox.zip', generations: 1, versions: 1, bytes: 1234, skippedAudio: [], changedAudio: 0 }));
+  const port = new RecordingPort(() => ({
+    path: '/home/me/exports/keep-me.voicebox.zip',
+    generations: 1,
+    versions: 1,
+    bytes: 1234,
+    skippedAudio: [],
+    changedAudio: 0,
+  }));
   const caller = appRouter.createCaller(context(port));
   const out = await caller.archive.exportGeneration({ id: kept.id, layout: 'voicebox' });
   assert.deepEqual(out, { exported: true, fileName: 'keep-me.voicebox.zip', generations: 1, bytes: 1234 });
@@ -101,7 +115,14 @@ test('exporting a generation that no longer exists is NOT_FOUND and runs nothing
 test('exportSelected passes each id once; purge passes the parsed rule; import reports rejections', async () => {
   const port = new RecordingPort((command) => {
     if (command === 'purge') return { rule: {}, preview: {}, result: { deleted: 2, bytes: 10 } };
-    if (command === 'import') return { imported: 1, skipped: 2, rejected: [{ name: 'bad.zip', reason: 'not a ZIP', problem: 'not-a-zip' }], generationIds: [], cancelled: false };
+    if (command === 'import')
+      return {
+        imported: 1,
+        skipped: 2,
+        rejected: [{ name: 'bad.zip', reason: 'not a ZIP', problem: 'not-a-zip' }],
+        generationIds: [],
+        cancelled: false,
+      };
     return undefined;
   });
   const caller = appRouter.createCaller(context(port));
@@ -109,7 +130,13 @@ test('exportSelected passes each id once; purge passes the parsed rule; import r
   assert.deepEqual(port.calls[0], { command: 'exportSelected', args: [[kept.id, failed.id]] });
   assert.deepEqual(await caller.archive.purge({ rule: { kind: 'failed' } }), { done: true, deleted: 2, bytes: 10 });
   assert.deepEqual(port.calls[1], { command: 'purge', args: [{ kind: 'failed', keepFavorites: true }] });
-  assert.deepEqual(await caller.archive.import(), { done: true, imported: 1, skipped: 2, rejected: [{ name: 'bad.zip', reason: 'not a ZIP' }], cancelled: false });
+  assert.deepEqual(await caller.archive.import(), {
+    done: true,
+    imported: 1,
+    skipped: 2,
+    rejected: [{ name: 'bad.zip', reason: 'not a ZIP' }],
+    cancelled: false,
+  });
 });
 
 test('previewPurge counts on the real history and deletes nothing', async () => {

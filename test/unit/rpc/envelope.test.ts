@@ -11,8 +11,16 @@ const samples: unknown[] = [
   { ...base, kind: 'data', data: 3, extra: 'dropped' },
   { ...base, kind: 'started' },
   { ...base, kind: 'stopped' },
-  { ...base, kind: 'error', error: { code: 'BAD_REQUEST', message: 'bad', issues: [{ code: 'too_big', message: 'max 1000', path: ['pageSize'] }] } },
-  { ...base, kind: 'error', error: { code: 'NOT_FOUND', message: 'gone', path: 'history.get', reason: 'GENERATION_NOT_FOUND', stack: 'x' } },
+  {
+    ...base,
+    kind: 'error',
+    error: { code: 'BAD_REQUEST', message: 'bad', issues: [{ code: 'too_big', message: 'max 1000', path: ['pageSize'] }] },
+  },
+  {
+    ...base,
+    kind: 'error',
+    error: { code: 'NOT_FOUND', message: 'gone', path: 'history.get', reason: 'GENERATION_NOT_FOUND', stack: 'x' },
+  },
   // Rejected: not ours, wrong shapes, unknown kinds and codes, oversized ids and reasons.
   { ...base, channel: 'other', kind: 'result', data: 1 },
   { ...base, kind: 'request', data: 1 },

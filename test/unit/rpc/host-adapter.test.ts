@@ -43,12 +43,10 @@ function createTestRouter() {
         if (text === undefined) throw new TRPCError({ code: 'NOT_FOUND', message: `No item ${input.id}.` });
         return { id: input.id, text };
       }),
-      put: t.procedure
-        .input(z.object({ id: idSchema, text: z.string().min(1).max(100) }))
-        .mutation(({ input }) => {
-          state.items.set(input.id, input.text);
-          return state.items.size;
-        }),
+      put: t.procedure.input(z.object({ id: idSchema, text: z.string().min(1).max(100) })).mutation(({ input }) => {
+        state.items.set(input.id, input.text);
+        return state.items.size;
+      }),
       remove: t.procedure.input(z.object({ ids: z.array(idSchema).min(1).max(100) })).mutation(({ input }) => {
         for (const id of input.ids) state.items.delete(id);
       }),
@@ -240,10 +238,7 @@ test('a zod rejection arrives as BAD_REQUEST with readable message and issues, a
     assert.equal(data.code, 'BAD_REQUEST');
     assert.equal(data.path, 'items.put');
     assert.ok(data.issues);
-    assert.deepEqual(
-      data.issues.map((i) => i.path.join('.')).sort(),
-      ['id', 'text'],
-    );
+    assert.deepEqual(data.issues.map((i) => i.path.join('.')).sort(), ['id', 'text']);
     assert.match(err.message, /^Invalid input for items\.put: /);
     assert.match(err.message, /id: Invalid UUID/);
     assert.equal((err.shape as WebviewErrorShape).code, -32600);
@@ -322,7 +317,9 @@ test('messages that are not shaped like the protocol are logged and ignored, nev
     assert.ok(h.log.lines.filter((l) => l.level === 'warn').length >= 5);
     // A JSON "__proto__" key is just data: the request is answered on its merits, nothing is polluted.
     h.ports.view.postMessage(
-      JSON.parse('{"channel":"vh-rpc","kind":"request","id":"p","op":{"type":"query","path":"echo","input":{"__proto__":{"polluted":true}}}}'),
+      JSON.parse(
+        '{"channel":"vh-rpc","kind":"request","id":"p","op":{"type":"query","path":"echo","input":{"__proto__":{"polluted":true}}}}',
+      ),
     );
     await h.ports.waitForReceived(2);
     const [reply] = repliesFor(h.ports.received, 'p');
@@ -402,11 +399,14 @@ test('a subscription that ends on the host reaches the client as stopped + compl
     const seen: number[] = [];
     let stopped = false;
     let completed = false;
-    h.client.finite.subscribe({ upTo: 3 }, {
-      onData: (n) => seen.push(n),
-      onStopped: () => (stopped = true),
-      onComplete: () => (completed = true),
-    });
+    h.client.finite.subscribe(
+      { upTo: 3 },
+      {
+        onData: (n) => seen.push(n),
+        onStopped: () => (stopped = true),
+        onComplete: () => (completed = true),
+      },
+    );
     await until(() => completed, 'completion');
     assert.deepEqual(seen, [1, 2, 3]);
     assert.ok(stopped);
@@ -554,7 +554,8 @@ test('a burst of 10,000 hostile messages is served or rejected, one reply each, 
     const hostile: Array<(i: number) => unknown> = [
       (i) => rawRequest(`q${i}`, 'query', 'items.get', { id: `../../${i}/etc/passwd` }),
       (i) => rawRequest(`q${i}`, 'mutation', 'items.put', { id: '..\\..\\x', text: 'pwned' }),
-      (i) => rawRequest(`q${i}`, 'mutation', 'items.remove', { ids: Array.from({ length: 101 }, () => '3f1c5b7e-9d2a-4c8b-a1e6-0b7d2f4c9e13') }),
+      (i) =>
+        rawRequest(`q${i}`, 'mutation', 'items.remove', { ids: Array.from({ length: 101 }, () => '3f1c5b7e-9d2a-4c8b-a1e6-0b7d2f4c9e13') }),
       (i) => rawRequest(`q${i}`, 'mutation', 'items.delete.everything', {}),
       (i) => rawRequest(`q${i}`, 'query', 'echo', { text: 'x'.repeat(101) }),
       (i) => rawRequest(`q${i}`, 'query', 'echo', { text: `fine ${i}` }),
@@ -582,7 +583,10 @@ test('a burst of 10,000 hostile messages is served or rejected, one reply each, 
     assert.deepEqual([...state.items.entries()], itemsBefore, 'nothing written');
     assert.equal(adapter!.openOperations, 0);
     assert.ok(!byCode.has('INTERNAL_SERVER_ERROR'));
-    assert.ok(log.lines.some((l) => l.message.includes('malformed')), 'the garbage was logged');
+    assert.ok(
+      log.lines.some((l) => l.message.includes('malformed')),
+      'the garbage was logged',
+    );
     console.log(
       `[burst] 10,000 messages -> ${replies.length} replies ${JSON.stringify(Object.fromEntries(byCode))}; ` +
         `host's longest event-loop delay ${(delay.max / 1e6).toFixed(1)} ms ` +
@@ -603,9 +607,7 @@ test('a view far ahead of the host has its excess messages dropped and logged, t
     const ids = replies.map((r) => r.id);
     assert.equal(new Set(ids).size, ids.length, 'never two replies for one id');
     assert.ok(replies.length < 51, 'some of the flood was dropped');
-    const dropped = h.log.lines
-      .map((l) => /dropped (\d+) messages/.exec(l.message))
-      .reduce((sum, m) => sum + (m ? Number(m[1]) : 0), 0);
+    const dropped = h.log.lines.map((l) => /dropped (\d+) messages/.exec(l.message)).reduce((sum, m) => sum + (m ? Number(m[1]) : 0), 0);
     assert.equal(replies.length - 1 + dropped, 50, 'every message was either answered or counted as dropped');
   } finally {
     h.close();

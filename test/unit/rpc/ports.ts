@@ -124,7 +124,11 @@ export interface BurstOutcome {
  * Sends `messages` in one burst from a worker-thread "webview" to `host` (which the caller
  * attaches to the adapter under test) and waits for `expected` replies.
  */
-export async function burstFromWorker(attach: (host: WebviewEndpoint) => void, messages: unknown[], expected: number): Promise<BurstOutcome> {
+export async function burstFromWorker(
+  attach: (host: WebviewEndpoint) => void,
+  messages: unknown[],
+  expected: number,
+): Promise<BurstOutcome> {
   const { port1, port2 } = new MessageChannel();
   attach({
     postMessage: (m) => (port1.postMessage(m), true),

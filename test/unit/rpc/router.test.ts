@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { openHistory, type Generation, type HistoryService, type Profile } from '../../../src/history';
-import { serveAppRouter, type PlayerContext, type RpcContext, RPC_CHANNEL, hostMessageSchema, MAX_INLINE_AUDIO_BYTES } from '../../../src/rpc';
+import {
+  serveAppRouter,
+  type PlayerContext,
+  type RpcContext,
+  RPC_CHANNEL,
+  hostMessageSchema,
+  MAX_INLINE_AUDIO_BYTES,
+} from '../../../src/rpc';
 import { wavHeader } from '../../../src/audio/wav';
 import { PEAK_BUCKET_COUNTS } from '../../../src/audio/peaks';
 import { PEAK_BUCKETS } from '../../../webview-ui/player/state';
@@ -118,11 +125,20 @@ test('history.list: offset paging with total, cursor paging, filters and sort', 
   assert.equal(page1.items.length, 10);
   assert.equal(page1.total, 30);
   assert.equal(page1.hasMore, true);
-  assert.deepEqual(page1.items.map((g) => g.id), fx.generations.slice(0, 10).map((g) => g.id));
+  assert.deepEqual(
+    page1.items.map((g) => g.id),
+    fx.generations.slice(0, 10).map((g) => g.id),
+  );
   const page2 = await fx.client.history.list.query({ pageSize: 10, offset: 10 });
-  assert.deepEqual(page2.items.map((g) => g.id), fx.generations.slice(10, 20).map((g) => g.id));
+  assert.deepEqual(
+    page2.items.map((g) => g.id),
+    fx.generations.slice(10, 20).map((g) => g.id),
+  );
   const byCursor = await fx.client.history.list.query({ pageSize: 10, startAfterId: page1.lastId });
-  assert.deepEqual(byCursor.items.map((g) => g.id), page2.items.map((g) => g.id));
+  assert.deepEqual(
+    byCursor.items.map((g) => g.id),
+    page2.items.map((g) => g.id),
+  );
 
   const oldest = await fx.client.history.list.query({ sort: 'oldest', pageSize: 1 });
   assert.equal(oldest.items[0].id, fx.generations[29].id);
@@ -132,7 +148,10 @@ test('history.list: offset paging with total, cursor paging, filters and sort', 
   const failed = await fx.client.history.list.query({ status: 'failed' });
   assert.equal(failed.total, 3);
   const found = await fx.client.history.list.query({ search: '100% literal_' });
-  assert.deepEqual(found.items.map((g) => g.text), ['A special sentence about ünïcödé 100% literal_text']);
+  assert.deepEqual(
+    found.items.map((g) => g.text),
+    ['A special sentence about ünïcödé 100% literal_text'],
+  );
   const everything = await fx.client.history.list.query();
   assert.equal(everything.items.length, 30);
 });
@@ -140,11 +159,17 @@ test('history.list: offset paging with total, cursor paging, filters and sort', 
 test('hostile list inputs are refused with messages that say what to do', async () => {
   const big = await rpcFailure(fx.client.history.list.query({ pageSize: 1001 }));
   assert.equal(big.code, 'BAD_REQUEST');
-  assert.deepEqual(big.issues?.map((i) => i.path.join('.')), ['pageSize']);
+  assert.deepEqual(
+    big.issues?.map((i) => i.path.join('.')),
+    ['pageSize'],
+  );
   assert.match(big.message, /at most 1000/);
   const negative = await rpcFailure(fx.client.history.list.query({ offset: -1 }));
   assert.equal(negative.code, 'BAD_REQUEST');
-  assert.deepEqual(negative.issues?.map((i) => i.path.join('.')), ['offset']);
+  assert.deepEqual(
+    negative.issues?.map((i) => i.path.join('.')),
+    ['offset'],
+  );
   const both = await rpcFailure(fx.client.history.list.query({ offset: 1, startAfterId: fx.generations[0].id }));
   assert.match(both.message, /either offset or startAfterId/);
   const extra = await rpcFailure(fx.client.history.list.query({ pageSize: 5, sql: 'DROP TABLE generations' } as never));
@@ -216,7 +241,13 @@ test('history.audio sends bytes only up to its cap; larger files play from their
   const frames = Math.ceil((MAX_INLINE_AUDIO_BYTES + 1) / 2);
   const big = await fx.history.create(
     { profileId: fx.profiles[0].id, text: 'a long take', status: 'completed' },
-    { data: Buffer.concat([Buffer.from(wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16, dataLength: frames * 2 })), Buffer.alloc(frames * 2)]), format: 'wav' },
+    {
+      data: Buffer.concat([
+        Buffer.from(wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16, dataLength: frames * 2 })),
+        Buffer.alloc(frames * 2),
+      ]),
+      format: 'wav',
+    },
   );
   try {
     const tooBig = await rpcFailure(fx.client.history.audio.query({ id: big.id, as: 'bytes' }));
@@ -239,7 +270,7 @@ test('history.audio explains generations without audio', async () => {
   assert.match(r.message, /no audio yet: it failed/);
 });
 
-test('versions: list, a specific version\'s audio, set default, delete (not the last one)', async () => {
+test("versions: list, a specific version's audio, set default, delete (not the last one)", async () => {
   const g = withAudio()[1];
   const [original] = await fx.client.versions.list.query({ generationId: g.id });
   assert.equal(original.isDefault, true);
@@ -290,7 +321,13 @@ test('history.peaks: computed once, cached beside the audio folder, null with a 
   // Not a WAV: stored as MP3 bytes (the history keeps what it is given).
   const mp3 = await fx.history.create(
     { profileId: fx.profiles[0].id, text: 'mp3 take', status: 'completed' },
-    { data: Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.alloc(512)]), format: 'mp3', duration: 1, sampleRate: 44100, channels: 2 },
+    {
+      data: Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.alloc(512)]),
+      format: 'mp3',
+      duration: 1,
+      sampleRate: 44100,
+      channels: 2,
+    },
   );
   const p = await fx.client.history.peaks.query({ id: mp3.id });
   assert.equal(p.peaks, null);
@@ -407,7 +444,12 @@ test('10,000 hostile messages against the real router: each rejected or served, 
     const before = (await fx.history.list({ pageSize: 1000 })).items;
     const filesBefore = readdirSync(fx.history.audioDir, { recursive: true }).sort();
     const real = before[0].id;
-    const req = (i: number, type: string, path: string, input?: unknown) => ({ channel: RPC_CHANNEL, kind: 'request', id: `b${i}`, op: { type, path, input } });
+    const req = (i: number, type: string, path: string, input?: unknown) => ({
+      channel: RPC_CHANNEL,
+      kind: 'request',
+      id: `b${i}`,
+      op: { type, path, input },
+    });
     const hostile: Array<(i: number) => unknown> = [
       (i) => req(i, 'mutation', 'history.delete', { ids: ['../../etc/passwd'] }),
       (i) => req(i, 'mutation', 'history.delete', { ids: `${real}/..` }),

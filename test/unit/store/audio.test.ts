@@ -28,7 +28,11 @@ test('audio is written and copied atomically with its sha256; paths stay inside 
     assert.equal(copied.contentHash, createHash('sha256').update(fs.readFileSync(src)).digest('hex'));
     assert.deepEqual((await a.listFiles()).sort(), ['0f/0f1e2d3c-aaaa-4bbb-8ccc-123456789abc.wav', 'ab/copy.mp3']);
     for (const bad of ['../x.wav', '/abs.wav', 'a//b.wav', 'a/../b.wav', '.hidden/x.wav', 'a\\b.wav']) {
-      assert.throws(() => a.resolve(bad), (e: unknown) => isHistoryError(e, 'INVALID'), bad);
+      assert.throws(
+        () => a.resolve(bad),
+        (e: unknown) => isHistoryError(e, 'INVALID'),
+        bad,
+      );
     }
     await a.remove('ab/copy.mp3');
     await a.remove('ab/copy.mp3'); // already gone: fine

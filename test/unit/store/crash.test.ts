@@ -61,7 +61,7 @@ test(`every reported commit survives ${ROUNDS} SIGKILLs at random points`, { tim
       versions,
     });
     let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     let reported = 0;
     let verifiedRounds = 0;
     let killedInStartup = 0;
@@ -125,7 +125,10 @@ test(`every reported commit survives ${ROUNDS} SIGKILLs at random points`, { tim
       for (const [gid, vid] of versions) {
         if (!found.some((g) => g.id === gid)) continue;
         const vs = await h.listVersions(gid);
-        assert.ok(vs.some((v) => v.id === vid), `version ${vid} lost`);
+        assert.ok(
+          vs.some((v) => v.id === vid),
+          `version ${vid} lost`,
+        );
         assert.equal(vs.filter((v) => v.isDefault).length, 1);
       }
       const report = await h.checkIntegrity({ database: true });
@@ -134,7 +137,9 @@ test(`every reported commit survives ${ROUNDS} SIGKILLs at random points`, { tim
     } finally {
       await h.close();
     }
-    console.log(`crash test: ${reported} commits reported in ${writingRounds} writing rounds, ${verifiedRounds} rounds verified, ${killedInStartup} kills inside startup, ${expectations().alive.length} generations alive`);
+    console.log(
+      `crash test: ${reported} commits reported in ${writingRounds} writing rounds, ${verifiedRounds} rounds verified, ${killedInStartup} kills inside startup, ${expectations().alive.length} generations alive`,
+    );
   } finally {
     t.cleanup();
   }

@@ -14,9 +14,12 @@ import { freshHistory, reopen, tempDir } from './helpers';
 const open = (dir: string, extra: Partial<Parameters<typeof Store.open>[0]> = {}) =>
   Store.open({ dir, functions: searchFunctions, pollIntervalMs: 0, compactOnClose: false, ...extra });
 
-const seedProfile = (s: Store) => s.write((w) => w.run("INSERT INTO profiles (id, name, name_key, created_at, updated_at) VALUES ('p', 'P', 'p', 1, 1)"));
-const insert = (id: string, text = `text of ${id}`) => (w: { run: (sql: string, params?: (string | number | null)[]) => number }) =>
-  w.run("INSERT INTO generations (id, profile_id, text, created_at, updated_at) VALUES (?, 'p', ?, 1, 1)", [id, text]);
+const seedProfile = (s: Store) =>
+  s.write((w) => w.run("INSERT INTO profiles (id, name, name_key, created_at, updated_at) VALUES ('p', 'P', 'p', 1, 1)"));
+const insert =
+  (id: string, text = `text of ${id}`) =>
+  (w: { run: (sql: string, params?: (string | number | null)[]) => number }) =>
+    w.run("INSERT INTO generations (id, profile_id, text, created_at, updated_at) VALUES (?, 'p', ?, 1, 1)", [id, text]);
 const count = (s: Store) => s.read((r) => Number(r.value('SELECT count(*) FROM generations')));
 
 function recordingLog(): StoreLog & { lines: string[] } {
@@ -42,7 +45,10 @@ test('a transaction whose frame is over the cap is refused whole; the connection
       s.write((w) => {
         for (let i = 0; i < 5; i++) insert(`big${i}`, big)(w);
       }),
-      (e: unknown) => isHistoryError(e, 'INVALID') && /too large to save in one step/.test((e as Error).message) && /0\.1 MB per change/.test((e as Error).message),
+      (e: unknown) =>
+        isHistoryError(e, 'INVALID') &&
+        /too large to save in one step/.test((e as Error).message) &&
+        /0\.1 MB per change/.test((e as Error).message),
     );
     assert.equal(await count(s), 0, 'no phantom rows');
     // Just under the lower-bound check, over once encoded with JSON escaping: refused at encode.
@@ -107,7 +113,10 @@ test('an open that replays a long journal compacts in the background even if thi
     const reader = await open(t.dir, { replayCompactRecords: 50, compactDelayMs: 0, log });
     const journal = path.join(t.dir, JOURNAL_FILE);
     await waitFor(() => parseJournal(fs.readFileSync(journal)).records.length === 0);
-    assert.ok(log.lines.some((l) => /Replayed 61 change\(s\)/.test(l)), log.lines.join('\n'));
+    assert.ok(
+      log.lines.some((l) => /Replayed 61 change\(s\)/.test(l)),
+      log.lines.join('\n'),
+    );
     assert.equal(await count(reader), 60);
     await reader.close();
     const again = await open(t.dir);

@@ -21,94 +21,101 @@ function tryMountTmpfs(dir: string, size: string): boolean {
   }
 }
 
-test('ENOSPC: a full disk gives a clear error, keeps every committed generation, and writes work again after space is freed', { timeout: 30_000 }, async (t) => {
-  const tmp = tempDir();
-  const dir = path.join(tmp.dir, 'storage');
-  fs.mkdirSync(dir);
-  if (!tryMountTmpfs(dir, '3m')) {
-    tmp.cleanup();
-    t.skip('cannot mount a small tmpfs here (needs root with CAP_SYS_ADMIN)');
-    return;
-  }
-  try {
-    const h = await reopen(dir, { tuning: { compactOnClose: false } });
-    const profile = await h.createProfile({ name: 'Disk filler' });
-    const created: string[] = [];
-    let full: unknown;
-    // Audio of 200 kB each fills 3 MB quickly.
-    for (let i = 0; i < 40 && !full; i++) {
-      try {
-        created.push((await h.create({ profileId: profile.id, text: `take ${i}` }, { data: fakeAudio(i, 200_000) })).id);
-      } catch (e) {
-        full = e;
-      }
+test(
+  'ENOSPC: a full disk gives a clear error, keeps every committed generation, and writes work again after space is freed',
+  { timeout: 30_000 },
+  async (t) => {
+    const tmp = tempDir();
+    const dir = path.join(tmp.dir, 'storage');
+    fs.mkdirSync(dir);
+    if (!tryMountTmpfs(dir, '3m')) {
+      tmp.cleanup();
+      t.skip('cannot mount a small tmpfs here (needs root with CAP_SYS_ADMIN)');
+      return;
     }
-    assert.ok(isHistoryError(full, 'NO_SPACE'), `expected NO_SPACE, got ${String(full)}`);
-    assert.match((full as Error).message, /Not enough disk space/);
-    assert.match((full as Error).message, /nothing was changed/);
-    assert.ok(created.length >= 3);
-
-    // Fill what is left so the journal append itself fails (the smallest possible write).
-    const filler = path.join(dir, 'filler.bin');
-    const fd = fs.openSync(filler, 'w');
     try {
-      for (;;) fs.writeSync(fd, Buffer.alloc(4096));
-    } catch (e) {
-      assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
-    }
-    fs.closeSync(fd);
-    // Small rows still fit in the journal's last partly used page; keep going until one does not.
-    const journal = path.join(dir, 'history.journal');
-    let journalBefore = 0;
-    let refused: unknown;
-    for (let i = 0; i < 500 && !refused; i++) {
-      journalBefore = fs.statSync(journal).size;
-      try {
-        created.push((await h.create({ profileId: profile.id, text: `small row ${i} ${'x'.repeat(200)}` })).id);
-      } catch (e) {
-        refused = e;
+      const h = await reopen(dir, { tuning: { compactOnClose: false } });
+      const profile = await h.createProfile({ name: 'Disk filler' });
+      const created: string[] = [];
+      let full: unknown;
+      // Audio of 200 kB each fills 3 MB quickly.
+      for (let i = 0; i < 40 && !full; i++) {
+        try {
+          created.push((await h.create({ profileId: profile.id, text: `take ${i}` }, { data: fakeAudio(i, 200_000) })).id);
+        } catch (e) {
+          full = e;
+        }
       }
-    }
-    assert.ok(isHistoryError(refused, 'NO_SPACE'), `expected NO_SPACE for the journal append, got ${String(refused)}`);
-    assert.equal(fs.statSync(journal).size, journalBefore, 'the failed append was cut back');
-    // The cut-back freed the page again: updates fit until one does not.
-    let refusedUpdate: string | undefined;
-    for (const id of created) {
-      try {
-        await h.update(id, { isFavorited: true, error: 'y'.repeat(300) });
-      } catch (e) {
-        assert.ok(isHistoryError(e, 'NO_SPACE'), String(e));
-        refusedUpdate = id;
-        break;
-      }
-    }
-    assert.ok(refusedUpdate, 'an update was refused for lack of space');
-    // Nothing half-done is visible in this process either.
-    assert.equal((await h.list()).total, created.length);
-    assert.equal((await h.get(refusedUpdate))?.isFavorited, false);
-    await h.close();
+      assert.ok(isHistoryError(full, 'NO_SPACE'), `expected NO_SPACE, got ${String(full)}`);
+      assert.match((full as Error).message, /Not enough disk space/);
+      assert.match((full as Error).message, /nothing was changed/);
+      assert.ok(created.length >= 3);
 
-    // Reopened on the still-full disk: everything committed is there, nothing points to missing audio.
-    const again = await reopen(dir, { tuning: { compactOnClose: false } });
-    assert.deepEqual((await again.getMany(created)).map((g) => g.id), created);
-    const report = await again.checkIntegrity({ database: true });
-    assert.deepEqual(report.missingAudio, []);
-    assert.deepEqual(report.databaseProblems, []);
-    assert.deepEqual(
-      fs.readdirSync(path.join(dir, 'audio'), { recursive: true }).filter((f) => String(f).includes('.tmp-')),
-      [],
-      'no temp audio files left behind',
-    );
-    // Free space: writing works again without reopening.
-    fs.rmSync(filler);
-    const later = await again.create({ profileId: profile.id, text: 'after freeing space' }, { data: fakeAudio(99, 1000) });
-    assert.equal((await again.get(later.id))?.status, 'completed');
-    await again.close();
-  } finally {
-    execFileSync('umount', ['-l', dir]);
-    tmp.cleanup();
-  }
-});
+      // Fill what is left so the journal append itself fails (the smallest possible write).
+      const filler = path.join(dir, 'filler.bin');
+      const fd = fs.openSync(filler, 'w');
+      try {
+        for (;;) fs.writeSync(fd, Buffer.alloc(4096));
+      } catch (e) {
+        assert.equal((e as NodeJS.ErrnoException).code, 'ENOSPC');
+      }
+      fs.closeSync(fd);
+      // Small rows still fit in the journal's last partly used page; keep going until one does not.
+      const journal = path.join(dir, 'history.journal');
+      let journalBefore = 0;
+      let refused: unknown;
+      for (let i = 0; i < 500 && !refused; i++) {
+        journalBefore = fs.statSync(journal).size;
+        try {
+          created.push((await h.create({ profileId: profile.id, text: `small row ${i} ${'x'.repeat(200)}` })).id);
+        } catch (e) {
+          refused = e;
+        }
+      }
+      assert.ok(isHistoryError(refused, 'NO_SPACE'), `expected NO_SPACE for the journal append, got ${String(refused)}`);
+      assert.equal(fs.statSync(journal).size, journalBefore, 'the failed append was cut back');
+      // The cut-back freed the page again: updates fit until one does not.
+      let refusedUpdate: string | undefined;
+      for (const id of created) {
+        try {
+          await h.update(id, { isFavorited: true, error: 'y'.repeat(300) });
+        } catch (e) {
+          assert.ok(isHistoryError(e, 'NO_SPACE'), String(e));
+          refusedUpdate = id;
+          break;
+        }
+      }
+      assert.ok(refusedUpdate, 'an update was refused for lack of space');
+      // Nothing half-done is visible in this process either.
+      assert.equal((await h.list()).total, created.length);
+      assert.equal((await h.get(refusedUpdate))?.isFavorited, false);
+      await h.close();
+
+      // Reopened on the still-full disk: everything committed is there, nothing points to missing audio.
+      const again = await reopen(dir, { tuning: { compactOnClose: false } });
+      assert.deepEqual(
+        (await again.getMany(created)).map((g) => g.id),
+        created,
+      );
+      const report = await again.checkIntegrity({ database: true });
+      assert.deepEqual(report.missingAudio, []);
+      assert.deepEqual(report.databaseProblems, []);
+      assert.deepEqual(
+        fs.readdirSync(path.join(dir, 'audio'), { recursive: true }).filter((f) => String(f).includes('.tmp-')),
+        [],
+        'no temp audio files left behind',
+      );
+      // Free space: writing works again without reopening.
+      fs.rmSync(filler);
+      const later = await again.create({ profileId: profile.id, text: 'after freeing space' }, { data: fakeAudio(99, 1000) });
+      assert.equal((await again.get(later.id))?.status, 'completed');
+      await again.close();
+    } finally {
+      execFileSync('umount', ['-l', dir]);
+      tmp.cleanup();
+    }
+  },
+);
 
 /** What children/no-permission.ts prints: each write it tried, and the totals around them. */
 interface Attempt {
@@ -129,7 +136,11 @@ interface PermissionReport {
  * The child is self-contained: the clone may live in a folder that user cannot enter (mktemp -d).
  */
 async function runUnprivileged(dir: string, scenario: string): Promise<PermissionReport> {
-  const proc = spawnStandalone(path.join(__dirname, 'children', 'no-permission.ts'), [dir, scenario], isRoot ? { uid: NOBODY, gid: NOBODY } : {});
+  const proc = spawnStandalone(
+    path.join(__dirname, 'children', 'no-permission.ts'),
+    [dir, scenario],
+    isRoot ? { uid: NOBODY, gid: NOBODY } : {},
+  );
   const out = lines(proc);
   await out.exited;
   const last = out.lines.filter(Boolean).pop();
@@ -150,13 +161,17 @@ async function seedHistory(dir: string): Promise<string[]> {
 
 function chownTree(dir: string, uid: number): void {
   if (!isRoot) return;
-  for (const entry of [dir, ...fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f)))]) fs.chownSync(entry, uid, uid);
+  for (const entry of [dir, ...fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f)))])
+    fs.chownSync(entry, uid, uid);
 }
 
 async function assertIntact(dir: string, ids: string[], extra = 0): Promise<void> {
   const h = await reopen(dir);
   try {
-    assert.deepEqual((await h.getMany(ids)).map((g) => g.id), ids);
+    assert.deepEqual(
+      (await h.getMany(ids)).map((g) => g.id),
+      ids,
+    );
     assert.equal((await h.list()).total, ids.length + extra);
     const report = await h.checkIntegrity({ database: true });
     assert.deepEqual(report.missingAudio, []);
@@ -186,25 +201,29 @@ test('EACCES: a folder that cannot be written opens read-only and refuses writes
   }
 });
 
-test('EACCES: an audio folder that cannot be written refuses audio with a clear error; other writes still work', { timeout: 30_000 }, async () => {
-  const t = tempDir();
-  try {
-    fs.chmodSync(t.dir, 0o755);
-    const ids = await seedHistory(t.dir);
-    chownTree(t.dir, NOBODY);
-    fs.chmodSync(path.join(t.dir, 'audio'), 0o555);
-    for (const shard of fs.readdirSync(path.join(t.dir, 'audio'))) fs.chmodSync(path.join(t.dir, 'audio', shard), 0o555);
-    const r = await runUnprivileged(t.dir, 'audio-folder');
-    assert.equal(r.createWithAudio.ok, false);
-    assert.equal(r.createWithAudio.code, 'PERMISSION');
-    assert.match(r.createWithAudio.message, /No permission to store the audio in .*audio \(EACCES\)/);
-    assert.equal(r.createPending.ok, true);
-    assert.equal(r.totalAfter, 6);
-    await assertIntact(t.dir, ids, 1);
-  } finally {
-    t.cleanup();
-  }
-});
+test(
+  'EACCES: an audio folder that cannot be written refuses audio with a clear error; other writes still work',
+  { timeout: 30_000 },
+  async () => {
+    const t = tempDir();
+    try {
+      fs.chmodSync(t.dir, 0o755);
+      const ids = await seedHistory(t.dir);
+      chownTree(t.dir, NOBODY);
+      fs.chmodSync(path.join(t.dir, 'audio'), 0o555);
+      for (const shard of fs.readdirSync(path.join(t.dir, 'audio'))) fs.chmodSync(path.join(t.dir, 'audio', shard), 0o555);
+      const r = await runUnprivileged(t.dir, 'audio-folder');
+      assert.equal(r.createWithAudio.ok, false);
+      assert.equal(r.createWithAudio.code, 'PERMISSION');
+      assert.match(r.createWithAudio.message, /No permission to store the audio in .*audio \(EACCES\)/);
+      assert.equal(r.createPending.ok, true);
+      assert.equal(r.totalAfter, 6);
+      await assertIntact(t.dir, ids, 1);
+    } finally {
+      t.cleanup();
+    }
+  },
+);
 
 test('EACCES: a journal that cannot be appended to refuses writes with a clear error and keeps the data', { timeout: 30_000 }, async () => {
   const t = tempDir();

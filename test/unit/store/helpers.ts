@@ -14,7 +14,9 @@ export function tempDir(prefix = 'vh-test-'): { dir: string; cleanup: () => void
 }
 
 /** Opens a history in a fresh temp folder; no timers left running (polling off, check on demand). */
-export async function freshHistory(options: Partial<OpenHistoryOptions> = {}): Promise<{ h: HistoryService; dir: string; cleanup: () => Promise<void> }> {
+export async function freshHistory(
+  options: Partial<OpenHistoryOptions> = {},
+): Promise<{ h: HistoryService; dir: string; cleanup: () => Promise<void> }> {
   const t = tempDir();
   const h = await openHistory({ storageDir: t.dir, checkOnOpen: false, ...options, tuning: { pollIntervalMs: 0, ...options.tuning } });
   return {
@@ -42,7 +44,15 @@ function bundled(script: string, standalone: boolean): string {
     out = path.join(dir, `${path.basename(script, '.ts')}.cjs`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const esbuild = require('esbuild') as typeof import('esbuild');
-    esbuild.buildSync({ entryPoints: [script], bundle: true, platform: 'node', format: 'cjs', external: standalone ? [] : ['sql.js'], outfile: out, logLevel: 'error' });
+    esbuild.buildSync({
+      entryPoints: [script],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      external: standalone ? [] : ['sql.js'],
+      outfile: out,
+      logLevel: 'error',
+    });
     if (standalone) {
       // sql.js looks for its wasm beside the script that loaded it (the bundle); mkdtemp made the folder 0700.
       fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dir, 'sql-wasm.wasm'));
@@ -74,7 +84,11 @@ export function spawnStandalone(script: string, args: string[], options: SpawnOp
 }
 
 /** Collects a child's stdout lines as they arrive. */
-export function lines(child: ChildProcess): { lines: string[]; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+export function lines(child: ChildProcess): {
+  lines: string[];
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
   const out: string[] = [];
   let partial = '';
   let err = '';
@@ -87,7 +101,9 @@ export function lines(child: ChildProcess): { lines: string[]; stderr: () => str
   });
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => (err += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { lines: out, stderr: () => err, exited };
 }
 

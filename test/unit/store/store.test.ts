@@ -22,7 +22,12 @@ async function seedProfile(s: Store): Promise<void> {
 
 function insertGeneration(id: string, text = `text of ${id}`) {
   return (w: { run: (sql: string, params?: (string | number | null)[]) => number }) =>
-    w.run("INSERT INTO generations (id, profile_id, text, created_at, updated_at) VALUES (?, 'p', ?, ?, ?)", [id, text, Date.now(), Date.now()]);
+    w.run("INSERT INTO generations (id, profile_id, text, created_at, updated_at) VALUES (?, 'p', ?, ?, ?)", [
+      id,
+      text,
+      Date.now(),
+      Date.now(),
+    ]);
 }
 
 const count = (s: Store) => s.read((r) => Number(r.value('SELECT count(*) FROM generations')));
@@ -165,7 +170,10 @@ test('reads, refreshes and writes issued together: reads see committed rows only
     await others;
     assert.equal(s.readOnlyReason, undefined, String(s.readOnlyReason?.message));
     assert.equal(await count(s), 60);
-    assert.ok(seen.every((n, i) => i === 0 || n >= seen[i - 1]), 'counts never go back (no uncommitted row was seen and rolled back)');
+    assert.ok(
+      seen.every((n, i) => i === 0 || n >= seen[i - 1]),
+      'counts never go back (no uncommitted row was seen and rolled back)',
+    );
     await s.close();
     const again = await open(t.dir);
     assert.equal(await count(again), 60);
@@ -184,7 +192,11 @@ test('a torn journal tail is dropped on open and later writes go after the last 
     await s.close();
     const journal = path.join(t.dir, JOURNAL_FILE);
     const good = fs.statSync(journal).size;
-    const half = encodeFrame({ s: 5, v: SCHEMA_VERSION, o: [["INSERT INTO generations (id, profile_id, text, created_at, updated_at) VALUES ('torn', 'p', 'x', 1, 1)", []]] });
+    const half = encodeFrame({
+      s: 5,
+      v: SCHEMA_VERSION,
+      o: [["INSERT INTO generations (id, profile_id, text, created_at, updated_at) VALUES ('torn', 'p', 'x', 1, 1)", []]],
+    });
     fs.appendFileSync(journal, half.subarray(0, half.length - 5));
     const again = await open(t.dir);
     assert.equal(await count(again), 3);
@@ -192,14 +204,19 @@ test('a torn journal tail is dropped on open and later writes go after the last 
     await again.write(insertGeneration('after'));
     await again.close();
     const third = await open(t.dir);
-    assert.deepEqual(await third.read((r) => r.all('SELECT id FROM generations ORDER BY seq').map((x) => x.id)), ['g0', 'g1', 'g2', 'after']);
+    assert.deepEqual(await third.read((r) => r.all('SELECT id FROM generations ORDER BY seq').map((x) => x.id)), [
+      'g0',
+      'g1',
+      'g2',
+      'after',
+    ]);
     await third.close();
   } finally {
     t.cleanup();
   }
 });
 
-test('a second store on the same folder sees the first one\'s writes, also across its compaction', async () => {
+test("a second store on the same folder sees the first one's writes, also across its compaction", async () => {
   const t = tempDir();
   try {
     const a = await open(t.dir);
@@ -253,7 +270,9 @@ test('migrations: a schema-1 database (no search index, no statistics) is upgrad
     for (const [name, fn] of Object.entries(searchFunctions)) db.create_function(name, fn);
     migrate(db, 1);
     assert.equal(userVersion(db), 1);
-    db.run("INSERT INTO profiles (id, name, name_key, created_at, updated_at) VALUES ('8f9c7f2e-3b1a-4c6d-9e8f-1a2b3c4d5e6f', 'Old voice', 'old voice', 1, 1)");
+    db.run(
+      "INSERT INTO profiles (id, name, name_key, created_at, updated_at) VALUES ('8f9c7f2e-3b1a-4c6d-9e8f-1a2b3c4d5e6f', 'Old voice', 'old voice', 1, 1)",
+    );
     const texts = ['Ancient greeting from the past', 'Another old line', 'Zürich Bahnhof'];
     texts.forEach((text, i) =>
       db.run(
@@ -266,8 +285,14 @@ test('migrations: a schema-1 database (no search index, no statistics) is upgrad
 
     const logs: string[] = [];
     const h = await reopen(t.dir, { log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) } });
-    assert.ok(logs.some((m) => /from schema 1 to 3/.test(m)), logs.join('\n'));
-    assert.deepEqual((await h.list({ search: 'ZÜRICH' })).items.map((g) => g.text), ['Zürich Bahnhof']);
+    assert.ok(
+      logs.some((m) => /from schema 1 to 3/.test(m)),
+      logs.join('\n'),
+    );
+    assert.deepEqual(
+      (await h.list({ search: 'ZÜRICH' })).items.map((g) => g.text),
+      ['Zürich Bahnhof'],
+    );
     assert.equal((await h.list({ search: 'cient gree' })).total, 1);
     const stats = await h.stats();
     assert.equal(stats.totalGenerations, 3);

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { EngineError } from '../../../src/engines/engine';
 import { describeAudio } from '../../../src/engines/audio-format';
 import { parseRecordGeneration } from '../../../src/engines/api-schema';
-import { ElevenLabsHistoryClient, toSyncedGeneration, type SyncCheckpoint, type SyncEvent, type WalkOptions } from '../../../src/sync/elevenlabs-history';
+import {
+  ElevenLabsHistoryClient,
+  toSyncedGeneration,
+  type SyncCheckpoint,
+  type SyncEvent,
+  type WalkOptions,
+} from '../../../src/sync/elevenlabs-history';
 import { sendBytes, sendJson } from '../engines/http-fixtures';
 import { FakeElevenLabs, GOOD_KEY, makeItems, type FakeItem } from './fake-elevenlabs';
 
@@ -54,8 +60,14 @@ describe('ElevenLabs history sync against a local server following the API contr
     assert.deepEqual(imported(events), ids(george));
     const pages = events.filter((e) => e.type === 'page');
     assert.equal(pages.length, 7);
-    assert.ok(pages.some((p) => p.type === 'page' && p.items === 0 && p.hasMore), 'an empty page with has_more did not stop the walk');
-    assert.ok(pages.some((p) => p.type === 'page' && p.items > 0 && p.items < 4 && p.hasMore), 'a short page with has_more did not stop the walk');
+    assert.ok(
+      pages.some((p) => p.type === 'page' && p.items === 0 && p.hasMore),
+      'an empty page with has_more did not stop the walk',
+    );
+    assert.ok(
+      pages.some((p) => p.type === 'page' && p.items > 0 && p.items < 4 && p.hasMore),
+      'a short page with has_more did not stop the walk',
+    );
     const done = events.at(-1);
     assert.deepEqual(done, { type: 'done', summary: { imported: george.length, skipped: 0, failed: 0, pages: 7 } });
     const listings = fake.requests.filter((r) => r.path === '/v1/history');
@@ -106,7 +118,14 @@ describe('ElevenLabs history sync against a local server following the API contr
     const before = fake.items[11].date_unix; // exclusive: item 12 is out
     const events = await collect(client(), {
       pageSize: 3,
-      filters: { dateAfterUnix: after, dateBeforeUnix: before, sortDirection: 'asc', modelId: 'eleven_multilingual_v2', source: 'TTS', search: 'line' },
+      filters: {
+        dateAfterUnix: after,
+        dateBeforeUnix: before,
+        sortDirection: 'asc',
+        modelId: 'eleven_multilingual_v2',
+        source: 'TTS',
+        search: 'line',
+      },
     });
     const q = fake.requests[0].query;
     assert.equal(q.get('date_after_unix'), String(after));
@@ -115,7 +134,9 @@ describe('ElevenLabs history sync against a local server following the API contr
     assert.equal(q.get('model_id'), 'eleven_multilingual_v2');
     assert.equal(q.get('source'), 'TTS');
     assert.equal(q.get('search'), 'line');
-    const expected = fake.items.filter((i) => i.date_unix >= after && i.date_unix < before && i.model_id === 'eleven_multilingual_v2' && i.source === 'TTS');
+    const expected = fake.items.filter(
+      (i) => i.date_unix >= after && i.date_unix < before && i.model_id === 'eleven_multilingual_v2' && i.source === 'TTS',
+    );
     assert.deepEqual(imported(events), ids(expected));
     assert.ok(imported(events).includes('h05'));
     assert.ok(!imported(events).includes('h12'));
@@ -123,7 +144,10 @@ describe('ElevenLabs history sync against a local server following the API contr
 
   test('bad filters and page sizes are refused before any request', async () => {
     const c = client();
-    await assert.rejects(collect(c, { filters: { dateAfterUnix: 200, dateBeforeUnix: 100 } }), /"after" date must be earlier than the "before" date/);
+    await assert.rejects(
+      collect(c, { filters: { dateAfterUnix: 200, dateBeforeUnix: 100 } }),
+      /"after" date must be earlier than the "before" date/,
+    );
     await assert.rejects(collect(c, { filters: { source: 'Dubbing' as never } }), /filters are invalid \(source\)/);
     await assert.rejects(collect(c, { pageSize: 5000 }), /page size is a whole number from 1 to 1000/);
     assert.equal(fake.requests.length, 0);
@@ -133,7 +157,13 @@ describe('ElevenLabs history sync against a local server following the API contr
     fake.items = makeItems(5);
     fake.faults.push({
       match: (r) => r.path === '/v1/history',
-      respond: (res) => sendJson(res, 429, { detail: { status: 'too_many_concurrent_requests', message: 'Too many concurrent requests' } }, { 'retry-after': '3' }),
+      respond: (res) =>
+        sendJson(
+          res,
+          429,
+          { detail: { status: 'too_many_concurrent_requests', message: 'Too many concurrent requests' } },
+          { 'retry-after': '3' },
+        ),
     });
     const events = await collect(client());
     const retry = events.find((e) => e.type === 'retry');
@@ -148,7 +178,10 @@ describe('ElevenLabs history sync against a local server following the API contr
     fake.items = makeItems(2);
     const target = newestFirst(fake.items)[1].history_item_id;
     for (let i = 0; i < 2; i++) {
-      fake.faults.push({ match: (r) => r.path === `/v1/history/${target}/audio`, respond: (res) => sendJson(res, 503, { detail: 'Service Unavailable' }) });
+      fake.faults.push({
+        match: (r) => r.path === `/v1/history/${target}/audio`,
+        respond: (res) => sendJson(res, 503, { detail: 'Service Unavailable' }),
+      });
     }
     const events = await collect(client());
     assert.deepEqual(sleeps, [1000, 2000]);
@@ -157,11 +190,20 @@ describe('ElevenLabs history sync against a local server following the API contr
 
   test('retries give up after the limit, and too long a Retry-After is not waited for', async () => {
     fake.items = makeItems(2);
-    for (let i = 0; i < 3; i++) fake.faults.push({ match: (r) => r.path === '/v1/history', respond: (res) => sendJson(res, 500, { detail: 'boom' }) });
-    await assert.rejects(collect(client({ maxRetries: 2 })), (error: unknown) => error instanceof EngineError && error.status === 500 && /server error \(500: boom\)/.test(error.message));
+    for (let i = 0; i < 3; i++)
+      fake.faults.push({ match: (r) => r.path === '/v1/history', respond: (res) => sendJson(res, 500, { detail: 'boom' }) });
+    await assert.rejects(
+      collect(client({ maxRetries: 2 })),
+      (error: unknown) => error instanceof EngineError && error.status === 500 && /server error \(500: boom\)/.test(error.message),
+    );
     assert.deepEqual(sleeps, [1000, 2000]);
-    fake.faults = [{ match: (r) => r.path === '/v1/history', respond: (res) => sendJson(res, 429, { detail: 'slow down' }, { 'retry-after': '3600' }) }];
-    await assert.rejects(collect(client()), (error: unknown) => error instanceof EngineError && error.kind === 'rate-limit' && /Wait 3600 s/.test(error.message));
+    fake.faults = [
+      { match: (r) => r.path === '/v1/history', respond: (res) => sendJson(res, 429, { detail: 'slow down' }, { 'retry-after': '3600' }) },
+    ];
+    await assert.rejects(
+      collect(client()),
+      (error: unknown) => error instanceof EngineError && error.kind === 'rate-limit' && /Wait 3600 s/.test(error.message),
+    );
     assert.deepEqual(sleeps, []);
   });
 
@@ -196,21 +238,33 @@ describe('ElevenLabs history sync against a local server following the API contr
         res.end('{"history": [{"history_item_id": "h01", "te');
       },
     });
-    await assert.rejects(collect(client()), (error: unknown) => error instanceof EngineError && error.kind === 'bad-response' && /a history page that is not valid JSON/.test(error.message));
+    await assert.rejects(
+      collect(client()),
+      (error: unknown) =>
+        error instanceof EngineError && error.kind === 'bad-response' && /a history page that is not valid JSON/.test(error.message),
+    );
     assert.deepEqual(sleeps, []);
-    fake.faults.push({ match: (r) => r.path === '/v1/history', respond: (res) => sendJson(res, 200, { history: [{ text: 'no id' }], has_more: false }) });
+    fake.faults.push({
+      match: (r) => r.path === '/v1/history',
+      respond: (res) => sendJson(res, 200, { history: [{ text: 'no id' }], has_more: false }),
+    });
     await assert.rejects(collect(client()), /a history page in an unexpected shape .* at "history\.0\.history_item_id"/);
   });
 
   test('an item whose audio is not audio, or gone, is reported and the import goes on', async () => {
     fake.items = makeItems(4);
     const [a, b, c, d] = ids(newestFirst(fake.items));
-    fake.audioOverrides.set(b, (res) => sendBytes(res, 200, new TextEncoder().encode('<html><body>Temporarily unavailable</body></html>'), 'audio/mpeg'));
+    fake.audioOverrides.set(b, (res) =>
+      sendBytes(res, 200, new TextEncoder().encode('<html><body>Temporarily unavailable</body></html>'), 'audio/mpeg'),
+    );
     fake.audioOverrides.set(c, (res) => sendJson(res, 404, { detail: { status: 'history_item_not_found', message: 'Gone' } }));
     const events = await collect(client());
     assert.deepEqual(imported(events), [a, d]);
     const failed = events.flatMap((e) => (e.type === 'failed' ? [e] : []));
-    assert.deepEqual(failed.map((f) => f.externalId), [b, c]);
+    assert.deepEqual(
+      failed.map((f) => f.externalId),
+      [b, c],
+    );
     assert.equal(failed[0].error.kind, 'bad-response');
     assert.match(failed[0].error.message, new RegExp(`not audio for history item ${b} .*Temporarily unavailable`));
     assert.equal(failed[1].error.status, 404);
@@ -220,7 +274,8 @@ describe('ElevenLabs history sync against a local server following the API contr
   test('a re-run only fetches what is new (dedupe by external id)', async () => {
     fake.items = makeItems(6);
     const store = new Set<string>();
-    for await (const e of client().walk({ isKnown: (id) => store.has(id), pageSize: 4 })) if (e.type === 'item') store.add(e.generation.externalId);
+    for await (const e of client().walk({ isKnown: (id) => store.has(id), pageSize: 4 }))
+      if (e.type === 'item') store.add(e.generation.externalId);
     assert.equal(store.size, 6);
     assert.equal(fake.audioRequests, 6);
     fake.items.push(...makeItems(8).slice(6)); // two new generations on ElevenLabs
@@ -250,7 +305,10 @@ describe('ElevenLabs history sync against a local server following the API contr
     const rest = imported(await collect(client(), { pageSize: 3, resumeFrom: checkpoint }));
     assert.equal(fake.requests[0].query.get('start_after_history_item_id'), first[4]);
     assert.deepEqual([...first, ...rest], ids(newestFirst(fake.items)));
-    await assert.rejects(collect(client(), { pageSize: 3, resumeFrom: checkpoint, filters: { voiceId: 'v-george' } }), /belongs to an import with other filters/);
+    await assert.rejects(
+      collect(client(), { pageSize: 3, resumeFrom: checkpoint, filters: { voiceId: 'v-george' } }),
+      /belongs to an import with other filters/,
+    );
     await assert.rejects(collect(client(), { resumeFrom: { ...checkpoint, version: 2 } as never }), /saved import position is damaged/);
   });
 
@@ -281,7 +339,10 @@ describe('ElevenLabs history sync against a local server following the API contr
   });
 
   test('has_more without a position to continue from is an error, not an endless loop', async () => {
-    fake.faults.push({ match: (r) => r.path === '/v1/history', respond: (res) => sendJson(res, 200, { history: [], last_history_item_id: null, has_more: true }) });
+    fake.faults.push({
+      match: (r) => r.path === '/v1/history',
+      respond: (res) => sendJson(res, 200, { history: [], last_history_item_id: null, has_more: true }),
+    });
     await assert.rejects(collect(client()), /said there is more history but gave no position/);
   });
 
@@ -308,7 +369,16 @@ describe('mapping ElevenLabs history items', () => {
 
   test('dialogue items take their text and voices from the dialogue', () => {
     const g = toSyncedGeneration(
-      { ...base, text: '', voice_name: null, dialogue: [{ text: 'Hi.', voice_id: 'a', voice_name: 'Ann' }, { text: 'Hello.', voice_id: 'b', voice_name: 'Bob' }, { text: 'Bye.', voice_id: 'a', voice_name: 'Ann' }] },
+      {
+        ...base,
+        text: '',
+        voice_name: null,
+        dialogue: [
+          { text: 'Hi.', voice_id: 'a', voice_name: 'Ann' },
+          { text: 'Hello.', voice_id: 'b', voice_name: 'Bob' },
+          { text: 'Bye.', voice_id: 'a', voice_name: 'Ann' },
+        ],
+      },
       audio,
       info,
     );

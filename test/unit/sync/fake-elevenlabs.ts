@@ -133,7 +133,8 @@ export class FakeElevenLabs {
   private remove(id: string, res: ServerResponse): void {
     const before = this.items.length;
     this.items = this.items.filter((i) => i.history_item_id !== id);
-    if (this.items.length === before) sendJson(res, 404, { detail: { status: 'history_item_not_found', message: `No history item ${id}` } });
+    if (this.items.length === before)
+      sendJson(res, 404, { detail: { status: 'history_item_not_found', message: `No history item ${id}` } });
     else sendJson(res, 200, { status: 'ok' });
   }
 }

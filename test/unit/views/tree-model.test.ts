@@ -53,7 +53,10 @@ describe('date buckets', () => {
   test('a Friday mid-month: Today, Yesterday, This Week, This Month, each ending where the newer starts', () => {
     const now = local(2025, 3, 14, 15); // Friday
     const { buckets, olderBefore } = recentBuckets(now);
-    assert.deepEqual(buckets.map((b) => b.key), ['today', 'yesterday', 'week', 'month']);
+    assert.deepEqual(
+      buckets.map((b) => b.key),
+      ['today', 'yesterday', 'week', 'month'],
+    );
     assert.equal(buckets[0]!.after, local(2025, 3, 14, 0));
     assert.equal(buckets[0]!.before, null);
     assert.equal(buckets[1]!.before, buckets[0]!.after);
@@ -64,11 +67,20 @@ describe('date buckets', () => {
   });
 
   test('a Tuesday: no "This Week" (it would be empty); on the 1st no "This Month"; a week reaching into last month cuts that month', () => {
-    assert.deepEqual(recentBuckets(local(2025, 3, 11)).buckets.map((b) => b.key), ['today', 'yesterday', 'month']);
+    assert.deepEqual(
+      recentBuckets(local(2025, 3, 11)).buckets.map((b) => b.key),
+      ['today', 'yesterday', 'month'],
+    );
     const first = recentBuckets(local(2025, 4, 1)); // a Tuesday, the 1st
-    assert.deepEqual(first.buckets.map((b) => b.key), ['today', 'yesterday']);
+    assert.deepEqual(
+      first.buckets.map((b) => b.key),
+      ['today', 'yesterday'],
+    );
     const sunday = recentBuckets(local(2025, 6, 1)); // Sunday the 1st: the week began on May 26
-    assert.deepEqual(sunday.buckets.map((b) => b.key), ['today', 'yesterday', 'week']);
+    assert.deepEqual(
+      sunday.buckets.map((b) => b.key),
+      ['today', 'yesterday', 'week'],
+    );
     assert.equal(sunday.olderBefore, local(2025, 5, 26, 0));
     const may = monthBucket(local(2025, 5, 3), sunday.olderBefore);
     assert.equal(may.key, '2025-05');
@@ -90,7 +102,10 @@ describe('tree filter', () => {
     const f = parseTreeFilter({ profileId: [id, id], status: ['failed'], favoritesOnly: false, engine: [] });
     assert.deepEqual(f, { profileId: [id], status: ['failed'] });
     assert.deepEqual(filterQuery(f), { profileId: [id], status: ['failed'] });
-    assert.equal(describeFilter({ ...f, search: 'hi', favoritesOnly: true }, () => 'Alice'), '"hi", Alice, failed, favorites');
+    assert.equal(
+      describeFilter({ ...f, search: 'hi', favoritesOnly: true }, () => 'Alice'),
+      '"hi", Alice, failed, favorites',
+    );
   });
 
   test('bad filters are refused with what to pass', () => {
@@ -140,7 +155,10 @@ describe('group paging against the real history service', () => {
     await pager.loadMore(pager.segments[0]!, 10);
     await pager.loadMore(pager.segments[0]!, 10);
     await pager.loadMore(pager.segments[0]!, 10);
-    assert.deepEqual(pager.items.map((g) => g.id), await newestFirst());
+    assert.deepEqual(
+      pager.items.map((g) => g.id),
+      await newestFirst(),
+    );
     assert.equal(pager.segments[0]!.hasMore, false);
   });
 
@@ -153,7 +171,10 @@ describe('group paging against the real history service', () => {
     assert.ok(pager.items.length < all.length);
     while (pager.segments[0]!.hasMore) await pager.loadMore(pager.segments[0]!, 10);
     assert.equal(pager.segments.length, 1);
-    assert.deepEqual(pager.items.map((g) => g.id), all);
+    assert.deepEqual(
+      pager.items.map((g) => g.id),
+      all,
+    );
   });
 
   test('reloading after a change keeps how far it was paged', async () => {
@@ -173,12 +194,18 @@ describe('group paging against the real history service', () => {
       { fromTime: null, items: [g('a', 9), g('b', 8)], lastId: 'b', hasMore: true },
       { fromTime: 8, items: [g('b', 8), g('c', 7)], lastId: 'c', hasMore: false },
     ]);
-    assert.deepEqual(joined.map((s) => s.items.map((x) => x.id)), [['a', 'b', 'c']]);
+    assert.deepEqual(
+      joined.map((s) => s.items.map((x) => x.id)),
+      [['a', 'b', 'c']],
+    );
     assert.equal(joined[0]!.hasMore, false);
     const apart = merge([
       { fromTime: 3, items: [g('x', 3)], lastId: 'x', hasMore: false },
       { fromTime: null, items: [g('a', 9)], lastId: 'a', hasMore: true },
     ]);
-    assert.deepEqual(apart.map((s) => s.fromTime), [null, 3]);
+    assert.deepEqual(
+      apart.map((s) => s.fromTime),
+      [null, 3],
+    );
   });
 });

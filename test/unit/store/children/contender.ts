@@ -5,7 +5,11 @@ import { openHistory } from '../../../../src/history';
 async function main(): Promise<void> {
   const [dir, name, countArg, storyId] = process.argv.slice(2);
   const count = Number(countArg);
-  const h = await openHistory({ storageDir: dir, checkOnOpen: false, tuning: { compactAfterRecords: 7, compactDelayMs: 0, pollIntervalMs: 0 } });
+  const h = await openHistory({
+    storageDir: dir,
+    checkOnOpen: false,
+    tuning: { compactAfterRecords: 7, compactDelayMs: 0, pollIntervalMs: 0 },
+  });
   // Both children ask for the same profile at about the same time: exactly one may be created.
   const profile = await h.findOrCreateProfile({ name: 'Shared voice', engine: 'test', voiceId: 'shared' });
   process.stdout.write(`profile ${profile.id}\n`);

@@ -32,8 +32,12 @@ async function verify(h: HistoryService, e: Expectations): Promise<string[]> {
 async function main(): Promise<void> {
   const [dir, seedArg, expectFile] = process.argv.slice(2);
   let seed = Number(seedArg) || 1;
-  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const h = await openHistory({ storageDir: dir, checkOnOpen: false, tuning: { compactAfterRecords: 25, compactDelayMs: 0, pollIntervalMs: 0 } });
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const h = await openHistory({
+    storageDir: dir,
+    checkOnOpen: false,
+    tuning: { compactAfterRecords: 25, compactDelayMs: 0, pollIntervalMs: 0 },
+  });
   if (expectFile) {
     const problems = await verify(h, JSON.parse(fs.readFileSync(expectFile, 'utf8')) as Expectations);
     for (const p of problems) process.stdout.write(`problem ${p}\n`);
@@ -64,7 +68,11 @@ async function main(): Promise<void> {
       process.stdout.write(`deleted ${id}\n`);
     } else {
       const id = mine[Math.floor(random() * mine.length)];
-      const { version } = await h.attachAudio(id, { data: new Uint8Array(1500).fill(7), format: 'wav' }, { label: `v${i}`, isDefault: true });
+      const { version } = await h.attachAudio(
+        id,
+        { data: new Uint8Array(1500).fill(7), format: 'wav' },
+        { label: `v${i}`, isDefault: true },
+      );
       process.stdout.write(`version ${id} ${version.id}\n`);
     }
   }
