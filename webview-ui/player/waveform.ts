@@ -81,16 +81,21 @@ export class Waveform {
     const m = this.media;
     if (m.error) return Promise.resolve(false);
     if (m.readyState >= HTMLMediaElement.HAVE_METADATA) return Promise.resolve(true);
+    // Giving the element a new source queues "emptied"/"abort" for the source it had; those may
+    // arrive after this call. Only a later change of source means this load was given up.
+    const src = m.src;
     return new Promise((resolve) => {
-      const events = { loadedmetadata: true, error: false, emptied: false, abort: false } as const;
-      const listeners = Object.entries(events).map(([name, ok]) => {
-        const listener = (): void => {
-          for (const [n, l] of listeners) m.removeEventListener(n, l);
-          resolve(ok);
-        };
-        m.addEventListener(name, listener);
-        return [name, listener] as const;
-      });
+      const done = (ok: boolean): void => {
+        for (const [n, l] of listeners) m.removeEventListener(n, l);
+        resolve(ok);
+      };
+      const listeners = [
+        ['loadedmetadata', () => done(true)],
+        ['error', () => done(false)],
+        ['emptied', () => m.src !== src && done(false)],
+        ['abort', () => m.src !== src && done(false)],
+      ] as const;
+      for (const [n, l] of listeners) m.addEventListener(n, l);
     });
   }
 
