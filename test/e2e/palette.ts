@@ -1,5 +1,5 @@
-// Runs a command from the Command Palette by its title, as a user would.
-import type { Locator, Page } from 'playwright-core';
+// Workbench helpers the e2e files share: palette commands, themes, title-bar actions, the player frame.
+import type { Frame, Locator, Page } from 'playwright-core';
 
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
@@ -25,4 +25,23 @@ export async function titleAction(page: Page, view: string, label: string): Prom
   const action = header.locator(`.actions-container a[aria-label^="${label}"]`).first();
   await action.waitFor({ timeout: 10000 });
   return action;
+}
+
+/** The player webview's document (for reading values and the metrics it publishes). */
+export async function playerFrame(page: Page): Promise<Frame> {
+  for (let i = 0; i < 100; i++) {
+    for (const f of page.frames()) {
+      if (f.url().includes('index.html') || f.url().includes('fake.html')) {
+        if (
+          await f
+            .locator('#app')
+            .count()
+            .catch(() => 0)
+        )
+          return f;
+      }
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the player webview frame did not appear');
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { openHistory } from '../../src/history';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
-import { runCommand } from './palette';
+import { playerFrame, runCommand } from './palette';
 import { seedPlayerHistory, TEXTS, toneWav, type PlayerSeed } from './player-seed';
 
 const shots = join(root, 'test-results');
@@ -50,24 +50,6 @@ async function playRow(labelStart: string, text: string): Promise<void> {
   await until('it to play', playLabel, (l) => l === 'Pause');
   await player().locator('vscode-toolbar-button.play').click();
   await until('it to pause', playLabel, (l) => l === 'Play');
-}
-
-async function playerFrame(): Promise<Frame> {
-  for (let i = 0; i < 100; i++) {
-    for (const f of page.frames()) {
-      if (f.url().includes('index.html') || f.url().includes('fake.html')) {
-        if (
-          await f
-            .locator('#app')
-            .count()
-            .catch(() => 0)
-        )
-          return f;
-      }
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error('the player webview frame did not appear');
 }
 
 before(async () => {
@@ -194,7 +176,7 @@ async function useTheme(label: string, kind: string): Promise<void> {
   await page.keyboard.type(label);
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
-  const frame = await playerFrame();
+  const frame = await playerFrame(page);
   await until(
     `the ${kind} theme`,
     () => frame.evaluate(() => document.body.dataset.vscodeThemeKind ?? ''),
@@ -293,7 +275,7 @@ test('Light High Contrast shows the Versions/Details chevrons; at a 190 px side 
   ] as const) {
     await useTheme(theme, kind);
     await page.locator('.part.sidebar').screenshot({ path: join(shots, file) });
-    const facts = await layoutFacts(await playerFrame());
+    const facts = await layoutFacts(await playerFrame(page));
     assert.ok(facts.chevrons.length >= 2, 'Versions and Details are shown');
     for (const c of facts.chevrons) {
       const ratio = contrast(c.color, c.background, c.body);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { seedPlayerHistory, TEXTS, type PlayerSeed } from './player-seed';
-import { runCommand } from './palette';
+import { playerFrame, runCommand } from './palette';
 
 const shots = join(root, 'test-results');
 let scratch: string;
@@ -22,25 +22,6 @@ const dialogs: string[] = [];
 const player = (): FrameLocator => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 const treeRow = (labelStart: string) =>
   page.locator(`.part.sidebar .monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`).first();
-
-/** The player's document (for reading values and the metrics it publishes). */
-async function playerFrame(): Promise<Frame> {
-  for (let i = 0; i < 100; i++) {
-    for (const f of page.frames()) {
-      if (f.url().includes('index.html') || f.url().includes('fake.html')) {
-        if (
-          await f
-            .locator('#app')
-            .count()
-            .catch(() => 0)
-        )
-          return f;
-      }
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error('the player webview frame did not appear');
-}
 
 async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -140,7 +121,7 @@ test('playing from the tree opens the collapsed player: text, waveform, time adv
   assert.match((await player().locator('.subtitle').innerText()) ?? '', /Alice/);
   // VS Code opened it at its minimum height: the waveform and the transport are still in sight.
   await page.locator('.part.sidebar').screenshot({ path: join(shots, 'player-first-play.png') });
-  const frame = await playerFrame();
+  const frame = await playerFrame(page);
   const inSight = await frame.evaluate(() =>
     ['.wave', '.transport .play'].every((sel) => {
       const r = document.querySelector(sel)!.getBoundingClientRect();
@@ -228,7 +209,7 @@ test('keyboard shortcuts act: Space, arrows, [ ], F, M, N/P', async () => {
 test('every control is a labelled button reachable by Tab; the waveform is a slider', async () => {
   await player().locator('#generation-text').focus();
   const names = new Set<string>();
-  const frame = await playerFrame();
+  const frame = await playerFrame(page);
   for (let i = 0; i < 30; i++) {
     await page.keyboard.press('Tab');
     const name = await frame.evaluate(() => {
@@ -261,7 +242,7 @@ test('every control is a labelled button reachable by Tab; the waveform is a sli
 
 test('switching versions changes the audio; set as default', async () => {
   const [original, slower] = [seed.foxVersions.find((v) => v.isDefault)!, seed.foxVersions.find((v) => !v.isDefault)!];
-  const frame = await playerFrame();
+  const frame = await playerFrame(page);
   const loaded = () => frame.evaluate(() => document.body.dataset.loadedVersion ?? '');
   const url = () =>
     frame.evaluate(() => (window as unknown as { vhPlayer: { metrics: { loadedUrl?: string } } }).vhPlayer.metrics.loadedUrl ?? '');
@@ -417,7 +398,7 @@ async function useTheme(label: string, kind: string): Promise<void> {
   await page.keyboard.type(label);
   await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
-  const frame = await playerFrame();
+  const frame = await playerFrame(page);
   await until(
     `the ${kind} theme`,
     () => frame.evaluate(() => document.body.dataset.vscodeThemeKind ?? ''),
