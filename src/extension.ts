@@ -74,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
         revealInTree: (id) => historyUi.view.reveal(id, { focus: true }),
         archive: archiveActions(),
         goToSource: (id) => goToSource(history, id),
+        takes,
       })
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
@@ -92,7 +93,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       ...historyUi.handlers,
       ...archive.handlers,
       ...generation.handlers,
-      ...effectsCommandHandlers({ history, openError, view: historyUi.view, takes, log }),
+      ...effectsCommandHandlers({
+        history,
+        openError,
+        view: historyUi.view,
+        takes,
+        log,
+        ...(player && { openEffectsPanel: (id: string) => player.openEffects(id) }),
+      }),
       // "Open Player" shows the player in an editor tab, then plays the selection there.
       ...(player && {
         'voiceHistory.openPlayer': async (...args: unknown[]) => {
