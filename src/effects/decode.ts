@@ -2,11 +2,11 @@
  * From a file's bytes to sound: identifies the format by its first bytes (the project's audio
  * sniffer, never the file name), checks the length limit, decodes.
  *
- * MP3, FLAC and OGG are recognised but not decoded yet: the decoders on npm that fit
+ * MP3, FLAC, OGG (and the formats the player cannot play) are recognised but not decoded yet: the decoders on npm that fit
  * (mpg123-decoder: libmpg123, LGPL-2.1; @wasm-audio-decoders/flac and /ogg-vorbis: their
  * codec-parser dependency, LGPL-3.0) are LGPL, which this MIT extension does not bundle.
  */
-import { sniffContainer } from '../audio/container';
+import { formatName, sniffAudioFormat, SNIFF_BYTES } from '../audio/format';
 import { parseWavHeader } from '../audio/wav';
 import { formatLongDuration } from '../format/time';
 import { EffectsError } from './errors';
@@ -14,8 +14,6 @@ import { decodeWav, type Pcm } from './pcm';
 
 /** Longest input rendered (1 hour: a long chapter; memory stays under ~1.5 GB even for 48 kHz stereo). */
 export const MAX_RENDER_SECONDS = 60 * 60;
-
-const NAMES = { mp3: 'MP3', flac: 'FLAC', ogg: 'OGG' } as const;
 
 export function refuseTooLong(seconds: number): void {
   if (seconds > MAX_RENDER_SECONDS)
@@ -26,8 +24,8 @@ export function refuseTooLong(seconds: number): void {
 }
 
 export function decodeAudio(bytes: Uint8Array): Pcm {
-  const container = sniffContainer(bytes.subarray(0, 16));
-  if (container === 'wav') {
+  const format = sniffAudioFormat(bytes.subarray(0, SNIFF_BYTES));
+  if (format === 'wav') {
     // The header alone says how long it is: refuse before decoding (and allocating) anything.
     try {
       refuseTooLong(parseWavHeader(bytes).durationSeconds);
@@ -37,10 +35,10 @@ export function decodeAudio(bytes: Uint8Array): Pcm {
     }
     return decodeWav(bytes);
   }
-  if (container === 'unknown')
+  if (format === null)
     throw new EffectsError('corrupt-input', 'This file is not audio effects can read: it is not WAV, MP3, FLAC or OGG (or it is damaged).');
   throw new EffectsError(
     'unsupported-input',
-    `Effects cannot read ${NAMES[container]} audio yet, only WAV. Export or convert this audio to WAV, then apply the effects to that.`,
+    `Effects cannot read ${formatName(format)} audio yet, only WAV. Export or convert this audio to WAV, then apply the effects to that.`,
   );
 }

@@ -3,7 +3,7 @@
  * apply the chain, measure, encode. Also callable in-process (tests, tools).
  */
 import { promises as fsp } from 'node:fs';
-import { sniffContainer } from '../audio/container';
+import { sniffAudioFormat, SNIFF_BYTES } from '../audio/format';
 import { readWavInfo } from '../audio/wav';
 import { errorMessage } from '../format/errors';
 import { applyChain } from './apply';
@@ -26,9 +26,9 @@ async function readSource(source: RenderSource): Promise<Uint8Array> {
   try {
     const handle = await fsp.open(source.path, 'r');
     try {
-      const head = new Uint8Array(16);
-      const { bytesRead } = await handle.read(head, 0, 16, 0);
-      if (sniffContainer(head.subarray(0, bytesRead)) === 'wav') {
+      const head = new Uint8Array(SNIFF_BYTES);
+      const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
+      if (sniffAudioFormat(head.subarray(0, bytesRead)) === 'wav') {
         // Refuse an over-long WAV from its header, before reading a gigabyte.
         const info = await readWavInfo(source.path).catch(() => undefined);
         if (info) refuseTooLong(info.durationSeconds);

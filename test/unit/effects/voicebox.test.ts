@@ -27,7 +27,7 @@ const DEEP_VOICE_AND_ECHO = JSON.parse(`[
   {"type": "delay", "enabled": false, "params": {"delay_seconds": 0.25, "feedback": 0.3, "mix": 0.2}}
 ]`) as unknown[];
 
-test('the chains of a Voicebox ZIP import and render: Voicebox's own preset chains on 24 kHz mono audio', async (t) => {
+test('the chains of a Voicebox ZIP import and render: Voicebox preset chains on 24 kHz mono audio', async (t) => {
   const dir = scratch(t);
   const h = await openTestHistory(t);
   const original = read(synth(dir, 'original.wav', 24000, 1, ['synth', '2', 'pinknoise', 'tremolo', '4', '80', 'gain', '-18']));
