@@ -2,14 +2,16 @@
  * From a file's bytes to sound: identifies the format by its first bytes (the project's audio
  * sniffer, never the file name), checks the length limit, decodes.
  *
- * MP3, FLAC, OGG (and the formats the player cannot play) are recognised but not decoded yet: the decoders on npm that fit
- * (mpg123-decoder: libmpg123, LGPL-2.1; @wasm-audio-decoders/flac and /ogg-vorbis: their
- * codec-parser dependency, LGPL-3.0) are LGPL, which this MIT extension does not bundle.
+ * WAV and FLAC (our own decoders). MP3, OGG (and the formats the player cannot play) are recognised
+ * but not decoded yet: the decoders on npm that fit (mpg123-decoder: libmpg123, LGPL-2.1;
+ * @wasm-audio-decoders/ogg-vorbis: its codec-parser dependency, LGPL-3.0) are LGPL, which this MIT
+ * extension does not bundle.
  */
 import { formatName, sniffAudioFormat, SNIFF_BYTES } from '../audio/format';
 import { parseWavHeader } from '../audio/wav';
 import { formatLongDuration } from '../format/time';
 import { EffectsError } from './errors';
+import { decodeFlac, readFlacInfo } from './flac';
 import { decodeWav, type Pcm } from './pcm';
 
 /** Longest input rendered (1 hour: a long chapter; memory stays under ~1.5 GB even for 48 kHz stereo). */
@@ -35,10 +37,15 @@ export function decodeAudio(bytes: Uint8Array): Pcm {
     }
     return decodeWav(bytes);
   }
+  if (format === 'flac') {
+    const info = readFlacInfo(bytes);
+    if (info.totalSamples) refuseTooLong(info.totalSamples / info.sampleRate);
+    return decodeFlac(bytes);
+  }
   if (format === null)
     throw new EffectsError('corrupt-input', 'This file is not audio effects can read: it is not WAV, MP3, FLAC or OGG (or it is damaged).');
   throw new EffectsError(
     'unsupported-input',
-    `Effects cannot read ${formatName(format)} audio yet, only WAV. Export or convert this audio to WAV, then apply the effects to that.`,
+    `Effects cannot read ${formatName(format)} audio yet, only WAV and FLAC. Export or convert this audio to WAV or FLAC, then apply the effects to that.`,
   );
 }

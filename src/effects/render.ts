@@ -6,10 +6,10 @@
  *     await renderer.render({ path: audioFile }, chain, { signal, output: 'pcm16' });
  *   const facts = await renderer.analyze({ bytes }, { signal });   // duration, LUFS, true peak; no render
  *
- * - Input: WAV (8/16/24/32-bit PCM, 32/64-bit float, any channel count) as bytes or a file path
- *   (the worker reads the file itself, so big files never cross threads), at most
- *   MAX_RENDER_SECONDS long. MP3, FLAC and OGG are recognised and refused ('unsupported-input')
- *   until a decoder without LGPL code is in (see decode.ts).
+ * - Input: WAV (8/16/24/32-bit PCM, 32/64-bit float, any channel count) or FLAC, as bytes or a
+ *   file path (the worker reads the file itself, so big files never cross threads), at most
+ *   MAX_RENDER_SECONDS long. MP3 and OGG are recognised and refused ('unsupported-input') until a
+ *   decoder without LGPL code is in (see decode.ts).
  * - Output: a complete WAV in memory (16-bit PCM by default, or 32-bit float), at the source's
  *   sample rate unless the chain resamples. Nothing is written to disk here: the caller stores
  *   the bytes only once the promise resolves, so a failed render never leaves a file.

@@ -85,7 +85,7 @@ test('a corrupt MP3, a damaged WAV and a file that is not audio: clear errors', 
   await rejection(
     renderer.render({ bytes: corruptMp3 }, chain),
     'unsupported-input',
-    /cannot read MP3 audio yet, only WAV\. Export or convert/,
+    /cannot read MP3 audio yet, only WAV and FLAC\. Export or convert/,
   );
   const damagedWav = wavHeader({ sampleRate: 24000, channels: 1, bitsPerSample: 16, dataLength: 100 }).slice(0, 30);
   await rejection(renderer.render({ bytes: damagedWav }, chain), 'corrupt-input', /WAV/);

@@ -1,6 +1,8 @@
 // Each effect rendered by the real engine (worker thread and all) and measured by sox or ffmpeg.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { parseChain } from '../../../src/effects/chain';
 import { findBuiltinPreset } from '../../../src/effects/presets';
 import {
@@ -24,6 +26,19 @@ test('gain +6 dB doubles the RMS (sox stat)', async (t) => {
   const out = await devRenderer(t).render({ path: input }, parseChain([{ type: 'gain', params: { gain_db: 6 } }]));
   const ratio = rms(writeTemp(dir, 'out.wav', out.wav)) / rms(input);
   assert.ok(Math.abs(ratio - 10 ** (6 / 20)) < 0.01, `RMS ratio ${ratio}, expected 1.995`);
+});
+
+test('FLAC input renders like the same sound as WAV (a 24-bit stereo FLAC made by sox)', async (t) => {
+  const dir = scratch(t);
+  const wav = synth(dir, 'in.wav', 48000, 2, ['synth', '1.5', 'sine', '440', 'sine', '660', 'gain', '-12']);
+  const flac = join(dir, 'in.flac');
+  execFileSync('sox', [wav, '-b', '24', flac]);
+  const out = await devRenderer(t).render({ path: flac }, parseChain([{ type: 'gain', params: { gain_db: -6 } }]));
+  const path = writeTemp(dir, 'out.wav', out.wav);
+  assert.deepEqual([out.sampleRate, out.channels, sampleRateOf(path)], [48000, 2, 48000]);
+  assert.ok(Math.abs(durationSeconds(path) - 1.5) < 0.001);
+  const ratio = rms(path) / rms(wav);
+  assert.ok(Math.abs(ratio - 10 ** (-6 / 20)) < 0.01, `RMS ratio ${ratio}`);
 });
 
 test('highpass 200 Hz takes a 50 Hz tone down by at least 20 dB and passes 1 kHz (sox stat)', async (t) => {
@@ -85,6 +100,25 @@ test('pitch_shift +12 doubles the fundamental and keeps the duration', async (t)
   const f = dominantFrequency(samplesOf(path), sampleRateOf(path));
   assert.ok(Math.abs(f - 440) < 440 * 0.02, `fundamental ${f.toFixed(1)} Hz, expected 440`);
   assert.ok(Math.abs(durationSeconds(path) - 3) < 0.05, `duration ${durationSeconds(path)} s`);
+});
+
+test('pitch_shift adds no echo: after a 200 ms tone burst there is silence, not a repeat (Voicebox issue #333)', async (t) => {
+  const dir = scratch(t);
+  // 0.5 s silence, 0.2 s tone, 1 s silence.
+  const input = synth(dir, 'burst.wav', RATE, 1, ['synth', '0.2', 'sine', '300', 'gain', '-6', 'pad', '0.5', '1']);
+  const out = await devRenderer(t).render({ path: input }, parseChain([{ type: 'pitch_shift', params: { semitones: -3 } }]));
+  const samples = samplesOf(writeTemp(dir, 'out.wav', out.wav));
+  const level = (from: number, to: number): number => {
+    let peak = 0;
+    for (let i = Math.round(from * RATE); i < Math.min(samples.length, Math.round(to * RATE)); i++)
+      peak = Math.max(peak, Math.abs(samples[i]));
+    return 20 * Math.log10(peak || 1e-10);
+  };
+  const burst = level(0.5, 0.7);
+  assert.ok(burst > -12, `the burst is there (${burst.toFixed(1)} dB)`);
+  // From 80 ms after the burst to the end: no echo or smear above −50 dB relative to it.
+  const after = level(0.78, 1.7);
+  assert.ok(after < burst - 50, `after the burst: ${after.toFixed(1)} dB, burst ${burst.toFixed(1)} dB`);
 });
 
 test('tempo 1.5 gives 2/3 of the duration at the same fundamental', async (t) => {
