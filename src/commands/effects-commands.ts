@@ -18,7 +18,7 @@ export function createTakes(context: vscode.ExtensionContext, history: HistorySe
   return new Takes({
     history,
     log,
-    renderer: () => (renderer ??= createEffectsRenderer({ workerPath: context.asAbsolutePath('dist/effects-worker.js') })),
+    renderer: () => (renderer ??= createEffectsRenderer({ workerPath: context.asAbsolutePath('dist/effects-worker.mjs') })),
   });
 }
 

@@ -42,6 +42,8 @@ export function checkedChain(value: unknown): EffectsChain {
   }
 }
 
+const cancelled = (cause?: unknown) => new EffectsError('cancelled', 'The effects were cancelled; nothing was stored.', { cause });
+
 export class Takes {
   constructor(private readonly options: TakesOptions) {}
 
@@ -55,7 +57,7 @@ export class Takes {
     const { source } = await this.sourceOf(generationId, input.sourceVersionId);
     const rendered = await this.render(source, chain, signal);
     // Cancelled while the render was finishing: still nothing is stored.
-    if (signal?.aborted) throw new EffectsError('cancelled', 'The effects were cancelled; nothing was stored.');
+    if (signal?.aborted) throw cancelled();
     return this.history.addVersion(
       generationId,
       {
@@ -137,12 +139,12 @@ export class Takes {
   }
 
   private async render(source: Version, chain: EffectsChain, signal?: AbortSignal): Promise<RenderResult> {
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw cancelled();
     try {
       return await this.options.renderer().render({ path: this.history.resolveAudioPath(source) }, chain, { signal });
     } catch (e) {
       if (signal?.aborted && !(e instanceof EffectsError && e.code === 'cancelled')) {
-        throw new EffectsError('cancelled', 'The effects were cancelled; nothing was stored.', { cause: e });
+        throw cancelled(e);
       }
       throw e;
     }

@@ -38,5 +38,7 @@ export class StandInRenderer implements EffectsRenderer {
     return { sampleRate: 16000, channels: 1, durationMs: 1000, loudnessLufs: -21, truePeakDb: -6 };
   }
 
+  readonly running = 0;
+
   dispose(): void {}
 }

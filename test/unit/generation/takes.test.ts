@@ -11,6 +11,7 @@ import { isHistoryError } from '../../../src/history';
 import type { HistoryService } from '../../../src/history/service';
 import { makeWav } from '../audio/make-wav';
 import { StandInRenderer } from './stand-in-renderer';
+import { devRenderer } from '../effects/meters';
 import { freshHistory } from '../store/helpers';
 
 const GAIN = [{ type: 'gain', params: { gain_db: 6 } }];
@@ -169,4 +170,29 @@ test('loudnessOf measures once and keeps the value on the version', async () => 
   assert.equal(await takes.loudnessOf(v!), -21);
   assert.equal((await h.getVersion(v!.id))?.loudnessLufs, -21);
   assert.ok(path.isAbsolute(h.audioDir));
+});
+
+test('with the real renderer (its worker): gain +6 dB doubles the level of the stored version; a cancel stores nothing', async (t) => {
+  const real = new Takes({ history: h, renderer: () => devRenderer(t) });
+  const g = await completed('real render');
+  const [original] = await h.listVersions(g.id);
+  const v = await real.applyEffects(g.id, { chain: [{ type: 'gain', params: { gain_db: 6 } }], makeDefault: true });
+  const rms = (file: string) => {
+    const pcm = new Int16Array(new Uint8Array(fs.readFileSync(file)).slice(44).buffer);
+    let sum = 0;
+    for (const x of pcm) sum += x * x;
+    return Math.sqrt(sum / pcm.length);
+  };
+  const ratio = rms(h.resolveAudioPath(v)) / rms(h.resolveAudioPath(original!));
+  assert.ok(Math.abs(ratio - 2) < 0.05, `RMS ratio ${ratio}`);
+  assert.equal((await h.get(g.id))?.audioPath, v.audioPath);
+  assert.ok(v.loudnessLufs !== null, 'the render measured its loudness');
+
+  const before = audioFiles();
+  const cancel = new AbortController();
+  const applying = real.applyEffects(g.id, { chain: [{ type: 'reverb' }] }, cancel.signal);
+  cancel.abort();
+  await assert.rejects(applying, (e) => e instanceof EffectsError && e.code === 'cancelled');
+  assert.deepEqual(audioFiles(), before);
+  assert.equal((await h.listVersions(g.id)).length, 2);
 });
