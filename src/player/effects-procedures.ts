@@ -114,6 +114,17 @@ export const effectsProcedures = {
     return null;
   }),
 
+  /** The chain every new generation of this generation's voice gets (null: none). */
+  setVoiceChain: withTakes
+    .input(z.object({ generationId: idSchema, chain: chainInput.nullable() }).strict())
+    .mutation(async ({ ctx, input }) => {
+      const g = await ctx.history.get(input.generationId);
+      if (!g) throw rpcError('NOT_FOUND', 'GENERATION_NOT_FOUND', 'This generation no longer exists; refresh the list.');
+      const chain = input.chain && input.chain.length > 0 ? input.chain : null;
+      const profile = await ctx.history.updateProfile(g.profileId, { effectsChain: chain });
+      return { profileName: profile.name, chain: profile.effectsChain };
+    }),
+
   renameVersion: withTakes
     .input(z.object({ versionId: idSchema, label: versionLabelSchema }).strict())
     .mutation(({ ctx, input }) => ctx.history.renameVersion(input.versionId, input.label)),

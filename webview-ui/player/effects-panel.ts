@@ -51,6 +51,11 @@ class Panel implements EffectsPanel {
   private readonly preview = h('vscode-button', { class: 'fx-preview', icon: 'play' }, 'Preview');
   private readonly save = h('vscode-button', { class: 'fx-save' }, 'Save as Version');
   private readonly makeDefault = h('input', { type: 'checkbox', class: 'fx-make-default', id: nextId('default') });
+  private readonly voiceDefault = h(
+    'vscode-button',
+    { secondary: true, class: 'fx-voice-default', title: 'New generations of this voice get this chain as their default version' },
+    'Set as Voice Default',
+  );
   private readonly status = h('p', { class: 'fx-status', role: 'status', 'aria-live': 'polite' });
   readonly metrics: EffectsMetrics = {};
 
@@ -66,6 +71,7 @@ class Panel implements EffectsPanel {
     this.presetSelect.addEventListener('change', () => this.pickPreset(this.presetSelect.value));
     this.preview.addEventListener('click', () => void this.togglePreview());
     this.save.addEventListener('click', () => void this.saveVersion());
+    this.voiceDefault.addEventListener('click', () => void this.setVoiceDefault());
     this.root = h(
       'div',
       { class: 'fx' },
@@ -79,6 +85,7 @@ class Panel implements EffectsPanel {
         this.preview,
         this.save,
         h('label', { class: 'fx-default', for: this.makeDefault.id }, this.makeDefault, 'Make default'),
+        this.voiceDefault,
       ),
       this.status,
     );
@@ -426,6 +433,21 @@ class Panel implements EffectsPanel {
     } finally {
       this.busy = false;
       this.preview.removeAttribute('disabled');
+    }
+  }
+
+  private async setVoiceDefault(): Promise<void> {
+    const generationId = this.host.generationId();
+    if (!generationId) return;
+    try {
+      const r = await this.host.rpc.effects.setVoiceChain.mutate({ generationId, chain: this.chain.length ? this.chain : null });
+      this.say(
+        r.chain
+          ? `New generations of ${r.profileName} get these effects as their default version`
+          : `New generations of ${r.profileName} get no effects`,
+      );
+    } catch (e) {
+      this.say(failureOf(e).message);
     }
   }
 

@@ -143,6 +143,14 @@ test('presets from the panel: save from the chain, rename, delete', async () => 
   );
 });
 
+test("Set as Voice Default: the generation's voice gets the chain; an empty chain removes it", async () => {
+  const r = await client.effects.setVoiceChain.mutate({ generationId: g.id, chain: [{ type: 'gain', params: { gain_db: 1 } }] });
+  assert.equal(r.profileName, 'Alice');
+  assert.deepEqual((await history.getProfile(g.profileId))?.effectsChain, [{ type: 'gain', enabled: true, params: { gain_db: 1 } }]);
+  await client.effects.setVoiceChain.mutate({ generationId: g.id, chain: [] });
+  assert.equal((await history.getProfile(g.profileId))?.effectsChain, null);
+});
+
 test('a webview without the effects service is told so', async () => {
   await assert.rejects(bare.effects.catalog.query(), (e) => e instanceof TRPCClientError && /not available/.test(e.message));
 });

@@ -241,6 +241,7 @@ test('the player router holds exactly what the player uses: no bulk or unconfirm
     'effects.renameVersion',
     'effects.savePreset',
     'effects.saveVersion',
+    'effects.setVoiceChain',
     'effects.takes',
     'history.audio',
     'history.get',
