@@ -195,10 +195,16 @@ test('A switches between the two versions at the same position; Set as default m
     await versionRows().nth(0).getAttribute('data-version-id'),
     await versionRows().nth(1).getAttribute('data-version-id'),
   ];
-  // Seek into the clip, then compare.
-  await player().locator('.wave').focus();
-  await page.keyboard.press('End');
-  await page.keyboard.press('ArrowLeft');
+  // Seek to the middle of the 3 s clip with a click on the waveform, then compare.
+  const box = await player().locator('.wave').boundingBox();
+  assert.ok(box, 'the waveform is on screen');
+  await player()
+    .locator('.wave')
+    .click({ position: { x: box.width / 2, y: box.height / 2 } });
+  await until('the position to move to the middle', position, (p) => p > 0.8 && p < 2.2);
+  await player()
+    .locator('vscode-toolbar-button.play')
+    .evaluate(() => undefined);
   const at = await position();
   await player().locator('.subtitle').click();
   await page.keyboard.press('a');
