@@ -202,9 +202,10 @@ test('A switches between the two versions at the same position; Set as default m
     .locator('.wave')
     .click({ position: { x: box.width / 2, y: box.height / 2 } });
   await until('the position to move to the middle', position, (p) => p > 0.8 && p < 2.2);
-  await player()
-    .locator('vscode-toolbar-button.play')
-    .evaluate(() => undefined);
+  // Compare paused, so the position cannot move on while the other version loads.
+  if (await frame.evaluate(() => (window as unknown as { vhPlayer: { wave: { playing: boolean } } }).vhPlayer.wave.playing)) {
+    await page.keyboard.press('k');
+  }
   const at = await position();
   await player().locator('.subtitle').click();
   await page.keyboard.press('a');
