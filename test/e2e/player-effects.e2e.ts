@@ -63,7 +63,20 @@ before(async () => {
   ({ page, close } = await openWorkbench({ server, theme: 'dark' }));
   await page.locator('.activitybar a[aria-label="Voice History"]').click();
   await treeRow(TEXTS.second).waitFor({ timeout: 30000 });
+  await page.setViewportSize({ width: 1400, height: 1000 });
 });
+
+/** Collapses the History section (on its twistie) so the player gets the side bar's height. */
+async function collapseHistory(): Promise<void> {
+  const header = page.locator('.part.sidebar .pane-header[aria-label^="History"]');
+  if ((await header.getAttribute('aria-expanded')) === 'false') return;
+  await header.click({ position: { x: 10, y: 11 } });
+  await until(
+    'History to collapse',
+    () => header.getAttribute('aria-expanded'),
+    (v) => v === 'false',
+  );
+}
 
 after(async () => {
   await close?.();
@@ -85,6 +98,7 @@ test('the effects panel is not part of the first paint: its script loads when it
   const scripts = () => frame.evaluate(() => document.querySelectorAll('script[src*="effects-panel"]').length);
   assert.equal(await scripts(), 0, 'no effects script before the panel is opened');
   assert.equal(await player().locator('.fx').count(), 0);
+  await collapseHistory();
   await player().locator('vscode-button.effects-toggle').click();
   await player().locator('.fx').waitFor({ timeout: 15000 });
   assert.equal(await scripts(), 1);
@@ -142,8 +156,8 @@ test('Preview plays the render and stores nothing', async () => {
   await player().locator('vscode-button.fx-preview').click();
   await until(
     'the preview to play',
-    () => frame.evaluate(() => document.body.dataset.previewing ?? ''),
-    (v) => v === 'true',
+    () => frame.evaluate(() => `${document.body.dataset.previewing ?? ''} | ${document.querySelector('.fx-status')?.textContent ?? ''}`),
+    (v) => v.startsWith('true'),
   );
   const ms = await frame.evaluate(
     () => (window as unknown as { vhEffects: { metrics: { previewFirstAudioMs?: number } } }).vhEffects.metrics.previewFirstAudioMs,

@@ -389,7 +389,13 @@ class Panel implements EffectsPanel {
     }
     if (this.busy) return;
     // Made in the click itself, so the browser lets it play once the render arrives.
-    const context = new AudioContext();
+    let context: AudioContext;
+    try {
+      context = new AudioContext();
+    } catch (e) {
+      this.say(`This view cannot play the preview: ${failureOf(e).message}`);
+      return;
+    }
     this.metrics.previewClickedAt = now();
     this.busy = true;
     this.preview.setAttribute('disabled', '');

@@ -117,17 +117,18 @@ export class TakesList {
   private async fill(): Promise<void> {
     const g = this.s.generation;
     if (!g || this.s.versions.length === 0) return;
-    const token = this.s.token;
+    // Loading another version bumps the session's token; only another generation makes this stale.
+    const stale = () => this.s.generation?.id !== g.id;
     try {
       const rows = await this.s.rpc.effects.takes.query({ generationId: g.id });
-      if (token !== this.s.token) return;
+      if (stale()) return;
       for (const r of rows)
         this.extra.set(r.id, { ...this.extra.get(r.id), summary: r.summary, ...(r.loudnessLufs !== null && { lufs: r.loudnessLufs }) });
       this.redraw();
       for (const r of rows) {
         if (this.extra.get(r.id)?.lufs !== undefined) continue;
         const { lufs } = await this.s.rpc.effects.loudness.query({ versionId: r.id });
-        if (token !== this.s.token) return;
+        if (stale()) return;
         this.extra.set(r.id, { ...this.extra.get(r.id), lufs });
         this.redraw();
       }
