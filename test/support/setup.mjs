@@ -1,5 +1,5 @@
 // Makes this machine able to run the real-VS-Code test layers, offline and idempotently:
-// Debian chromium + ripgrep, and code-server's own VS Code dependencies (its postinstall
+// Debian chromium + ripgrep (+ ffmpeg, flac, lame, sox for the format tests), and code-server's own VS Code dependencies (its postinstall
 // cannot run offline, so we do the parts it needs by hand). A second run skips what is done.
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
@@ -28,6 +28,12 @@ export function ensureDebianPackages() {
   const missing = [];
   if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
   if (!have('rg')) missing.push('ripgrep');
+  // Independent meters for the export-format tests and benchmarks (decoding, loudness, reference
+  // encoders); test-only, never shipped.
+  if (!have('ffmpeg') || !have('ffprobe')) missing.push('ffmpeg');
+  if (!have('flac')) missing.push('flac');
+  if (!have('lame')) missing.push('lame');
+  if (!have('sox')) missing.push('sox');
   if (missing.length === 0) return;
   const sudo = process.getuid && process.getuid() === 0 ? '' : 'sudo ';
   run(`${sudo}apt-get update -qq`);
