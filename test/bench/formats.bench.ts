@@ -112,7 +112,12 @@ function longWav(files: string[], target: string, minBytes: number): number {
   });
   const parts: Buffer[] = [];
   let size = 0;
-  while (size < minBytes) for (const b of bodies) (parts.push(b), (size += b.length));
+  while (size < minBytes) {
+    for (const b of bodies) {
+      parts.push(b);
+      size += b.length;
+    }
+  }
   writeFileSync(
     target,
     Buffer.concat([Buffer.from(wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16, dataLength: size })), ...parts]),
