@@ -2,7 +2,7 @@
 // copied; WAV is encoded off the host thread by the Transcoder. Always temp + rename, so a
 // failure or a cancel leaves no file at the target.
 import { copyFile, rename, rm, stat } from 'node:fs/promises';
-import { sniffContainerOfFile, type AudioContainer } from '../audio/container';
+import { formatName, sniffAudioFile, type AudioFormat } from '../audio/format';
 import { readWavInfo } from '../audio/wav';
 import { ArchiveError } from './errors';
 import { describeExportFormat, type ExportFormat } from './export-format';
@@ -40,14 +40,14 @@ export async function convertAudio(
   options: ConvertOptions = {},
 ): Promise<{ bytes: number; converted: boolean }> {
   const what = options.what ?? 'the audio';
-  const container: AudioContainer = await sniffContainerOfFile(source);
+  const container: AudioFormat | null = await sniffAudioFile(source);
   if (format.codec === 'original' || (container === format.codec && format.codec !== 'wav' && format.sampleRate === undefined)) {
     return { bytes: await copyAtomically(source, target, options.signal), converted: false };
   }
   if (container !== 'wav') {
     throw new ArchiveError(
       'not-exportable',
-      `${what} is stored as ${container === 'unknown' ? 'an unrecognised format' : container.toUpperCase()}, which cannot be converted to ${describeExportFormat(format)} yet. Export it in its original format.`,
+      `${what} is stored as ${container === null ? 'an unrecognised format' : formatName(container)}, which cannot be converted to ${describeExportFormat(format)} yet. Export it in its original format.`,
     );
   }
   if (format.sampleRate !== undefined) {
