@@ -32,6 +32,7 @@ const AREAS = {
   archive: { modules: ['./archive.bench.ts'] },
   engines: { modules: ['./engines.bench.ts'] },
   formats: { modules: ['./formats.bench.ts'] },
+  effects: { modules: ['./effects.bench.ts'] },
 };
 
 async function load(modulePath) {
