@@ -114,3 +114,30 @@ test('expanded by its header, the Player opens with speed and volume in sight', 
 test('in a small window (1024 × 640) the Player still opens with speed and volume in sight', async () => {
   await firstOpen('small-window', { width: 1024, height: 640 }, playFox);
 });
+
+test('the player page fetches no file of its own before it is on screen, and its icons are drawn', async () => {
+  // VS Code shows a webview's frame only after the page's `load`, which waits for every file the
+  // page fetches (each a round trip through VS Code's resource loader): the bundle, the codicon
+  // stylesheet and its font come with the page. (The audio is fetched later, by the media element.)
+  const fetched: string[] = [];
+  await firstOpen(
+    'no-fetch',
+    { width: 1400, height: 900 },
+    async (page) => {
+      // The context sees the page's requests and those of VS Code's webview service worker.
+      page.context().on('request', (r) => {
+        if (/\/dist\/(webview|codicons)\//.test(decodeURIComponent(r.url()))) fetched.push(r.url());
+      });
+      await playFox(page);
+    },
+    async (_page, player) => {
+      assert.deepEqual(fetched, [], 'the player page fetched none of its files');
+      // The icons' font is there and the play button's glyph uses it.
+      const frame = await playerFrame(_page);
+      assert.equal(await frame.evaluate(() => document.fonts.check('16px codicon')), true, 'the codicon font is loaded');
+      const glyph = player.locator('vscode-toolbar-button.play vscode-icon span.codicon');
+      assert.match(await glyph.evaluate((el) => getComputedStyle(el, '::before').content), /^".+"$/, 'the play icon has its glyph');
+      assert.match(await glyph.evaluate((el) => getComputedStyle(el).fontFamily), /codicon/);
+    },
+  );
+});
