@@ -3,6 +3,8 @@
 // temp file beside the target and renamed into place, so cancelling leaves nothing behind.
 import { copyFile, rm, rename, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
+import type { PlayableFormat } from '../audio/format';
+import { describeFirstIssue } from '../format/issues';
 import type { ListQueryInput } from '../history/schemas';
 import type { Generation, Profile, Version } from '../history/types';
 import { HistoryError } from '../store/errors';
@@ -13,11 +15,10 @@ import {
   AUDIO_FORMATS,
   FORMAT_NAME,
   FORMAT_VERSION,
-  formatIssuePath,
+  WHOLE_MANIFEST,
   MANIFEST_NAME,
   manifestSchema,
   toIso,
-  type AudioFormat,
   type ManifestGeneration,
   type ManifestInput,
   type ManifestProfile,
@@ -93,9 +94,9 @@ export async function collectIds(history: ArchiveHistory, query: ListQueryInput 
   }
 }
 
-function formatOf(path: string): AudioFormat | null {
+function formatOf(path: string): PlayableFormat | null {
   const ext = extname(path).slice(1).toLowerCase();
-  return (AUDIO_FORMATS as readonly string[]).includes(ext) ? (ext as AudioFormat) : null;
+  return (AUDIO_FORMATS as readonly string[]).includes(ext) ? (ext as PlayableFormat) : null;
 }
 
 async function sizeOf(path: string): Promise<number | null> {
@@ -185,11 +186,8 @@ async function loadStories(history: ArchiveHistory, generationIds: Set<string>, 
 function checkedManifest(manifest: ManifestInput): Buffer {
   const result = manifestSchema.safeParse(manifest);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ArchiveError(
-      'not-exportable',
-      `Cannot export: ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Fix that generation (or leave it out) and export again.`,
-    );
+    const problem = describeFirstIssue(result.error.issues, { whole: WHOLE_MANIFEST });
+    throw new ArchiveError('not-exportable', `Cannot export: ${problem}. Fix that generation (or leave it out) and export again.`);
   }
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
 }

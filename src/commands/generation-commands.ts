@@ -2,7 +2,7 @@
 // `resolveTargets` accepts (tree rows, ids, or nothing for the tree's selection).
 import * as vscode from 'vscode';
 import type { Generation, HistoryService } from '../history';
-import { isGroupNode, isLoadMoreNode } from '../views/history-tree';
+import { isGroupNode, isLoadMoreNode } from '../views/tree-nodes';
 import type { HistoryView } from '../views/history-view';
 import { playableAudioUri, type PlayerPort } from '../player/port';
 import { firstLine } from '../format/text';
