@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
+import type { EffectsRenderer } from '../effects/render';
 import type { Generation } from '../history/types';
 import { convertAudio } from './audio-convert';
 import { ArchiveError } from './errors';
@@ -21,6 +22,8 @@ export interface FolderExportOptions {
   metadata?: MetadataSidecar;
   /** Needed for any format but `original`. */
   encoder?: TranscoderOptions;
+  /** Needed for a sample-rate change, a loudness target or FLAC sources. */
+  effects?: EffectsRenderer;
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number }) => void;
   /** Files copied at once for `original` (copies are I/O-bound). */
@@ -172,7 +175,11 @@ export async function exportToFolder(
           skipped.push({ generationId: p.g.id, reason: 'its audio file is missing' });
           return;
         }
-        const r = await convertAudio(transcoder, p.source, staged, format, { signal, what: `"${p.g.text.slice(0, 40)}"` });
+        const r = await convertAudio(transcoder, p.source, staged, format, {
+          signal,
+          what: `"${p.g.text.slice(0, 40)}"`,
+          effects: options.effects,
+        });
         slots[slot] = { file: p.file, generationId: p.g.id, bytes: r.bytes };
       }
     };
