@@ -7,10 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseExportFormat, withLoudness } from '../../../src/archive/export-format';
-import { createEffectsRenderer, type EffectsRenderer } from '../../../src/effects/render';
 import { convertAudio } from '../../../src/archive/audio-convert';
 import { Transcoder } from '../../../src/archive/transcoder';
 import { makeWav } from '../audio/make-wav';
+import { devRenderer } from '../effects/meters';
 import { decodeToPcm, loudnessLufs, probe, transcoderOptions } from './encoder-build';
 import { tempDir } from './helpers';
 
@@ -171,16 +171,10 @@ test('without the LAME file only MP3 export stops, with words; FLAC still works'
   assert.deepEqual(readdirSync(dir).sort(), ['src.wav', 'x.flac']);
 });
 
-function effectsRenderer(t: { after: (fn: () => void) => void }): EffectsRenderer {
-  const r = createEffectsRenderer({ workerPath: join(import.meta.dirname, '..', 'effects', 'dev-worker.mjs') });
-  t.after(() => r.dispose());
-  return r;
-}
-
 test('a sample-rate part resamples and a loudness target normalises (effects engine), measured by ffmpeg', async (t) => {
   const dir = tempDir(t);
   const tr = await transcoder(t);
-  const effects = effectsRenderer(t);
+  const effects = devRenderer(t);
   const src = join(dir, 'src.wav');
   writeFileSync(src, speechy(16000, 1, 4));
   const up = join(dir, 'up.mp3');
@@ -204,7 +198,7 @@ test('a sample-rate part resamples and a loudness target normalises (effects eng
 test('a FLAC source converts to MP3 and WAV through the effects engine; the FLAC round trip is bit-exact', async (t) => {
   const dir = tempDir(t);
   const tr = await transcoder(t);
-  const effects = effectsRenderer(t);
+  const effects = devRenderer(t);
   const wav = join(dir, 'src.wav');
   writeFileSync(wav, speechy(22050, 2, 2));
   const flac = join(dir, 'src.flac');
