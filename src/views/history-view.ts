@@ -36,6 +36,7 @@ export class HistoryView implements vscode.Disposable {
   private badgeTimer: NodeJS.Timeout | undefined;
   private lastSelection: readonly HistoryNode[] = [];
   private hasGenerations: boolean | undefined;
+  private noMatchesShown = false;
 
   constructor(
     private readonly history: TreeHistory | undefined,
@@ -108,6 +109,11 @@ export class HistoryView implements vscode.Disposable {
     await vscode.workspace.getConfiguration('voiceHistory').update('tree.groupBy', groupBy, vscode.ConfigurationTarget.Global);
   }
 
+  /** True while a filter is set and matches nothing (the view then offers Clear Filters). */
+  get noMatches(): boolean {
+    return this.noMatchesShown;
+  }
+
   /** Generation rows currently selected, in display order. */
   selectedGenerations(): GenerationNode[] {
     const selection = this.treeView.selection.length > 0 ? this.treeView.selection : this.lastSelection;
@@ -146,11 +152,15 @@ export class HistoryView implements vscode.Disposable {
       this.hasGenerations = hasGenerations;
       void vscode.commands.executeCommand('setContext', 'voiceHistory.hasGenerations', hasGenerations);
     }
+    // Nothing matches the filter: the "no matches" welcome (package.json) offers Clear Filters. VS Code
+    // shows a welcome only while the view has no message; the description still names the filter.
+    const noMatches = filtered && this.provider.isEmpty && !error;
+    if (noMatches !== this.noMatchesShown) {
+      this.noMatchesShown = noMatches;
+      void vscode.commands.executeCommand('setContext', 'voiceHistory.noMatches', noMatches);
+    }
     if (error) {
       this.treeView.message = `The history could not be loaded: ${error} Try Refresh; the log (Output → Voice History) has details.`;
-    } else if (filtered && this.provider.isEmpty) {
-      // The description names the filter; the message only speaks up when nothing matches.
-      this.treeView.message = `No generations match the filter (${words}). Use Clear Filters in the title bar to see all.`;
     } else if (this.history) {
       this.treeView.message = undefined;
     }
