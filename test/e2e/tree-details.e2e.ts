@@ -3,7 +3,7 @@
 // and purge holds; a Clear Filters button when a filter matches nothing; a filter badge that is
 // not cut off; and each row's voice, duration and age before its text is cut off at a narrow side
 // bar. Screenshots (light, dark, high contrast; default and 190 px wide) go to test-results/details-*.png.
-import { after, before, test } from 'node:test';
+import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { openWorkbench, root, startCodeServer, type CodeServer } from '../suppor
 import { openHistory } from '../../src/history';
 import { toneWav } from './player-seed';
 import { seededHistory, type SeededHistory } from './tree-seed';
-import { runCommand, setSideBarWidth, setTheme, titleAction as titleActionOf } from './palette';
+import { playerFrame, runCommand, setSideBarWidth, setTheme, titleAction as titleActionOf } from './palette';
 
 const shots = join(root, 'test-results');
 let seed: SeededHistory;
@@ -148,6 +148,24 @@ before(async () => {
   defaultWidth = Math.round((await sidebar().boundingBox())!.width);
 });
 
+/** Each test starts from the plain view: no dialog, picker or hover open, no filter, light theme at the default width. */
+beforeEach(async () => {
+  if (!page) return;
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
+  await page
+    .locator('.monaco-dialog-box')
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => undefined);
+  await page.mouse.move(5, 5);
+  if (await header().locator('.description', { hasText: 'Filtered' }).count()) {
+    await runCommand(page, 'Voice History: Clear Filters');
+    await header().locator('.description', { hasText: 'Filtered' }).waitFor({ state: 'detached', timeout: 15000 });
+  }
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  if (defaultWidth && Math.abs(Math.round((await sidebar().boundingBox())!.width) - defaultWidth) > 2)
+    await setSideBarWidth(page, defaultWidth);
+});
+
 after(async () => {
   await close?.();
   await server?.stop();
@@ -249,6 +267,19 @@ test('a voice shows by its friendly name in the filter picker and the row toolti
   await shot('light-voice-tooltip');
   assert.match(tip, /Voice: slt — US English, female/);
   await page.mouse.move(5, 5);
+  // A click loads the row in the player, whose details name the voice the same way.
+  const playerHeader = sidebar().locator('.pane-header[aria-label^="Player"]');
+  if ((await playerHeader.getAttribute('aria-expanded')) !== 'true') await playerHeader.click();
+  await only.click();
+  const player = await playerFrame(page);
+  const details = await until(
+    "the player's details",
+    () => player.locator('#app').evaluate((el) => el.textContent ?? ''),
+    (t) => t.includes(FLITE_TEXT) && /Voice\s*slt — US English, female/.test(t),
+  );
+  assert.ok(details);
+  await shot('light-voice-player');
+  await playerHeader.click();
   await (await titleAction('Clear Filters')).click();
   await header().locator('.description', { hasText: 'Filtered' }).waitFor({ state: 'detached', timeout: 15000 });
 });
