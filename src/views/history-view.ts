@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { HistoryService } from '../history';
 import { HistoryTreeProvider } from './history-tree';
 import { GROUP_BY_VALUES, isGenerationNode, type GenerationNode, type GroupBy, type HistoryNode, type TreeHistory } from './tree-nodes';
-import { describeFilter, type TreeFilter } from '../history/tree-filter';
+import { describeFilter, filterQuery, type TreeFilter } from '../history/tree-filter';
+import { formatCount } from '../format/text';
 import { disposeAll } from '../dispose';
 import { errorMessage } from '../format/errors';
 
@@ -90,6 +91,7 @@ export class HistoryView implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.badgeTimer);
+    clearTimeout(this.filterMessageTimer);
     disposeAll(this.disposables);
   }
 
@@ -161,8 +163,40 @@ export class HistoryView implements vscode.Disposable {
     }
     if (error) {
       this.treeView.message = `The history could not be loaded: ${error} Try Refresh; the log (Output → Voice History) has details.`;
+    } else if (filtered && !noMatches && this.history) {
+      // The header's description is squeezed by the title-bar buttons (at the default width too,
+      // while the view has focus): the message line above the rows says it in full, and wraps.
+      this.scheduleFilterMessage(words);
     } else if (this.history) {
+      this.filterMessageToken++;
       this.treeView.message = undefined;
+    }
+  }
+
+  private filterMessageToken = 0;
+  private filterMessageTimer: NodeJS.Timeout | undefined;
+
+  /** "12 of 1,234 generations match the filter: favorites, slt." once counted (the store's count queries). */
+  private scheduleFilterMessage(words: string): void {
+    const token = ++this.filterMessageToken;
+    clearTimeout(this.filterMessageTimer);
+    this.filterMessageTimer = setTimeout(() => void this.showFilterMessage(token, words), 100);
+  }
+
+  private async showFilterMessage(token: number, words: string): Promise<void> {
+    const history = this.history as Pick<HistoryService, 'list' | 'stats'>;
+    try {
+      const [matching, all] = await Promise.all([
+        history.list({ ...filterQuery(this.provider.filter), pageSize: 1, withTotal: true }),
+        history.stats(),
+      ]);
+      if (token !== this.filterMessageToken) return;
+      const n = matching.total ?? 0;
+      this.treeView.message = `${formatCount(n)} of ${formatCount(all.totalGenerations)} generation${all.totalGenerations === 1 ? '' : 's'} match the filter: ${words}.`;
+    } catch (e) {
+      if (token !== this.filterMessageToken) return;
+      this.treeView.message = `Filtered: ${words}.`;
+      this.log.warn(`History view: could not count the filtered generations: ${errorMessage(e)}`);
     }
   }
 
