@@ -105,14 +105,15 @@ async function detailsVisible(index: number): Promise<{ details: string; voiceAn
         const text = n.textContent ?? '';
         const m = /^(.*?\d+(?:\.\d)? s)( · (?:just now|\d+ (?:min|h|d) ago|yesterday|[^·]+))?/.exec(text);
         if (!m) continue;
-        const fits = (end: number) => {
+        // No named inner functions: the test runner's transpiler would wrap them in a helper the page does not have.
+        const [voiceAndDuration, all] = [m[1]!.length, m[0].length].map((end) => {
           const range = document.createRange();
           range.setStart(n, 0);
           range.setEnd(n, end);
           const rect = range.getBoundingClientRect();
           return rect.right <= box.right + 1 && rect.left >= box.left - 1;
-        };
-        return { details: m[0], voiceAndDuration: fits(m[1]!.length), all: fits(m[0].length) };
+        });
+        return { details: m[0], voiceAndDuration: voiceAndDuration!, all: all! };
       }
       return { details: '', voiceAndDuration: false, all: false };
     });
@@ -285,9 +286,14 @@ test('a voice shows by its friendly name in the filter picker and the row toolti
   if ((await month.getAttribute('aria-expanded')) !== 'true') await month.click();
   const only = generationRows().first();
   await only.waitFor({ timeout: 15000 });
-  await only.hover();
   const hover = page.locator('.monaco-hover:visible, .workbench-hover-container:visible').first();
-  await hover.waitFor({ timeout: 10000 });
+  // The hover waits for the pointer to rest; moving away and back retries it.
+  for (let attempt = 0; attempt < 3 && !(await hover.isVisible()); attempt++) {
+    await page.mouse.move(5, 5);
+    await only.hover();
+    await hover.waitFor({ timeout: 5000 }).catch(() => undefined);
+  }
+  await hover.waitFor({ timeout: 5000 });
   const tip = await hover.innerText();
   await shot('light-voice-tooltip');
   assert.match(tip, /Voice: slt — US English, female/);
