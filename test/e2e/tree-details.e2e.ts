@@ -12,7 +12,7 @@ import { openWorkbench, root, startCodeServer, type CodeServer } from '../suppor
 import { openHistory } from '../../src/history';
 import { toneWav } from './player-seed';
 import { seededHistory, type SeededHistory } from './tree-seed';
-import { playerFrame, runCommand, setSideBarWidth, setTheme, titleAction as titleActionOf } from './palette';
+import { playerFrame, runCommand, setSideBarWidth, setTheme, titleAction as titleActionOf, waitUntil } from './palette';
 
 const shots = join(root, 'test-results');
 let seed: SeededHistory;
@@ -37,16 +37,8 @@ const quickInput = () => page.locator('.quick-input-widget');
 const shot = (name: string) => page.screenshot({ path: join(shots, `details-${name}.png`) });
 const titleAction = (label: string) => titleActionOf(page, 'History', label);
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read().catch(() => undefined as T);
-    if (last !== undefined && ok(last)) return last;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+const until = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> =>
+  waitUntil(page, what, read, ok, ms);
 
 /** Each group header's label and the count it shows ("" when none). */
 async function headerCounts(): Promise<Array<{ label: string; count: string }>> {
