@@ -72,6 +72,7 @@ export function createGenerationFeatures(options: {
       return runner!;
     },
     engines,
+    log,
     targets: (args) => resolveTargets(view, args).ids,
     // Only when the view is open: revealing would otherwise pull the side bar over the editor.
     reveal: (id) => {

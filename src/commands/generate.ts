@@ -9,6 +9,7 @@ import type { Generation } from '../history';
 import { firstLine } from '../format/text';
 import { askInstruct, askSeed, askText, defaultEngineId, pickEngine, pickLanguage, pickVoice } from './generate-prompts';
 import { commandTable } from './registry';
+import { showErrorToast, type ToastLog } from '../views/error-toast';
 
 export interface GenerateDeps {
   /** The runner, or an error saying why the history is not available. */
@@ -18,6 +19,8 @@ export interface GenerateDeps {
   targets: (args: unknown[]) => string[];
   /** Shows a new row in the History view when the view is open. */
   reveal: (generationId: string) => void;
+  /** Where a failed generation's detail goes (its toast offers to show it). */
+  log: ToastLog;
 }
 
 export interface SpeakOptions {
@@ -114,11 +117,11 @@ async function generateWithProgress(
       }
     },
   );
-  announce(final, engineDisplayName(deps.engines, final.engine), abort.signal.aborted, play);
+  announce(deps.log, final, engineDisplayName(deps.engines, final.engine), abort.signal.aborted, play);
   return final;
 }
 
-function announce(g: Generation, engineName: string, cancelled: boolean, play: boolean | undefined): void {
+function announce(log: ToastLog, g: Generation, engineName: string, cancelled: boolean, play: boolean | undefined): void {
   if (g.status === 'completed') {
     const seconds = g.duration != null ? `${g.duration.toFixed(1)} s, ` : '';
     vscode.window.setStatusBarMessage(`$(unmute) Voice History: spoke “${firstLine(g.text, 40)}” (${seconds}${g.profileName})`, 6000);
@@ -137,14 +140,14 @@ function announce(g: Generation, engineName: string, cancelled: boolean, play: b
     ...(/API key/i.test(g.error ?? '') ? ['Set API Key…'] : []),
     ...(/setting|Settings/.test(g.error ?? '') ? ['Open Settings'] : []),
   ];
-  void vscode.window
-    .showErrorMessage(`Voice History: ${engineName} could not speak it. ${g.error ?? ''}`, ...actions)
-    .then(async (action) => {
+  void showErrorToast(log, `${engineName} could not speak it. ${g.error ?? ''}`, { actions, context: `Generation ${g.id} failed` }).then(
+    async (action) => {
       if (action === 'Retry') await vscode.commands.executeCommand('voiceHistory.retry', g.id);
       else if (action === 'Set API Key…') await vscode.commands.executeCommand('voiceHistory.setApiKey', g.engine ?? undefined);
       else if (action === 'Open Settings')
         await vscode.commands.executeCommand('workbench.action.openSettings', `voiceHistory.${g.engine ?? ''}`);
-    });
+    },
+  );
 }
 
 /** Fields a caller (keybinding, another extension, a test) may pass to Generate Speech…. */

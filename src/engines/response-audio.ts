@@ -4,6 +4,8 @@
 import type { z } from 'zod';
 import { describeAudio, pcm16ToWav, previewBody, type AudioDescription } from './audio-format';
 import { EngineError } from './engine';
+import { errorDetail } from './http';
+import { plainMessage } from '../format/user-text';
 
 /** A service's settings parsed by its schema, or an error naming the setting to fix. */
 export function parseEngineConfig<T extends z.ZodType>(
@@ -39,6 +41,11 @@ export function responseAudio(
     const wrapped = describeAudio(audio);
     if (wrapped) return { audio, info: wrapped };
   }
-  const preview = previewBody(body);
+  // A JSON answer (an error sent with status 200) is described by what it says, not quoted.
+  if (/^\s*[[{]/.test(previewBody(body, 8))) {
+    const said = errorDetail(body).message;
+    throw notAudio(`${body.length} bytes of JSON${said ? ` saying "${said}"` : ''}`);
+  }
+  const preview = plainMessage(previewBody(body));
   throw notAudio(`${body.length} bytes${preview ? `: "${preview}"` : ''}`);
 }

@@ -7,6 +7,7 @@
 // ---- preferences and persisted state ------------------------------------------------------
 
 import { formatBytes as formatSharedBytes } from '../../src/format/bytes';
+import { plainMessage } from '../../src/format/user-text';
 import { formatClock } from '../../src/format/time';
 export { formatClock };
 import type { AudioFormatInfo } from '../../src/rpc/audio';
@@ -406,10 +407,11 @@ export function failureOf(error: unknown): FailureInfo {
     return {
       code: typeof e.data?.code === 'string' ? e.data.code : undefined,
       reason: typeof e.data?.reason === 'string' ? e.data.reason : undefined,
-      message: typeof e.message === 'string' ? e.message : String(error),
+      // Shown in the player: sentences only (the host's log has the detail).
+      message: plainMessage(typeof e.message === 'string' ? e.message : String(error)),
     };
   }
-  return { message: String(error) };
+  return { message: plainMessage(String(error)) };
 }
 
 // ---- neighbours in lists ------------------------------------------------------------------
