@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { openHistory } from '../../src/history';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
-import { runCommand, setTheme } from './palette';
+import { answerFileDialog, runCommand, setTheme } from './palette';
 import { toneWav } from './player-seed';
 
 const shots = join(root, 'test-results');
@@ -31,7 +31,6 @@ let page: Page;
 let close: () => Promise<void>;
 
 const sidebar = () => page.locator('.part.sidebar');
-const INPUT = '.quick-input-widget .quick-input-box input';
 const toasts = () => page.locator('.notifications-toasts .notification-toast');
 const toast = (text: string | RegExp): Locator => toasts().filter({ hasText: text }).first();
 const shot = (name: string) => page.screenshot({ path: join(shots, name) });
@@ -83,21 +82,6 @@ async function errorToast(text: string | RegExp, what: string, screenshot: strin
   assertPlain(seen.message, what);
   assert.ok(seen.buttons.includes('Show Log'), `${what}: offers Show Log (buttons: ${seen.buttons.join(', ')})`);
   return seen;
-}
-
-/** Answers code-server's simple file dialog (a quick input holding a path). */
-async function answerFileDialog(kind: 'save' | 'open', path: string): Promise<void> {
-  const input = page.locator(INPUT);
-  await input.waitFor();
-  const ready = kind === 'save' ? /^\/.*\.[a-z0-9]+$/i.source : /^\/.*\/$/.source;
-  await page.waitForFunction(
-    ([sel, re]) => new RegExp(re!).test((document.querySelector(sel!) as HTMLInputElement | null)?.value ?? ''),
-    [INPUT, ready],
-    { timeout: 10000 },
-  );
-  await input.fill(path);
-  await page.waitForTimeout(300);
-  await page.keyboard.press('Enter');
 }
 
 before(async () => {
@@ -218,7 +202,7 @@ for (const [name, respond, expected] of [
 test('importing a file that is not a ZIP says why in a sentence and offers the details', async () => {
   await clearNotifications();
   await runCommand(page, 'Voice History: Import…');
-  await answerFileDialog('open', join(workspace, 'not-an-archive.zip'));
+  await answerFileDialog(page, 'open', join(workspace, 'not-an-archive.zip'));
   const t = toast(/rejected 1 file|not imported|could not/i);
   await t.waitFor({ timeout: 30000 });
   await page.waitForTimeout(500);
@@ -262,7 +246,7 @@ test('the export toast offers to show the file: in the Explorer view inside the 
   await page.waitForTimeout(300);
   await runCommand(page, 'Voice History: Export Audio…');
   const inside = join(workspace, 'fox.wav');
-  await answerFileDialog('save', inside);
+  await answerFileDialog(page, 'save', inside);
   const done = toast('exported the audio');
   await done.waitFor({ timeout: 30000 });
   await page.waitForTimeout(500);
@@ -279,7 +263,7 @@ test('the export toast offers to show the file: in the Explorer view inside the 
   await sidebar().locator(`.monaco-list-row[aria-label^="${FOX}"]`).first().click();
   await page.waitForTimeout(300);
   await runCommand(page, 'Voice History: Export Audio…');
-  await answerFileDialog('save', join(exportsDir, 'fox.wav'));
+  await answerFileDialog(page, 'save', join(exportsDir, 'fox.wav'));
   const outside = toast('exported the audio');
   await outside.waitFor({ timeout: 30000 });
   await setTheme(page, 'Light Modern', false);

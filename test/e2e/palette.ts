@@ -45,3 +45,31 @@ export async function playerFrame(page: Page): Promise<Frame> {
   }
   throw new Error('the player webview frame did not appear');
 }
+
+/**
+ * Answers code-server's simple file dialog: a quick input holding a path. It fills in its folder
+ * (and, saving, the suggested name) first; then `path` is typed and accepted. Resolves with what
+ * the dialog suggested; `beforeAnswer` runs while the suggestion shows (e.g. a screenshot).
+ */
+export async function answerFileDialog(
+  page: Page,
+  kind: 'save' | 'open',
+  path: string,
+  beforeAnswer?: () => Promise<unknown>,
+): Promise<string> {
+  const selector = '.quick-input-widget .quick-input-box input';
+  const input = page.locator(selector);
+  await input.waitFor();
+  const ready = kind === 'save' ? /^\/.*\.[a-z0-9]+$/i.source : /^\/.*\/$/.source;
+  await page.waitForFunction(
+    ([sel, re]) => new RegExp(re!).test((document.querySelector(sel!) as HTMLInputElement | null)?.value ?? ''),
+    [selector, ready],
+    { timeout: 10000 },
+  );
+  const suggested = await input.inputValue();
+  await beforeAnswer?.();
+  await input.fill(path);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  return suggested;
+}
