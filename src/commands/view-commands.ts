@@ -67,7 +67,9 @@ export function viewCommandHandlers(deps: ViewCommandDeps) {
                 ? 'a list'
                 : arg === null
                   ? 'nothing'
-                  : `a ${typeof arg}`;
+                  : typeof arg === 'object'
+                    ? 'an object'
+                    : `a ${typeof arg}`;
           throw new Error(`Cannot group by ${given}; use one of ${GROUP_BY_VALUES.join(', ')}.`);
         }
         groupBy = arg as GroupBy;

@@ -38,6 +38,7 @@ before(async () => {
     settings: { 'workbench.colorTheme': 'Default Dark Modern', 'voiceHistory.playAfterGenerating': false },
   });
   ({ page, close } = await openWorkbench({ server, theme: 'dark' }));
+  await setTheme(page, 'Dark Modern', true);
   await page.locator('.activitybar a[aria-label="Voice History"]').click();
   await page.getByRole('button', { name: 'Generate Speech' }).first().waitFor({ timeout: 30000 });
 });

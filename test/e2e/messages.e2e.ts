@@ -92,6 +92,7 @@ before(async () => {
   const storageDir = join(scratch, 'storage');
   for (const d of [workspace, exportsDir, storageDir]) mkdirSync(d, { recursive: true });
   writeFileSync(join(workspace, 'notes.txt'), 'Notes to read aloud later.\n');
+  writeFileSync(join(workspace, 'README.md'), '# Project notes\n\nA Markdown file a newcomer clicks.\n');
   writeFileSync(join(workspace, 'not-an-archive.zip'), 'This is a text file with a .zip name.\n');
   const history = await openHistory({ storageDir, checkOnOpen: false });
   try {
@@ -130,6 +131,7 @@ before(async () => {
     ]),
   );
   ({ page, close } = await openWorkbench({ server, theme: 'dark' }));
+  await setTheme(page, 'Dark Modern', true);
   await page.locator('.activitybar a[aria-label="Voice History"]').click();
   await sidebar().locator(`.monaco-list-row[aria-label^="${FOX}"]`).first().waitFor({ timeout: 30000 });
 });
@@ -149,7 +151,10 @@ test('a keybinding passing a bad filter or a row-like object: a sentence with Sh
   await clearNotifications();
   await press(KEYS.rowAsGroupBy);
   await errorToast('Cannot group by', 'row-like group by', 'messages-dark-bad-group-by.png');
+  assert.match((await read(toast('Cannot group by'))).message, /Cannot group by an object; use one of date/);
   await toast('Cannot group by').getByRole('button', { name: 'Show Log' }).click();
+  // Tall enough for the error's line and its stack (the output shows the end of the log).
+  await runCommand(page, 'View: Toggle Maximized Panel');
   const output = page.locator('.part.panel .view-lines');
   await output.filter({ hasText: 'voiceHistory.groupBy failed' }).first().waitFor({ timeout: 15000 });
   // The log keeps what the toast leaves out: the stack.
@@ -158,6 +163,7 @@ test('a keybinding passing a bad filter or a row-like object: a sentence with Sh
     .first()
     .waitFor({ timeout: 15000 });
   await shot('messages-dark-show-log.png');
+  await runCommand(page, 'View: Toggle Maximized Panel');
   await runCommand(page, 'View: Close Panel');
 });
 
@@ -226,9 +232,12 @@ test('Show Statistics keeps its own tab when a file is opened from the Explorer,
   await runCommand(page, 'View: Show Explorer');
   await sidebar().locator('.monaco-list-row[aria-label="notes.txt"]').first().click();
   await tab('notes.txt').waitFor({ timeout: 15000 });
-  await page.waitForTimeout(500);
+  // A Markdown file: an unlocked Markdown preview would switch to showing it.
+  await sidebar().locator('.monaco-list-row[aria-label="README.md"]').first().click();
+  await tab('README.md').waitFor({ timeout: 15000 });
+  await page.waitForTimeout(800);
   await shot('messages-dark-statistics-after-file.png');
-  assert.equal(await statistics.count(), 1, 'the statistics tab is still open after a file was opened');
+  assert.equal(await statistics.count(), 1, 'the statistics tab is still open after files were opened');
   await runCommand(page, 'Voice History: Show Statistics');
   await page.waitForTimeout(500);
   assert.equal(await tab('Voice History Statistics').count(), 1, 'showing it again reuses the tab');

@@ -57,15 +57,14 @@ export async function answerFileDialog(
   path: string,
   beforeAnswer?: () => Promise<unknown>,
 ): Promise<string> {
-  const selector = '.quick-input-widget .quick-input-box input';
-  const input = page.locator(selector);
+  const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor();
-  const ready = kind === 'save' ? /^\/.*\.[a-z0-9]+$/i.source : /^\/.*\/$/.source;
-  await page.waitForFunction(
-    ([sel, re]) => new RegExp(re!).test((document.querySelector(sel!) as HTMLInputElement | null)?.value ?? ''),
-    [selector, ready],
-    { timeout: 10000 },
-  );
+  // The dialog shows a folder (opening) or a file path (saving) once it is ready for ours.
+  const ready = kind === 'save' ? /^\/.*\.[a-z0-9]+$/i : /^\/.*\/$/;
+  for (let waited = 0; !ready.test(await input.inputValue()); waited += 100) {
+    if (waited > 10000) throw new Error(`the ${kind} dialog did not show a path (it shows "${await input.inputValue()}")`);
+    await page.waitForTimeout(100);
+  }
   const suggested = await input.inputValue();
   await beforeAnswer?.();
   await input.fill(path);
