@@ -35,12 +35,13 @@ before(async () => {
   mkdirSync(storageDir);
   server = await startCodeServer({
     env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: storageDir },
-    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'voiceHistory.playAfterGenerating': false },
+    settings: { 'voiceHistory.playAfterGenerating': false },
   });
   ({ page, close } = await openWorkbench({ server, theme: 'dark' }));
-  await setTheme(page, 'Dark Modern', true);
   await page.locator('.activitybar a[aria-label="Voice History"]').click();
   await page.getByRole('button', { name: 'Generate Speech' }).first().waitFor({ timeout: 30000 });
+  // Once the workbench is up (the settings file alone is not applied on code-server's first load).
+  await setTheme(page, 'Dark Modern', true);
 });
 
 after(async () => {

@@ -113,7 +113,6 @@ before(async () => {
     workspace,
     env: { VH_TEST_MODE: '1', VH_STORAGE_DIR: storageDir },
     settings: {
-      'workbench.colorTheme': 'Default Dark Modern',
       'voiceHistory.openai.baseUrl': `http://127.0.0.1:${(engine.address() as AddressInfo).port}`,
       'voiceHistory.playAfterGenerating': false,
     },
@@ -131,9 +130,10 @@ before(async () => {
     ]),
   );
   ({ page, close } = await openWorkbench({ server, theme: 'dark' }));
-  await setTheme(page, 'Dark Modern', true);
   await page.locator('.activitybar a[aria-label="Voice History"]').click();
   await sidebar().locator(`.monaco-list-row[aria-label^="${FOX}"]`).first().waitFor({ timeout: 30000 });
+  // Once the workbench is up (the settings file alone is not applied on code-server's first load).
+  await setTheme(page, 'Dark Modern', true);
 });
 
 after(async () => {
