@@ -19,7 +19,7 @@ let close: () => Promise<void>;
 
 const quickInput = () => page.locator('.quick-input-widget');
 const titleBar = () => quickInput().locator('.quick-input-titlebar');
-const backButton = () => titleBar().locator('a[aria-label="Back"], .action-label[title="Back"]').first();
+const backButton = () => titleBar().locator('.codicon-quick-input-back').first();
 const shot = (name: string) => page.screenshot({ path: join(shots, name) });
 
 /** The quick input's title bar once it reads `step` (e.g. "2/3"). */
@@ -99,9 +99,10 @@ test('the text step opens an editor for several lines; Speak This Text speaks th
   await page.keyboard.press('Control+End');
   await page.keyboard.press('Enter');
   await page.keyboard.type('And a second line after it.');
-  const speak = page.locator('.part.editor .title-actions a[aria-label^="Speak This Text"]').first();
-  await speak.waitFor({ timeout: 10000 });
+  await page.waitForTimeout(500);
   await shot('generate-dark-compose.png');
+  const speak = page.locator('.part.editor a.action-label[aria-label^="Speak This Text"]').first();
+  await speak.waitFor({ timeout: 10000 });
   await setTheme(page, 'Light Modern', false);
   await page.waitForTimeout(500);
   await shot('generate-light-compose.png');
