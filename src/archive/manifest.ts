@@ -1,6 +1,7 @@
 // The `manifest.json` of a Voice History archive (format `voice-history`, version 1): the single
 // source of truth for what an export writes and what an import accepts. See README.md, "Export format".
 import { z } from 'zod';
+import { PLAYABLE_FORMATS } from '../audio/format';
 import { GENERATION_SOURCES, GENERATION_STATUSES } from '../history/types';
 import { languageSchema, MAX_TEXT_LENGTH, profileNameSchema } from '../history/schemas';
 import { ArchiveError } from './errors';
@@ -9,8 +10,8 @@ export const FORMAT_NAME = 'voice-history';
 export const FORMAT_VERSION = 1;
 export const MANIFEST_NAME = 'manifest.json';
 export const AUDIO_FOLDER = 'audio/';
-export const AUDIO_FORMATS = ['wav', 'mp3', 'flac', 'ogg'] as const;
-export type AudioFormat = (typeof AUDIO_FORMATS)[number];
+/** An archive carries what the player plays (src/audio/format), under its format's extension. */
+export const AUDIO_FORMATS = PLAYABLE_FORMATS;
 
 const uuid = z.uuid();
 /** ISO 8601 in UTC with milliseconds, e.g. `2025-01-31T12:00:00.000Z`. */

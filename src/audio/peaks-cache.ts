@@ -10,7 +10,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { sniffContainerOfFile } from './container';
+import { formatName, sniffAudioFile } from './format';
 import { computeWavPeaksFromFile, unsupportedReason, type WaveformPeaks } from './peaks';
 import { readWavInfo, WavFormatError } from './wav';
 import { errorMessage } from '../format/errors';
@@ -174,9 +174,9 @@ export class PeaksCache {
 }
 
 async function compute(audioPath: string, buckets: number, signal?: AbortSignal): Promise<PeaksResult> {
-  const container = await sniffContainerOfFile(audioPath);
-  if (container !== 'wav') {
-    const what = container === 'unknown' ? 'this audio format' : `${container.toUpperCase()} audio`;
+  const format = await sniffAudioFile(audioPath);
+  if (format !== 'wav') {
+    const what = format === null ? 'this audio format' : `${formatName(format)} audio`;
     return { peaks: null, reason: `No waveform for ${what}: waveforms are drawn for WAV files only.` };
   }
   let info;

@@ -37,9 +37,10 @@ export function unsupportedReason(info: Pick<WavInfo, 'encoding' | 'bitsPerSampl
   return `No waveform for ${what} WAV audio: only 8/16/24/32-bit PCM and 32/64-bit float WAV are drawn.`;
 }
 
-type Reader = (view: DataView, at: number) => number;
+/** Reads one sample at a byte offset of the sound data, as a number in [-1, 1). */
+export type Reader = (view: DataView, at: number) => number;
 
-function readerFor(info: Pick<WavInfo, 'encoding' | 'bitsPerSample'>): Reader {
+export function readerFor(info: Pick<WavInfo, 'encoding' | 'bitsPerSample'>): Reader {
   if (info.encoding === 'float') return info.bitsPerSample === 64 ? (v, at) => v.getFloat64(at, true) : (v, at) => v.getFloat32(at, true);
   switch (info.bitsPerSample) {
     case 8:

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { plainMessage } from '../format/user-text';
 import type { Generation, HistoryService } from '../history';
-import { isGroupNode, isLoadMoreNode } from '../views/history-tree';
+import { isGroupNode, isLoadMoreNode } from '../views/tree-nodes';
 import type { HistoryView } from '../views/history-view';
 import { playableAudioUri, type PlayerPort } from '../player/port';
 import { firstLine } from '../format/text';

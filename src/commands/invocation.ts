@@ -3,7 +3,7 @@
 // view's title bar passes the tree's focused row too, once any row has been clicked. Commands that
 // act on the whole view (search, filter, grouping, import, purge, …) must not read that row as
 // their own argument: for them a tree row means "run as if from the palette".
-import { isHistoryNode } from '../views/history-tree';
+import { isHistoryNode } from '../views/tree-nodes';
 import type { CommandHandler } from './guard';
 import type { CommandId } from './ids.generated';
 

@@ -3,7 +3,7 @@
 // and tests pass ids, id lists, or objects with an `id`.
 import * as vscode from 'vscode';
 import { idSchema, type HistoryService } from '../history';
-import { isGenerationNode, isHistoryNode, type GenerationNode } from '../views/history-tree';
+import { isGenerationNode, isHistoryNode, type GenerationNode } from '../views/tree-nodes';
 import type { HistoryView } from '../views/history-view';
 
 export interface Targets {

@@ -1,7 +1,7 @@
 // Commands about what the History view shows: search, filter, grouping, refresh, paging, statistics.
 import * as vscode from 'vscode';
 import type { HistoryService } from '../history';
-import { GROUP_BY_VALUES, isLoadMoreNode, type GroupBy } from '../views/history-tree';
+import { GROUP_BY_VALUES, isLoadMoreNode, type GroupBy } from '../views/tree-nodes';
 import { GROUP_BY_LABELS, readGroupBy, type HistoryView } from '../views/history-view';
 import type { StatisticsPanel } from '../views/statistics';
 import { parseTreeFilter, type TreeFilter } from '../history/tree-filter';

@@ -106,7 +106,7 @@ export class ElevenLabsEngine implements SpeechEngine {
       timeoutMs: this.config.timeoutMs,
     });
 
-    const { audio, info } = responseAudio(
+    const { audio, info } = await responseAudio(
       response.body,
       { rate: pcmSampleRate(outputFormat), isText: isTextContentType(response.headers) },
       (what) =>

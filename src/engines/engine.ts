@@ -1,7 +1,7 @@
 // The one interface every speech engine implements, and the typed error they all throw.
 // No `vscode` import: engines run (and are tested) in plain Node.
 
-export type AudioFormat = 'wav' | 'mp3' | 'flac' | 'ogg' | 'opus' | 'aac';
+import type { AudioFormat } from '../audio/format';
 
 export interface Voice {
   /** The engine's own voice id (Flite `slt`, an ElevenLabs voice_id, an OpenAI voice name). */

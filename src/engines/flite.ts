@@ -5,7 +5,7 @@ import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { describeAudio } from './audio-format';
+import { describeAudio } from './response-audio';
 import { cancelledError, EngineError, type SpeechEngine, type SynthesisRequest, type SynthesisResult, type Voice } from './engine';
 import { FINE_PIECE_SECONDS, FLITE_MAX_TEXT_LENGTH, NORMAL_PIECE_SECONDS, prepareFliteText, toFliteAscii } from './flite-text';
 import { isFliteReply, type FliteJobMessage, type FliteReplyMessage } from './flite-protocol';
@@ -203,7 +203,7 @@ export class FliteEngine implements SpeechEngine {
         // Shorter pieces avoid the one known way Flite breaks (over-long utterances).
         wav = await this.speak(job, voice, speed, FINE_PIECE_SECONDS);
       }
-      const info = describeAudio(wav);
+      const info = await describeAudio(wav);
       if (!info || info.format !== 'wav')
         throw new EngineError('bad-response', 'Flite produced no playable WAV for this text. Try rephrasing it.', this.id);
       return {

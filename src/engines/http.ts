@@ -3,7 +3,7 @@
 // EngineError whose message says what to do. Shared by the engines and the ElevenLabs sync.
 import type { z } from 'zod';
 import { EngineError } from './engine';
-import { previewBody } from './audio-format';
+import { previewBody } from './response-audio';
 import { plainMessage } from '../format/user-text';
 
 export interface ServiceInfo {

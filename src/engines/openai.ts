@@ -88,7 +88,7 @@ export class OpenAiEngine implements SpeechEngine {
       timeoutMs: this.config.timeoutMs,
     });
     // Trust the bytes, not the request: local servers often answer WAV whatever was asked.
-    const { audio, info } = responseAudio(
+    const { audio, info } = await responseAudio(
       response.body,
       { rate: responseFormat === 'pcm' ? PCM_SAMPLE_RATE : undefined, isText: looksLikeText(response.body) },
       (what) =>

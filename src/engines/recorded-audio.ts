@@ -1,10 +1,9 @@
 // Reads and checks the audio a public-API caller handed over (bytes or a local file), so the
 // history only ever stores something the player can play, with its real format and duration.
 import { promises as fsp } from 'node:fs';
-import { describeAudio, type AudioDescription } from './audio-format';
+import { formatName, isPlayableFormat, sniffAudioFormat } from '../audio/format';
 import { MAX_RECORDED_AUDIO_BYTES, RecordGenerationError, type RecordedAudio } from './api-schema';
-
-const PLAYABLE = new Set(['wav', 'mp3', 'flac', 'ogg']);
+import { describeAudio, type AudioDescription } from './response-audio';
 
 function refuse(message: string): never {
   throw new RecordGenerationError([{ path: 'audio', message }]);
@@ -25,9 +24,11 @@ export async function loadRecordedAudio(audio: RecordedAudio): Promise<{ data: U
       );
     data = new Uint8Array(await fsp.readFile(audio.path));
   }
-  const info = describeAudio(data);
+  // Known but unplayable formats are named even when they are too short or odd to measure.
+  const format = sniffAudioFormat(data);
+  if (format && !isPlayableFormat(format))
+    refuse(`${label} is ${formatName(format)}, which the player cannot play; convert it to WAV, MP3, FLAC or Ogg Vorbis.`);
+  const info = await describeAudio(data);
   if (!info) refuse(`${label} is not audio in a format Voice History recognises (WAV, MP3, FLAC or Ogg Vorbis).`);
-  if (!PLAYABLE.has(info.format))
-    refuse(`${label} is ${info.format.toUpperCase()}, which the player cannot play; convert it to WAV, MP3, FLAC or Ogg Vorbis.`);
   return { data, info };
 }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { PlayerSlot } from '../player/port';
 import type { HistoryView } from '../views/history-view';
-import { isGenerationNode, ROW_CLICK_COMMAND, type GenerationNode } from '../views/history-tree';
+import { isGenerationNode, ROW_CLICK_COMMAND, type GenerationNode } from '../views/tree-nodes';
 
 /** The tree runs a row's command on each click; a second one on the same row this soon is a double click. */
 export const DOUBLE_CLICK_MS = 500;

@@ -87,6 +87,10 @@ export class ProfileRecords {
         sets.push('language = ?');
         params.push(u.language);
       }
+      if (u.effectsChain !== undefined) {
+        sets.push('effects_chain = ?');
+        params.push(u.effectsChain === null ? null : JSON.stringify(u.effectsChain));
+      }
       sets.push('updated_at = ?');
       params.push(Date.now());
       w.run(`UPDATE profiles SET ${sets.join(', ')} WHERE id = ?`, [...params, pid]);

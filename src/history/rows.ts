@@ -1,7 +1,7 @@
 // Database rows to domain objects.
 import type { Row } from '../store/database';
 import type { SqlValue } from '../store/sqlite';
-import type { Generation, GenerationSource, GenerationStatus, JsonObject, Profile, Story, StoryItem, Version } from './types';
+import type { EffectPreset, Generation, GenerationSource, GenerationStatus, JsonObject, Profile, Story, StoryItem, Version } from './types';
 
 /** Columns every generation query selects (g = generations, p = profiles). */
 export const GENERATION_COLUMNS = `g.id, g.profile_id, p.name AS profile_name, g.text, g.language, g.audio_path, g.duration,
@@ -57,6 +57,7 @@ export function toProfile(r: Row): Profile {
     language: str(r.language),
     engine: strOrNull(r.engine),
     voiceId: strOrNull(r.voice_id),
+    effectsChain: parseJson<unknown[]>(r.effects_chain),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
@@ -76,7 +77,20 @@ export function toVersion(r: Row): Version {
     channels: numOrNull(r.channels),
     audioBytes: Number(r.audio_bytes),
     contentHash: str(r.content_hash),
+    seed: numOrNull(r.seed),
+    loudnessLufs: numOrNull(r.loudness_lufs),
     createdAt: Number(r.created_at),
+  };
+}
+
+export function toPreset(r: Row): EffectPreset {
+  return {
+    id: str(r.id),
+    name: str(r.name),
+    description: strOrNull(r.description),
+    effectsChain: parseJson<unknown[]>(r.effects_chain) ?? [],
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
   };
 }
 

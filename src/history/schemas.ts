@@ -23,7 +23,11 @@ export const MAX_SETTINGS_BYTES = 64 * 1024;
 const jsonObjectSchema = z.record(z.string(), z.json()).refine((v) => Buffer.byteLength(JSON.stringify(v), 'utf8') <= MAX_SETTINGS_BYTES, {
   message: `"settings" is limited to ${MAX_SETTINGS_BYTES / 1024} KB of JSON; keep only the engine settings needed to regenerate.`,
 });
-const effectsChainSchema = z.array(z.json()).max(100);
+/**
+ * A chain as stored: a JSON list of effects. What each effect may contain is the effects engine's
+ * business (src/effects/chain.ts checks it before anything renders); the history keeps it as given.
+ */
+export const effectsChainSchema = z.array(z.json()).max(100, 'A chain has at most 100 effects.');
 
 /** One value or a non-empty list of values (OR-ed). */
 function oneOrMany<T extends z.ZodType>(item: T) {
@@ -137,12 +141,21 @@ export type AudioMetaInput = z.input<typeof audioMetaSchema>;
 /** Audio to store: bytes in memory or a file to copy. */
 export type AudioInput = ({ data: Uint8Array } | { filePath: string }) & AudioMetaInput;
 
+/** A version's label, as the user names it ("original", "version-2", "take-3", "warmer"). */
+export const versionLabelSchema = z.string().trim().min(1, 'Give the version a label.').max(100, 'A label is at most 100 characters.');
+
 export const addVersionSchema = z
   .object({
-    label: z.string().trim().min(1, 'Give the version a label.').max(100),
+    /** Absent: `version-N` for a processed version, `take-N` for a take (N = its place among the versions). */
+    label: versionLabelSchema.optional(),
+    /** What made it: effects applied to another version, or a new take from the engine. */
+    kind: z.enum(['effects', 'take']).default('effects'),
     effectsChain: effectsChainSchema.nullish(),
     sourceVersionId: idSchema.nullish(),
     isDefault: z.boolean().default(false),
+    /** The seed a take was spoken with. */
+    seed: z.number().int().nullish(),
+    loudnessLufs: z.number().min(-200).max(50).nullish(),
   })
   .strict();
 export type AddVersionInput = z.input<typeof addVersionSchema>;
@@ -172,6 +185,8 @@ export const updateProfileSchema = z
     name: profileNameSchema,
     description: z.string().max(2000).nullable(),
     language: languageSchema,
+    /** Effects for every new generation of the voice; null removes them. */
+    effectsChain: effectsChainSchema.min(1, 'A default chain needs at least one effect; pass null to remove it.').nullable(),
   })
   .partial()
   .strict()
@@ -188,6 +203,31 @@ export const findOrCreateProfileSchema = z
   })
   .strict();
 export type FindOrCreateProfileInput = z.input<typeof findOrCreateProfileSchema>;
+
+export const MAX_PRESET_NAME_LENGTH = 100;
+export const presetNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'The preset name is empty.')
+  .max(MAX_PRESET_NAME_LENGTH, `A preset name is at most ${MAX_PRESET_NAME_LENGTH} characters.`);
+
+export const createPresetSchema = z
+  .object({
+    id: idSchema.nullish(),
+    name: presetNameSchema,
+    description: z.string().max(2000).nullish(),
+    effectsChain: effectsChainSchema.min(1, 'A preset needs at least one effect.'),
+  })
+  .strict();
+export type CreatePresetInput = z.input<typeof createPresetSchema>;
+
+export const updatePresetSchema = createPresetSchema
+  .omit({ id: true })
+  .extend({ description: z.string().max(2000).nullable() })
+  .partial()
+  .strict()
+  .refine((u) => Object.keys(u).length > 0, { message: 'Nothing to update: pass at least one field.' });
+export type UpdatePresetInput = z.input<typeof updatePresetSchema>;
 
 export const createStorySchema = z
   .object({

@@ -28,6 +28,7 @@ import {
   type AddVersionInput,
   type AudioInput,
   type CreateGenerationInput,
+  type CreatePresetInput,
   type CreateProfileInput,
   type CreateStoryInput,
   type FindOrCreateProfileInput,
@@ -35,15 +36,17 @@ import {
   type ListQueryInput,
   type ReconcileOptionsInput,
   type UpdateGenerationInput,
+  type UpdatePresetInput,
   type UpdateProfileInput,
   type UpdateStoryInput,
   type UpdateStoryItemInput,
 } from './schemas';
+import { PresetRecords } from './presets';
 import { ProfileRecords } from './profiles';
 import { audioFields, chunks, mapDbError, orNull, parse, placeholders, type HistoryAccess } from './service-support';
 import { statsOf } from './stats';
 import { StoryRecords } from './stories';
-import { insertVersion, storeAudio, VersionRecords } from './versions';
+import { insertVersion, nextVersionLabel, storeAudio, VersionRecords } from './versions';
 import { Vocabulary } from './vocabulary';
 import { showVersion } from './version-sql';
 import type {
@@ -51,6 +54,7 @@ import type {
   ChangeEntity,
   ChangeOp,
   Disposable,
+  EffectPreset,
   Generation,
   GenerationStatus,
   HistoryLog,
@@ -115,6 +119,7 @@ export class HistoryService {
   private readonly profileRecords: ProfileRecords;
   private readonly storyRecords: StoryRecords;
   private readonly versionRecords: VersionRecords;
+  private readonly presetRecords: PresetRecords;
   /** Files of imports not committed yet (any window): never orphans. */
   private readonly claims: ImportClaims;
 
@@ -142,6 +147,7 @@ export class HistoryService {
     this.profileRecords = new ProfileRecords(access);
     this.storyRecords = new StoryRecords(access);
     this.versionRecords = new VersionRecords(access);
+    this.presetRecords = new PresetRecords(access);
   }
 
   /** Use `openHistory()`. */
@@ -280,7 +286,13 @@ export class HistoryService {
             now,
           ],
         );
-        if (stored && meta) insertVersion(w, versionId, id, 'original', stored, meta, null, null, true, c.createdAt ?? now);
+        if (stored && meta) {
+          insertVersion(
+            w,
+            { id: versionId, generationId: id, label: 'original', meta, isDefault: true, createdAt: c.createdAt ?? now },
+            stored,
+          );
+        }
         return this.generationRow(w, id);
       });
       this.changed('generation', 'created', [id]);
@@ -516,8 +528,23 @@ export class HistoryService {
         const isDefault = count === 0 || Boolean(v?.isDefault);
         const now = Date.now();
         if (isDefault) w.run('UPDATE generation_versions SET is_default = 0 WHERE generation_id = ? AND is_default = 1', [gid]);
-        const label = v?.label ?? (count === 0 ? 'original' : `take ${count + 1}`);
-        insertVersion(w, versionId, gid, label, stored, meta, v?.effectsChain ?? null, v?.sourceVersionId ?? null, isDefault, now);
+        const label = v?.label ?? nextVersionLabel(w, gid, v?.kind ?? 'take');
+        insertVersion(
+          w,
+          {
+            id: versionId,
+            generationId: gid,
+            label,
+            meta,
+            effectsChain: v?.effectsChain,
+            sourceVersionId: v?.sourceVersionId,
+            isDefault,
+            seed: v?.seed,
+            loudnessLufs: v?.loudnessLufs,
+            createdAt: now,
+          },
+          stored,
+        );
         if (isDefault) showVersion(w, versionId, now);
         w.run("UPDATE generations SET status = 'completed', error = NULL, updated_at = ? WHERE id = ? AND status <> 'completed'", [
           now,
@@ -597,6 +624,18 @@ export class HistoryService {
     return (await this.attachAudio(generationId, audio, input)).version;
   }
 
+  getVersion(versionId: string): Promise<Version | undefined> {
+    return this.versionRecords.getVersion(versionId);
+  }
+
+  renameVersion(versionId: string, label: string): Promise<Version> {
+    return this.versionRecords.renameVersion(versionId, label);
+  }
+
+  setVersionLoudness(versionId: string, lufs: number | null): Promise<void> {
+    return this.versionRecords.setVersionLoudness(versionId, lufs);
+  }
+
   setDefaultVersion(versionId: string): Promise<Version> {
     return this.versionRecords.setDefaultVersion(versionId);
   }
@@ -604,6 +643,28 @@ export class HistoryService {
   /** The last version cannot be deleted; deleting the default promotes the newest remaining one. */
   deleteVersion(versionId: string): Promise<void> {
     return this.versionRecords.deleteVersion(versionId);
+  }
+
+  // ---- effect presets (presets.ts) -------------------------------------------------
+  /** The user's presets (the built-in ones are in src/effects/presets.ts). */
+  listPresets(): Promise<EffectPreset[]> {
+    return this.presetRecords.listPresets();
+  }
+
+  getPreset(id: string): Promise<EffectPreset | undefined> {
+    return this.presetRecords.getPreset(id);
+  }
+
+  createPreset(input: CreatePresetInput): Promise<EffectPreset> {
+    return this.presetRecords.createPreset(input);
+  }
+
+  updatePreset(id: string, patch: UpdatePresetInput): Promise<EffectPreset> {
+    return this.presetRecords.updatePreset(id, patch);
+  }
+
+  deletePreset(id: string): Promise<void> {
+    return this.presetRecords.deletePreset(id);
   }
 
   // ---- profiles (profiles.ts) -------------------------------------------------------

@@ -20,6 +20,8 @@ export interface Profile {
   engine: string | null;
   /** The voice id at that engine (e.g. `slt` for flite, an ElevenLabs voice_id). */
   voiceId: string | null;
+  /** Effects every new generation of this voice gets as a processed default version (null: none). */
+  effectsChain: unknown[] | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -70,7 +72,21 @@ export interface Version {
   channels: number | null;
   audioBytes: number;
   contentHash: string;
+  /** The seed a take made by Regenerate was spoken with; null for the original and processed versions. */
+  seed: number | null;
+  /** Integrated loudness in LUFS (ITU-R BS.1770) when measured; null when not known yet. */
+  loudnessLufs: number | null;
   createdAt: number;
+}
+
+/** A named effects chain the user saved (the built-in presets are not stored; see src/effects/presets.ts). */
+export interface EffectPreset {
+  id: string;
+  name: string;
+  description: string | null;
+  effectsChain: unknown[];
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface Story {
@@ -125,7 +141,7 @@ export interface HistoryStats {
   perDay: Array<CountAndDuration & { day: string }>;
 }
 
-export type ChangeEntity = 'generation' | 'profile' | 'version' | 'story';
+export type ChangeEntity = 'generation' | 'profile' | 'version' | 'story' | 'preset';
 export type ChangeOp = 'created' | 'updated' | 'deleted';
 
 /** What changed in the history. `reload` means anything may have changed (another window wrote, reconcile, import). */

@@ -6,7 +6,7 @@ import type { Row, Writer } from '../store/database';
 import { HistoryError } from '../store/errors';
 import type { z } from 'zod';
 import { toVersion } from './rows';
-import { idSchema, type audioMetaSchema, type AudioInput } from './schemas';
+import { idSchema, versionLabelSchema, type audioMetaSchema, type AudioInput } from './schemas';
 import { orNull, parse, type HistoryAccess } from './service-support';
 import type { Version } from './types';
 import { promoteNewest, showVersion } from './version-sql';
@@ -29,39 +29,56 @@ export async function storeAudio(folder: AudioFolder, versionId: string, audio: 
   return stored;
 }
 
+/** What a new version row holds besides its stored audio. */
+export interface NewVersion {
+  id: string;
+  generationId: string;
+  label: string;
+  meta: z.output<typeof audioMetaSchema>;
+  effectsChain?: unknown[] | null;
+  sourceVersionId?: string | null;
+  isDefault: boolean;
+  seed?: number | null;
+  loudnessLufs?: number | null;
+  createdAt: number;
+}
+
 /** The row of a version whose audio is stored. */
-export function insertVersion(
-  w: Writer,
-  versionId: string,
-  generationId: string,
-  label: string,
-  stored: StoredAudio,
-  meta: z.output<typeof audioMetaSchema>,
-  effectsChain: unknown[] | null,
-  sourceVersionId: string | null,
-  isDefault: boolean,
-  createdAt: number,
-): void {
+export function insertVersion(w: Writer, v: NewVersion, stored: StoredAudio): void {
   w.run(
     `INSERT INTO generation_versions (id, generation_id, label, audio_path, effects_chain, source_version_id, is_default,
-       duration, sample_rate, channels, audio_bytes, content_hash, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       duration, sample_rate, channels, audio_bytes, content_hash, seed, loudness_lufs, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
-      versionId,
-      generationId,
-      label,
+      v.id,
+      v.generationId,
+      v.label,
       stored.relativePath,
-      effectsChain ? JSON.stringify(effectsChain) : null,
-      sourceVersionId,
-      isDefault ? 1 : 0,
-      orNull(meta.duration),
-      orNull(meta.sampleRate),
-      orNull(meta.channels),
+      v.effectsChain ? JSON.stringify(v.effectsChain) : null,
+      v.sourceVersionId ?? null,
+      v.isDefault ? 1 : 0,
+      orNull(v.meta.duration),
+      orNull(v.meta.sampleRate),
+      orNull(v.meta.channels),
       stored.bytes,
       stored.contentHash,
-      createdAt,
+      v.seed ?? null,
+      v.loudnessLufs ?? null,
+      v.createdAt,
     ],
   );
+}
+
+/** The label a new version gets when none is given: Voicebox's `version-N` / `take-N`, N its place among the versions. */
+export function nextVersionLabel(w: Writer, generationId: string, kind: 'effects' | 'take'): string {
+  const count = Number(w.value('SELECT count(*) FROM generation_versions WHERE generation_id = ?', [generationId]));
+  if (count === 0) return 'original';
+  const prefix = kind === 'take' ? 'take' : 'version';
+  // A deleted version frees its number; never repeat a label still in use.
+  for (let n = count + 1; ; n++) {
+    const label = `${prefix}-${n}`;
+    if (!w.value('SELECT 1 FROM generation_versions WHERE generation_id = ? AND label = ?', [generationId, label])) return label;
+  }
 }
 
 export class VersionRecords {
@@ -89,6 +106,34 @@ export class VersionRecords {
     this.h.changed('version', 'updated', [vid], [version.generationId]);
     this.h.changed('generation', 'updated', [version.generationId]);
     return version;
+  }
+
+  async getVersion(versionId: string): Promise<Version | undefined> {
+    const vid = parse(idSchema, versionId, 'version id');
+    return this.h.read((r) => {
+      const row = r.get('SELECT * FROM generation_versions WHERE id = ?', [vid]);
+      return row ? toVersion(row) : undefined;
+    });
+  }
+
+  async renameVersion(versionId: string, label: string): Promise<Version> {
+    const vid = parse(idSchema, versionId, 'version id');
+    const name = parse(versionLabelSchema, label, 'label');
+    const version = await this.h.write((w) => {
+      if (!w.value('SELECT 1 FROM generation_versions WHERE id = ?', [vid]))
+        throw new HistoryError('NOT_FOUND', `The version ${vid} does not exist (any more); refresh.`);
+      w.run('UPDATE generation_versions SET label = ? WHERE id = ?', [name, vid]);
+      return toVersion(w.get('SELECT * FROM generation_versions WHERE id = ?', [vid]) as Row);
+    });
+    this.h.changed('version', 'updated', [vid], [version.generationId]);
+    return version;
+  }
+
+  /** Records a loudness measured later (e.g. when the takes list first shows a version). */
+  async setVersionLoudness(versionId: string, lufs: number | null): Promise<void> {
+    const vid = parse(idSchema, versionId, 'version id');
+    const value = lufs === null || !Number.isFinite(lufs) ? null : lufs;
+    await this.h.write((w) => w.run('UPDATE generation_versions SET loudness_lufs = ? WHERE id = ?', [value, vid]));
   }
 
   /** The last version cannot be deleted; deleting the default promotes the newest remaining one. */

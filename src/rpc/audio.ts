@@ -4,7 +4,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { PLAYABLE_CONTAINERS, sniffContainerOfFile, type AudioContainer } from '../audio/container';
+import { isPlayableFormat, MIME_TYPES, sniffAudioFile, type AudioFormat } from '../audio/format';
 import { readWavInfo, WavFormatError } from '../audio/wav';
 import type { Generation, HistoryService, Version } from '../history';
 import { rpcError } from './context';
@@ -25,7 +25,8 @@ export interface ResolvedAudio {
 }
 
 export interface AudioFormatInfo {
-  container: AudioContainer;
+  /** What src/audio/format identifies the bytes as. */
+  container: AudioFormat | 'unknown';
   mimeType: string;
   /** VS Code's webviews play WAV, MP3, FLAC and OGG/Vorbis only. */
   playable: boolean;
@@ -38,14 +39,6 @@ export interface AudioFormatInfo {
   durationSeconds: number | null;
   bytes: number;
 }
-
-const MIME: Record<AudioContainer, string> = {
-  wav: 'audio/wav',
-  mp3: 'audio/mpeg',
-  flac: 'audio/flac',
-  ogg: 'audio/ogg',
-  unknown: 'application/octet-stream',
-};
 
 export async function resolveAudio(history: HistoryService, generationId: string, versionId?: string | null): Promise<ResolvedAudio> {
   const generation = await history.get(generationId);
@@ -99,12 +92,13 @@ export async function resolveAudio(history: HistoryService, generationId: string
 
 /** Format facts: read from the WAV header when it is one, else from what the history recorded. */
 export async function describeAudio(audio: ResolvedAudio): Promise<AudioFormatInfo> {
-  const container = await sniffContainerOfFile(audio.absPath);
+  const format = await sniffAudioFile(audio.absPath);
+  const container = format ?? 'unknown';
   const row = audio.version ?? audio.generation;
   const base: AudioFormatInfo = {
     container,
-    mimeType: MIME[container],
-    playable: PLAYABLE_CONTAINERS.includes(container),
+    mimeType: format ? MIME_TYPES[format] : 'application/octet-stream',
+    playable: format !== null && isPlayableFormat(format),
     sampleRate: row.sampleRate,
     channels: row.channels,
     bitsPerSample: null,

@@ -222,6 +222,29 @@ INSERT INTO stat_days
 INSERT INTO stat_totals SELECT 'audio_bytes', total(audio_bytes) FROM generation_versions;
 `,
   },
+  {
+    version: 4,
+    description: "effect presets, a default effects chain per voice profile, a take's seed and loudness",
+    sql: `
+-- User presets (the built-in ones live in code and are never stored). effects_chain is the JSON list
+-- of {type, enabled, params}, the same shape as a version's chain.
+CREATE TABLE effect_presets (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  description TEXT,
+  effects_chain TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+-- A profile's default chain: new generations of the voice get a processed default version too.
+ALTER TABLE profiles ADD COLUMN effects_chain TEXT;
+-- The seed a take (Regenerate) was made with; null for the original and for processed versions.
+ALTER TABLE generation_versions ADD COLUMN seed INTEGER;
+-- Integrated loudness (LUFS) measured when the version was rendered or first listed; null when unknown.
+ALTER TABLE generation_versions ADD COLUMN loudness_lufs REAL;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

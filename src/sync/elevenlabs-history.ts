@@ -3,7 +3,7 @@
 // has_more is false (a filtered page may be short, even empty, and still have more), fetches
 // each new item's audio and yields it with a checkpoint the caller persists after storing it.
 import { z } from 'zod';
-import type { AudioDescription } from '../engines/audio-format';
+import type { AudioDescription } from '../engines/response-audio';
 import { EngineError } from '../engines/engine';
 import {
   ELEVENLABS_DEFAULT_BASE_URL,

@@ -3,15 +3,8 @@
 // drive it (`voiceHistory.tree.groupBy`, `voiceHistory.tree.pageSize`).
 import * as vscode from 'vscode';
 import type { HistoryService } from '../history';
-import {
-  GROUP_BY_VALUES,
-  HistoryTreeProvider,
-  isGenerationNode,
-  type GenerationNode,
-  type GroupBy,
-  type HistoryNode,
-  type TreeHistory,
-} from './history-tree';
+import { HistoryTreeProvider } from './history-tree';
+import { GROUP_BY_VALUES, isGenerationNode, type GenerationNode, type GroupBy, type HistoryNode, type TreeHistory } from './tree-nodes';
 import { describeFilter, type TreeFilter } from '../history/tree-filter';
 import { disposeAll } from '../dispose';
 import { errorMessage } from '../format/errors';

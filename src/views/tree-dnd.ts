@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { probeAudio, type AudioProbe } from '../archive/audio-probe';
 import type { Generation, HistoryService } from '../history';
-import { isGenerationNode, isGroupNode, type HistoryNode } from './history-tree';
+import { isGenerationNode, isGroupNode, type HistoryNode } from './tree-nodes';
 import { errorMessage } from '../format/errors';
 import { showErrorToast } from './error-toast';
 

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Generation } from '../../src/history';
-import type { GenerationNode } from '../../src/views/history-tree';
+import type { GenerationNode } from '../../src/views/tree-nodes';
 import type { PlayerPort } from '../../src/player/port';
 import { STATISTICS_VIEW_TYPE } from '../../src/views/statistics';
 import {

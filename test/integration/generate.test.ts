@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { parseWavHeader, wavHeader } from '../../src/audio/wav';
 import { originOf } from '../../src/generation/origin';
 import type { ChangeEvent, Generation, GenerationStatus } from '../../src/history';
-import { generationTooltip } from '../../src/views/history-tree';
+import { generationTooltip } from '../../src/views/tree-items';
 import { activated } from './extension-api';
 import { setConfig } from './tree-helpers';
 

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { wavHeader } from '../../src/audio/wav';
 import type { Generation, HistoryService, Profile } from '../../src/history';
 import type { VoiceHistoryApi } from '../../src/extension';
-import type { HistoryNode } from '../../src/views/history-tree';
+import type { HistoryNode } from '../../src/views/tree-nodes';
 import { activated } from './extension-api';
 
 export interface TreeFixture {

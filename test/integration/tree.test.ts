@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Generation } from '../../src/history';
-import type { GroupNode, HistoryNode } from '../../src/views/history-tree';
-import { monthLabel } from '../../src/views/tree-format';
+import { monthLabel } from '../../src/format/date-buckets';
+import type { GroupNode, HistoryNode } from '../../src/views/tree-nodes';
 import {
   cleanUp,
   eventually,

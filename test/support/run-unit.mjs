@@ -1,6 +1,7 @@
 // `npm run test:unit [filter…]`: every test/unit/**/*.test.ts, or those whose path contains a filter.
 import { join } from 'node:path';
 import { collect, root, runNodeTests } from './run-node-tests.mjs';
+import { ensureAudioMeters } from './setup.mjs';
 
 const filters = process.argv.slice(2);
 const files = collect(join(root, 'test/unit'), '.test.ts').filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
@@ -8,6 +9,8 @@ if (files.length === 0) {
   console.error('No unit test files matched.');
   process.exit(1);
 }
+// The effects tests measure with ffmpeg and sox; a fresh machine gets them here (once).
+if (files.some((f) => f.includes('effects'))) ensureAudioMeters();
 const { passed, failed } = await runNodeTests(files);
 console.log(`unit: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -1,5 +1,5 @@
 // Makes this machine able to run the real-VS-Code test layers, offline and idempotently:
-// Debian chromium + ripgrep, and code-server's own VS Code dependencies (its postinstall
+// Debian chromium + ripgrep (+ ffmpeg and sox for the effects tests), and code-server's own VS Code dependencies (its postinstall
 // cannot run offline, so we do the parts it needs by hand). A second run skips what is done.
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
@@ -24,14 +24,25 @@ function have(bin) {
   }
 }
 
-export function ensureDebianPackages() {
-  const missing = [];
-  if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
-  if (!have('rg')) missing.push('ripgrep');
+function aptInstall(missing) {
   if (missing.length === 0) return;
   const sudo = process.getuid && process.getuid() === 0 ? '' : 'sudo ';
   run(`${sudo}apt-get update -qq`);
   run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(' ')}`);
+}
+
+/** ffmpeg and sox: the independent meters (and signal makers) of the effects tests and bench; never shipped. */
+export function ensureAudioMeters() {
+  aptInstall(['ffmpeg', 'sox'].filter((bin) => !have(bin)));
+}
+
+export function ensureDebianPackages() {
+  const missing = [];
+  if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
+  if (!have('rg')) missing.push('ripgrep');
+  if (!have('ffmpeg')) missing.push('ffmpeg');
+  if (!have('sox')) missing.push('sox');
+  aptInstall(missing);
 }
 
 export function ensureCodeServer() {
@@ -61,5 +72,5 @@ export function setup() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   setup();
-  console.log('[setup] ready: chromium, ripgrep and code-server are in place');
+  console.log('[setup] ready: chromium, ripgrep, ffmpeg, sox and code-server are in place');
 }

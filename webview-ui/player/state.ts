@@ -239,7 +239,7 @@ export function unplayableMessage(format: AudioFormat): string | null {
       ? `a WAV file with ${format.encoding ?? 'an unsupported'} encoding`
       : format.container === 'unknown'
         ? 'in a format VS Code cannot identify (for example AAC/M4A or Opus)'
-        : `${format.container.toUpperCase()} in a form VS Code cannot decode`;
+        : `${format.container.toUpperCase()}, which VS Code cannot play`;
   return `This audio is ${what}. VS Code plays WAV (PCM or float), MP3, FLAC and OGG/Vorbis only. Use "Export Audio" to play it in another application.`;
 }
 

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { parseWavHeader, readWavInfo, wavHeader, WavFormatError } from '../../../src/audio/wav';
-import { sniffContainer } from '../../../src/audio/container';
-import { makeWav, sine } from './make-wav';
+import { makeWav } from './make-wav';
 
 const tone = (frame: number) => 0.25 * Math.sin(frame / 10);
 
@@ -152,16 +151,6 @@ test('wavHeader writes a header the parser (and a hand-built file) agree on', ()
   assert.equal(info.sampleRate, 48000);
   assert.equal(info.frames, 1000);
   assert.deepEqual(Buffer.from(header), makeWav({ sampleRate: 48000, channels: 2, frames: 1000, sample: () => 0 }).subarray(0, 44));
-});
-
-test('container sniffing goes by bytes, not names', () => {
-  assert.equal(sniffContainer(makeWav({ frames: 1, sample: sine(440, 16000) })), 'wav');
-  assert.equal(sniffContainer(Buffer.from('fLaC\x00\x00', 'latin1')), 'flac');
-  assert.equal(sniffContainer(Buffer.from('OggS\x00\x02', 'latin1')), 'ogg');
-  assert.equal(sniffContainer(Buffer.from('ID3\x04', 'latin1')), 'mp3');
-  assert.equal(sniffContainer(Buffer.from([0xff, 0xfb, 0x90, 0x64])), 'mp3');
-  assert.equal(sniffContainer(Buffer.from([0xff, 0xf1, 0x50, 0x80])), 'unknown'); // AAC ADTS
-  assert.equal(sniffContainer(Buffer.from('<html>')), 'unknown');
 });
 
 // The project's lib settings have no WebAssembly typings; Node has it at runtime.

@@ -31,7 +31,7 @@ function showsOn(when: string, contextValue: string): boolean {
   return new RegExp(match[1]).test(contextValue);
 }
 
-// What history-tree.ts sets as a generation row's contextValue.
+// What tree-items.ts sets as a generation row's contextValue.
 const withAudio = 'generation completed notFavorite hasAudio';
 const withoutAudio = 'generation failed notFavorite noAudio';
 

@@ -1,7 +1,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineError } from '../../../src/engines/engine';
-import { describeAudio } from '../../../src/engines/audio-format';
+import { describeAudio } from '../../../src/engines/response-audio';
 import { parseRecordGeneration } from '../../../src/engines/api-schema';
 import {
   ElevenLabsHistoryClient,
@@ -88,7 +88,7 @@ describe('ElevenLabs history sync against a local server following the API contr
     const newest = newestFirst(fake.items)[0];
     const g = items[0];
     assert.deepEqual(g.audio, fake.audioFor(newest));
-    assert.deepEqual(g.audioInfo, describeAudio(fake.audioFor(newest)));
+    assert.deepEqual(g.audioInfo, await describeAudio(fake.audioFor(newest)));
     assert.equal(g.text, newest.text);
     assert.equal(g.profile, newest.voice_name);
     assert.equal(g.voice, newest.voice_id);

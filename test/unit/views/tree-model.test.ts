@@ -7,16 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHistory, type Generation, type HistoryService } from '../../../src/history';
 import { describeFilter, filterQuery, parseDateRange, parseTreeFilter } from '../../../src/history/tree-filter';
-import {
-  firstLine,
-  formatBytes,
-  formatDuration,
-  formatLongDuration,
-  intersectSpan,
-  monthBucket,
-  recentBuckets,
-  relativeTime,
-} from '../../../src/views/tree-format';
+import { formatBytes } from '../../../src/format/bytes';
+import { intersectSpan, monthBucket, recentBuckets } from '../../../src/format/date-buckets';
+import { firstLine } from '../../../src/format/text';
+import { formatDuration, formatLongDuration, relativeTime } from '../../../src/format/time';
 import { GroupPager, merge } from '../../../src/views/tree-pager';
 
 const local = (y: number, m: number, d: number, h = 12) => new Date(y, m - 1, d, h).getTime();

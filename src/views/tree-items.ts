@@ -1,0 +1,128 @@
+// What each History tree row looks like: the TreeItem of a group header, a generation (label,
+// description, icon, context value for the menus, screen-reader label) and a "Load more…" row,
+// and the generation's hover tooltip.
+import * as vscode from 'vscode';
+import { formatBytes } from '../format/bytes';
+import { firstLine } from '../format/text';
+import { formatDateTime, formatDuration, relativeTime } from '../format/time';
+import { openableSourceOf, sourceLabel, sourceLink } from '../generation/origin';
+import type { Generation } from '../history';
+import { generationUri, ROW_CLICK_COMMAND, type GenerationNode, type GroupBy, type GroupNode, type LoadMoreNode } from './tree-nodes';
+
+export function groupItem(g: GroupNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(
+    g.label,
+    g.expandFirst ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
+  item.id = g.id;
+  item.iconPath = new vscode.ThemeIcon(g.icon);
+  item.contextValue = g.favorites ? 'group favorites' : `group ${g.id.split(':')[0]}`;
+  item.accessibilityInformation = { label: `${g.label}, group of generations`, role: 'treeitem' };
+  return item;
+}
+
+export function generationItem(node: GenerationNode, context: { now: number; groupBy: GroupBy }): vscode.TreeItem {
+  const g = node.generation;
+  const label = firstLine(g.text) || '(no text)';
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  const when = relativeTime(g.createdAt, context.now);
+  // Grouped by engine, the model tells rows of one engine apart.
+  const model = context.groupBy === 'engine' ? g.model : null;
+  item.description = [g.profileName, model, formatDuration(g.duration), when].filter(Boolean).join(' · ');
+  item.iconPath = statusIcon(g);
+  item.resourceUri = generationUri(g.id);
+  item.contextValue = [
+    'generation',
+    g.status,
+    g.isFavorited ? 'favorite' : 'notFavorite',
+    g.audioPath ? 'hasAudio' : 'noAudio',
+    ...(openableSourceOf(g) ? ['hasSource'] : []),
+  ].join(' ');
+  const spoken = [
+    label,
+    `voice ${g.profileName}`,
+    g.duration != null ? `${Math.round(g.duration)} seconds` : undefined,
+    when,
+    g.status === 'completed' ? undefined : g.status,
+    g.isFavorited ? 'favorite' : undefined,
+  ].filter(Boolean);
+  item.accessibilityInformation = { label: spoken.join(', '), role: 'treeitem' };
+  // Runs on every click: two on the same row in quick succession play it (see follow-selection.ts).
+  item.command = { command: ROW_CLICK_COMMAND, title: 'Show in Player', arguments: [node] };
+  return item;
+}
+
+export function moreItem(node: LoadMoreNode): vscode.TreeItem {
+  const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.iconPath = new vscode.ThemeIcon('ellipsis');
+  item.description = `${node.segment.items.length} shown`;
+  item.contextValue = 'loadMore';
+  item.command = { command: 'voiceHistory.loadMore', title: 'Load More', arguments: [node] };
+  const where = node.group ? ` in ${node.group.label}` : '';
+  item.accessibilityInformation = { label: `Load more generations${where}`, role: 'button' };
+  return item;
+}
+
+export function statusIcon(g: Generation): vscode.ThemeIcon {
+  switch (g.status) {
+    case 'pending':
+    case 'generating':
+      return new vscode.ThemeIcon('loading~spin');
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+    case 'completed':
+      return new vscode.ThemeIcon('unmute');
+  }
+}
+
+const TOOLTIP_TEXT_LIMIT = 20_000;
+
+/** Markdown tooltip: the whole text (escaped, so it shows literally) and every detail. */
+export function generationTooltip(g: Generation): vscode.MarkdownString {
+  // No theme icons: a generation text like "$(pass-filled) Verified" is text, not an icon.
+  const md = new vscode.MarkdownString(undefined, false);
+  md.supportThemeIcons = false;
+  md.supportHtml = false;
+  md.isTrusted = false;
+  const text = g.text.length > TOOLTIP_TEXT_LIMIT ? `${g.text.slice(0, TOOLTIP_TEXT_LIMIT)}…` : g.text;
+  // One line per line of text, every Markdown character escaped so it shows as written.
+  for (const line of text.split(/\r?\n/)) md.appendMarkdown(`${escapeMarkdown(line)}  \n`);
+  if (g.text.length > TOOLTIP_TEXT_LIMIT)
+    md.appendMarkdown(`_(${(g.text.length - TOOLTIP_TEXT_LIMIT).toLocaleString('en-US')} more characters)_\n`);
+  md.appendMarkdown('\n---\n\n');
+  const rows: Array<[string, string | null | undefined]> = [
+    ['Voice', g.profileName],
+    ['Status', g.status === 'failed' ? `failed: ${g.error ?? 'no reason recorded'}` : g.status],
+    ['Engine', g.engine],
+    ['Model', g.model],
+    ['Seed', g.seed == null ? null : String(g.seed)],
+    ['Language', g.language],
+    ['Instruct', g.instruct],
+    ['Duration', formatDuration(g.duration) || null],
+    ['Created', formatDateTime(g.createdAt)],
+    ['File size', formatBytes(g.audioBytes) || null],
+    ['Favorite', g.isFavorited ? 'yes' : null],
+  ];
+  for (const [name, value] of rows) {
+    if (value == null || value === '') continue;
+    md.appendMarkdown(`**${name}:** ${escapeMarkdown(value)}  \n`);
+  }
+  // Speak Selection records where the text came from; the link opens the document at that line.
+  // Only documents of this machine or its remote: imported data may name any URI.
+  const source = openableSourceOf(g);
+  if (source) {
+    const link = sourceLink(source).replace(/[()\s]/g, encodeURIComponent);
+    md.appendMarkdown(`**Generated from:** [${escapeMarkdown(sourceLabel(source))}](${link})  \n`);
+  }
+  return md;
+}
+
+/**
+ * Backslash-escapes every ASCII punctuation character (CommonMark allows it for all of them),
+ * so text shows literally; unlike MarkdownString.appendText it keeps ordinary, wrapping spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
