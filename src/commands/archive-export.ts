@@ -20,6 +20,10 @@ import {
   suggestVoiceboxName,
   type ExportResult,
 } from '../archive/export';
+import { convertAudio } from '../archive/audio-convert';
+import { describeExportFormat, extensionOf, parseExportFormat, type ExportFormat } from '../archive/export-format';
+import type { FolderExportResult } from '../archive/folder-export';
+import { Transcoder } from '../archive/transcoder';
 import { HistoryError } from '../history';
 import { filterQuery, describeFilter, isFiltered } from '../history/tree-filter';
 import { firstLine } from '../format/text';
@@ -35,6 +39,7 @@ import {
   withCancellableProgress,
   type ArchiveCommandDeps,
 } from './archive-shared';
+import { exportFiles, exportFilesOptionsSchema, pickExportFormat } from './archive-export-files';
 import { commandTable } from './registry';
 import { nothingSelected, resolveTargets } from './targets';
 
@@ -49,6 +54,19 @@ export const exportGenerationOptionsSchema = z
   .strict();
 
 const ZIP_FILTERS = { 'ZIP archives': ['zip'] };
+
+export const exportAudioOptionsSchema = z
+  .object({
+    /** An export format code: 'original', 'wav_16', 'wav_24', 'flac', 'mp3_128', 'ogg_q5'… */
+    format: z.string().optional(),
+  })
+  .strict();
+
+/** A destination's extension picks the format when none is given: "take.flac" means FLAC. */
+function formatFromName(destination: string, stored: string): ExportFormat {
+  const ext = path.extname(destination).slice(1).toLowerCase();
+  return ext === stored || !['wav', 'flac', 'mp3', 'ogg'].includes(ext) ? { codec: 'original' } : parseExportFormat(ext);
+}
 
 export function exportCommandHandlers(deps: ArchiveCommandDeps) {
   const { view } = deps;
@@ -115,10 +133,38 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
     return result;
   }
 
-  async function exportMany(ids: string[], args: unknown[], destinationFrom: number, what: string): Promise<ExportResult | undefined> {
+  async function exportMany(
+    ids: string[],
+    args: unknown[],
+    destinationFrom: number,
+    what: string,
+  ): Promise<ExportResult | FolderExportResult | undefined> {
     const history = historyOf(deps);
     let destination = fileArgument(args, destinationFrom, 'export destination');
+    const options = parseOptions(exportFilesOptionsSchema, optionsArgument(args, destinationFrom), `Export ${what}`);
+    // A format (or a template) asks for plain audio files in a folder instead of an archive.
+    if (options.format !== undefined || options.template !== undefined)
+      return exportFiles(deps, ids, destination, options, `Export ${what}`);
     if (!destination) {
+      const kind = await vscode.window.showQuickPick(
+        [
+          {
+            label: '$(archive) Voice History archive',
+            description: '.voicehistory.zip',
+            detail: 'Every field and version; imports again anywhere.',
+            files: false,
+          },
+          {
+            label: '$(folder-opened) Audio files in a folder…',
+            description: 'WAV, FLAC, MP3, Ogg',
+            detail: 'Named by a template, with a metadata.csv.',
+            files: true,
+          },
+        ],
+        { title: `Export ${what}`, placeHolder: 'Export as?' },
+      );
+      if (!kind) return undefined;
+      if (kind.files) return exportFiles(deps, ids, undefined, options, `Export ${what}`);
       const sample = ids.length === 1 ? await history.getMany(ids) : ids.map((id) => ({ id, text: '' }));
       destination = await askSaveLocation(deps, {
         defaultName: suggestArchiveName(sample),
@@ -173,12 +219,18 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
       if (!g.audioPath) {
         throw new Error(`"${firstLine(g.text, 50)}" has no audio${g.status === 'failed' ? ' (it failed); retry it first' : ' yet'}.`);
       }
-      const ext = path.extname(g.audioPath).slice(1).toLowerCase() || 'wav';
+      const stored = path.extname(g.audioPath).slice(1).toLowerCase() || 'wav';
       let destination = fileArgument(args, 1, 'export destination');
+      const options = parseOptions(exportAudioOptionsSchema, optionsArgument(args, 1), 'Export Audio');
+      let format =
+        options.format !== undefined ? parseExportFormat(options.format) : destination ? formatFromName(destination, stored) : undefined;
+      if (!format) format = await pickExportFormat(deps, `Export the audio of "${firstLine(g.text, 50)}"`);
+      if (!format) return undefined;
+      const ext = extensionOf(format, stored);
       if (!destination) {
         destination = await askSaveLocation(deps, {
-          defaultName: suggestAudioName(g),
-          title: `Export the audio of "${firstLine(g.text, 50)}"`,
+          defaultName: suggestAudioName({ ...g, audioPath: `x.${ext}` }),
+          title: `Export the audio of "${firstLine(g.text, 50)}" (${describeExportFormat(format)})`,
           saveLabel: 'Export',
           filters: { [`${ext.toUpperCase()} audio`]: [ext] },
           extension: `.${ext}`,
@@ -186,12 +238,24 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
         if (!destination) return undefined;
       }
       const target = destination;
+      const chosen = format;
       const history = historyOf(deps);
       let outcome;
       try {
-        outcome = await withCancellableProgress(`Exporting the audio of "${firstLine(g.text, 40)}"`, (signal) =>
-          exportAudio(history, g.id, target, { signal }),
-        );
+        outcome = await withCancellableProgress(`Exporting the audio of "${firstLine(g.text, 40)}"`, async (signal, progress) => {
+          if (chosen.codec === 'original') return exportAudio(history, g.id, target, { signal });
+          const transcoder = deps.encoder ? new Transcoder(deps.encoder) : undefined;
+          try {
+            const r = await convertAudio(transcoder, history.resolveAudioPath(g), target, chosen, {
+              signal,
+              what: `"${firstLine(g.text, 40)}"`,
+              onProgress: (f) => progress.report(f, describeExportFormat(chosen)),
+            });
+            return { path: target, bytes: r.bytes };
+          } finally {
+            await transcoder?.dispose();
+          }
+        });
       } catch (e) {
         throw e instanceof HistoryError ? e : describeWriteError(e, target);
       }

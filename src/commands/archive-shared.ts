@@ -4,6 +4,7 @@
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { TranscoderOptions } from '../archive/transcoder';
 import type { z } from 'zod';
 import type { HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
@@ -23,6 +24,8 @@ export interface ArchiveCommandDeps {
   extensionVersion: string;
   /** The background storage budget, held off while an import writes. */
   retention?: { pause(): vscode.Disposable; postpone(ms: number): void };
+  /** The encode worker and its wasm files, for exports in another format than the stored one. */
+  encoder?: TranscoderOptions;
 }
 
 export function historyOf(deps: ArchiveCommandDeps): HistoryService {

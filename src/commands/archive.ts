@@ -7,12 +7,14 @@ import type { ArchiveActions } from '../rpc/archive-procedures';
 import type { HistoryView } from '../views/history-view';
 import { RetentionKeeper } from '../views/retention';
 import { exportCommandHandlers } from './archive-export';
+import { exportFilesCommandHandlers } from './archive-export-files';
 import { importCommandHandlers } from './archive-import';
 import { purgeCommandHandlers } from './archive-purge';
 import type { ArchiveCommandDeps } from './archive-shared';
 
 export interface ArchiveFeatures extends vscode.Disposable {
   readonly handlers: ReturnType<typeof exportCommandHandlers> &
+    ReturnType<typeof exportFilesCommandHandlers> &
     ReturnType<typeof importCommandHandlers> &
     ReturnType<typeof purgeCommandHandlers>;
   /** Undefined when the history could not be opened. */
@@ -36,9 +38,18 @@ export function createArchiveFeatures(options: {
     state: context.globalState,
     extensionVersion: String(context.extension.packageJSON.version ?? '0.0.0'),
     retention,
+    encoder: {
+      workerPath: context.asAbsolutePath('dist/encode-worker.js'),
+      files: {
+        flacDir: context.asAbsolutePath('dist'),
+        mp3Wasm: context.asAbsolutePath('dist/lame-mp3.wasm'),
+        oggWasm: context.asAbsolutePath('dist/vorbis-ogg.wasm'),
+      },
+    },
   };
   const handlers = {
     ...exportCommandHandlers(deps),
+    ...exportFilesCommandHandlers(deps),
     ...importCommandHandlers(deps),
     ...purgeCommandHandlers(deps),
   };

@@ -23,6 +23,7 @@ export const COMMAND_IDS = [
   'voiceHistory.exportAudio',
   'voiceHistory.exportSelected',
   'voiceHistory.exportFiltered',
+  'voiceHistory.exportToFolder',
   'voiceHistory.import',
   'voiceHistory.importAudioFiles',
   'voiceHistory.purge',

@@ -31,6 +31,7 @@ const AREAS = {
   player: { modules: ['./player.bench.ts'], codeServer: true },
   archive: { modules: ['./archive.bench.ts'] },
   engines: { modules: ['./engines.bench.ts'] },
+  formats: { modules: ['./formats.bench.ts'] },
   effects: { modules: ['./effects.bench.ts'] },
 };
 

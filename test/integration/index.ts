@@ -24,6 +24,7 @@ export function run(): Promise<void> {
   require('./commands.test');
   require('./rpc.test');
   require('./archive.test');
+  require('./formats.test');
   require('./generate.test');
   require('./generate-elevenlabs-import.test');
   require('./api.test');

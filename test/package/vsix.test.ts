@@ -48,6 +48,23 @@ test('the VSIX is under 25 MB and ships only what runs', async () => {
   assert.doesNotMatch(listing, /\.map$|\/src\/|\/test\/|node_modules|\.ts$/m);
   assert.match(listing, /extension\/dist\/extension\.js/);
   assert.match(listing, /extension\/dist\/sql-wasm\.wasm/);
+  // The export encoders: the worker plus each encoder's wasm as a file of its own.
+  for (const f of ['encode-worker.js', 'libflac.wasm.js', 'libflac.wasm.wasm', 'lame-mp3.wasm', 'vorbis-ogg.wasm']) {
+    assert.ok(zip.file(`extension/dist/${f}`), `the VSIX holds dist/${f}`);
+  }
+});
+
+test('no bundle carries an inline wasm: LAME (LGPL) stays the separate, replaceable dist/lame-mp3.wasm', async () => {
+  const zip = await JSZip.loadAsync(readFileSync(vsix));
+  const scripts = Object.keys(zip.files).filter((n) => /^extension\/dist\/.*\.js$/.test(n));
+  assert.ok(scripts.length >= 4, scripts.join(', '));
+  for (const name of scripts) {
+    const text = await zip.file(name)!.async('string');
+    // "AGFzbQ" is base64 of the wasm magic "\0asm": what wasm-media-encoders' inline builds embed.
+    assert.doesNotMatch(text, /AGFzbQ/, `${name} embeds a base64 wasm`);
+  }
+  const lame = await zip.file('extension/dist/lame-mp3.wasm')!.async('uint8array');
+  assert.equal(Buffer.from(lame.subarray(0, 4)).toString('latin1'), '\0asm');
 });
 
 test('the installed VSIX activates when its view is opened', async () => {

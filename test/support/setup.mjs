@@ -1,5 +1,5 @@
 // Makes this machine able to run the real-VS-Code test layers, offline and idempotently:
-// Debian chromium + ripgrep (+ ffmpeg and sox for the effects tests), and code-server's own VS Code dependencies (its postinstall
+// Debian chromium + ripgrep (+ ffmpeg and sox for the effects tests, flac and lame for the format tests), and code-server's own VS Code dependencies (its postinstall
 // cannot run offline, so we do the parts it needs by hand). A second run skips what is done.
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
@@ -31,17 +31,18 @@ function aptInstall(missing) {
   run(`${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(' ')}`);
 }
 
-/** ffmpeg and sox: the independent meters (and signal makers) of the effects tests and bench; never shipped. */
+/** The independent meters (and signal makers, reference encoders) of the effects and format tests and benches; never shipped. */
+const AUDIO_TOOLS = ['ffmpeg', 'sox', 'flac', 'lame'];
+
 export function ensureAudioMeters() {
-  aptInstall(['ffmpeg', 'sox'].filter((bin) => !have(bin)));
+  aptInstall(AUDIO_TOOLS.filter((bin) => !have(bin)));
 }
 
 export function ensureDebianPackages() {
   const missing = [];
   if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
   if (!have('rg')) missing.push('ripgrep');
-  if (!have('ffmpeg')) missing.push('ffmpeg');
-  if (!have('sox')) missing.push('sox');
+  missing.push(...AUDIO_TOOLS.filter((bin) => !have(bin)));
   aptInstall(missing);
 }
 
