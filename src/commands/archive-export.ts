@@ -40,6 +40,7 @@ import {
   type ArchiveCommandDeps,
 } from './archive-shared';
 import { exportFiles, exportFilesOptionsSchema, pickExportFormat } from './archive-export-files';
+import { showExportDone } from './export-done';
 import { commandTable } from './registry';
 import { nothingSelected, resolveTargets } from './targets';
 
@@ -129,7 +130,7 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
     if (result.changedAudio > 0)
       notes.push(`${plural(result.changedAudio, 'audio file')} changed since recorded; exported as they are now.`);
     const message = `Voice History: exported ${plural(result.generations, 'generation')} (${sizeText(result.bytes)}) to "${path.basename(result.path)}".${notes.length ? ` ${notes.join(' ')}` : ''}`;
-    void showDone(message, result.path, notes.length > 0);
+    void showExportDone(message, result.path, { warn: notes.length > 0 });
     return result;
   }
 
@@ -263,7 +264,9 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
         void vscode.window.showInformationMessage('Voice History: export cancelled; no file was written.');
         return undefined;
       }
-      void showDone(`Voice History: exported the audio (${sizeText(outcome.value.bytes)}) to "${path.basename(target)}".`, target, false);
+      void showExportDone(`Voice History: exported the audio (${sizeText(outcome.value.bytes)}) to "${path.basename(target)}".`, target, {
+        warn: false,
+      });
       return outcome.value;
     },
 
@@ -298,46 +301,4 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
       );
     },
   });
-}
-
-/** What a button next to "exported …" does with the file. */
-type RevealAction = 'os' | 'explorer' | 'folder';
-
-/**
- * The buttons that show where the export went, as VS Code itself words them: on a desktop with the
- * file on this machine, the system's file manager; for a file inside the workspace, the Explorer
- * view (which also works in the browser and over remote); otherwise "Open Folder" opens its
- * folder in a new window, the only way to see it there.
- */
-export function revealActions(where: {
-  localDesktop: boolean;
-  inWorkspace: boolean;
-  platform: NodeJS.Platform;
-}): Map<string, RevealAction> {
-  const actions = new Map<string, RevealAction>();
-  if (where.localDesktop) {
-    const os =
-      where.platform === 'darwin' ? 'Reveal in Finder' : where.platform === 'win32' ? 'Reveal in File Explorer' : 'Open Containing Folder';
-    actions.set(os, 'os');
-  }
-  if (where.inWorkspace) actions.set('Reveal in Explorer View', 'explorer');
-  if (!where.localDesktop && !where.inWorkspace) actions.set('Open Folder', 'folder');
-  return actions;
-}
-
-/** The outcome message with buttons that show the file. Not awaited by commands. */
-async function showDone(message: string, file: string, warn: boolean): Promise<void> {
-  const uri = vscode.Uri.file(file);
-  const actions = revealActions({
-    localDesktop: vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName,
-    inWorkspace: vscode.workspace.getWorkspaceFolder(uri) !== undefined,
-    platform: process.platform,
-  });
-  const show = warn ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const picked = await show(message, ...actions.keys());
-  const action = picked === undefined ? undefined : actions.get(picked);
-  if (action === 'os') await vscode.commands.executeCommand('revealFileInOS', uri);
-  else if (action === 'explorer') await vscode.commands.executeCommand('revealInExplorer', uri);
-  else if (action === 'folder')
-    await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(path.dirname(file)), { forceNewWindow: true });
 }

@@ -57,6 +57,12 @@ function voiceHistoryLog(): string {
   return files.map((f) => readFileSync(f, 'utf8')).join('\n');
 }
 
+/** Export Audio… asks for a format first: the one offered first (the last used, else the default). */
+async function pickFormat(): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-box input[placeholder="Which format?"]').waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+
 async function clearNotifications(): Promise<void> {
   await runCommand(page, 'Notifications: Clear All Notifications');
   await toasts()
@@ -180,7 +186,7 @@ test('a keybinding passing a bad filter or a row-like object: a sentence with Sh
   // The Output panel opens on the Voice History log, which keeps what the toast leaves out: the stack.
   await page
     .locator('.part.panel .view-lines')
-    .filter({ hasText: /at .*extension\.js/ })
+    .filter({ hasText: /\bat .*\.js:\d+:\d+/ })
     .first()
     .waitFor({ timeout: 15000 });
   await shot('messages-dark-show-log.png');
@@ -280,6 +286,7 @@ test('the export toast offers to show the file: in the Explorer view inside the 
   await sidebar().locator(`.monaco-list-row[aria-label^="${FOX}"]`).first().click();
   await page.waitForTimeout(300);
   await runCommand(page, 'Voice History: Export Audio…');
+  await pickFormat();
   const inside = join(workspace, 'fox.wav');
   await answerFileDialog(page, 'save', inside);
   const done = toast('exported the audio');
@@ -298,6 +305,7 @@ test('the export toast offers to show the file: in the Explorer view inside the 
   await sidebar().locator(`.monaco-list-row[aria-label^="${FOX}"]`).first().click();
   await page.waitForTimeout(300);
   await runCommand(page, 'Voice History: Export Audio…');
+  await pickFormat();
   await answerFileDialog(page, 'save', join(exportsDir, 'fox.wav'));
   const outside = toast('exported the audio');
   await outside.waitFor({ timeout: 30000 });
