@@ -192,6 +192,8 @@ test('Export Generation… from the context menu: layout pick, save dialog, summ
 test('Export Filtered… shows progress; Cancel leaves no file behind', async () => {
   await clearNotifications();
   await palette('Voice History: Export Filtered…');
+  // Since export formats: an archive, or audio files in a folder.
+  await quickInput().locator('.monaco-list-row', { hasText: 'Voice History archive' }).first().click();
   const target = join(exportsDir, 'everything.zip');
   const suggested = await answerFileDialog('save', target);
   assert.match(suggested, new RegExp(`voice-history-${NARRATIONS + 3}-generations-\\d{4}-\\d{2}-\\d{2}\\.voicehistory\\.zip$`));
