@@ -9,7 +9,6 @@ import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './features/history-ui';
 import { PlayerHost } from './player/host';
-import { goToSource } from './player/source';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
 import { showErrorToast } from './views/error-toast';
@@ -70,7 +69,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
         log,
         revealInTree: (id) => historyUi.view.reveal(id, { focus: true }),
         archive: archiveActions(),
-        goToSource: (id) => goToSource(history, id),
+        // The same command as the tree's context menu (it is always registered: the ids are typed).
+        goToSource: async (id) => {
+          await vscode.commands.executeCommand('voiceHistory.goToSource', id);
+        },
       })
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));

@@ -4,6 +4,7 @@
 import { copyFile, rm, rename, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { PlayableFormat } from '../audio/format';
+import { describeFirstIssue } from '../format/issues';
 import type { ListQueryInput } from '../history/schemas';
 import type { Generation, Profile, Version } from '../history/types';
 import { HistoryError } from '../store/errors';
@@ -14,7 +15,7 @@ import {
   AUDIO_FORMATS,
   FORMAT_NAME,
   FORMAT_VERSION,
-  formatIssuePath,
+  WHOLE_MANIFEST,
   MANIFEST_NAME,
   manifestSchema,
   toIso,
@@ -185,11 +186,8 @@ async function loadStories(history: ArchiveHistory, generationIds: Set<string>, 
 function checkedManifest(manifest: ManifestInput): Buffer {
   const result = manifestSchema.safeParse(manifest);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ArchiveError(
-      'not-exportable',
-      `Cannot export: ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Fix that generation (or leave it out) and export again.`,
-    );
+    const problem = describeFirstIssue(result.error.issues, { whole: WHOLE_MANIFEST });
+    throw new ArchiveError('not-exportable', `Cannot export: ${problem}. Fix that generation (or leave it out) and export again.`);
   }
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
 }

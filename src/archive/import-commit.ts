@@ -6,6 +6,7 @@ import type { BatchVersionInput, ImportBatchInput } from '../history/schemas';
 import { ArchiveError } from './errors';
 import type { ArchiveHistory } from './history-port';
 import { defaultVersion, sourcesFirst, type ImportPlan, type PlannedGeneration } from './import-plan';
+import { errorMessage } from '../format/errors';
 
 export interface CommitResult {
   generationIds: string[];
@@ -144,7 +145,7 @@ export async function commitPlan(
   } catch (e) {
     if (signal?.aborted) throw signal.reason;
     if (e instanceof ArchiveError) throw e;
-    const detail = e instanceof Error ? e.message : String(e);
+    const detail = errorMessage(e);
     throw new ArchiveError('write-failed', `Importing "${plan.label}" failed and nothing of it was kept: ${detail}`, { cause: e });
   }
 }

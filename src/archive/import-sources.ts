@@ -12,12 +12,14 @@ import { isAudioName, isJunkEntry, isSidecarName } from './detect';
 import { ArchiveError } from './errors';
 import type { ImportPlan, PlannedGeneration, PlannedProfile, PlannedVersion } from './import-plan';
 import { MB } from './limits';
-import { formatIssuePath, fromIso, MANIFEST_NAME, parseManifest, type Manifest } from './manifest';
+import { fromIso, MANIFEST_NAME, parseManifest, WHOLE_MANIFEST, type Manifest } from './manifest';
 import { looksLikeVoicebox, looksLikeVoiceboxProfile } from './voicebox';
 import type { ZipArchive } from './zip-reader';
 import { parseElevenLabsName } from './elevenlabs-names';
 import { entryLabel, stageEntry, stagePath, type SourceOptions } from './import-staging';
 import { planVoicebox } from './voicebox-import';
+import { errorMessage } from '../format/errors';
+import { describeFirstIssue } from '../format/issues';
 
 export type { SourceOptions } from './import-staging';
 
@@ -72,18 +74,12 @@ export function parseSidecar(content: string, name: string, fallbackLanguage = '
   try {
     value = JSON.parse(content);
   } catch (e) {
-    throw new ArchiveError(
-      'unsupported-file',
-      `${name} is not valid JSON (${e instanceof Error ? e.message : String(e)}). Fix or remove it and import again.`,
-    );
+    throw new ArchiveError('unsupported-file', `${name} is not valid JSON (${errorMessage(e)}). Fix or remove it and import again.`);
   }
   const parsed = sidecarJsonSchema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ArchiveError(
-      'unsupported-file',
-      `${name} has a bad field ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Fix or remove it and import again.`,
-    );
+    const problem = describeFirstIssue(parsed.error.issues, { whole: WHOLE_MANIFEST });
+    throw new ArchiveError('unsupported-file', `${name} has a bad field ${problem}. Fix or remove it and import again.`);
   }
   const s = parsed.data;
   const elevenLabs = s.history_item_id !== undefined || s.voice_id !== undefined;

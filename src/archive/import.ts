@@ -13,6 +13,7 @@ import { importLimitsSchema, type ImportLimitsInput } from './limits';
 import { ZipArchive } from './zip-reader';
 import { profileNameSchema } from '../history/schemas';
 import { HistoryError } from '../store/errors';
+import { errorMessage } from '../format/errors';
 
 export interface ImportProgress {
   /** The file being imported and its position in the list. */
@@ -190,7 +191,7 @@ export async function importFiles(history: ArchiveHistory, paths: readonly strin
       }
       summary.rejected.push({
         name,
-        reason: e instanceof Error ? e.message : String(e),
+        reason: errorMessage(e),
         problem: isArchiveError(e) ? e.reason : 'error',
       });
     } finally {

@@ -5,11 +5,15 @@ import { PLAYABLE_FORMATS } from '../audio/format';
 import { GENERATION_SOURCES, GENERATION_STATUSES } from '../history/types';
 import { languageSchema, MAX_TEXT_LENGTH, profileNameSchema } from '../history/schemas';
 import { ArchiveError } from './errors';
+import { errorMessage } from '../format/errors';
+import { describeFirstIssue } from '../format/issues';
 
 export const FORMAT_NAME = 'voice-history';
 export const FORMAT_VERSION = 1;
 export const MANIFEST_NAME = 'manifest.json';
 export const AUDIO_FOLDER = 'audio/';
+/** How a problem with no path names what it is about. */
+export const WHOLE_MANIFEST = '(the whole manifest)';
 /** An archive carries what the player plays (src/audio/format), under its format's extension. */
 export const AUDIO_FORMATS = PLAYABLE_FORMATS;
 
@@ -167,16 +171,6 @@ export type ManifestGeneration = z.output<typeof manifestGenerationSchema>;
 export type ManifestVersion = z.output<typeof manifestVersionSchema>;
 export type ManifestStory = z.output<typeof manifestStorySchema>;
 
-/** `generations[3].versions[0].sampleRate` from a zod issue path. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out === '' ? '(the whole manifest)' : out;
-}
-
 /** Parses and validates manifest JSON; the error names the first bad field and what it expects. */
 export function parseManifest(json: string, entryName = MANIFEST_NAME): Manifest {
   let value: unknown;
@@ -185,7 +179,7 @@ export function parseManifest(json: string, entryName = MANIFEST_NAME): Manifest
   } catch (e) {
     throw new ArchiveError(
       'manifest-invalid',
-      `${entryName} is not valid JSON (${e instanceof Error ? e.message : String(e)}). The archive is damaged; export it again.`,
+      `${entryName} is not valid JSON (${errorMessage(e)}). The archive is damaged; export it again.`,
     );
   }
   if (typeof value === 'object' && value !== null && 'formatVersion' in value) {
@@ -199,12 +193,8 @@ export function parseManifest(json: string, entryName = MANIFEST_NAME): Manifest
   }
   const result = manifestSchema.safeParse(value);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem(s))` : '';
-    throw new ArchiveError(
-      'manifest-invalid',
-      `${entryName} is not a valid Voice History manifest: ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}${more}. Nothing was imported.`,
-    );
+    const problem = describeFirstIssue(result.error.issues, { whole: WHOLE_MANIFEST, countMore: true });
+    throw new ArchiveError('manifest-invalid', `${entryName} is not a valid Voice History manifest: ${problem}. Nothing was imported.`);
   }
   return result.data;
 }

@@ -9,7 +9,8 @@ import { isAudioName, isJunkEntry } from './detect';
 import { ArchiveError } from './errors';
 import type { ImportPlan, PlannedProfile, PlannedVersion } from './import-plan';
 import { stageEntry, type SourceOptions } from './import-staging';
-import { formatIssuePath, MANIFEST_NAME } from './manifest';
+import { describeFirstIssue } from '../format/issues';
+import { MANIFEST_NAME, WHOLE_MANIFEST } from './manifest';
 import { parseVoiceboxTime, voiceboxManifestSchema, type VoiceboxManifest } from './voicebox';
 import type { ZipArchive } from './zip-reader';
 
@@ -18,10 +19,10 @@ type ListedVersion = NonNullable<VoiceboxManifest['versions']>[number];
 function parseVoiceboxManifest(value: unknown, label: string): VoiceboxManifest {
   const parsed = voiceboxManifestSchema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const problem = describeFirstIssue(parsed.error.issues, { whole: WHOLE_MANIFEST });
     throw new ArchiveError(
       'manifest-invalid',
-      `${MANIFEST_NAME} in "${label}" is not a valid Voicebox generation export: ${formatIssuePath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}. Nothing was imported.`,
+      `${MANIFEST_NAME} in "${label}" is not a valid Voicebox generation export: ${problem}. Nothing was imported.`,
     );
   }
   return parsed.data;

@@ -11,6 +11,7 @@ import yauzl from 'yauzl';
 import { ArchiveError } from './errors';
 import { LIMIT_SETTINGS, MB, type ImportLimits } from './limits';
 import { countCentralDirectory } from './zip-directory';
+import { errorMessage } from '../format/errors';
 
 export interface ZipEntry {
   /** Decoded name as stored (always `/`-separated; checked: relative, no `..`, no backslash). */
@@ -108,7 +109,7 @@ export class ZipArchive {
     try {
       zip = await openFile(path);
     } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
+      const detail = errorMessage(e);
       const truncated = await looksLikeZipStart(path).catch(() => false);
       throw new ArchiveError(
         'not-a-zip',
@@ -276,7 +277,7 @@ export class ZipArchive {
 
   private damaged(entry: ZipEntry, e: unknown): ArchiveError {
     if (e instanceof ArchiveError) return e;
-    const detail = e instanceof Error ? e.message : String(e);
+    const detail = errorMessage(e);
     return new ArchiveError(
       'damaged-entry',
       `"${entry.name}" in "${basename(this.path)}" cannot be read (${detail}). The archive is damaged; export or download it again.`,

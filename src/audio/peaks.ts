@@ -6,8 +6,6 @@
 import { promises as fsp } from 'node:fs';
 import { parseWavHeader, readWavInfo, type WavInfo } from './wav';
 
-export const MIN_PEAK_BUCKETS = 1;
-export const MAX_PEAK_BUCKETS = 20_000;
 /**
  * The slice counts a view may ask for: each is computed once and cached on disk per version, so a
  * fixed set bounds that cache (a free choice of 1..20,000 would allow 20,000 files per version).

@@ -19,6 +19,7 @@ import type { ApiKeys } from './api-keys';
 import { commandTable } from './registry';
 import { errorMessage } from '../format/errors';
 import { showErrorToast } from '../views/error-toast';
+import { describeIssues } from '../format/issues';
 
 export interface ElevenLabsImportDeps {
   history: () => HistoryService;
@@ -83,9 +84,7 @@ async function runImport(deps: ElevenLabsImportDeps, args: ElevenLabsImportArgs 
   }
   const config = elevenLabsConfigSchema.safeParse(elevenLabsConfigFromSettings((key) => vscode.workspace.getConfiguration().get(key)));
   if (!config.success) {
-    throw new Error(
-      `An ElevenLabs setting is invalid (${config.error.issues[0]?.path.join('.')}: ${config.error.issues[0]?.message}). Fix it in Settings > Voice History.`,
-    );
+    throw new Error(`An ElevenLabs setting is invalid (${describeIssues(config.error.issues)}). Fix it in Settings > Voice History.`);
   }
   const { baseUrl, timeoutMs } = config.data;
 
@@ -102,10 +101,7 @@ async function runImport(deps: ElevenLabsImportDeps, args: ElevenLabsImportArgs 
     if (!chosen) return undefined;
     const checked = historyFiltersSchema.safeParse(chosen.filters);
     if (!checked.success) {
-      const issue = checked.error.issues[0];
-      throw new Error(
-        `The ElevenLabs import filters are invalid${issue?.path.length ? ` (${issue.path.join('.')})` : ''}: ${issue?.message}`,
-      );
+      throw new Error(`The ElevenLabs import filters are invalid: ${describeIssues(checked.error.issues, { whole: 'filters' })}`);
     }
     plan = chosen;
   }

@@ -5,6 +5,7 @@ import { openableSourceOf, originOf } from '../generation/origin';
 import type { HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
 import { nothingSelected, resolveTargets } from './targets';
+import { errorMessage } from '../format/errors';
 
 /** (row | id) → the URI of the opened document, or undefined when there is nothing to open. */
 export async function goToSource(history: HistoryService, view: HistoryView, args: unknown[]): Promise<string | undefined> {
@@ -28,7 +29,7 @@ export async function goToSource(history: HistoryService, view: HistoryView, arg
     document = await vscode.workspace.openTextDocument(uri);
   } catch (e) {
     throw new Error(
-      `The document this was spoken from (${uri.toString(true)}) cannot be opened; it may have been moved or deleted. (${e instanceof Error ? e.message : String(e)})`,
+      `The document this was spoken from (${uri.toString(true)}) cannot be opened; it may have been moved or deleted. (${errorMessage(e)})`,
     );
   }
   // The document may have changed since: keep the range inside it.

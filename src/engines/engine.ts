@@ -115,10 +115,6 @@ export class EngineError extends Error {
   }
 }
 
-export function isEngineError(error: unknown): error is EngineError {
-  return error instanceof EngineError;
-}
-
 export function cancelledError(engineId: string, displayName: string): EngineError {
   return new EngineError('cancelled', `${displayName} generation was cancelled.`, engineId);
 }

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { EngineError } from './engine';
 import { previewBody } from './response-audio';
 import { plainMessage } from '../format/user-text';
+import { errorMessage } from '../format/errors';
 
 export interface ServiceInfo {
   /** Engine id recorded on errors ('openai', 'elevenlabs'). */
@@ -386,7 +387,7 @@ function networkReason(error: unknown): string {
     if (typeof e.code === 'string') return e.code;
     current = e.cause;
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function clip(text: string, max = 300): string {

@@ -24,3 +24,23 @@ export function describeIssues<I extends IssueLike>(issues: readonly I[], option
     })
     .join('; ');
 }
+
+/** `generations[3].versions[0].sampleRate`: a path the way it reads in the JSON it points into. */
+export function issuePath(path: readonly PropertyKey[], whole: string): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? whole : out;
+}
+
+/**
+ * The first problem only, "where: what", for messages about one file the user must fix (the
+ * first bad field is where to start); `countMore` adds "(and 2 more problem(s))".
+ */
+export function describeFirstIssue(issues: readonly IssueLike[], options: { whole: string; countMore?: boolean }): string {
+  const issue = issues[0];
+  const more = options.countMore && issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : '';
+  return `${issuePath(issue?.path ?? [], options.whole)}: ${issue?.message ?? 'invalid'}${more}`;
+}

@@ -6,7 +6,7 @@ import { EngineError, type SpeechEngine, type SynthesisResult } from '../engines
 import type { Generation, HistoryLog, HistoryService, Profile } from '../history';
 import { engineSettingsOf, originOf, withOrigin, type GenerationOrigin } from './origin';
 import { GenerationRequestError, MAX_SEED, parseGenerationRequest, type GenerationRequest, type GenerationRequestInput } from './request';
-import { errorMessage } from '../format/errors';
+import { errorDetail, errorMessage } from '../format/errors';
 import { plainMessage } from '../format/user-text';
 
 export interface GenerationRunnerOptions {
@@ -162,11 +162,6 @@ export class GenerationRunner {
     });
   }
 
-  /** Ids of the generations this runner is working on now. */
-  running(): string[] {
-    return [...this.inFlight];
-  }
-
   private async run(pending: Generation, attempt: Attempt, signal: AbortSignal): Promise<Generation> {
     this.inFlight.add(pending.id);
     try {
@@ -218,8 +213,7 @@ export class GenerationRunner {
 
   private async fail(id: string, error: unknown, engine: SpeechEngine): Promise<Generation> {
     const message = failureMessage(error, engine);
-    if (!(error instanceof EngineError))
-      this.log?.error(`Generation ${id} failed unexpectedly: ${error instanceof Error && error.stack ? error.stack : message}`);
+    if (!(error instanceof EngineError)) this.log?.error(`Generation ${id} failed unexpectedly: ${errorDetail(error)}`);
     return this.history.update(id, { status: 'failed', error: message });
   }
 

@@ -13,11 +13,13 @@ import { errorMessage } from '../format/errors';
 import type { Generation, HistoryService } from '../history';
 import { attachRouterToWebview, type HostAdapter, type PlayerContext } from '../rpc';
 import type { ArchiveActions, ArchiveRpcContext } from '../rpc/archive-procedures';
-import { playerHtml } from './html';
+import { inlineCodicons, playerHtml, type PlayerHtmlInput } from './html';
 import type { PlayerPort } from './port';
 import type { OpenRequest, PlayerActions, PlayerRpcContext, ShownItem } from './procedures';
 import { playerRouter } from './router';
 import { disposeAll } from '../dispose';
+
+type InlineBundle = NonNullable<PlayerHtmlInput['inline']>;
 
 export const PLAYER_VIEW_ID = 'voiceHistory.player';
 export const PLAYER_PANEL_TYPE = 'voiceHistory.playerPanel';
@@ -104,7 +106,7 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   private currentList: string[] = [];
   private seq = 0;
   /** The webview bundle's text once read; null when it could not be read. */
-  private bundleText: { script: string; style: string } | null | undefined;
+  private bundleText: InlineBundle | null | undefined;
   /** The newest open request nobody has shown yet. */
   private pending: OpenRequest | null = null;
   private readonly shown = new vscode.EventEmitter<PlayerShown>();
@@ -302,11 +304,17 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   }
 
   /** The webview bundle's text, read once (it is part of the installed extension); undefined: link the files instead. */
-  private bundle(): { script: string; style: string } | undefined {
+  private bundle(): InlineBundle | undefined {
     if (this.bundleText === undefined) {
-      const dir = vscode.Uri.joinPath(this.options.extensionUri, 'dist', 'webview').fsPath;
+      const dist = vscode.Uri.joinPath(this.options.extensionUri, 'dist').fsPath;
       try {
-        this.bundleText = { script: readFileSync(`${dir}/player.js`, 'utf8'), style: readFileSync(`${dir}/player.css`, 'utf8') };
+        const codicons = inlineCodicons(readFileSync(`${dist}/codicons/codicon.css`, 'utf8'), readFileSync(`${dist}/codicons/codicon.ttf`));
+        if (!codicons) throw new Error('codicon.css no longer has the one font face expected');
+        this.bundleText = {
+          script: readFileSync(`${dist}/webview/player.js`, 'utf8'),
+          style: readFileSync(`${dist}/webview/player.css`, 'utf8'),
+          codicons,
+        };
       } catch (e) {
         this.log.warn(`Player: linking its bundle instead of inlining it (${errorMessage(e)}).`);
         this.bundleText = null;

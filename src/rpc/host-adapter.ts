@@ -19,6 +19,7 @@ import {
   type inferRouterContext,
 } from '@trpc/server';
 import { isObservable, type Unsubscribable } from '@trpc/server/observable';
+import { describeIssues } from '../format/issues';
 import {
   clientMessageSchema,
   isRpcEnvelope,
@@ -371,7 +372,7 @@ export function attachRouterToWebview<TRouter extends AnyTRPCRouter>(opts: HostA
     const issues = issuesOf(error.cause);
     const shaped = (shape ?? {}) as { message?: unknown; data?: { reason?: unknown } };
     const shapedMessage = typeof shaped.message === 'string' ? shaped.message : error.message;
-    const message = issues && error.code === 'BAD_REQUEST' ? describeIssues(call.path, issues) : shapedMessage;
+    const message = issues && error.code === 'BAD_REQUEST' ? invalidInput(call.path, issues) : shapedMessage;
     const reason = typeof shaped.data?.reason === 'string' && shaped.data.reason.length <= 64 ? shaped.data.reason : undefined;
     return { code: error.code, message, path: call.path, ...(reason ? { reason } : {}), ...(issues ? { issues } : {}) };
   }
@@ -429,10 +430,9 @@ function issuesOf(cause: unknown): RpcIssue[] | undefined {
   });
 }
 
-function describeIssues(path: string, issues: RpcIssue[]): string {
-  const parts = issues.slice(0, 5).map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+function invalidInput(path: string, issues: RpcIssue[]): string {
   const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
-  return `Invalid input for ${path}: ${parts.join('; ')}${more}.`;
+  return `Invalid input for ${path}: ${describeIssues(issues.slice(0, 5))}${more}.`;
 }
 
 function describe(raw: unknown): string {

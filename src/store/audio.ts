@@ -173,15 +173,6 @@ export class AudioFolder {
     }
   }
 
-  async exists(relativePath: string): Promise<boolean> {
-    try {
-      await fsp.access(this.resolve(relativePath));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /** Relative paths of every file in the folder (shard folders one level deep); no stat per file. */
   async listFiles(): Promise<string[]> {
     const out: string[] = [];

@@ -1,5 +1,6 @@
 // One error type for everything the store and history service refuse or fail at. `code` is
 // stable (the RPC layer maps it); `message` tells the user what to do.
+import { errorMessage } from '../format/errors';
 
 export type HistoryErrorCode =
   'NOT_FOUND' | 'CONFLICT' | 'INVALID' | 'NO_SPACE' | 'PERMISSION' | 'LOCKED' | 'READ_ONLY' | 'CORRUPT' | 'TOO_NEW' | 'CLOSED' | 'IO';
@@ -27,7 +28,7 @@ function errnoCode(e: unknown): string | undefined {
 export function ioError(e: unknown, action: string, where: string): HistoryError {
   if (e instanceof HistoryError) return e;
   const code = errnoCode(e);
-  const detail = e instanceof Error ? e.message : String(e);
+  const detail = errorMessage(e);
   switch (code) {
     case 'ENOSPC':
     case 'EDQUOT':

@@ -20,9 +20,4 @@ export class Mutex {
       release();
     }
   }
-
-  /** Resolves when everything queued so far has finished. */
-  idle(): Promise<void> {
-    return this.tail;
-  }
 }

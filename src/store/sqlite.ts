@@ -24,16 +24,3 @@ export function loadSqlJs(options: WasmOptions = {}): Promise<SqlJsStatic> {
   }
   return p;
 }
-
-/** Runs a query and returns rows as arrays. */
-export function all(db: Database, sql: string, params: Params = []): SqlValue[][] {
-  const stmt = db.prepare(sql);
-  try {
-    stmt.bind(params);
-    const rows: SqlValue[][] = [];
-    while (stmt.step()) rows.push(stmt.get());
-    return rows;
-  } finally {
-    stmt.free();
-  }
-}

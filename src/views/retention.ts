@@ -4,7 +4,7 @@
 // One run at a time; a trigger during a run schedules exactly one more.
 import * as vscode from 'vscode';
 import { showErrorToast } from './error-toast';
-import { applyPurge, previewRetention, retentionPolicySchema, type PurgeResult, type RetentionPolicy } from '../archive/purge';
+import { applyPurge, previewRetention, retentionPolicySchema, type RetentionPolicy } from '../archive/purge';
 import type { ArchiveHistory } from '../archive/history-port';
 import type { ChangeEvent, HistoryService } from '../history';
 import { formatBytes } from '../format/bytes';
@@ -19,10 +19,6 @@ export interface RetentionOptions {
   startupDelayMs?: number;
   /** Quiet time after the last new generation before a run (ms). */
   debounceMs?: number;
-}
-
-export interface RetentionRun extends PurgeResult {
-  policy: RetentionPolicy;
 }
 
 /** Reads the three settings; a value out of range names the setting to fix. */
@@ -54,9 +50,6 @@ export class RetentionKeeper implements vscode.Disposable {
   private paused = 0;
   private pendingWhilePaused = false;
   private holdUntil = 0;
-  private readonly runs = new vscode.EventEmitter<RetentionRun>();
-  /** Fires after every run that deleted something. */
-  readonly onDidApply = this.runs.event;
 
   constructor(
     private readonly history: ArchiveHistory & Pick<HistoryService, 'onDidChange'>,
@@ -64,7 +57,6 @@ export class RetentionKeeper implements vscode.Disposable {
     private readonly options: RetentionOptions = {},
   ) {
     this.disposables.push(
-      this.runs,
       history.onDidChange((e) => {
         if (isNewAudio(e)) this.schedule(this.options.debounceMs ?? 2000);
       }),
@@ -192,7 +184,6 @@ export class RetentionKeeper implements vscode.Disposable {
         `$(trash) Voice History: removed ${formatCount(result.deleted)} generation${result.deleted === 1 ? '' : 's'} ${why}`,
         8000,
       );
-      this.runs.fire({ ...result, policy });
     } catch (e) {
       this.log.error(`Retention could not be applied: ${errorDetail(e)}`);
     }

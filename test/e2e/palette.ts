@@ -72,3 +72,19 @@ export async function answerFileDialog(
   await page.keyboard.press('Enter');
   return suggested;
 }
+
+/** Polls `read` until `ok` holds (a webview frame may be reloading meanwhile); the last value goes into the error. */
+export async function waitUntil<T>(page: Page, what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (ok(last)) return last;
+    } catch {
+      /* the frame may be reloading */
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}

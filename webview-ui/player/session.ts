@@ -34,8 +34,12 @@ export interface ShowOptions {
 
 /** Timings the benchmark and the e2e tests read from the page (epoch ms, same clock as the workbench). */
 export interface PlayerMetrics {
-  /** The page's navigation start, the bundle's first line, and the first frame after the skeleton. */
+  /**
+   * VS Code starting the webview's document, VS Code having written our page into it (its first
+   * line runs), the bundle's first line, and the first frame on screen (after `load`).
+   */
   documentStartAt?: number;
+  htmlStartAt?: number;
   scriptStartAt?: number;
   firstPaintAt?: number;
   playRequestedAt?: number;

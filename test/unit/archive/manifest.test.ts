@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isArchiveError } from '../../../src/archive/errors';
-import { formatIssuePath, parseManifest, type ManifestInput } from '../../../src/archive/manifest';
+import { parseManifest, WHOLE_MANIFEST, type ManifestInput } from '../../../src/archive/manifest';
+import { issuePath } from '../../../src/format/issues';
 import { makeWav, sampleManifest, SAMPLE_IDS } from '../../fixtures/archives/samples';
 
 const wav = makeWav(0.1);
@@ -129,7 +130,7 @@ test('a newer format version asks to update the extension; bad JSON says the arc
   rejects('{"format": ', 'manifest-invalid', /manifest\.json is not valid JSON .* export it again/);
 });
 
-test('formatIssuePath', () => {
-  assert.equal(formatIssuePath(['generations', 3, 'versions', 0, 'sampleRate']), 'generations[3].versions[0].sampleRate');
-  assert.equal(formatIssuePath([]), '(the whole manifest)');
+test('issue paths read like the JSON they point into', () => {
+  assert.equal(issuePath(['generations', 3, 'versions', 0, 'sampleRate'], WHOLE_MANIFEST), 'generations[3].versions[0].sampleRate');
+  assert.equal(issuePath([], WHOLE_MANIFEST), '(the whole manifest)');
 });
