@@ -41,6 +41,7 @@ export class PlayerApp implements Session {
   audio: AudioInfo | null = null;
   takes: Generation[] = [];
   source: SourceInfo | null = null;
+  voice: string | null = null;
   token = 0;
   gone = false;
   deletingId: string | null = null;
@@ -129,9 +130,10 @@ export class PlayerApp implements Session {
     this.save();
     if (!opts.fromHost) this.rpc.player.open.mutate({ id }).catch(() => undefined);
     this.source = null;
+    this.voice = null;
     this.render.generation();
     void this.loadTakes(token);
-    void this.loadSource(token);
+    void this.loadDetails(token);
     try {
       this.versions = await this.rpc.versions.list.query({ generationId: id });
     } catch {
@@ -233,17 +235,18 @@ export class PlayerApp implements Session {
     this.render.takes();
   }
 
-  private async loadSource(token: number): Promise<void> {
+  /** The details the generation itself does not carry: where it was spoken from, its voice's friendly name. */
+  private async loadDetails(token: number): Promise<void> {
     const g = this.generation;
     if (!g) return;
-    let source: SourceInfo | null = null;
-    try {
-      source = await this.rpc.player.source.query({ id: g.id });
-    } catch {
-      /* no link is fine */
-    }
+    // No link or no friendly name is fine: the details show what they have.
+    const [source, voice] = await Promise.allSettled([
+      this.rpc.player.source.query({ id: g.id }),
+      this.rpc.player.voice.query({ id: g.id }),
+    ]);
     if (token !== this.token) return;
-    this.source = source;
+    this.source = source.status === 'fulfilled' ? source.value : null;
+    this.voice = voice.status === 'fulfilled' ? voice.value : null;
     this.render.details();
   }
 

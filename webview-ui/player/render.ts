@@ -59,10 +59,10 @@ export class Render {
   }
 
   details(): void {
-    const { generation: g, audio, source, ui } = this.s;
+    const { generation: g, audio, source, voice, ui } = this.s;
     if (!g) return;
     const formatTime = (ms: number): string => new Date(ms).toLocaleString();
-    const rows = detailRows(g, audio?.format ?? null, formatTime);
+    const rows = detailRows({ ...g, voice }, audio?.format ?? null, formatTime);
     replaceChildren(
       ui.details,
       ...rows.flatMap((r) => [h('dt', {}, r.label), h('dd', { class: r.label === 'Error' ? 'error' : null }, r.value)]),

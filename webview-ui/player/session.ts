@@ -66,6 +66,8 @@ export interface Session {
   takes: Generation[];
   /** Where the text was spoken from, when it was (for Go to Source). */
   source: SourceInfo | null;
+  /** The voice's friendly name ("slt — US English, female"), once the host said it. */
+  voice: string | null;
   /** Increases with every load; work started under an older token drops its result. */
   token: number;
   /** The shown generation was deleted: only the message remains. */

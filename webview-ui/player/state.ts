@@ -246,6 +246,8 @@ export function unplayableMessage(format: AudioFormat): string | null {
 /** The subset of a generation the details list shows. */
 export interface GenerationFacts {
   profileName: string;
+  /** The voice's friendly name when known ("slt — US English, female"); else the profile name shows. */
+  voice?: string | null;
   engine: string | null;
   model: string | null;
   language: string;
@@ -267,7 +269,7 @@ export interface DetailRow {
 /** The metadata rows, in display order; fields without a value are left out. */
 export function detailRows(g: GenerationFacts, format: AudioFormat | null, formatTime: (ms: number) => string): DetailRow[] {
   const rows: DetailRow[] = [
-    { label: 'Voice', value: g.profileName },
+    { label: 'Voice', value: g.voice || g.profileName },
     { label: 'Engine', value: g.engine ?? '' },
     { label: 'Model', value: g.model ?? '' },
     { label: 'Language', value: g.language },

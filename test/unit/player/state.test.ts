@@ -208,6 +208,12 @@ test('detailRows: shows what is known, in order, and the error of a failed gener
   assert.equal(markup.find((r) => r.label === 'Instruct')?.value, '<img src=x onerror=alert(1)>');
 });
 
+test("detailRows: the voice by its friendly name once the host said it, else the profile's name", () => {
+  assert.equal(detailRows(facts, null, String)[0]?.value, facts.profileName);
+  const named = detailRows({ ...facts, voice: 'slt — US English, female' }, null, String);
+  assert.deepEqual(named[0], { label: 'Voice', value: 'slt — US English, female' });
+});
+
 test('toWaveformChannels: one upper and one lower curve over all channels', () => {
   const [top, bottom] = toWaveformChannels({
     durationSeconds: 1,
