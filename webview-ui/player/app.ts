@@ -5,6 +5,7 @@
  * ./live; its preferences and position live in the webview state.
  */
 import { Actions } from './actions';
+import { paintShown, rememberShown } from './first-frame';
 import type { Layout } from './layout';
 import { LiveUpdates } from './live';
 import { Render } from './render';
@@ -69,6 +70,8 @@ export class PlayerApp implements Session {
   }
 
   async start(): Promise<void> {
+    // Coming back after VS Code released the page: its first frame shows what it showed before.
+    if (this.state.generationId && this.state.shown) paintShown(this.ui, this.state.shown);
     this.transport.applyPrefs();
     this.bindControls();
     this.transport.bindWave();
@@ -130,6 +133,8 @@ export class PlayerApp implements Session {
     if (!opts.fromHost) this.rpc.player.open.mutate({ id }).catch(() => undefined);
     this.source = null;
     this.render.generation();
+    this.state.shown = rememberShown(this.ui);
+    this.save();
     void this.loadTakes(token);
     void this.loadSource(token);
     try {
@@ -262,6 +267,7 @@ export class PlayerApp implements Session {
     this.state.generationId = null;
     this.state.versionId = null;
     this.state.position = 0;
+    delete this.state.shown;
     this.save();
   }
 
