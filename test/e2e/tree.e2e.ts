@@ -48,8 +48,9 @@ after(async () => {
 
 /** Aria labels of the rows rendered now (the list is virtual: only what fits is in the DOM). */
 const labels = () => rows().evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-const groupLabels = async () =>
-  (await labels()).filter((l) => l.endsWith(', group of generations')).map((l) => l.replace(/, group of generations$/, ''));
+// "Today, group of generations" until the header's count arrives, then "Today, group of 30 generations".
+const GROUP_LABEL = /, group of (?:[\d,]+ )?generations?$/;
+const groupLabels = async () => (await labels()).filter((l) => GROUP_LABEL.test(l)).map((l) => l.replace(GROUP_LABEL, ''));
 
 async function collapseAll(): Promise<void> {
   await (await titleAction('Collapse All')).click();
@@ -129,7 +130,16 @@ test('search shows live results and reveals the chosen generation in the tree', 
   const count = await result.count();
   assert.ok(count >= 5 && count <= 11, `every match of ~10 found, got ${count}`);
   await shot('tree-light-search.png');
-  const chosen = (await result.nth(count - 1).innerText()).split('\n')[0]!;
+  // The result's text (its label); the tree row shows it after the row's voice, length and age.
+  const chosen = (
+    await result
+      .nth(count - 1)
+      .locator('.label-name')
+      .first()
+      .innerText()
+  )
+    .split('\n')[0]!
+    .trim();
   await result.nth(count - 1).click();
   // The oldest match lies months back and far beyond the first page: the tree loads its page and selects it.
   const revealed = sidebar().locator('.monaco-list-row.selected', { hasText: chosen });

@@ -30,6 +30,8 @@ export interface ShowOptions {
   fromHost?: boolean;
   /** Reopening after the view was hidden: a deleted item means "nothing selected", not an error. */
   restoring?: boolean;
+  /** Open the effects panel once the generation shows. */
+  effects?: boolean;
 }
 
 /** Timings the benchmark and the e2e tests read from the page (epoch ms, same clock as the workbench). */
@@ -68,6 +70,8 @@ export interface Session {
   takes: Generation[];
   /** Where the text was spoken from, when it was (for Go to Source). */
   source: SourceInfo | null;
+  /** The voice's friendly name ("slt — US English, female"), once the host said it. */
+  voice: string | null;
   /** Increases with every load; work started under an older token drops its result. */
   token: number;
   /** The shown generation was deleted: only the message remains. */

@@ -8,7 +8,7 @@
  */
 import { limit } from './dynamics';
 import { applyGain } from './level';
-import { integratedLoudness, toDb, truePeak } from './loudness';
+import { integratedLoudness, samplePeak, toDb, truePeak } from './loudness';
 
 /** Limiter ceiling below the true-peak ceiling, for inter-sample peaks the sample limiter cannot see. */
 const OVERSHOOT_MARGIN_DB = 0.5;
@@ -16,6 +16,7 @@ const LIMITER_RELEASE_MS = 50;
 /** Kept below the ceiling as measured by our meter, for other meters' interpolators (ffmpeg's reads up to ~0.1 dB higher). */
 const METER_MARGIN_DB = 0.2;
 const MAX_PASSES = 8;
+const INTER_SAMPLE_HEADROOM_DB = 3;
 const CLOSE_ENOUGH_LU = 0.1;
 /** Never drive the limiter by more than this (a hopeless target stays a little short instead). */
 const MAX_EXTRA_DB = 20;
@@ -24,7 +25,10 @@ export function normalize(channels: Float32Array[], sampleRate: number, targetLu
   const loudness = integratedLoudness(channels, sampleRate);
   if (loudness === null) return; // silence (or under 400 ms): nothing to measure, nothing to do
   const gainDb = targetLufs - loudness;
-  if ((toDb(truePeak(channels)) ?? -Infinity) + gainDb <= ceilingDb - METER_MARGIN_DB) {
+  // Inter-sample peaks of real audio stay within a few dB of the sample peak: when even that much
+  // headroom is there, the true peak need not be computed.
+  const clearlyUnder = (toDb(samplePeak(channels)) ?? -Infinity) + gainDb + INTER_SAMPLE_HEADROOM_DB <= ceilingDb - METER_MARGIN_DB;
+  if (clearlyUnder || (toDb(truePeak(channels)) ?? -Infinity) + gainDb <= ceilingDb - METER_MARGIN_DB) {
     applyGain(channels, gainDb);
     return;
   }
