@@ -4,12 +4,32 @@
 //   flac                lossless FLAC (level 5)
 //   mp3_128             MP3 at 64/96/128/160/192/256/320 kbps (`mp3` = 128)
 //   ogg_q5              Ogg Vorbis at quality 0-10 (`ogg` = 5)
-// The sample rate is the source's; a rate part (`mp3_44100_128`) must match it until resampling
-// is available, and is refused with a message otherwise.
+// A rate part (`mp3_44100_128`) resamples when it differs from the source's rate; a loudness target
+// (withLoudness) normalises. Both go through the effects engine (resample, normalize) before encoding.
 import { MP3_BITRATES, type EncodeTarget, type Mp3Bitrate } from '../audio/encode/protocol';
 import { ArchiveError } from './errors';
 
-export type ExportFormat = { codec: 'original'; sampleRate?: undefined } | (EncodeTarget & { sampleRate?: number });
+export type ExportFormat =
+  { codec: 'original'; sampleRate?: undefined; loudnessLufs?: undefined } | (EncodeTarget & { sampleRate?: number; loudnessLufs?: number });
+
+/** Loudness targets offered (integrated LUFS, EBU R128), with a −1 dBTP ceiling. */
+export const LOUDNESS_CHOICES: ReadonlyArray<{ lufs: number | undefined; label: string; detail: string }> = [
+  { lufs: undefined, label: 'Keep the loudness', detail: 'No change (the default).' },
+  { lufs: -16, label: '−16 LUFS', detail: 'Podcasts and streaming speech.' },
+  { lufs: -19, label: '−19 LUFS', detail: 'Mono speech (Apple, AES streaming).' },
+  { lufs: -23, label: '−23 LUFS', detail: 'Broadcast (EBU R128).' },
+];
+
+/** `format` with a loudness target; refused for `original` (the stored file is copied as it is). */
+export function withLoudness(format: ExportFormat, lufs: number | undefined): ExportFormat {
+  if (lufs === undefined) return format;
+  if (format.codec === 'original') {
+    throw new ArchiveError('not-exportable', 'A loudness target changes the audio: choose a format (WAV, FLAC, MP3, Ogg), not "original".');
+  }
+  if (!(lufs >= -40 && lufs <= -5))
+    throw new ArchiveError('not-exportable', `A loudness target of ${lufs} LUFS is out of range; use −40 to −5 (e.g. −16).`);
+  return { ...format, loudnessLufs: lufs };
+}
 
 export const DEFAULT_EXPORT_FORMAT = 'original';
 
@@ -74,7 +94,7 @@ export function extensionOf(format: ExportFormat, storedExtension: string): stri
 
 /** Short words for messages: "MP3 128 kbps", "FLAC", "WAV 24-bit". */
 export function describeExportFormat(format: ExportFormat): string {
-  const rate = format.sampleRate ? `, ${format.sampleRate / 1000} kHz` : '';
+  const rate = `${format.sampleRate ? `, ${format.sampleRate / 1000} kHz` : ''}${format.loudnessLufs !== undefined ? `, ${format.loudnessLufs} LUFS` : ''}`;
   switch (format.codec) {
     case 'original':
       return 'original format';

@@ -3,14 +3,15 @@
 // hidden staging folder inside the destination and moved into place only when every one is
 // complete, so a cancel or a failure leaves nothing behind. Same selection, same names.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
+import type { EffectsRenderer } from '../effects/render';
 import type { Generation } from '../history/types';
 import { convertAudio } from './audio-convert';
 import { ArchiveError } from './errors';
 import { extensionOf, type ExportFormat } from './export-format';
 import type { ArchiveHistory } from './history-port';
-import { checkTemplate, renderName, UniquePaths } from './name-template';
+import { checkTemplate, fillTemplate, UniquePaths } from './name-template';
 import { Transcoder, type TranscoderOptions } from './transcoder';
 
 export type MetadataSidecar = 'none' | 'csv' | 'json' | 'both';
@@ -21,6 +22,8 @@ export interface FolderExportOptions {
   metadata?: MetadataSidecar;
   /** Needed for any format but `original`. */
   encoder?: TranscoderOptions;
+  /** Needed for a sample-rate change, a loudness target or FLAC sources. */
+  effects?: EffectsRenderer;
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number }) => void;
   /** Files copied at once for `original` (copies are I/O-bound). */
@@ -93,7 +96,7 @@ export async function planFolderExport(
     }
     if (!voiceIds.has(g.profileId)) voiceIds.set(g.profileId, (await history.getProfile(g.profileId))?.voiceId ?? null);
     const ext = extensionOf(format, extname(g.audioPath).slice(1).toLowerCase());
-    const rel = renderName(template, {
+    const rel = fillTemplate(template, {
       generation: { ...g, voiceId: voiceIds.get(g.profileId) },
       ext,
       index: i + 1,
@@ -137,17 +140,12 @@ export async function exportToFolder(
   if (ids.length === 0) throw new ArchiveError('not-exportable', 'Nothing to export: select at least one generation.');
   const root = resolve(folder);
   const { planned, skipped } = await planFolderExport(history, ids, options.template, format);
-  const kept: Planned[] = [];
-  for (const p of planned) {
-    if (await isFile(p.source)) kept.push(p);
-    else skipped.push({ generationId: p.g.id, reason: 'its audio file is missing' });
-  }
-  if (kept.length === 0) throw new ArchiveError('not-exportable', 'None of the selected generations has audio to export.');
+  if (planned.length === 0) throw new ArchiveError('not-exportable', 'None of the selected generations has audio to export.');
   await mkdir(root, { recursive: true });
   const staging = join(root, `.voice-history-export-${randomBytes(6).toString('hex')}.partial`);
   await mkdir(staging);
   const transcoder = format.codec === 'original' ? undefined : options.encoder ? new Transcoder(options.encoder) : undefined;
-  const files: FolderExportFile[] = new Array(kept.length);
+  const slots: Array<FolderExportFile | undefined> = new Array(planned.length);
   try {
     let done = 0;
     let next = 0;
@@ -162,23 +160,49 @@ export async function exportToFolder(
         await mkdir(dir, { recursive: true });
         madeDirs.add(dir);
       }
-      const r = await convertAudio(transcoder, p.source, staged, format, { signal, what: `"${p.g.text.slice(0, 40)}"` });
-      files[slot] = { file: p.file, generationId: p.g.id, bytes: r.bytes };
-      options.onProgress?.({ done: ++done, total: kept.length });
+      if (format.codec === 'original') {
+        // Straight into the staging folder: it is ours and goes away on any failure.
+        try {
+          await copyFile(p.source, staged);
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'ENOENT') throw e;
+          skipped.push({ generationId: p.g.id, reason: 'its audio file is missing' });
+          return;
+        }
+        slots[slot] = { file: p.file, generationId: p.g.id, bytes: (await stat(staged)).size };
+      } else {
+        if (!(await isFile(p.source))) {
+          skipped.push({ generationId: p.g.id, reason: 'its audio file is missing' });
+          return;
+        }
+        const r = await convertAudio(transcoder, p.source, staged, format, {
+          signal,
+          what: `"${p.g.text.slice(0, 40)}"`,
+          effects: options.effects,
+        });
+        slots[slot] = { file: p.file, generationId: p.g.id, bytes: r.bytes };
+      }
     };
     // Copies run a few at a time (I/O); conversions one at a time (the worker is one thread).
-    const lanes = format.codec === 'original' ? Math.max(1, options.concurrency ?? 8) : 1;
+    const lanes = format.codec === 'original' ? Math.max(1, options.concurrency ?? 16) : 1;
     await Promise.all(
-      Array.from({ length: Math.min(lanes, kept.length) }, async () => {
-        while (next < kept.length) {
+      Array.from({ length: Math.min(lanes, planned.length) }, async () => {
+        while (next < planned.length) {
           signal?.throwIfAborted();
           const slot = next++;
-          await one(kept[slot]!, slot);
+          await one(planned[slot]!, slot);
+          options.onProgress?.({ done: ++done, total: planned.length });
         }
       }),
     );
     signal?.throwIfAborted();
-    const byId = new Map(kept.map((p) => [p.g.id, p.g]));
+    const files = slots.filter((f): f is FolderExportFile => f !== undefined);
+    if (files.length === 0)
+      throw new ArchiveError(
+        'not-exportable',
+        'None of the selected generations has audio to export: their files are missing. Run "Voice History: Reconcile Storage".',
+      );
+    const byId = new Map(planned.map((p) => [p.g.id, p.g]));
     const rows = metadataRows(files, byId);
     const metadata = options.metadata ?? 'none';
     const extra: string[] = [];
@@ -203,6 +227,9 @@ export async function exportToFolder(
       }
       await rename(join(staging, ...rel.split('/')), to);
     }
+    // Lanes finish in any order; the report lists skipped generations in export order.
+    const order = new Map(planned.map((p, i) => [p.g.id, i]));
+    skipped.sort((a, b) => (order.get(a.generationId) ?? -1) - (order.get(b.generationId) ?? -1));
     return { folder: root, files, skipped, bytes: files.reduce((a, f) => a + f.bytes, 0) };
   } finally {
     await transcoder?.dispose();

@@ -154,6 +154,11 @@ export function safeSegment(raw: string, keepExtension = false): string {
 /** The relative path (with "/") for one generation; throws ArchiveError when it cannot be made safe. */
 export function renderName(template: string, fields: NameFields): string {
   checkTemplate(template);
+  return fillTemplate(template, fields);
+}
+
+/** renderName for a template `checkTemplate` has already passed (an export checks it once). */
+export function fillTemplate(template: string, fields: NameFields): string {
   let t = template.trim();
   if (!/\{ext\}\s*$/.test(t)) t += '.{ext}';
   // Values never add folders: a "/" inside a profile name is just a character to replace.

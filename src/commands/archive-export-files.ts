@@ -4,7 +4,7 @@
 // `targets` as resolveTargets takes them (none: the selection, or everything the History view's
 // filter shows); `folder` a folder URI or absolute path; `format` a code such as 'mp3_128' or
 // 'flac' (src/archive/export-format.ts), `template` a name template (src/archive/name-template.ts),
-// `metadata` 'none' | 'csv' | 'json' | 'both'. Resolves to the result, or undefined when cancelled.
+// `metadata` 'none' | 'csv' | 'json' | 'both', `loudness` a LUFS target (e.g. -16). Resolves to the result, or undefined when cancelled.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { z } from 'zod';
@@ -13,11 +13,14 @@ import {
   DEFAULT_EXPORT_FORMAT,
   describeExportFormat,
   EXPORT_FORMAT_CHOICES,
+  LOUDNESS_CHOICES,
   parseExportFormat,
+  withLoudness,
   type ExportFormat,
 } from '../archive/export-format';
 import { exportToFolder, type FolderExportResult, type MetadataSidecar } from '../archive/folder-export';
 import { checkTemplate, DEFAULT_NAME_TEMPLATE, NAME_PLACEHOLDERS } from '../archive/name-template';
+import { createEffectsRenderer, type EffectsRenderer } from '../effects/render';
 import { HistoryError } from '../history';
 import { filterQuery, isFiltered } from '../history/tree-filter';
 import { errorMessage } from '../format/errors';
@@ -42,6 +45,8 @@ const LAST_EXPORT_FOLDER_KEY = 'voiceHistory.export.lastFolder';
 /** Export Selected/Filtered take these beside their own options (unknown keys are theirs). */
 export const exportFilesOptionsSchema = z.object({
   format: z.string().optional(),
+  /** Integrated loudness target in LUFS (e.g. -16); needs a format other than 'original'. */
+  loudness: z.number().optional(),
   template: z.string().optional(),
   metadata: z.enum(['none', 'csv', 'json', 'both']).optional(),
 });
@@ -57,7 +62,19 @@ export async function pickExportFormat(deps: ArchiveCommandDeps, title: string):
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Which format?' });
   if (!picked) return undefined;
   await deps.state.update(LAST_FORMAT_KEY, picked.code);
-  return parseExportFormat(picked.code);
+  const format = parseExportFormat(picked.code);
+  if (format.codec === 'original') return format;
+  const loudness = await vscode.window.showQuickPick(
+    LOUDNESS_CHOICES.map((c) => ({ label: c.label, detail: c.detail, lufs: c.lufs })),
+    { title, placeHolder: 'Loudness target?' },
+  );
+  if (!loudness) return undefined;
+  return withLoudness(format, loudness.lufs);
+}
+
+/** An effects renderer for one export (resampling, loudness, FLAC sources); undefined without a worker. */
+export function exportEffects(deps: ArchiveCommandDeps): EffectsRenderer | undefined {
+  return deps.effectsWorkerPath ? createEffectsRenderer({ workerPath: deps.effectsWorkerPath }) : undefined;
 }
 
 function configuredTemplate(): string {
@@ -162,9 +179,9 @@ export async function exportFiles(
 ): Promise<FolderExportResult | undefined> {
   const format =
     options.format !== undefined
-      ? parseExportFormat(options.format)
+      ? withLoudness(parseExportFormat(options.format), options.loudness)
       : folder
-        ? parseExportFormat(DEFAULT_EXPORT_FORMAT)
+        ? withLoudness(parseExportFormat(DEFAULT_EXPORT_FORMAT), options.loudness)
         : await pickExportFormat(deps, title);
   if (!format) return undefined;
   const template = options.template ?? (folder ? configuredTemplate() : await askTemplate());

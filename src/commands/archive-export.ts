@@ -21,7 +21,7 @@ import {
   type ExportResult,
 } from '../archive/export';
 import { convertAudio } from '../archive/audio-convert';
-import { describeExportFormat, extensionOf, parseExportFormat, type ExportFormat } from '../archive/export-format';
+import { describeExportFormat, extensionOf, parseExportFormat, withLoudness, type ExportFormat } from '../archive/export-format';
 import type { FolderExportResult } from '../archive/folder-export';
 import { Transcoder } from '../archive/transcoder';
 import { HistoryError } from '../history';
@@ -39,7 +39,7 @@ import {
   withCancellableProgress,
   type ArchiveCommandDeps,
 } from './archive-shared';
-import { exportFiles, exportFilesOptionsSchema, pickExportFormat } from './archive-export-files';
+import { exportEffects, exportFiles, exportFilesOptionsSchema, pickExportFormat } from './archive-export-files';
 import { commandTable } from './registry';
 import { nothingSelected, resolveTargets } from './targets';
 
@@ -57,8 +57,10 @@ const ZIP_FILTERS = { 'ZIP archives': ['zip'] };
 
 export const exportAudioOptionsSchema = z
   .object({
-    /** An export format code: 'original', 'wav_16', 'wav_24', 'flac', 'mp3_128', 'ogg_q5'… */
+    /** An export format code: 'original', 'wav_16', 'wav_24', 'flac', 'mp3_128', 'mp3_44100_128', 'ogg_q5'… */
     format: z.string().optional(),
+    /** Integrated loudness target in LUFS (e.g. -16). */
+    loudness: z.number().optional(),
   })
   .strict();
 
@@ -223,7 +225,11 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
       let destination = fileArgument(args, 1, 'export destination');
       const options = parseOptions(exportAudioOptionsSchema, optionsArgument(args, 1), 'Export Audio');
       let format =
-        options.format !== undefined ? parseExportFormat(options.format) : destination ? formatFromName(destination, stored) : undefined;
+        options.format !== undefined
+          ? withLoudness(parseExportFormat(options.format), options.loudness)
+          : destination
+            ? withLoudness(formatFromName(destination, stored), options.loudness)
+            : undefined;
       if (!format) format = await pickExportFormat(deps, `Export the audio of "${firstLine(g.text, 50)}"`);
       if (!format) return undefined;
       const ext = extensionOf(format, stored);
@@ -245,14 +251,17 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
         outcome = await withCancellableProgress(`Exporting the audio of "${firstLine(g.text, 40)}"`, async (signal, progress) => {
           if (chosen.codec === 'original') return exportAudio(history, g.id, target, { signal });
           const transcoder = deps.encoder ? new Transcoder(deps.encoder) : undefined;
+          const effects = exportEffects(deps);
           try {
             const r = await convertAudio(transcoder, history.resolveAudioPath(g), target, chosen, {
               signal,
+              effects,
               what: `"${firstLine(g.text, 40)}"`,
               onProgress: (f) => progress.report(f, describeExportFormat(chosen)),
             });
             return { path: target, bytes: r.bytes };
           } finally {
+            effects?.dispose();
             await transcoder?.dispose();
           }
         });

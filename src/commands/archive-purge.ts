@@ -25,6 +25,7 @@ import {
 import { historyOf, parseOptions, plural, sizeText, withCancellableProgress, type ArchiveCommandDeps } from './archive-shared';
 import { commandTable } from './registry';
 import { describeIssues } from '../format/issues';
+import { VIEW_ID } from '../views/history-view';
 
 export const maintenanceOptionsSchema = z
   .object({
@@ -142,6 +143,41 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps) {
     }
   }
 
+  /**
+   * The modal names the count and the bytes; "Show in History" first narrows the History view to
+   * exactly the previewed rows and asks again beside them (non-modal, so the tree can be scrolled).
+   * The view's filter is put back afterwards unless the user changed it meanwhile.
+   */
+  async function confirmPurge(preview: PurgePreview, words: string): Promise<boolean> {
+    const purge = `Purge ${preview.count.toLocaleString('en-US')}`;
+    const show = 'Show in History';
+    const size = preview.bytes > 0 ? ` (${sizeText(preview.bytes)})` : '';
+    const favoriteNote = preview.favorites > 0 ? `\n${plural(preview.favorites, 'favorite')} among them.` : '';
+    const audio = preview.bytes > 0 ? `Their audio files (${sizeText(preview.bytes)}) are removed too.` : 'They have no audio files.';
+    const answer = await vscode.window.showWarningMessage(
+      `Purge ${plural(preview.count, 'generation')}${size}?`,
+      {
+        modal: true,
+        detail: `Deletes ${words}.${favoriteNote}\n${audio} This cannot be undone.\n${show} lists them in the History view first.`,
+      },
+      purge,
+      show,
+    );
+    if (answer !== show) return answer === purge;
+    const previous = deps.view.filter;
+    const listed = { ids: preview.ids, idsName: 'to purge' };
+    deps.view.setFilter(listed);
+    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+    const again = await vscode.window.showWarningMessage(
+      `Purge the ${plural(preview.count, 'generation')}${size} the History view shows now? This cannot be undone.`,
+      purge,
+      'Cancel',
+    );
+    const filter = deps.view.filter;
+    if (filter.idsName === listed.idsName && filter.ids?.length === preview.ids.length) deps.view.setFilter(previous);
+    return again === purge;
+  }
+
   async function profileNameOf(rule: PurgeRule): Promise<string | undefined> {
     return rule.kind === 'profile' ? (await historyOf(deps).getProfile(rule.profileId))?.name : undefined;
   }
@@ -163,16 +199,7 @@ export function purgeCommandHandlers(deps: ArchiveCommandDeps) {
         void vscode.window.showInformationMessage(`Voice History: nothing to purge; no generation matches (${words}).`);
         return { rule, preview, result: { deleted: 0, bytes: 0 } };
       }
-      if (!options.confirmed) {
-        const favoriteNote = preview.favorites > 0 ? `\n${plural(preview.favorites, 'favorite')} among them.` : '';
-        const audio = preview.bytes > 0 ? `Their audio files (${sizeText(preview.bytes)}) are removed too.` : 'They have no audio files.';
-        const answer = await vscode.window.showWarningMessage(
-          `Purge ${plural(preview.count, 'generation')}${preview.bytes > 0 ? ` (${sizeText(preview.bytes)})` : ''}?`,
-          { modal: true, detail: `Deletes ${words}.${favoriteNote}\n${audio} This cannot be undone.` },
-          `Purge ${preview.count.toLocaleString('en-US')}`,
-        );
-        if (!answer) return undefined;
-      }
+      if (!options.confirmed && !(await confirmPurge(preview, words))) return undefined;
       const applied = await withCancellableProgress(`Purging ${plural(preview.count, 'generation')}`, async (signal, progress) => {
         // Slices so progress moves and Cancel stops between them (what was deleted stays deleted).
         let deleted = 0;

@@ -26,6 +26,8 @@ export interface ArchiveCommandDeps {
   retention?: { pause(): vscode.Disposable; postpone(ms: number): void };
   /** The encode worker and its wasm files, for exports in another format than the stored one. */
   encoder?: TranscoderOptions;
+  /** dist/effects-worker.mjs: resampling, loudness and FLAC sources on export. */
+  effectsWorkerPath?: string;
 }
 
 export function historyOf(deps: ArchiveCommandDeps): HistoryService {

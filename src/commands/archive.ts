@@ -46,6 +46,7 @@ export function createArchiveFeatures(options: {
         oggWasm: context.asAbsolutePath('dist/vorbis-ogg.wasm'),
       },
     },
+    effectsWorkerPath: context.asAbsolutePath('dist/effects-worker.mjs'),
   };
   const handlers = {
     ...exportCommandHandlers(deps),

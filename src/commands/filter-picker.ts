@@ -5,6 +5,8 @@ import { GENERATION_STATUSES, type GenerationStatus, type HistoryService } from 
 import { normalize, parseDateRange, type TreeFilter } from '../history/tree-filter';
 import { formatDateTime, startOfDay } from '../format/time';
 import { errorMessage } from '../format/errors';
+import { formatCount } from '../format/text';
+import { friendlyVoiceName } from '../format/voice-names';
 
 type Facet =
   | { kind: 'profile'; value: string }
@@ -23,7 +25,7 @@ const DAY_MS = 86_400_000;
 
 /** Asks for a filter, starting from the current one; undefined when cancelled. */
 export async function pickFilter(
-  history: Pick<HistoryService, 'listProfiles' | 'stats'>,
+  history: Pick<HistoryService, 'listProfiles' | 'stats' | 'list'>,
   current: TreeFilter,
   now = Date.now(),
 ): Promise<TreeFilter | undefined> {
@@ -35,7 +37,14 @@ export async function pickFilter(
   qp.busy = true;
   qp.show();
   try {
-    const [profiles, stats] = await Promise.all([history.listProfiles(), history.stats()]);
+    // Counts from the running totals, and one index count for the favorites: no rows are read.
+    const [profiles, stats, favorites] = await Promise.all([
+      history.listProfiles(),
+      history.stats(),
+      history.list({ favoritesOnly: true, pageSize: 1, withTotal: true }),
+    ]);
+    const profileCounts = new Map(stats.byProfile.map((p) => [p.profileId, p.count]));
+    const engineCounts = new Map(stats.byEngine.map((e) => [e.engine, e.count]));
     const items: FacetItem[] = [];
     const section = (label: string) => items.push({ label, kind: vscode.QuickPickItemKind.Separator });
     const picked = (f: Facet): boolean => isPicked(current, f);
@@ -47,13 +56,17 @@ export async function pickFilter(
     }
     section('Voice profile');
     for (const p of [...profiles].sort((a, b) => a.name.localeCompare(b.name))) {
-      add(`$(person) ${p.name}`, { kind: 'profile', value: p.id }, [p.language, p.engine].filter(Boolean).join(' · '));
+      add(
+        `$(person) ${p.name} ${counted(profileCounts.get(p.id))}`,
+        { kind: 'profile', value: p.id },
+        [friendlyVoiceName(p.engine, p.voiceId), p.language, p.engine].filter(Boolean).join(' · '),
+      );
     }
     const engines = stats.byEngine.map((e) => e.engine).filter((e): e is string => e !== null);
     for (const e of current.engine ?? []) if (!engines.includes(e)) engines.push(e);
     if (engines.length > 0) {
       section('Engine');
-      for (const e of engines.sort()) add(`$(server-process) ${e}`, { kind: 'engine', value: e });
+      for (const e of engines.sort()) add(`$(server-process) ${e} ${counted(engineCounts.get(e))}`, { kind: 'engine', value: e });
     }
     const languages = [...new Set([...profiles.map((p) => p.language), ...(current.language ?? [])])].sort();
     if (languages.length > 0) {
@@ -61,9 +74,9 @@ export async function pickFilter(
       for (const l of languages) add(`$(globe) ${l}`, { kind: 'language', value: l });
     }
     section('Status');
-    for (const s of GENERATION_STATUSES) add(`$(${statusIcon(s)}) ${s}`, { kind: 'status', value: s });
+    for (const s of GENERATION_STATUSES) add(`$(${statusIcon(s)}) ${s} ${counted(stats.byStatus[s]?.count)}`, { kind: 'status', value: s });
     section('Favorites');
-    add('$(star-full) Favorites only', { kind: 'favorites' });
+    add(`$(star-full) Favorites only ${counted(favorites.total ?? undefined)}`, { kind: 'favorites' });
     section('Created');
     const today = startOfDay(now);
     const ranges: Array<[string, Facet]> = [
@@ -182,6 +195,11 @@ function rangeWords(f: TreeFilter): string {
   if (f.after !== undefined && f.before !== undefined) return `${day(f.after)} to ${day(f.before - 1)}`;
   if (f.after !== undefined) return `Since ${day(f.after)}`;
   return `Before ${day(f.before!)}`;
+}
+
+/** "(1,234)" after a choice: how many generations it holds in the whole history. */
+function counted(n: number | undefined): string {
+  return `(${formatCount(n ?? 0)})`;
 }
 
 function statusIcon(s: GenerationStatus): string {

@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { voiceDescription } from '../format/voice-names';
 import { describeAudio } from './response-audio';
 import { cancelledError, EngineError, type SpeechEngine, type SynthesisRequest, type SynthesisResult, type Voice } from './engine';
 import { FINE_PIECE_SECONDS, FLITE_MAX_TEXT_LENGTH, NORMAL_PIECE_SECONDS, prepareFliteText, toFliteAscii } from './flite-text';
@@ -16,12 +17,20 @@ export const FLITE_MODEL = 'flite-2.3';
 /** Our voice ids -> Flite's names. `kal` is the 16 kHz build of kal so every voice gives 16 kHz. */
 const FLITE_VOICE_NAMES: Record<string, string> = { slt: 'slt', rms: 'rms', awb: 'awb', kal: 'kal16' };
 
-export const FLITE_VOICES: readonly Voice[] = [
-  { id: 'slt', name: 'slt', language: 'en-US', description: 'US English, female' },
-  { id: 'rms', name: 'rms', language: 'en-US', description: 'US English, male' },
-  { id: 'awb', name: 'awb', language: 'en-GB', description: 'Scottish English, male' },
-  { id: 'kal', name: 'kal', language: 'en-US', description: 'US English, male (diphone, robotic)' },
+const FLITE_VOICE_LANGUAGES: ReadonlyArray<[id: string, language: string]> = [
+  ['slt', 'en-US'],
+  ['rms', 'en-US'],
+  ['awb', 'en-GB'],
+  ['kal', 'en-US'],
 ];
+
+/** What each voice is comes from the one table of friendly voice names (src/format/voice-names.ts). */
+export const FLITE_VOICES: readonly Voice[] = FLITE_VOICE_LANGUAGES.map(([id, language]) => ({
+  id,
+  name: id,
+  language,
+  description: voiceDescription(FLITE_ENGINE_ID, id),
+}));
 
 export const fliteSettingsSchema = z.object({
   /** 1 is normal; 0.5 half as fast, 2 twice as fast. */

@@ -52,6 +52,11 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
   if (languages) inList('g.language', languages, where, params);
   if (sources) inList('g.source', sources, where, params);
   if (q.favoritesOnly) where.push('g.is_favorited = 1');
+  if (q.ids) {
+    // One JSON parameter, however many ids (SQLite limits the number of parameters).
+    where.push('g.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(q.ids));
+  }
   if (q.withoutEngine) where.push('g.engine IS NULL');
   if (q.after != null) {
     where.push('g.created_at >= ?');
@@ -180,7 +185,8 @@ function countFromTotals(
   engines: string[] | undefined,
   statuses: string[] | undefined,
 ): number | undefined {
-  if (q.model != null || q.language != null || q.source != null || q.favoritesOnly || q.after != null || q.before != null) return undefined;
+  if (q.model != null || q.language != null || q.source != null || q.favoritesOnly || q.after != null || q.before != null || q.ids != null)
+    return undefined;
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (profileIds) inList('profile_id', profileIds, where, params);

@@ -29,6 +29,9 @@ const jsonObjectSchema = z.record(z.string(), z.json()).refine((v) => Buffer.byt
  */
 export const effectsChainSchema = z.array(z.json()).max(100, 'A chain has at most 100 effects.');
 
+/** Most generation ids one list query may name (a purge of everything in a large history). */
+export const MAX_LISTED_IDS = 1_000_000;
+
 /** One value or a non-empty list of values (OR-ed). */
 function oneOrMany<T extends z.ZodType>(item: T) {
   return z.union([item, z.array(item).min(1).max(100)]);
@@ -49,6 +52,8 @@ export const listQuerySchema = z
     after: timeSchema.nullish(),
     /** Created before this time (exclusive, UTC ms). */
     before: timeSchema.nullish(),
+    /** Only these generations (e.g. what a purge would delete, shown in the tree before confirming). */
+    ids: z.array(idSchema).min(1).max(MAX_LISTED_IDS, `At most ${MAX_LISTED_IDS} ids can be listed.`).nullish(),
     /** Case-insensitive literal substring of the text, instruct or profile name. */
     search: z.string().max(MAX_SEARCH_LENGTH, `Search text is limited to ${MAX_SEARCH_LENGTH} characters.`).nullish(),
     sort: z.enum(['newest', 'oldest']).default('newest'),
@@ -328,8 +333,18 @@ export const importBatchSchema = z
   .object({
     /** Matched by name (exactly, else case- and width-insensitively), created when none matches. */
     profiles: z
-      .array(createProfileSchema.omit({ id: true }).extend({ key: batchKeySchema }).strict())
+      .array(
+        createProfileSchema
+          .omit({ id: true })
+          .extend({ key: batchKeySchema, effectsChain: effectsChainSchema.min(1).nullish() })
+          .strict(),
+      )
       .max(100_000)
+      .default([]),
+    /** Matched by name (case-insensitively): an existing preset is kept, a new one created. */
+    presets: z
+      .array(createPresetSchema.omit({ id: true }))
+      .max(10_000)
       .default([]),
     generations: z.array(batchGenerationSchema).max(100_000),
     /** Matched by exact name, created (keeping `createdAt`) when none matches; items are appended. */

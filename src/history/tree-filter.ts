@@ -2,8 +2,9 @@
 // and the short words shown in the view's description. No VS Code API here: a domain model the
 // view, the commands and the export of a filtered list share.
 import { z } from 'zod';
+import { formatCount } from '../format/text';
 import { formatDateTime } from '../format/time';
-import { generationStatusSchema, idSchema, languageSchema, MAX_SEARCH_LENGTH, type ListQueryInput } from './schemas';
+import { generationStatusSchema, idSchema, languageSchema, MAX_LISTED_IDS, MAX_SEARCH_LENGTH, type ListQueryInput } from './schemas';
 import type { GenerationStatus } from './types';
 import { describeIssues } from '../format/issues';
 
@@ -21,6 +22,10 @@ export const treeFilterSchema = z
     after: z.number().int().min(0).optional(),
     /** Created before (UTC ms). */
     before: z.number().int().min(0).optional(),
+    /** Only these generations (what a purge would delete, shown before it is confirmed). */
+    ids: z.array(idSchema).min(1).max(MAX_LISTED_IDS).optional(),
+    /** What those generations are, in the user's words ("to purge"); shown in the view's description. */
+    idsName: z.string().trim().min(1).max(60).optional(),
     /** Literal text the generation contains. */
     search: z.string().trim().max(MAX_SEARCH_LENGTH, `Search text is limited to ${MAX_SEARCH_LENGTH} characters.`).optional(),
   })
@@ -53,6 +58,10 @@ export function normalize(f: TreeFilter): TreeFilter {
   if (f.after !== undefined) out.after = f.after;
   if (f.before !== undefined) out.before = f.before;
   if (f.search) out.search = f.search;
+  if (f.ids?.length) {
+    out.ids = [...new Set(f.ids)];
+    if (f.idsName) out.idsName = f.idsName;
+  }
   return out;
 }
 
@@ -71,12 +80,15 @@ export function filterQuery(f: TreeFilter): ListQueryInput {
   if (f.after !== undefined) q.after = f.after;
   if (f.before !== undefined) q.before = f.before;
   if (f.search) q.search = f.search;
+  if (f.ids?.length) q.ids = f.ids;
   return q;
 }
 
 /** Short words for the view's description: `"Alice", failed, favorites, since 2025-03-01`. */
 export function describeFilter(f: TreeFilter, profileName: (id: string) => string | undefined): string {
   const parts: string[] = [];
+  if (f.ids?.length)
+    parts.push(`${formatCount(f.ids.length)} ${f.idsName ?? (f.ids.length === 1 ? 'listed generation' : 'listed generations')}`);
   if (f.search) parts.push(`"${f.search}"`);
   if (f.profileId?.length) parts.push(f.profileId.map((id) => profileName(id) ?? 'deleted profile').join(' or '));
   if (f.engine?.length) parts.push(f.engine.join(' or '));

@@ -4,10 +4,13 @@
  * webview's own resource origin), no inline handlers, and an empty #app the bundle fills.
  * No `vscode` import: the host passes the URIs already converted with `asWebviewUri`.
  *
- * With `inline`, the bundle's script and stylesheet are part of the page (under the same nonce)
- * and the codicon stylesheet does not hold up the first frame: every file a webview loads is a
- * round trip through VS Code's resource loader (~45 ms measured in code-server), and the codicon
- * font arrives after the first frame anyway.
+ * With `inline`, the page fetches nothing before it is on screen: VS Code keeps a webview's frame
+ * hidden until its `load` event, which waits for every file the page fetches, and each file is a
+ * round trip through VS Code's resource loader (~45 ms measured in code-server). So the bundle's
+ * script and stylesheet are part of the page (under the same nonce), and so are the codicon rules
+ * with their font as a data: URL. The icon components need a stylesheet URL to link in their own
+ * shadow roots: the page's script makes one from the inlined rules (a blob: URL, see
+ * webview-ui/player/nonce.ts).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -17,11 +20,19 @@ export interface PlayerHtmlInput {
   scriptUri: string;
   styleUri: string;
   codiconsUri: string;
+  /** The effects panel's own bundle, which the page loads only when the user opens the panel. */
+  effectsScriptUri?: string;
   /** Where the page is: the side bar view or an editor panel (for layout). */
   placement: 'view' | 'panel';
   nonce?: string;
-  /** The bundle's own text, put into the page instead of linking `scriptUri` and `styleUri`. */
-  inline?: { script: string; style: string };
+  /** The bundle's own text, put into the page instead of linking `scriptUri`, `styleUri` and `codiconsUri`. */
+  inline?: { script: string; style: string; codicons: InlineCodicons };
+}
+
+/** codicon.css split in two: its font face (with the font embedded) and its class rules. */
+export interface InlineCodicons {
+  fontFace: string;
+  rules: string;
 }
 
 export function createNonce(): string {
@@ -36,8 +47,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     // Lit and wavesurfer add <style> elements carrying the nonce; stylesheets come from the bundle.
-    `style-src ${cspSource} 'nonce-${nonce}'`,
-    `font-src ${cspSource}`,
+    // blob: only for the codicon rules the page's own script hands to the icon components.
+    `style-src ${cspSource} 'nonce-${nonce}' blob:`,
+    `font-src ${cspSource} data:`,
     `img-src ${cspSource} data:`,
     `media-src ${cspSource}`,
     // Only to decode audio the host has no peaks for (MP3/FLAC/OGG), from the audio folder.
@@ -55,15 +67,32 @@ export function inlineStyleText(style: string): string {
   return style.replace(/<\/(style)/gi, '<\\/$1');
 }
 
+/**
+ * codicon.css with its font embedded, split into the font face and the class rules; `font` is
+ * codicon.ttf's bytes. Undefined when the stylesheet does not have the one font face it had so far.
+ */
+export function inlineCodicons(css: string, font: Uint8Array): InlineCodicons | undefined {
+  const faces = css.match(/@font-face\s*{[^}]*}/g);
+  if (faces?.length !== 1) return undefined;
+  const face = faces[0]!;
+  const embedded = face.replace(
+    /url\((["']?)[^)"']*\.ttf[^)"']*\1\)/,
+    () => `url("data:font/ttf;base64,${Buffer.from(font).toString('base64')}")`,
+  );
+  if (embedded === face) return undefined;
+  return { fontFace: embedded, rules: css.replace(face, '') };
+}
+
 export function playerHtml(input: PlayerHtmlInput): string {
   const nonce = input.nonce ?? createNonce();
   const a = escapeAttr;
   const inline = input.inline;
-  // Not render-blocking when inline: the page's script switches it to `all` as it starts.
-  const codiconMedia = inline ? ' media="print"' : '';
-  const style = inline
-    ? `<style nonce="${a(nonce)}">${inlineStyleText(inline.style)}</style>`
-    : `<link rel="stylesheet" href="${a(input.styleUri)}">`;
+  const styleTag = (text: string, id?: string): string =>
+    `<style nonce="${a(nonce)}"${id ? ` id="${id}"` : ''}>${inlineStyleText(text)}</style>`;
+  const codicons = inline
+    ? `${styleTag(inline.codicons.fontFace)}\n${styleTag(inline.codicons.rules, 'vh-codicon-rules')}`
+    : `<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${a(input.codiconsUri)}">`;
+  const style = inline ? styleTag(inline.style) : `<link rel="stylesheet" href="${a(input.styleUri)}">`;
   const script = inline
     ? `<script nonce="${a(nonce)}">${inlineScriptText(inline.script)}</script>`
     : `<script nonce="${a(nonce)}" src="${a(input.scriptUri)}"></script>`;
@@ -73,8 +102,9 @@ export function playerHtml(input: PlayerHtmlInput): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${a(contentSecurityPolicy(input.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="vh-nonce" content="${a(nonce)}">
-<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${a(input.codiconsUri)}"${codiconMedia}>
+<meta name="vh-nonce" content="${a(nonce)}">${input.effectsScriptUri ? `\n<meta name="vh-effects-script" content="${a(input.effectsScriptUri)}">` : ''}
+<script nonce="${a(nonce)}">window.vhHtmlStartAt=performance.timeOrigin+performance.now()</script>
+${codicons}
 ${style}
 <title>Voice History Player</title>
 </head>

@@ -6,6 +6,7 @@
  * import here.
  */
 import { z } from 'zod';
+import { describeVoice } from '../format/voice-names';
 import { originOf, sourceLabel } from '../generation/origin';
 import { idSchema, MAX_SEARCH_LENGTH, type Generation, type HistoryService } from '../history';
 import { procedure, rpcError, type RpcContext } from '../rpc/context';
@@ -18,6 +19,8 @@ export interface OpenRequest {
   autoplay: boolean;
   /** Increases with every request, so a view can tell a repeated request from an old one. */
   seq: number;
+  /** Open the effects panel too (Apply Effects… → Build a Chain in the Player). */
+  effects?: boolean;
 }
 
 /** What a player view shows now (null: nothing). */
@@ -98,6 +101,13 @@ export const playerProcedures = {
       (_waiting, request) => [request],
     ),
   ),
+
+  /** The generation's voice in the user's words ("slt — US English, female"), for the details. */
+  voice: withActions.input(generationRef).query(async ({ ctx, input }) => {
+    const generation = await existing(ctx.history, input.id);
+    const profile = await ctx.history.getProfile(generation.profileId);
+    return describeVoice(generation.profileName, profile?.engine ?? generation.engine, profile?.voiceId);
+  }),
 
   /** Every generation with exactly the same text (including this one), oldest first. */
   takes: withActions.input(generationRef).query(async ({ ctx, input, signal }) => {

@@ -53,6 +53,9 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   /** Time spent in getChildren until the first page was ready (the rest is VS Code's round trips). */
   private firstWork = 0;
   private readonly subscription: { dispose(): void } | undefined;
+  private countsTimer: NodeJS.Timeout | undefined;
+  /** The top level loaded before the first page was shown: count once it is. */
+  private countsWaiting = false;
   private readonly now: () => number;
 
   constructor(
@@ -83,6 +86,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
       loaded: (shown) => {
         for (const id of this.index.groupIds()) if (!shown.has(id)) this.index.forgetGroup(id);
         this.rootsChanged.fire();
+        this.scheduleCounts();
       },
     });
     this.subscription = history?.onDidChange((e) => this.live.onHistoryChange(e));
@@ -91,6 +95,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   dispose(): void {
     this.subscription?.dispose();
     this.live.dispose();
+    clearTimeout(this.countsTimer);
     this.changed.dispose();
     this.rootsChanged.dispose();
     this.favoritesChanged.dispose();
@@ -207,9 +212,31 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     const ms = now - this.firstAsked;
     // The caller's own share of this getChildren is still running; count it up to now.
     const work = this.firstWork + (now - started);
+    if (this.countsWaiting) this.scheduleCounts();
     this.options.log.info(
       `History tree: first page ready in ${ms.toFixed(1)} ms after the view asked, ${work.toFixed(1)} ms of it in the extension (${groups} groups, ${rows} rows)`,
     );
+  }
+
+  /**
+   * The group headers' counts are read after the top level is shown (and again after each reload),
+   * never before the first page: they must not slow it down.
+   */
+  private scheduleCounts(): void {
+    if (!this.firstReported) {
+      this.countsWaiting = true;
+      return;
+    }
+    this.countsWaiting = false;
+    clearTimeout(this.countsTimer);
+    this.countsTimer = setTimeout(() => {
+      this.groups
+        .count()
+        .then((changed) => {
+          for (const g of changed) this.changed.fire(g);
+        })
+        .catch((e) => this.options.log.warn(`History tree: could not count the groups: ${errorMessage(e)}`));
+    }, 50);
   }
 
   getParent(node: HistoryNode): HistoryNode | undefined {
@@ -218,7 +245,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: HistoryNode): vscode.TreeItem {
-    if (node.kind === 'generation') item.tooltip = generationTooltip(node.generation);
+    if (node.kind === 'generation') item.tooltip = generationTooltip(node.generation, this.groups.profile(node.generation.profileId));
     return item;
   }
 

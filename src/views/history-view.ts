@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { HistoryService } from '../history';
 import { HistoryTreeProvider } from './history-tree';
 import { GROUP_BY_VALUES, isGenerationNode, type GenerationNode, type GroupBy, type HistoryNode, type TreeHistory } from './tree-nodes';
-import { describeFilter, type TreeFilter } from '../history/tree-filter';
+import { describeFilter, filterQuery, type TreeFilter } from '../history/tree-filter';
+import { formatCount } from '../format/text';
 import { disposeAll } from '../dispose';
 import { errorMessage } from '../format/errors';
 
@@ -36,6 +37,7 @@ export class HistoryView implements vscode.Disposable {
   private badgeTimer: NodeJS.Timeout | undefined;
   private lastSelection: readonly HistoryNode[] = [];
   private hasGenerations: boolean | undefined;
+  private noMatchesShown = false;
 
   constructor(
     private readonly history: TreeHistory | undefined,
@@ -89,6 +91,7 @@ export class HistoryView implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.badgeTimer);
+    clearTimeout(this.filterMessageTimer);
     disposeAll(this.disposables);
   }
 
@@ -106,6 +109,11 @@ export class HistoryView implements vscode.Disposable {
     if (readGroupBy() === groupBy) return;
     // Global: the choice follows the user across workspaces; the configuration listener reloads the tree.
     await vscode.workspace.getConfiguration('voiceHistory').update('tree.groupBy', groupBy, vscode.ConfigurationTarget.Global);
+  }
+
+  /** True while a filter is set and matches nothing (the view then offers Clear Filters). */
+  get noMatches(): boolean {
+    return this.noMatchesShown;
   }
 
   /** Generation rows currently selected, in display order. */
@@ -146,13 +154,49 @@ export class HistoryView implements vscode.Disposable {
       this.hasGenerations = hasGenerations;
       void vscode.commands.executeCommand('setContext', 'voiceHistory.hasGenerations', hasGenerations);
     }
+    // Nothing matches the filter: the "no matches" welcome (package.json) offers Clear Filters. VS Code
+    // shows a welcome only while the view has no message; the description still names the filter.
+    const noMatches = filtered && this.provider.isEmpty && !error;
+    if (noMatches !== this.noMatchesShown) {
+      this.noMatchesShown = noMatches;
+      void vscode.commands.executeCommand('setContext', 'voiceHistory.noMatches', noMatches);
+    }
     if (error) {
       this.treeView.message = `The history could not be loaded: ${error} Try Refresh; the log (Output → Voice History) has details.`;
-    } else if (filtered && this.provider.isEmpty) {
-      // The description names the filter; the message only speaks up when nothing matches.
-      this.treeView.message = `No generations match the filter (${words}). Use Clear Filters in the title bar to see all.`;
+    } else if (filtered && !noMatches && this.history) {
+      // The header's description is squeezed by the title-bar buttons (at the default width too,
+      // while the view has focus): the message line above the rows says it in full, and wraps.
+      this.scheduleFilterMessage(words);
     } else if (this.history) {
+      this.filterMessageToken++;
       this.treeView.message = undefined;
+    }
+  }
+
+  private filterMessageToken = 0;
+  private filterMessageTimer: NodeJS.Timeout | undefined;
+
+  /** "12 of 1,234 generations match the filter: favorites, slt." once counted (the store's count queries). */
+  private scheduleFilterMessage(words: string): void {
+    const token = ++this.filterMessageToken;
+    clearTimeout(this.filterMessageTimer);
+    this.filterMessageTimer = setTimeout(() => void this.showFilterMessage(token, words), 100);
+  }
+
+  private async showFilterMessage(token: number, words: string): Promise<void> {
+    const history = this.history as Pick<HistoryService, 'list' | 'stats'>;
+    try {
+      const [matching, all] = await Promise.all([
+        history.list({ ...filterQuery(this.provider.filter), pageSize: 1, withTotal: true }),
+        history.stats(),
+      ]);
+      if (token !== this.filterMessageToken) return;
+      const n = matching.total ?? 0;
+      this.treeView.message = `${formatCount(n)} of ${formatCount(all.totalGenerations)} generation${all.totalGenerations === 1 ? '' : 's'} match the filter: ${words}.`;
+    } catch (e) {
+      if (token !== this.filterMessageToken) return;
+      this.treeView.message = `Filtered: ${words}.`;
+      this.log.warn(`History view: could not count the filtered generations: ${errorMessage(e)}`);
     }
   }
 

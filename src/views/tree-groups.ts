@@ -38,6 +38,11 @@ export class TreeGroups {
     return this.profiles.get(id)?.name;
   }
 
+  /** A voice profile as of the last top-level read. */
+  profile(id: string): Profile | undefined {
+    return this.profiles.get(id);
+  }
+
   /** Forgets every group (grouping or filter changed). */
   reset(): void {
     this.pagers.clear();
@@ -85,6 +90,28 @@ export class TreeGroups {
       }
     }
     return ids;
+  }
+
+  /**
+   * Counts each top-level group's generations with the store's counting queries (running totals
+   * for profile/engine/status, an index count for date spans; no rows are read) and returns the
+   * groups whose count changed. A refresh meanwhile ends the pass: the new top level counts anew.
+   */
+  async count(): Promise<GroupNode[]> {
+    const roots = this.roots;
+    const history = this.options.history;
+    if (!roots || this.stale || !history) return [];
+    const epoch = this.epoch;
+    const changed: GroupNode[] = [];
+    for (const g of roots) {
+      const page = await history.list({ ...g.query, pageSize: 1, withTotal: true });
+      if (epoch !== this.epoch) break;
+      if (page.total !== null && page.total !== g.count) {
+        g.count = page.total;
+        changed.push(g);
+      }
+    }
+    return changed;
   }
 
   async load(): Promise<GroupNode[]> {

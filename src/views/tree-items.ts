@@ -3,10 +3,11 @@
 // and the generation's hover tooltip.
 import * as vscode from 'vscode';
 import { formatBytes } from '../format/bytes';
-import { firstLine } from '../format/text';
+import { firstLine, formatCount } from '../format/text';
 import { formatDateTime, formatDuration, relativeTime } from '../format/time';
+import { describeVoice } from '../format/voice-names';
 import { openableSourceOf, sourceLabel, sourceLink } from '../generation/origin';
-import type { Generation } from '../history';
+import type { Generation, Profile } from '../history';
 import { generationUri, ROW_CLICK_COMMAND, type GenerationNode, type GroupBy, type GroupNode, type LoadMoreNode } from './tree-nodes';
 
 export function groupItem(g: GroupNode): vscode.TreeItem {
@@ -17,19 +18,25 @@ export function groupItem(g: GroupNode): vscode.TreeItem {
   item.id = g.id;
   item.iconPath = new vscode.ThemeIcon(g.icon);
   item.contextValue = g.favorites ? 'group favorites' : `group ${g.id.split(':')[0]}`;
-  item.accessibilityInformation = { label: `${g.label}, group of generations`, role: 'treeitem' };
+  // The count as the description ("Today  12"): the label stays what commands and tests match.
+  if (g.count !== undefined) item.description = formatCount(g.count);
+  const of = g.count === undefined ? 'generations' : `${formatCount(g.count)} generation${g.count === 1 ? '' : 's'}`;
+  item.accessibilityInformation = { label: `${g.label}, group of ${of}`, role: 'treeitem' };
   return item;
 }
 
 export function generationItem(node: GenerationNode, context: { now: number; groupBy: GroupBy }): vscode.TreeItem {
   const g = node.generation;
   const label = firstLine(g.text) || '(no text)';
-  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-  item.id = node.id;
   const when = relativeTime(g.createdAt, context.now);
   // Grouped by engine, the model tells rows of one engine apart.
   const model = context.groupBy === 'engine' ? g.model : null;
-  item.description = [g.profileName, model, formatDuration(g.duration), when].filter(Boolean).join(' · ');
+  // The details come first and the text second: a narrow side bar cuts the end of a row, and the
+  // text can be read in the player and the tooltip, while voice, length and age cannot.
+  const details = [g.profileName, model, formatDuration(g.duration), when].filter(Boolean).join(' · ');
+  const item = new vscode.TreeItem(details, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.description = label;
   item.iconPath = statusIcon(g);
   item.resourceUri = generationUri(g.id);
   item.contextValue = [
@@ -80,7 +87,7 @@ export function statusIcon(g: Generation): vscode.ThemeIcon {
 const TOOLTIP_TEXT_LIMIT = 20_000;
 
 /** Markdown tooltip: the whole text (escaped, so it shows literally) and every detail. */
-export function generationTooltip(g: Generation): vscode.MarkdownString {
+export function generationTooltip(g: Generation, profile?: Pick<Profile, 'engine' | 'voiceId'>): vscode.MarkdownString {
   // No theme icons: a generation text like "$(pass-filled) Verified" is text, not an icon.
   const md = new vscode.MarkdownString(undefined, false);
   md.supportThemeIcons = false;
@@ -93,7 +100,7 @@ export function generationTooltip(g: Generation): vscode.MarkdownString {
     md.appendMarkdown(`_(${(g.text.length - TOOLTIP_TEXT_LIMIT).toLocaleString('en-US')} more characters)_\n`);
   md.appendMarkdown('\n---\n\n');
   const rows: Array<[string, string | null | undefined]> = [
-    ['Voice', g.profileName],
+    ['Voice', describeVoice(g.profileName, profile?.engine ?? g.engine, profile?.voiceId)],
     ['Status', g.status === 'failed' ? `failed: ${g.error ?? 'no reason recorded'}` : g.status],
     ['Engine', g.engine],
     ['Model', g.model],

@@ -22,6 +22,8 @@ export interface GroupNode {
   readonly favorites: boolean;
   /** Expanded the first time it is shown. */
   expandFirst: boolean;
+  /** How many generations it holds, once counted (the header shows it). */
+  count?: number;
 }
 
 /** Internal: every generation row's command (not contributed, not in the palette); see follow-selection.ts. */

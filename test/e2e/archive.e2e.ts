@@ -207,6 +207,11 @@ test('Export Generation… from the context menu: layout pick, save dialog, summ
 test('Export Filtered… shows progress; Cancel leaves no file behind', async () => {
   await clearNotifications();
   await palette('Voice History: Export Filtered…');
+  // Archive or audio files in a folder: this test exports the archive.
+  const asArchive = quickInput().locator('.monaco-list-row', { hasText: 'Voice History archive' });
+  await asArchive.waitFor({ timeout: 15000 });
+  await shot('archive-export-kind-pick.png');
+  await asArchive.click();
   const target = join(exportsDir, 'everything.zip');
   const suggested = await answerFileDialog('save', target);
   assert.match(suggested, new RegExp(`voice-history-${NARRATIONS + 3}-generations-\\d{4}-\\d{2}-\\d{2}\\.voicehistory\\.zip$`));

@@ -45,3 +45,35 @@ export async function playerFrame(page: Page): Promise<Frame> {
   }
   throw new Error('the player webview frame did not appear');
 }
+
+/** Drags the side bar's edge until the side bar is `width` px wide. */
+export async function setSideBarWidth(page: Page, width: number): Promise<void> {
+  const sideBar = page.locator('.part.sidebar');
+  const bar = (await sideBar.boundingBox())!;
+  const y = bar.y + bar.height / 2;
+  await page.mouse.move(bar.x + bar.width, y);
+  await page.mouse.down();
+  await page.mouse.move(bar.x + width, y, { steps: 8 });
+  await page.mouse.up();
+  const deadline = Date.now() + 15000;
+  while (Math.abs(Math.round((await sideBar.boundingBox())!.width) - width) > 2) {
+    if (Date.now() > deadline) throw new Error(`the side bar did not become ${width} px wide`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Polls `read` until `ok` holds (a webview frame may be reloading meanwhile); the last value goes into the error. */
+export async function waitUntil<T>(page: Page, what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (ok(last)) return last;
+    } catch {
+      /* the frame may be reloading */
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}

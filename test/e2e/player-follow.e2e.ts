@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { openHistory } from '../../src/history';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
-import { playerFrame, runCommand } from './palette';
+import { playerFrame, runCommand, waitUntil } from './palette';
 import { seedPlayerHistory, TEXTS, toneWav, type PlayerSeed } from './player-seed';
 
 const shots = join(root, 'test-results');
@@ -27,20 +27,8 @@ const shownText = async (): Promise<string> => (await player().locator('#generat
 const playLabel = async (): Promise<string | null> => player().locator('vscode-toolbar-button.play').getAttribute('label');
 const playerHeader = () => page.locator('.part.sidebar .pane-header[aria-label^="Player"]');
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    try {
-      last = await read();
-      if (ok(last)) return last;
-    } catch {
-      /* the frame may be reloading */
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+const until = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms?: number): Promise<T> =>
+  waitUntil(page, what, read, ok, ms);
 
 /** Puts a row in the player the way that has always worked (select it, press Enter: Play), then pauses. */
 async function playRow(labelStart: string, text: string): Promise<void> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { seedPlayerHistory, TEXTS, type PlayerSeed } from './player-seed';
-import { playerFrame, runCommand } from './palette';
+import { playerFrame, runCommand, waitUntil } from './palette';
 
 const shots = join(root, 'test-results');
 let scratch: string;
@@ -23,20 +23,8 @@ const player = (): FrameLocator => page.frameLocator('iframe.webview.ready').fra
 const treeRow = (labelStart: string) =>
   page.locator(`.part.sidebar .monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`).first();
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 15000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    try {
-      last = await read();
-      if (ok(last)) return last;
-    } catch {
-      /* the frame may be reloading */
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+const until = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms?: number): Promise<T> =>
+  waitUntil(page, what, read, ok, ms);
 
 /** Selects a row in the History tree and presses Enter (the tree's Play). */
 async function playFromTree(labelStart: string): Promise<void> {

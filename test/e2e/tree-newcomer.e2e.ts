@@ -151,7 +151,7 @@ test("a row's context menu offers its single-row actions; two rows get bulk acti
 
   // The older rows failed without audio: nothing that needs the audio file.
   await (await titleAction('Collapse All')).click();
-  const older = sidebar().locator('.monaco-list-row[aria-label$=", group of generations"]').last();
+  const older = sidebar().locator('.monaco-list-row[aria-label*=", group of "]').last();
   await older.click();
   const failed = sidebar().locator('.monaco-list-row[aria-label*=", failed"]').first();
   await failed.waitFor({ timeout: 10000 });

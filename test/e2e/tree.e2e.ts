@@ -48,8 +48,9 @@ after(async () => {
 
 /** Aria labels of the rows rendered now (the list is virtual: only what fits is in the DOM). */
 const labels = () => rows().evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-const groupLabels = async () =>
-  (await labels()).filter((l) => l.endsWith(', group of generations')).map((l) => l.replace(/, group of generations$/, ''));
+// "Today, group of generations" until the header's count arrives, then "Today, group of 30 generations".
+const GROUP_LABEL = /, group of (?:[\d,]+ )?generations?$/;
+const groupLabels = async () => (await labels()).filter((l) => GROUP_LABEL.test(l)).map((l) => l.replace(GROUP_LABEL, ''));
 
 async function collapseAll(): Promise<void> {
   await (await titleAction('Collapse All')).click();

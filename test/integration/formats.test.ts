@@ -2,7 +2,7 @@
 // skipped by passing a destination and options). The encode worker is the shipped
 // dist/encode-worker.js; ffprobe (Debian, test-only) checks what was written.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -70,6 +70,13 @@ describe('Export formats and Export to Folder', function () {
       assert.equal(p.sampleRate, 22050);
       assert.ok(Math.abs(p.duration - SECONDS) <= tolerance, `${format}: ${p.duration} s vs ${SECONDS} s`);
     }
+    // A rate part resamples and a loudness target normalises (the effects engine's worker).
+    const loud = path.join(scratch, 'loud.mp3');
+    await run('exportAudio', g.id, vscode.Uri.file(loud), { format: 'mp3_44100_128', loudness: -16 });
+    assert.equal(probe(loud).sampleRate, 44100);
+    const r128 = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', loud, '-af', 'ebur128', '-f', 'null', '-'], { encoding: 'utf8' });
+    const lufs = Number(/Integrated loudness:\s*I:\s*(-?[\d.]+) LUFS/.exec(r128.stderr)?.[1]);
+    assert.ok(Math.abs(lufs - -16) <= 1, `asked -16 LUFS, measured ${lufs}`);
     // The destination's extension picks the format when none is given.
     const byName = path.join(scratch, 'by-name.flac');
     await run('exportAudio', g.id, byName);

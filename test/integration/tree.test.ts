@@ -155,8 +155,9 @@ describe('History tree', function () {
       return { node: n, item: itemOf(f, n) };
     };
     const r = row(done);
-    assert.equal(r.item.label, 'First **line** <b>here</b>');
-    assert.match(String(r.item.description), new RegExp(`^${escapeRe(f.profile.name)} · \\d+\\.\\d s · (just now|\\d+ min ago)$`));
+    // Details first, then the text (a narrow side bar cuts the end of the row).
+    assert.equal(r.item.description, 'First **line** <b>here</b>');
+    assert.match(String(r.item.label), new RegExp(`^${escapeRe(f.profile.name)} · \\d+\\.\\d s · (just now|\\d+ min ago)$`));
     assert.equal((r.item.iconPath as vscode.ThemeIcon).id, 'unmute');
     assert.match(String(r.item.contextValue), /\bgeneration\b.*\bcompleted\b.*\bnotFavorite\b/);
     assert.equal((row(pending).item.iconPath as vscode.ThemeIcon).id, 'loading~spin');
@@ -357,7 +358,11 @@ describe('History tree', function () {
     const today = group(await roots(f), 'Today', f);
     assert.deepEqual(await idsIn(f, today), [bad.id]);
     assert.match(String(view.treeView.description), /^Filtered: .*failed/);
-    assert.equal(view.treeView.message, undefined, 'the description names the filter; no message while something matches');
+    // The header's description is squeezed by the title-bar buttons; the message line says it in full, with the count.
+    await eventually(
+      () => /^1 of [\d,]+ generations match the filter: .*failed\.$/.test(String(view.treeView.message)),
+      `the filter message (${String(view.treeView.message)})`,
+    );
 
     await vscode.commands.executeCommand('voiceHistory.filter', { profileId: [f.profile.id], favoritesOnly: true });
     const top = await roots(f);
@@ -367,10 +372,13 @@ describe('History tree', function () {
     await vscode.commands.executeCommand('voiceHistory.filter', { profileId: [f.profile.id], before: Date.now() - 2500 });
     assert.deepEqual(await idsIn(f, group(await roots(f), 'Today', f)), [ok.id]);
 
-    // A filter that matches nothing says so (the welcome view stays away: it is for an empty history).
+    // A filter that matches nothing says so: the description names the filter and the view shows
+    // its "no matches" welcome with Clear Filters (VS Code shows a welcome only without a message).
     await vscode.commands.executeCommand('voiceHistory.filter', { profileId: [f.profile.id], status: ['generating'] });
     assert.deepEqual(await roots(f), []);
-    await eventually(() => /No generations match the filter .*generating/.test(String(view.treeView.message)), 'the no-match message');
+    await eventually(() => view.noMatches, 'the no-match state');
+    assert.match(String(view.treeView.description), /^Filtered: .*generating/);
+    assert.equal(view.treeView.message, undefined, 'no message, so the Clear Filters welcome shows');
 
     const before = view.filter;
     assert.equal(

@@ -30,12 +30,18 @@ export interface ShowOptions {
   fromHost?: boolean;
   /** Reopening after the view was hidden: a deleted item means "nothing selected", not an error. */
   restoring?: boolean;
+  /** Open the effects panel once the generation shows. */
+  effects?: boolean;
 }
 
 /** Timings the benchmark and the e2e tests read from the page (epoch ms, same clock as the workbench). */
 export interface PlayerMetrics {
-  /** The page's navigation start, the bundle's first line, and the first frame after the skeleton. */
+  /**
+   * VS Code starting the webview's document, VS Code having written our page into it (its first
+   * line runs), the bundle's first line, and the first frame on screen (after `load`).
+   */
   documentStartAt?: number;
+  htmlStartAt?: number;
   scriptStartAt?: number;
   firstPaintAt?: number;
   playRequestedAt?: number;
@@ -62,6 +68,8 @@ export interface Session {
   takes: Generation[];
   /** Where the text was spoken from, when it was (for Go to Source). */
   source: SourceInfo | null;
+  /** The voice's friendly name ("slt — US English, female"), once the host said it. */
+  voice: string | null;
   /** Increases with every load; work started under an older token drops its result. */
   token: number;
   /** The shown generation was deleted: only the message remains. */

@@ -37,6 +37,20 @@ function requantize(samples: Int32Array, from: number, to: number): Int32Array {
   return out;
 }
 
+/** Signed little-endian bytes of the samples at 1, 2 or 3 bytes each (what FLAC's MD5 covers). */
+function littleEndian(samples: Int32Array, width: number): Uint8Array {
+  if (width === 1) return new Uint8Array(Int8Array.from(samples).buffer);
+  if (width === 2) return new Uint8Array(Int16Array.from(samples).buffer);
+  const out = new Uint8Array(samples.length * 3);
+  for (let i = 0, at = 0; i < samples.length; i++, at += 3) {
+    const v = samples[i]!;
+    out[at] = v & 255;
+    out[at + 1] = (v >> 8) & 255;
+    out[at + 2] = (v >> 16) & 255;
+  }
+  return out;
+}
+
 export function wavEncoder(shape: PcmShape, bits: 16 | 24): StreamEncoder {
   const bytesPerSample = bits / 8;
   const dataLength = shape.frames * shape.channels * bytesPerSample;
@@ -45,9 +59,7 @@ export function wavEncoder(shape: PcmShape, bits: 16 | 24): StreamEncoder {
   return {
     push(chunk) {
       const ints = requantize(chunk.samples, shape.bits, bits);
-      const out = Buffer.alloc(ints.length * bytesPerSample);
-      if (bits === 16) for (let i = 0; i < ints.length; i++) out.writeInt16LE(ints[i]!, i * 2);
-      else for (let i = 0; i < ints.length; i++) out.writeIntLE(ints[i]!, i * 3, 3);
+      const out = littleEndian(ints, bytesPerSample);
       written += out.length;
       const parts = header ? [header, out] : [out];
       header = null;
@@ -120,9 +132,7 @@ export function flacEncoder(flac: LibFlac, shape: PcmShape): StreamEncoder {
   };
   return {
     push(chunk) {
-      const le = Buffer.alloc(chunk.samples.length * bytesPerSample);
-      for (let i = 0; i < chunk.samples.length; i++) le.writeIntLE(chunk.samples[i]!, i * bytesPerSample, bytesPerSample);
-      md5.update(le);
+      md5.update(littleEndian(chunk.samples, bytesPerSample));
       if (!flac.FLAC__stream_encoder_process_interleaved(enc, chunk.samples, chunk.frames)) {
         const state = flac.FLAC__stream_encoder_get_state(enc);
         release();

@@ -28,20 +28,46 @@ function bitsFor(info: WavInfo): 8 | 16 | 24 {
   return 24;
 }
 
-type SampleReader = (b: Buffer, at: number) => number;
+/** Decodes whole frames of little-endian sound bytes to interleaved integers. */
+type Decoder = (bytes: Buffer, count: number) => Int32Array;
 
-function readerFor(info: WavInfo): SampleReader {
+function decoderFor(info: WavInfo): Decoder {
   const { encoding, bitsPerSample } = info;
   if (encoding === 'pcm') {
-    if (bitsPerSample === 8) return (b, at) => b[at]! - 128;
-    if (bitsPerSample === 16) return (b, at) => b.readInt16LE(at);
-    if (bitsPerSample === 24) return (b, at) => b.readIntLE(at, 3);
-    if (bitsPerSample === 32) return (b, at) => b.readInt32LE(at) >> 8;
+    if (bitsPerSample === 8) return (b, n) => Int32Array.from(b.subarray(0, n), (v) => v - 128);
+    if (bitsPerSample === 16) {
+      return (b, n) => {
+        // Copied first: the chunk's offset in its buffer need not be 2-byte aligned.
+        const aligned = new Int16Array(n);
+        new Uint8Array(aligned.buffer).set(b.subarray(0, n * 2));
+        return Int32Array.from(aligned);
+      };
+    }
+    if (bitsPerSample === 24) {
+      return (b, n) => {
+        const out = new Int32Array(n);
+        for (let i = 0, at = 0; i < n; i++, at += 3) out[i] = ((b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) << 8) >> 8;
+        return out;
+      };
+    }
+    if (bitsPerSample === 32) {
+      return (b, n) => {
+        const out = new Int32Array(n);
+        for (let i = 0; i < n; i++) out[i] = b.readInt32LE(i * 4) >> 8;
+        return out;
+      };
+    }
   }
-  if (encoding === 'float') {
-    const scale = (x: number): number => Math.max(-8388608, Math.min(8388607, Math.round(x * 8388608)));
-    if (bitsPerSample === 32) return (b, at) => scale(b.readFloatLE(at));
-    if (bitsPerSample === 64) return (b, at) => scale(b.readDoubleLE(at));
+  if (encoding === 'float' && (bitsPerSample === 32 || bitsPerSample === 64)) {
+    const step = bitsPerSample / 8;
+    return (b, n) => {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = step === 4 ? b.readFloatLE(i * 4) : b.readDoubleLE(i * 8);
+        out[i] = Math.max(-8388608, Math.min(8388607, Math.round(x * 8388608)));
+      }
+      return out;
+    };
   }
   throw new UnsupportedSourceError(
     `${bitsPerSample}-bit ${encoding === 'pcm' ? 'PCM' : encoding} WAV cannot be converted; export it in its original format.`,
@@ -70,8 +96,7 @@ export function openPcmSource(path: string): PcmSource {
     }
     if (info.channels < 1 || info.channels > 8) throw new UnsupportedSourceError(`WAV with ${info.channels} channels cannot be converted.`);
     const wav = info;
-    const read1 = readerFor(wav);
-    const step = wav.bitsPerSample / 8;
+    const decode = decoderFor(wav);
     let frame = 0;
     let closed = false;
     return {
@@ -84,11 +109,7 @@ export function openPcmSource(path: string): PcmSource {
         const got = readSync(fd, bytes, 0, bytes.length, wav.dataOffset + frame * wav.blockAlign);
         const whole = Math.floor(got / wav.blockAlign);
         if (whole === 0) return null;
-        const samples = new Int32Array(whole * wav.channels);
-        for (let f = 0, i = 0; f < whole; f++) {
-          const base = f * wav.blockAlign;
-          for (let c = 0; c < wav.channels; c++) samples[i++] = read1(bytes, base + c * step);
-        }
+        const samples = decode(bytes.subarray(0, whole * wav.blockAlign), whole * wav.channels);
         frame += whole;
         return { samples, frames: whole };
       },

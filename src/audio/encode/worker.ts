@@ -91,8 +91,10 @@ async function encode(job: EncodeJob): Promise<EncodeReply> {
     const encoder = await encoderFor(job.target, source);
     let bytes = 0;
     let frames = 0;
+    // One write per chunk: libFLAC hands over a few kB per frame.
     const write = (parts: Uint8Array[]): void => {
-      for (const p of parts) if (p.length > 0) bytes += writeSync(fd, p);
+      const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      if (data.length > 0) bytes += writeSync(fd, data);
     };
     let lastReport = 0;
     for (let chunk = source.read(CHUNK_FRAMES); chunk; chunk = source.read(CHUNK_FRAMES)) {

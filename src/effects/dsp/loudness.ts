@@ -105,14 +105,9 @@ const H: Float64Array = (() => {
  * needs large neighbours, and skipping quiet stretches makes this ~10× faster on speech.
  */
 export function truePeak(channels: Float32Array[]): number {
-  let samplePeak = 0;
-  for (const x of channels)
-    for (let i = 0; i < x.length; i++) {
-      const a = x[i] < 0 ? -x[i] : x[i];
-      if (a > samplePeak) samplePeak = a;
-    }
-  const near = samplePeak / 4;
-  let peak = samplePeak;
+  const highest = samplePeak(channels);
+  const near = highest / 4;
+  let peak = highest;
   const taps = TAPS_PER_PHASE;
   for (const x of channels) {
     for (let i = taps - 1; i < x.length; i++) {
@@ -136,6 +131,17 @@ export function truePeak(channels: Float32Array[]): number {
       if (a > peak) peak = a;
     }
   }
+  return peak;
+}
+
+/** Highest absolute sample, linear. */
+export function samplePeak(channels: Float32Array[]): number {
+  let peak = 0;
+  for (const x of channels)
+    for (let i = 0; i < x.length; i++) {
+      const a = x[i] < 0 ? -x[i] : x[i];
+      if (a > peak) peak = a;
+    }
   return peak;
 }
 

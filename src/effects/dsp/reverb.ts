@@ -21,27 +21,34 @@ export interface ReverbParams {
 function tank(input: Float32Array, sampleRate: number, spread: number, feedback: number, damp: number): Float32Array {
   const scale = sampleRate / 44100;
   const out = new Float32Array(input.length);
+  // Each filter runs in stretches that end where its ring buffer wraps: no wrap test per sample.
   for (const tuning of COMBS) {
     const buffer = new Float32Array(Math.max(1, Math.round((tuning + spread) * scale)));
-    let index = 0;
     let store = 0;
-    for (let i = 0; i < input.length; i++) {
-      const y = buffer[index];
-      store = y * (1 - damp) + store * damp;
-      buffer[index] = input[i] + store * feedback;
-      if (++index === buffer.length) index = 0;
-      out[i] += y;
+    for (let i = 0, at = 0; i < input.length;) {
+      const stretch = Math.min(buffer.length - at, input.length - i);
+      for (let k = 0; k < stretch; k++) {
+        const y = buffer[at + k];
+        store = y * (1 - damp) + store * damp;
+        buffer[at + k] = input[i + k] + store * feedback;
+        out[i + k] += y;
+      }
+      i += stretch;
+      at = (at + stretch) % buffer.length;
     }
   }
   for (const tuning of ALLPASSES) {
     const buffer = new Float32Array(Math.max(1, Math.round((tuning + spread) * scale)));
-    let index = 0;
-    for (let i = 0; i < out.length; i++) {
-      const delayed = buffer[index];
-      const x = out[i];
-      buffer[index] = x + delayed * 0.5;
-      if (++index === buffer.length) index = 0;
-      out[i] = delayed - x;
+    for (let i = 0, at = 0; i < out.length;) {
+      const stretch = Math.min(buffer.length - at, out.length - i);
+      for (let k = 0; k < stretch; k++) {
+        const delayed = buffer[at + k];
+        const x = out[i + k];
+        buffer[at + k] = x + delayed * 0.5;
+        out[i + k] = delayed - x;
+      }
+      i += stretch;
+      at = (at + stretch) % buffer.length;
     }
   }
   return out;

@@ -1,12 +1,13 @@
 // Builds the encode worker exactly as the extension ships it (esbuild bundle), once per test
 // process, and points it at the encoders' wasm files in node_modules. Plus the Debian tools the
 // format tests use as independent meters (ffmpeg/ffprobe, flac); never shipped.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { TranscoderOptions } from '../../../src/archive/transcoder';
+import { ebur128 } from '../effects/meters';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -70,10 +71,7 @@ export function decodeToPcm(path: string, bits: 16 | 24 = 16): Buffer {
   return execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-f', bits === 16 ? 's16le' : 's24le', '-'], { maxBuffer: 512 * 1024 * 1024 });
 }
 
-/** Integrated loudness (LUFS, EBU R128) as ffmpeg's ebur128 filter measures it. */
+/** Integrated loudness (LUFS, EBU R128) as ffmpeg's ebur128 filter measures it (the effects tests' meter). */
 export function loudnessLufs(path: string): number {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', path, '-af', 'ebur128', '-f', 'null', '-'], { encoding: 'utf8' });
-  const m = /Integrated loudness:\s*I:\s*(-?[\d.]+) LUFS/.exec(r.stderr);
-  if (!m) throw new Error(`ffmpeg measured no loudness for ${path}: ${r.stderr.slice(-500)}`);
-  return Number(m[1]);
+  return ebur128(path).integrated;
 }

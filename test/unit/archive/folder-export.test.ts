@@ -2,7 +2,7 @@
 // a spreadsheet reads back, converted files that ffmpeg decodes, and a cancel that leaves nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { collectIds } from '../../../src/archive/export';
 import { parseExportFormat } from '../../../src/archive/export-format';
@@ -134,4 +134,20 @@ test('a hostile template is refused before anything is written', async (t) => {
     /stay inside the chosen folder/,
   );
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('a generation whose audio file is gone is left out and reported; the others are exported', async (t) => {
+  const h = await openTestHistory(t);
+  await seedMany(h.history, 4, 0.01);
+  const ids = await collectIds(h.history);
+  const [lost] = await h.history.getMany([ids[1]!]);
+  rmSync(h.history.resolveAudioPath(lost!));
+  const dir = tempDir(t);
+  const r = await exportToFolder(h.history, ids, dir, { template: '{index}', format: parseExportFormat('original') });
+  assert.deepEqual(
+    r.files.map((f) => f.file),
+    ['1.wav', '3.wav', '4.wav'],
+  );
+  assert.deepEqual(r.skipped, [{ generationId: lost!.id, reason: 'its audio file is missing' }]);
+  assert.deepEqual(readdirSync(dir).sort(), ['1.wav', '3.wav', '4.wav']);
 });

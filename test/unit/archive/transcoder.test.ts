@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseExportFormat } from '../../../src/archive/export-format';
+import { parseExportFormat, withLoudness } from '../../../src/archive/export-format';
 import { convertAudio } from '../../../src/archive/audio-convert';
 import { Transcoder } from '../../../src/archive/transcoder';
 import { makeWav } from '../audio/make-wav';
+import { devRenderer } from '../effects/meters';
 import { decodeToPcm, loudnessLufs, probe, transcoderOptions } from './encoder-build';
 import { tempDir } from './helpers';
 
@@ -136,7 +137,10 @@ test('a source that cannot be converted fails with words and leaves no file', as
   const odd = join(dir, 'odd.wav');
   writeFileSync(odd, makeWav({ sampleRate: 37000, channels: 1, frames: 3700, sample: () => 0.1 }));
   await assert.rejects(convertAudio(tr, odd, join(dir, 'odd.mp3'), parseExportFormat('mp3_128')), /MP3 cannot hold 37000 Hz/);
-  await assert.rejects(convertAudio(tr, odd, join(dir, 'odd.flac'), parseExportFormat('flac_48000')), /37000 Hz; changing the sample rate/);
+  await assert.rejects(
+    convertAudio(tr, odd, join(dir, 'odd.flac'), parseExportFormat('flac_48000')),
+    /FLAC, 48 kHz needs the effects engine/,
+  );
   assert.deepEqual(readdirSync(dir).sort(), ['odd.wav', 'six.wav']);
 });
 
@@ -165,4 +169,47 @@ test('without the LAME file only MP3 export stops, with words; FLAC still works'
   );
   await convertAudio(tr, src, join(dir, 'x.flac'), parseExportFormat('flac'));
   assert.deepEqual(readdirSync(dir).sort(), ['src.wav', 'x.flac']);
+});
+
+test('a sample-rate part resamples and a loudness target normalises (effects engine), measured by ffmpeg', async (t) => {
+  const dir = tempDir(t);
+  const tr = await transcoder(t);
+  const effects = devRenderer(t);
+  const src = join(dir, 'src.wav');
+  writeFileSync(src, speechy(16000, 1, 4));
+  const up = join(dir, 'up.mp3');
+  await convertAudio(tr, src, up, parseExportFormat('mp3_44100_128'), { effects });
+  const p = probe(up);
+  assert.equal(p.sampleRate, 44100);
+  assert.ok(Math.abs(p.durationSeconds - 4) <= (3 * 1152) / 44100, `duration ${p.durationSeconds}`);
+  for (const lufs of [-16, -23]) {
+    const out = join(dir, `loud${lufs}.flac`);
+    await convertAudio(tr, src, out, withLoudness(parseExportFormat('flac_48000'), lufs), { effects });
+    assert.equal(probe(out).sampleRate, 48000);
+    const measured = loudnessLufs(out);
+    assert.ok(Math.abs(measured - lufs) <= 1, `${lufs} LUFS asked, ${measured} measured`);
+  }
+  const mp3 = join(dir, 'loud.mp3');
+  await convertAudio(tr, src, mp3, withLoudness(parseExportFormat('mp3_128'), -16), { effects });
+  assert.ok(Math.abs(loudnessLufs(mp3) - -16) <= 1, `mp3 at -16: ${loudnessLufs(mp3)}`);
+  assert.throws(() => withLoudness(parseExportFormat('original'), -16), /choose a format/);
+});
+
+test('a FLAC source converts to MP3 and WAV through the effects engine; the FLAC round trip is bit-exact', async (t) => {
+  const dir = tempDir(t);
+  const tr = await transcoder(t);
+  const effects = devRenderer(t);
+  const wav = join(dir, 'src.wav');
+  writeFileSync(wav, speechy(22050, 2, 2));
+  const flac = join(dir, 'src.flac');
+  await convertAudio(tr, wav, flac, parseExportFormat('flac'));
+  const back = join(dir, 'back.wav');
+  await convertAudio(tr, flac, back, parseExportFormat('wav_16'), { effects });
+  assert.deepEqual(decodeToPcm(back), decodeToPcm(wav), 'WAV -> FLAC -> WAV gives the same samples');
+  const mp3 = join(dir, 'from-flac.mp3');
+  await convertAudio(tr, flac, mp3, parseExportFormat('mp3_128'), { effects });
+  assert.equal(probe(mp3).codec, 'mp3');
+  // Without the effects engine the message says so, and nothing is written.
+  await assert.rejects(convertAudio(tr, flac, join(dir, 'x.mp3'), parseExportFormat('mp3_128')), /needs the effects engine/);
+  assert.deepEqual(readdirSync(dir).sort(), ['back.wav', 'from-flac.mp3', 'src.flac', 'src.wav']);
 });

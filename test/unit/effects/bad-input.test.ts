@@ -145,3 +145,25 @@ test('dispose() ends running renders as cancelled', async (t) => {
   await until(() => renderer.running === 0, 2000, 'dispose() left a worker running');
   await rejection(renderer.render({ path: input }, []), 'cancelled', /shut down/);
 });
+
+test('one warm worker serves render after render, survives a refused job, and is replaced after a cancel', async (t) => {
+  const dir = scratch(t);
+  const input = synth(dir, 'in.wav', 24000, 1, ['synth', '1', 'sine', '440']);
+  const renderer = devRenderer(t);
+  const gain = parseChain([{ type: 'gain', params: { gain_db: -3 } }]);
+  await renderer.render({ path: input }, gain);
+  assert.equal(renderer.running, 1, 'kept warm');
+  await rejection(renderer.render({ path: input }, [{ type: 'nope' }] as unknown as EffectsChain), 'invalid-chain', /nope/);
+  const again = await renderer.render({ path: input }, gain);
+  assert.equal(renderer.running, 1, 'the same worker, not a second one');
+  assert.ok(again.durationMs === 1000);
+  const controller = new AbortController();
+  const long = synth(dir, 'long.wav', 24000, 1, ['synth', '300', 'pinknoise']);
+  const cancelledRender = renderer.render({ path: long }, parseChain([{ type: 'reverb' }, { type: 'reverb' }]), {
+    signal: controller.signal,
+  });
+  setTimeout(() => controller.abort(), 200);
+  await rejection(cancelledRender, 'cancelled', /cancelled/);
+  await until(() => renderer.running === 0, 2000, 'the cancelled worker is still there');
+  assert.equal((await renderer.render({ path: input }, gain)).durationMs, 1000, 'a new worker renders after a cancel');
+});

@@ -10,7 +10,7 @@ import { createEffectsRenderer, type EffectsRenderer } from '../../../src/effect
 export const DEV_WORKER = join(import.meta.dirname, 'dev-worker.mjs');
 
 export function devRenderer(t: { after: (fn: () => void) => void }, workerPath = DEV_WORKER): EffectsRenderer {
-  const renderer = createEffectsRenderer({ workerPath });
+  const renderer = createEffectsRenderer({ workerPath, execArgv: ['--import', 'tsx'] });
   t.after(() => renderer.dispose());
   return renderer;
 }

@@ -118,6 +118,16 @@ test('takes: every generation with exactly the same text, oldest first', async (
   );
 });
 
+test("the player names a generation's voice by its friendly name", async () => {
+  const slt = await history.createProfile({ name: 'slt', engine: 'flite', voiceId: 'slt' });
+  const alice = await history.createProfile({ name: 'Scots reader', engine: 'flite', voiceId: 'awb' });
+  const plain = await history.createProfile({ name: 'Imported voice' });
+  const made = async (profileId: string) => (await history.create({ profileId, text: 'Voice test', status: 'failed', error: 'x' })).id;
+  assert.equal(await client.player.voice.query({ id: await made(slt.id) }), 'slt — US English, female');
+  assert.equal(await client.player.voice.query({ id: await made(alice.id) }), 'Scots reader (awb — Scottish English, male)');
+  assert.equal(await client.player.voice.query({ id: await made(plain.id) }), 'Imported voice');
+});
+
 test('takesOfText finds exact matches beyond the first search page', async () => {
   const text = 'Repeated line for paging';
   const profile = await history.createProfile({ name: 'Pager' });
@@ -231,6 +241,18 @@ test('the player router holds exactly what the player uses: no bulk or unconfirm
     'archive.exportAudio',
     'archive.exportGeneration',
     'archive.reconcile',
+    // The effects panel and the takes list; deleteVersion asks the user first (effects-procedures.test.ts).
+    'effects.catalog',
+    'effects.deletePreset',
+    'effects.deleteVersion',
+    'effects.loudness',
+    'effects.preview',
+    'effects.renamePreset',
+    'effects.renameVersion',
+    'effects.savePreset',
+    'effects.saveVersion',
+    'effects.setVoiceChain',
+    'effects.takes',
     'history.audio',
     'history.get',
     'history.onChanged',
@@ -249,6 +271,7 @@ test('the player router holds exactly what the player uses: no bulk or unconfirm
     'player.revealInTree',
     'player.source',
     'player.takes',
+    'player.voice',
     'versions.list',
     'versions.setDefault',
   ]);

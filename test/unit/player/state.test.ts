@@ -96,6 +96,8 @@ test('keyboard: the shortcuts the issue lists', () => {
   assert.deepEqual(commandForKey(press('n')), { kind: 'next' });
   assert.deepEqual(commandForKey(press('p')), { kind: 'previous' });
   assert.deepEqual(commandForKey(press('m')), { kind: 'toggleMute' });
+  assert.deepEqual(commandForKey(press('a')), { kind: 'abSwitch' });
+  assert.deepEqual(commandForKey(press('e')), { kind: 'effects' });
   assert.equal(commandForKey(press('x')), null);
 });
 
@@ -206,6 +208,12 @@ test('detailRows: shows what is known, in order, and the error of a failed gener
   // Text with markup stays a plain string value (rendered with textContent).
   const markup = detailRows({ ...facts, instruct: '<img src=x onerror=alert(1)>' }, null, String);
   assert.equal(markup.find((r) => r.label === 'Instruct')?.value, '<img src=x onerror=alert(1)>');
+});
+
+test("detailRows: the voice by its friendly name once the host said it, else the profile's name", () => {
+  assert.equal(detailRows(facts, null, String)[0]?.value, facts.profileName);
+  const named = detailRows({ ...facts, voice: 'slt — US English, female' }, null, String);
+  assert.deepEqual(named[0], { label: 'Voice', value: 'slt — US English, female' });
 });
 
 test('toWaveformChannels: one upper and one lower curve over all channels', () => {

@@ -102,6 +102,22 @@ describe('tree filter', () => {
     );
   });
 
+  test('a list of ids (a purge preview shown in the tree) is kept, named and passed to the query', () => {
+    const a = '3f0c2a5e-4b1d-4c8e-9f2a-1b2c3d4e5f60';
+    const b = '3f0c2a5e-4b1d-4c8e-9f2a-1b2c3d4e5f61';
+    const f = parseTreeFilter({ ids: [a, b, a], idsName: 'to purge' });
+    assert.deepEqual(f, { ids: [a, b], idsName: 'to purge' });
+    assert.deepEqual(filterQuery(f), { ids: [a, b] });
+    assert.equal(
+      describeFilter({ ...f, status: ['failed'] }, () => undefined),
+      '2 to purge, failed',
+    );
+    assert.equal(
+      describeFilter({ ids: [a] }, () => undefined),
+      '1 listed generation',
+    );
+  });
+
   test('bad filters are refused with what to pass', () => {
     assert.throws(() => parseTreeFilter({ status: ['sleeping'] }), /status.*Pass an object such as/);
     assert.throws(() => parseTreeFilter({ after: 5, before: 5 }), /start of the date range must be before its end/);
@@ -140,6 +156,20 @@ describe('group paging against the real history service', () => {
   });
 
   const newestFirst = async () => (await history.list({ pageSize: 100 })).items.map((g) => g.id);
+
+  test('a list query of ids returns exactly those, newest first, with their count; combined with other filters', async () => {
+    const picked = [made[3]!.id, made[20]!.id, made[30]!.id];
+    const page = await history.list({ ids: picked, pageSize: 10 });
+    assert.deepEqual(
+      page.items.map((g) => g.id),
+      [made[30]!.id, made[20]!.id, made[3]!.id],
+    );
+    assert.equal(page.total, 3);
+    assert.equal((await history.list({ ids: picked, after: 1_000_010, pageSize: 1, withTotal: true })).total, 2);
+    // Thousands of ids in one query (one JSON parameter, not one parameter each).
+    const many = [...Array.from({ length: 50_000 }, (_, i) => `3f0c2a5e-4b1d-4c8e-9f2a-${String(i).padStart(12, '0')}`), made[0]!.id];
+    assert.equal((await history.list({ ids: many, pageSize: 1, withTotal: true })).total, 1);
+  });
 
   test('loads the head page, then "more" pages, each once, in list order', async () => {
     const pager = new GroupPager({}, (q) => history.list(q));
