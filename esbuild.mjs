@@ -80,7 +80,8 @@ const webviewOptions = {
   format: 'iife',
   target: 'es2022',
   outdir: join(dist, 'webview'),
-  entryPoints: existing({ player: 'webview-ui/player/main.ts' }),
+  // The effects panel is a bundle of its own: the player loads it only when the panel is opened.
+  entryPoints: existing({ player: 'webview-ui/player/main.ts', 'effects-panel': 'webview-ui/player/effects-panel.ts' }),
   loader: { '.css': 'css', '.ttf': 'file' },
 };
 

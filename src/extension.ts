@@ -5,6 +5,7 @@ import initSqlJs from 'sql.js';
 import { createPublicApi, type VoiceHistoryPublicApi } from './api/public-api';
 import { createGenerationFeatures } from './commands/generate-features';
 import { archiveActions, createArchiveFeatures } from './commands/archive';
+import { createTakes, effectsCommandHandlers } from './commands/effects-commands';
 import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './features/history-ui';
@@ -61,6 +62,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   }
   const historyUi = createHistoryUi({ history, openError, log });
   context.subscriptions.push(historyUi);
+  // Effects and takes: rendering runs in a worker, started the first time effects are applied.
+  const takes = history ? createTakes(context, history, log) : undefined;
   // The player webview (side bar view + editor panel) takes over "play" from the fallback.
   const player = history
     ? new PlayerHost({
@@ -73,12 +76,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
         goToSource: async (id) => {
           await vscode.commands.executeCommand('voiceHistory.goToSource', id);
         },
+        takes,
       })
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
 
   // Engines, API keys, Speak Selection / Generate Speech…, Regenerate, Retry, ElevenLabs import.
-  const generation = createGenerationFeatures({ context, history, openError, storageDir, log, view: historyUi.view });
+  const generation = createGenerationFeatures({ context, history, openError, storageDir, log, view: historyUi.view, effects: takes });
   context.subscriptions.push(generation);
 
   // Export, import, purge, reconcile, and the storage budget applied in the background.
@@ -91,6 +95,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       ...historyUi.handlers,
       ...archive.handlers,
       ...generation.handlers,
+      ...effectsCommandHandlers({
+        history,
+        openError,
+        view: historyUi.view,
+        takes,
+        log,
+        ...(player && { openEffectsPanel: (id: string) => player.openEffects(id) }),
+      }),
       // "Open Player" shows the player in an editor tab, then plays the selection there.
       ...(player && {
         'voiceHistory.openPlayer': async (...args: unknown[]) => {

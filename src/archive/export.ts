@@ -21,6 +21,7 @@ import {
   toIso,
   type ManifestGeneration,
   type ManifestInput,
+  type ManifestPreset,
   type ManifestProfile,
   type ManifestStory,
   type ManifestVersion,
@@ -128,7 +129,15 @@ export function suggestVoiceboxName(generation: Pick<Generation, 'text'>): strin
 }
 
 function manifestProfile(p: Profile): ManifestProfile {
-  return { id: p.id, name: p.name, description: p.description, language: p.language, engine: p.engine, voiceId: p.voiceId };
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    language: p.language,
+    engine: p.engine,
+    voiceId: p.voiceId,
+    effectsChain: (p.effectsChain as ManifestProfile['effectsChain']) ?? null,
+  };
 }
 
 async function loadProfiles(history: ArchiveHistory, generations: Generation[]): Promise<ManifestProfile[]> {
@@ -146,6 +155,7 @@ async function loadProfiles(history: ArchiveHistory, generations: Generation[]):
             language: sample.language,
             engine: sample.engine,
             voiceId: null,
+            effectsChain: null,
           },
     );
   }
@@ -292,6 +302,14 @@ export async function exportArchive(
 
   const profiles = await loadProfiles(history, generations);
   const stories = await loadStories(history, new Set(generations.map((g) => g.id)), exportedVersionIds);
+  const presets: ManifestPreset[] = (await history.listPresets()).map((p) => ({
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    effectsChain: p.effectsChain as ManifestPreset['effectsChain'],
+    createdAt: toIso(p.createdAt),
+    updatedAt: toIso(p.updatedAt),
+  }));
   const now = options.now ?? new Date();
   // Written last: by then every audio entry has been hashed as it went into the archive.
   sources.push({
@@ -307,6 +325,7 @@ export async function exportArchive(
         profiles,
         generations: manifestGenerations,
         stories,
+        presets,
       });
     },
   });

@@ -28,4 +28,5 @@ export type ArchiveHistory = Pick<
   | 'checkIntegrity'
   | 'reconcile'
   | 'stats'
+  | 'listPresets'
 >;

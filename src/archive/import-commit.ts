@@ -56,8 +56,21 @@ function toBatch(plan: ImportPlan, fresh: PlannedGeneration[]): ImportBatchInput
   return {
     profiles: names.map((name) => {
       const p = plan.profiles.get(name) ?? { name, description: null, language: 'en', engine: null, voiceId: null };
-      return { key: name, name: p.name, description: p.description, language: p.language, engine: p.engine, voiceId: p.voiceId };
+      return {
+        key: name,
+        name: p.name,
+        description: p.description,
+        language: p.language,
+        engine: p.engine,
+        voiceId: p.voiceId,
+        effectsChain: p.effectsChain as NonNullable<ImportBatchInput['profiles']>[number]['effectsChain'],
+      };
     }),
+    presets: (plan.presets ?? []).map((p) => ({
+      name: p.name,
+      description: p.description,
+      effectsChain: p.effectsChain as NonNullable<ImportBatchInput['presets']>[number]['effectsChain'],
+    })),
     generations: fresh.map((g) => ({
       key: g.key,
       profileKey: g.profileName,

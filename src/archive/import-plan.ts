@@ -9,6 +9,14 @@ export interface PlannedProfile {
   language: string;
   engine: string | null;
   voiceId: string | null;
+  /** The voice's default effects; kept only when the import creates the profile. */
+  effectsChain?: unknown[] | null;
+}
+
+export interface PlannedPreset {
+  name: string;
+  description: string | null;
+  effectsChain: unknown[];
 }
 
 export interface PlannedVersion {
@@ -70,6 +78,8 @@ export interface ImportPlan {
   profiles: Map<string, PlannedProfile>;
   generations: PlannedGeneration[];
   stories: PlannedStory[];
+  /** User effect presets; one whose name exists here already is left as it is. */
+  presets?: PlannedPreset[];
   /** What the file lists but could not be imported (e.g. a version whose audio is not in the archive), for the user. */
   leftOut?: string[];
 }

@@ -183,8 +183,16 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
   const profileNames = new Map<string, string>();
   for (const p of manifest.profiles) {
     profileNames.set(p.id, p.name);
-    plan.profiles.set(p.name, { name: p.name, description: p.description, language: p.language, engine: p.engine, voiceId: p.voiceId });
+    plan.profiles.set(p.name, {
+      name: p.name,
+      description: p.description,
+      language: p.language,
+      engine: p.engine,
+      voiceId: p.voiceId,
+      effectsChain: p.effectsChain,
+    });
   }
+  plan.presets = manifest.presets.map((p) => ({ name: p.name, description: p.description, effectsChain: p.effectsChain }));
   for (const g of manifest.generations) {
     const versions: PlannedVersion[] = [];
     for (const v of g.versions) {

@@ -32,6 +32,18 @@ export const manifestProfileSchema = z.object({
   language: languageSchema,
   engine: z.string().min(1).max(64).nullable(),
   voiceId: z.string().min(1).max(200).nullable(),
+  /** The voice's default effects (absent in archives written before effects existed). */
+  effectsChain: z.array(z.json()).min(1).max(100).nullable().default(null),
+});
+
+/** A user effect preset: every export carries all of them (they belong to the history, not to a generation). */
+export const manifestPresetSchema = z.object({
+  id: uuid,
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(2000).nullable(),
+  effectsChain: z.array(z.json()).min(1).max(100),
+  createdAt: time,
+  updatedAt: time,
 });
 
 export const manifestVersionSchema = z.object({
@@ -107,6 +119,7 @@ export const manifestSchema = z
     profiles: z.array(manifestProfileSchema),
     generations: z.array(manifestGenerationSchema),
     stories: z.array(manifestStorySchema).default([]),
+    presets: z.array(manifestPresetSchema).max(10_000).default([]),
   })
   .superRefine((m, ctx) => {
     const profileIds = new Set(m.profiles.map((p) => p.id));
@@ -170,6 +183,7 @@ export type ManifestProfile = z.output<typeof manifestProfileSchema>;
 export type ManifestGeneration = z.output<typeof manifestGenerationSchema>;
 export type ManifestVersion = z.output<typeof manifestVersionSchema>;
 export type ManifestStory = z.output<typeof manifestStorySchema>;
+export type ManifestPreset = z.output<typeof manifestPresetSchema>;
 
 /** Parses and validates manifest JSON; the error names the first bad field and what it expects. */
 export function parseManifest(json: string, entryName = MANIFEST_NAME): Manifest {

@@ -8,6 +8,7 @@ import { OpenAiEngine } from '../engines/openai';
 import { elevenLabsConfigFromSettings, openAiConfigFromSettings } from '../engines/settings';
 import { EngineCatalog } from '../generation/engines';
 import { GenerationRunner } from '../generation/runner';
+import type { Takes } from '../generation/takes';
 import type { Generation, HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
 import { ApiKeys, apiKeyCommandHandlers } from './api-keys';
@@ -36,8 +37,10 @@ export function createGenerationFeatures(options: {
   storageDir: string;
   log: vscode.LogOutputChannel;
   view: HistoryView;
+  /** Applies a voice's default effects chain to its new generations. */
+  effects?: Takes;
 }): GenerationFeatures {
-  const { context, history, openError, log, view } = options;
+  const { context, history, openError, log, view, effects } = options;
   const keys = new ApiKeys(context.secrets);
   const read = (key: string): unknown => vscode.workspace.getConfiguration().get(key);
   const engines = new EngineCatalog([
@@ -65,7 +68,7 @@ export function createGenerationFeatures(options: {
       create: () => new ElevenLabsEngine({ config: elevenLabsConfigFromSettings(read), getApiKey: () => keys.get('elevenlabs') }),
     },
   ]);
-  const runner = history ? new GenerationRunner({ history, engines, log }) : undefined;
+  const runner = history ? new GenerationRunner({ history, engines, log, effects }) : undefined;
   const deps: GenerateDeps = {
     runner: () => {
       requireHistory(history, openError);

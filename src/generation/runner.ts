@@ -1,12 +1,15 @@
 // Runs one speech generation end to end and records every attempt in the history: a pending
 // row at once, `generating` while the engine works, then `completed` with its audio or
-// `failed` with the engine's message (cancel included). Regenerate makes a new take of a
-// generation; Retry runs a failed one again in place. No `vscode` import.
+// `failed` with the engine's message (cancel included). Regenerate adds a new take (a version
+// `take-N` with a new seed, made the default) to a generation that has audio; Retry runs a failed
+// one again in place. A voice with a default effects chain gets a processed default version
+// beside the clean original. No `vscode` import.
 import { EngineError, type SpeechEngine, type SynthesisResult } from '../engines/engine';
 import type { Generation, HistoryLog, HistoryService, Profile } from '../history';
 import { engineSettingsOf, originOf, withOrigin, type GenerationOrigin } from './origin';
 import { GenerationRequestError, MAX_SEED, parseGenerationRequest, type GenerationRequest, type GenerationRequestInput } from './request';
 import { errorDetail, errorMessage } from '../format/errors';
+import type { Takes } from './takes';
 
 export interface GenerationRunnerOptions {
   history: HistoryService;
@@ -15,6 +18,8 @@ export interface GenerationRunnerOptions {
   log?: HistoryLog;
   /** Seeds for engines that take one when the user chose none (injectable for tests). */
   randomSeed?: () => number;
+  /** Applies a voice's default effects chain to a new generation (absent: chains are not applied). */
+  effects?: Pick<Takes, 'applyProfileChain'>;
 }
 
 export interface StartedGeneration {
@@ -78,22 +83,25 @@ export class GenerationRunner {
   }
 
   /**
-   * A new take of a generation: same text, voice, language, instruct, model and settings, a
-   * new seed unless the user fixed it. The new row links back through `settings.origin.regeneratedFrom`.
+   * A new take of a generation: same text, voice, language, instruct, model and settings, a new
+   * seed unless the user fixed it. A generation with audio gets it as a version `take-N` that
+   * becomes its default (as Voicebox does); one without audio (failed) gets a new row that links
+   * back through `settings.origin.regeneratedFrom`.
    */
   async regenerate(generationId: string, signal: AbortSignal = never): Promise<StartedGeneration> {
     const g = await this.existing(generationId);
     const request = await this.requestFrom(g, 'regenerate');
     const origin = originOf(g);
     const keepSeed = origin?.seed === 'fixed' && g.seed != null;
-    return this.start(
-      {
-        ...request,
-        ...(keepSeed ? { seed: g.seed! } : { seed: undefined }),
-        settings: withOrigin(engineSettingsOf(g), { document: origin?.document, regeneratedFrom: g.id }),
-      },
-      signal,
-    );
+    const again = {
+      ...request,
+      ...(keepSeed ? { seed: g.seed! } : { seed: undefined }),
+      settings: withOrigin(engineSettingsOf(g), { document: origin?.document, regeneratedFrom: g.id }),
+    };
+    if (g.status !== 'completed' || !g.audioPath) return this.start(again, signal);
+    if (this.inFlight.has(g.id)) throw new GenerationRequestError('A new take of this generation is being made; wait for it or cancel it.');
+    const attempt = this.prepare(parseGenerationRequest({ ...again, settings: engineSettingsOf(g) }));
+    return { pending: g, done: this.runTake(g, attempt, signal) };
   }
 
   /**
@@ -170,24 +178,58 @@ export class GenerationRunner {
     }
   }
 
+  /** Speaks the generation again and stores the audio as its new default take; the row keeps its status. */
+  private async runTake(g: Generation, attempt: Attempt, signal: AbortSignal): Promise<Generation> {
+    this.inFlight.add(g.id);
+    try {
+      let result: SynthesisResult;
+      try {
+        result = await this.synthesize(attempt, signal);
+      } catch (error) {
+        const message = failureMessage(error, attempt.engine);
+        throw new GenerationRequestError(
+          signal.aborted ? 'The new take was cancelled; the generation keeps its versions.' : `No new take: ${message}`,
+        );
+      }
+      await this.history.addVersion(
+        g.id,
+        { kind: 'take', isDefault: true, seed: attempt.request.seed ?? null },
+        {
+          data: result.audio,
+          format: result.format,
+          duration: result.duration ?? null,
+          sampleRate: result.sampleRate ?? null,
+          channels: result.channels ?? null,
+        },
+      );
+      return (await this.history.get(g.id)) ?? g;
+    } finally {
+      this.inFlight.delete(g.id);
+    }
+  }
+
+  private synthesize({ engine, request }: Attempt, signal: AbortSignal): Promise<SynthesisResult> {
+    return engine.synthesize(
+      {
+        text: request.text,
+        voice: request.voice,
+        ...(engine.capabilities.languages && request.language ? { language: request.language } : {}),
+        ...(request.seed !== undefined ? { seed: request.seed } : {}),
+        ...(request.instruct ? { instruct: request.instruct } : {}),
+        ...(request.model ? { model: request.model } : {}),
+        settings: request.settings ?? {},
+      },
+      signal,
+    );
+  }
+
   private async attempt(pending: Generation, attempt: Attempt, signal: AbortSignal): Promise<Generation> {
-    const { engine, request } = attempt;
+    const { engine } = attempt;
     const id = pending.id;
     let result: SynthesisResult;
     try {
       await this.history.update(id, { status: 'generating' });
-      result = await engine.synthesize(
-        {
-          text: request.text,
-          voice: request.voice,
-          ...(engine.capabilities.languages && request.language ? { language: request.language } : {}),
-          ...(request.seed !== undefined ? { seed: request.seed } : {}),
-          ...(request.instruct ? { instruct: request.instruct } : {}),
-          ...(request.model ? { model: request.model } : {}),
-          settings: request.settings ?? {},
-        },
-        signal,
-      );
+      result = await this.synthesize(attempt, signal);
     } catch (error) {
       return this.fail(id, error, engine);
     }
@@ -204,10 +246,20 @@ export class GenerationRunner {
         sampleRate: result.sampleRate ?? null,
         channels: result.channels ?? null,
       });
-      return generation;
+      return await this.withProfileChain(generation, signal);
     } catch (error) {
       return this.fail(id, error, engine);
     }
+  }
+
+  /** The voice's default effects as a processed default version; the clean original stays. */
+  private async withProfileChain(generation: Generation, signal: AbortSignal): Promise<Generation> {
+    const effects = this.options.effects;
+    if (!effects) return generation;
+    const chain = (await this.history.getProfile(generation.profileId))?.effectsChain;
+    if (!chain || chain.length === 0) return generation;
+    const processed = await effects.applyProfileChain(generation, chain, signal);
+    return processed ? ((await this.history.get(generation.id)) ?? generation) : generation;
   }
 
   private async fail(id: string, error: unknown, engine: SpeechEngine): Promise<Generation> {

@@ -18,6 +18,8 @@ export interface ImportBatchResult {
   /** Story ids in batch order (matched or created); stories without items are left out. */
   storyIds: string[];
   createdStoryIds: string[];
+  /** User presets the import added (presets whose name exists already are kept as they are). */
+  createdPresetIds: string[];
 }
 
 export const versionRef = (generationKey: string, versionKey: string) => `${generationKey}/${versionKey}`;
@@ -96,6 +98,7 @@ export function writeBatch(
     createdProfileIds: [],
     storyIds: [],
     createdStoryIds: [],
+    createdPresetIds: [],
   };
   for (const p of b.profiles) {
     const found =
@@ -107,11 +110,33 @@ export function writeBatch(
     }
     const id = randomUUID();
     w.run(
-      'INSERT INTO profiles (id, name, name_key, description, language, engine, voice_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, p.name, nameKey(p.name), p.description ?? null, p.language, p.engine ?? null, p.voiceId ?? null, now, now],
+      `INSERT INTO profiles (id, name, name_key, description, language, engine, voice_id, effects_chain, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        p.name,
+        nameKey(p.name),
+        p.description ?? null,
+        p.language,
+        p.engine ?? null,
+        p.voiceId ?? null,
+        p.effectsChain ? JSON.stringify(p.effectsChain) : null,
+        now,
+        now,
+      ],
     );
     result.profileIds.set(p.key, id);
     result.createdProfileIds.push(id);
+  }
+
+  for (const p of b.presets) {
+    if (w.value('SELECT 1 FROM effect_presets WHERE name_key = ?', [nameKey(p.name)])) continue;
+    const id = randomUUID();
+    w.run(
+      'INSERT INTO effect_presets (id, name, name_key, description, effects_chain, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [id, p.name, nameKey(p.name), p.description ?? null, JSON.stringify(p.effectsChain), now, now],
+    );
+    result.createdPresetIds.push(id);
   }
 
   for (const g of b.generations) {

@@ -333,8 +333,18 @@ export const importBatchSchema = z
   .object({
     /** Matched by name (exactly, else case- and width-insensitively), created when none matches. */
     profiles: z
-      .array(createProfileSchema.omit({ id: true }).extend({ key: batchKeySchema }).strict())
+      .array(
+        createProfileSchema
+          .omit({ id: true })
+          .extend({ key: batchKeySchema, effectsChain: effectsChainSchema.min(1).nullish() })
+          .strict(),
+      )
       .max(100_000)
+      .default([]),
+    /** Matched by name (case-insensitively): an existing preset is kept, a new one created. */
+    presets: z
+      .array(createPresetSchema.omit({ id: true }))
+      .max(10_000)
       .default([]),
     generations: z.array(batchGenerationSchema).max(100_000),
     /** Matched by exact name, created (keeping `createdAt`) when none matches; items are appended. */

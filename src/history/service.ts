@@ -605,6 +605,7 @@ export class HistoryService {
     this.changed('profile', 'created', result.createdProfileIds);
     this.changed('generation', 'created', [...result.generationIds.values()]);
     this.changed('story', 'updated', result.storyIds);
+    this.changed('preset', 'created', result.createdPresetIds);
     return result;
   }
 

@@ -13,6 +13,9 @@ import { errorMessage } from '../format/errors';
 import type { Generation, HistoryService } from '../history';
 import { attachRouterToWebview, type HostAdapter, type PlayerContext } from '../rpc';
 import type { ArchiveActions, ArchiveRpcContext } from '../rpc/archive-procedures';
+import type { Takes } from '../generation/takes';
+import type { Version } from '../history';
+import type { EffectsRpcContext } from './effects-procedures';
 import { inlineCodicons, playerHtml, type PlayerHtmlInput } from './html';
 import type { PlayerPort } from './port';
 import type { OpenRequest, PlayerActions, PlayerRpcContext, ShownItem } from './procedures';
@@ -34,6 +37,8 @@ export interface PlayerHostOptions {
   archive: ArchiveActions;
   /** Opens the document a generation was spoken from, its range selected (the Go to Source command). */
   goToSource: (generationId: string) => Promise<void>;
+  /** Renders effects for the panel and the takes list (absent: the page says effects are unavailable). */
+  takes?: Takes;
 }
 
 type Placement = 'view' | 'panel';
@@ -141,6 +146,11 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
     if (!this.request(generationId, list, true)) await this.reveal();
   }
 
+  /** Shows a generation with its effects panel open. */
+  async openEffects(generationId: string): Promise<void> {
+    if (!this.request(generationId, [], false, true)) await this.reveal();
+  }
+
   /**
    * The tree's selection moved to this generation: load it without playing. A hidden or
    * collapsed player is not brought up for a click; it shows the row when the user opens it.
@@ -151,10 +161,10 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
   }
 
   /** Sends an open request to the live page; false when it waits for a page to start. */
-  private request(generationId: string, list: string[], autoplay: boolean): boolean {
+  private request(generationId: string, list: string[], autoplay: boolean, effects = false): boolean {
     this.currentId = generationId;
     if (list.length > 0) this.currentList = [...list];
-    const request: OpenRequest = { generationId, autoplay, seq: ++this.seq };
+    const request: OpenRequest = { generationId, autoplay, seq: ++this.seq, ...(effects && { effects }) };
     const target = this.target();
     if (target && target.visible && target.listeners.size > 0) {
       this.pending = null;
@@ -212,7 +222,7 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
 
   // ---- RPC context --------------------------------------------------------------------------
 
-  contextFor(surface: Surface): PlayerRpcContext & ArchiveRpcContext {
+  contextFor(surface: Surface): PlayerRpcContext & ArchiveRpcContext & Partial<EffectsRpcContext> {
     const player: PlayerContext = {
       currentList: () => this.currentList,
       currentId: () => this.currentId,
@@ -251,6 +261,7 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       playerActions: actions,
       // archive.* procedures run the export/import commands here, with their dialogs.
       archive: this.options.archive,
+      ...(this.options.takes && { takes: this.options.takes, confirmDeleteVersion: (v: Version) => this.confirmDeleteVersion(v) }),
     };
   }
 
@@ -294,6 +305,7 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       scriptUri: uri('webview', 'player.js'),
       styleUri: uri('webview', 'player.css'),
       codiconsUri: uri('codicons', 'codicon.css'),
+      effectsScriptUri: this.options.takes ? uri('webview', 'effects-panel.js') : undefined,
       placement,
       // A development build's source map, found from the page's own URL instead of the file's.
       inline: bundle && {
@@ -333,6 +345,19 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       {
         modal: true,
         detail: `Its audio${versions > 1 ? ` and all ${versions} versions` : ''} will be removed from the history. This cannot be undone.`,
+      },
+      'Delete',
+    );
+    return answer === 'Delete';
+  }
+
+  private async confirmDeleteVersion(version: Version): Promise<boolean> {
+    if (vscode.workspace.getConfiguration('voiceHistory').get<boolean>('confirmDelete', true) === false) return true;
+    const answer = await vscode.window.showWarningMessage(
+      `Delete the version "${version.label}"?`,
+      {
+        modal: true,
+        detail: `Its audio is removed from the history${version.isDefault ? '; the newest remaining version becomes the default' : ''}. This cannot be undone.`,
       },
       'Delete',
     );

@@ -20,6 +20,8 @@ export interface PlayerHtmlInput {
   scriptUri: string;
   styleUri: string;
   codiconsUri: string;
+  /** The effects panel's own bundle, which the page loads only when the user opens the panel. */
+  effectsScriptUri?: string;
   /** Where the page is: the side bar view or an editor panel (for layout). */
   placement: 'view' | 'panel';
   nonce?: string;
@@ -100,7 +102,7 @@ export function playerHtml(input: PlayerHtmlInput): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${a(contentSecurityPolicy(input.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="vh-nonce" content="${a(nonce)}">
+<meta name="vh-nonce" content="${a(nonce)}">${input.effectsScriptUri ? `\n<meta name="vh-effects-script" content="${a(input.effectsScriptUri)}">` : ''}
 <script nonce="${a(nonce)}">window.vhHtmlStartAt=performance.timeOrigin+performance.now()</script>
 ${codicons}
 ${style}

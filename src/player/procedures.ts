@@ -19,6 +19,8 @@ export interface OpenRequest {
   autoplay: boolean;
   /** Increases with every request, so a view can tell a repeated request from an old one. */
   seq: number;
+  /** Open the effects panel too (Apply Effects… → Build a Chain in the Player). */
+  effects?: boolean;
 }
 
 /** What a player view shows now (null: nothing). */

@@ -7,6 +7,7 @@
 import { archiveProcedures } from '../rpc/archive-procedures';
 import { t } from '../rpc/context';
 import { historyProcedures, playerNavigation, versionProcedures } from '../rpc/router';
+import { effectsProcedures } from './effects-procedures';
 import { playerProcedures } from './procedures';
 
 const { get, audio, peaks, onChanged, setFavorite } = historyProcedures;
@@ -17,6 +18,7 @@ export const playerRouter = t.router({
   versions: t.router({ list: versionProcedures.list, setDefault: versionProcedures.setDefault }),
   archive: t.router({ exportGeneration, exportAudio, reconcile }),
   player: t.router({ ...playerNavigation, ...playerProcedures }),
+  effects: t.router(effectsProcedures),
 });
 
 export type PlayerRouter = typeof playerRouter;

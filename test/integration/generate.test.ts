@@ -191,11 +191,20 @@ describe('Generating speech', () => {
       assert.equal(retried?.status, 'completed');
       assert.equal(retried?.error, null);
       assert.equal(retried?.duration, 0.5);
+      // Regenerate of a generation with audio: a new take (version take-2), made the default, on the same row.
       const take = await vscode.commands.executeCommand<Generation>('voiceHistory.regenerate', [failed.id]);
-      assert.ok(take && take.id !== failed.id, 'a new row');
+      assert.ok(take && take.id === failed.id, 'the same generation');
       assert.equal(take.status, 'completed');
       assert.deepEqual([take.text, take.profileId, take.engine], [failed.text, failed.profileId, 'openai']);
-      assert.equal(originOf(take)?.regeneratedFrom, failed.id);
+      const versions = await (await activated()).history!.listVersions(failed.id);
+      assert.deepEqual(
+        versions.map((v) => [v.label, v.isDefault]),
+        [
+          ['original', false],
+          ['take-2', true],
+        ],
+      );
+      assert.equal(take.audioPath, versions[1]!.audioPath);
     });
 
     it('clearing the key stops sending it', async () => {

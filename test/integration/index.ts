@@ -29,6 +29,7 @@ export function run(): Promise<void> {
   require('./generate-elevenlabs-import.test');
   require('./api.test');
   require('./player.test');
+  require('./effects.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const only = process.env.VH_INTEGRATION_GREP;
   if (only) mocha.grep(only);

@@ -52,6 +52,9 @@ test('the VSIX is under 25 MB and ships only what runs', async () => {
   for (const f of ['encode-worker.js', 'libflac.wasm.js', 'libflac.wasm.wasm', 'lame-mp3.wasm', 'vorbis-ogg.wasm']) {
     assert.ok(zip.file(`extension/dist/${f}`), `the VSIX holds dist/${f}`);
   }
+  // The effects worker and the WebAssembly it loads from beside itself.
+  for (const file of ['effects-worker.mjs', 'sonic.wasm', 'speex-resampler-nonsimd.wasm'])
+    assert.ok(zip.file(`extension/dist/${file}`), `the VSIX holds dist/${file}`);
 });
 
 test('no bundle carries an inline wasm: LAME (LGPL) stays the separate, replaceable dist/lame-mp3.wasm', async () => {

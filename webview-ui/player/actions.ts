@@ -90,15 +90,31 @@ export class Actions {
     });
   }
 
+  /** The version played before the current one (what A/B switches back to). */
+  private otherVersionId: string | null = null;
+
+  /** Plays another version from the same position (A/B comparison), playing on if it was. */
   async switchVersion(versionId: string): Promise<void> {
     const { s } = this;
     if (versionId === s.versionId || !s.generation) return;
     const wasPlaying = s.wave.playing;
+    const position = s.wave.time;
+    this.otherVersionId = s.versionId;
     s.versionId = versionId;
-    s.state.position = 0;
+    s.state.position = position;
     this.render.versions();
     if (wasPlaying) this.transport.markPlayRequested();
-    await s.loadAudio(++s.token, { autoplay: wasPlaying, position: 0 });
+    await s.loadAudio(++s.token, { autoplay: wasPlaying, position });
+    this.render.announce(`Playing ${s.versions.find((v) => v.id === versionId)?.label ?? 'the version'}`);
+  }
+
+  /** A: back to the version heard before this one (else the default, else the next one). */
+  async abSwitch(): Promise<void> {
+    const { s } = this;
+    const others = s.versions.filter((v) => v.id !== s.versionId);
+    if (others.length === 0) return this.render.announce('This generation has only one version.');
+    const target = others.find((v) => v.id === this.otherVersionId) ?? others.find((v) => v.isDefault) ?? others[0]!;
+    await this.switchVersion(target.id);
   }
 
   async setDefaultVersion(versionId: string): Promise<void> {

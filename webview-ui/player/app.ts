@@ -5,6 +5,8 @@
  * ./live; its preferences and position live in the webview state.
  */
 import { Actions } from './actions';
+import type { EffectsHost, EffectsPanel } from './effects-host';
+import { nonce } from './nonce';
 import type { Layout } from './layout';
 import { LiveUpdates } from './live';
 import { Render } from './render';
@@ -49,6 +51,8 @@ export class PlayerApp implements Session {
   private readonly transport: Transport;
   private readonly actions: Actions;
   private readonly live: LiveUpdates;
+  private effectsPanel: Promise<EffectsPanel> | undefined;
+  private readonly shownListeners: Array<() => void> = [];
 
   constructor(
     readonly ui: Layout,
@@ -78,13 +82,15 @@ export class PlayerApp implements Session {
     // what it shows wins over the restore and "current" fallbacks below.
     const before = this.token;
     const overtaken = () => this.token !== before;
-    let openRequest: { generationId: string; autoplay: boolean } | null = null;
+    let openRequest: { generationId: string; autoplay: boolean; effects?: boolean } | null = null;
     try {
       openRequest = (await this.rpc.player.boot.query()).openRequest;
     } catch (e) {
       this.render.announce(failureOf(e).message);
     }
-    if (openRequest) return this.show(openRequest.generationId, { autoplay: openRequest.autoplay, fromHost: true });
+    if (openRequest) {
+      return this.show(openRequest.generationId, { autoplay: openRequest.autoplay, fromHost: true, effects: openRequest.effects === true });
+    }
     if (overtaken()) return;
     if (this.state.generationId) {
       return this.show(this.state.generationId, {
@@ -143,7 +149,64 @@ export class PlayerApp implements Session {
     const version = pickVersion(this.versions, opts.versionId ?? null);
     this.versionId = version?.id ?? null;
     this.render.versions();
+    for (const listener of this.shownListeners) listener();
+    if (opts.effects) void this.toggleEffects(true);
     await this.loadAudio(token, { autoplay: opts.autoplay, position: opts.position ?? 0 });
+  }
+
+  // ---- the effects panel (its own bundle, loaded on first use) -------------------------------
+
+  /** Shows or hides the effects panel; the first time, loads its script. */
+  async toggleEffects(open?: boolean): Promise<void> {
+    if (!this.generation || this.ui.player.hidden) return;
+    try {
+      const panel = await (this.effectsPanel ??= this.loadEffectsPanel());
+      if (panel.visible && open !== true) panel.hide();
+      else panel.show();
+      this.ui.effects.setAttribute('aria-expanded', String(panel.visible));
+    } catch (e) {
+      this.effectsPanel = undefined;
+      this.render.announce(`The effects panel could not be loaded: ${failureOf(e).message}`);
+    }
+  }
+
+  private async loadEffectsPanel(): Promise<EffectsPanel> {
+    if (!window.vhEffectsPanel) {
+      const src = document.querySelector('meta[name="vh-effects-script"]')?.getAttribute('content');
+      if (!src) throw new Error('this page has no effects panel');
+      await new Promise<void>((resolve, reject) => {
+        const script = document.createElement('script');
+        script.nonce = nonce;
+        script.src = src;
+        script.onload = () => resolve();
+        script.onerror = () => reject(new Error('its script did not load'));
+        document.body.append(script);
+      });
+    }
+    const module = window.vhEffectsPanel;
+    if (!module) throw new Error('its script did not start');
+    return module.mount(this.effectsHost());
+  }
+
+  private effectsHost(): EffectsHost {
+    return {
+      rpc: this.rpc,
+      slot: this.ui.effectsSlot,
+      nonce,
+      generationId: () => this.generation?.id ?? null,
+      versionId: () => this.versionId,
+      versionLabel: () => this.versions.find((v) => v.id === this.versionId)?.label ?? 'the audio',
+      position: () => this.wave.time,
+      pauseMain: () => this.wave.pause(),
+      showVersion: async (versionId) => {
+        const g = this.generation;
+        if (!g) return;
+        this.versions = await this.rpc.versions.list.query({ generationId: g.id });
+        await this.actions.switchVersion(versionId);
+      },
+      announce: (message) => this.render.announce(message),
+      onShownChange: (listener) => this.shownListeners.push(listener),
+    };
   }
 
   async loadAudio(token: number, opts: { autoplay: boolean; position: number }): Promise<void> {
@@ -292,6 +355,7 @@ export class PlayerApp implements Session {
     on(ui.exportAudio, () => void actions.act('exportAudio'));
     on(ui.reveal, () => void actions.act('reveal'));
     on(ui.remove, () => void actions.act('delete'));
+    on(ui.effects, () => void this.toggleEffects());
     document.addEventListener('keydown', (event) => {
       const command = commandForKey({
         key: event.key,
@@ -328,6 +392,10 @@ export class PlayerApp implements Session {
         return void actions.neighbour('next');
       case 'previous':
         return void actions.neighbour('previous');
+      case 'abSwitch':
+        return void actions.abSwitch();
+      case 'effects':
+        return void this.toggleEffects();
     }
   }
 

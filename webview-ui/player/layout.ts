@@ -38,6 +38,9 @@ export interface Layout {
   exportAudio: HTMLElement;
   reveal: HTMLElement;
   remove: HTMLElement;
+  effects: HTMLElement;
+  /** Where the effects panel draws itself when first opened (empty until then). */
+  effectsSlot: HTMLElement;
   versionsSection: HTMLElement;
   versions: HTMLElement;
   takesSection: HTMLElement;
@@ -120,6 +123,12 @@ export function buildLayout(root: HTMLElement): Layout {
   const exportAudio = toolbarButton('file-media', 'Export audio');
   const reveal = toolbarButton('list-tree', 'Reveal in History');
   const remove = toolbarButton('trash', 'Delete generation…');
+  // Beside the versions it makes (not in the action bar, which must fit a 190 px side bar).
+  const effects = h(
+    'vscode-button',
+    { secondary: true, class: 'effects-toggle', title: SHORTCUTS.effects, 'aria-expanded': 'false' },
+    'Effects…',
+  );
   const actions = h(
     'div',
     { class: 'actions', role: 'toolbar', 'aria-label': 'Actions' },
@@ -130,9 +139,15 @@ export function buildLayout(root: HTMLElement): Layout {
     reveal,
     remove,
   );
+  const effectsSlot = h('section', { class: 'effects-slot', hidden: true, 'aria-label': 'Effects' });
 
   const versions = h('ul', { class: 'list versions', 'aria-label': 'Versions' });
-  const versionsSection = h('vscode-collapsible', { heading: 'Versions', open: true, class: 'section' }, versions);
+  const versionsSection = h(
+    'vscode-collapsible',
+    { heading: 'Versions', open: true, class: 'section', title: SHORTCUTS.ab },
+    versions,
+    h('div', { class: 'versions-footer' }, effects),
+  );
   const takes = h('ul', { class: 'list takes', 'aria-label': 'Takes of the same text' });
   const takesSection = h('vscode-collapsible', { heading: 'Takes of the same text', open: true, class: 'section', hidden: true }, takes);
   const details = h('dl', { class: 'details' });
@@ -150,6 +165,7 @@ export function buildLayout(root: HTMLElement): Layout {
     time,
     transport,
     actions,
+    effectsSlot,
     versionsSection,
     takesSection,
     detailsSection,
@@ -188,6 +204,8 @@ export function buildLayout(root: HTMLElement): Layout {
     exportAudio,
     reveal,
     remove,
+    effects,
+    effectsSlot,
     versionsSection,
     versions,
     takesSection,

@@ -21,7 +21,8 @@ export class LiveUpdates {
   subscribe(): void {
     const { rpc } = this.s;
     rpc.player.onOpenRequest.subscribe(undefined, {
-      onData: (request) => void this.s.show(request.generationId, { autoplay: request.autoplay, fromHost: true }),
+      onData: (request) =>
+        void this.s.show(request.generationId, { autoplay: request.autoplay, fromHost: true, effects: request.effects === true }),
       onError: (e) => this.render.announce(failureOf(e).message),
     });
     rpc.history.onChanged.subscribe(undefined, {

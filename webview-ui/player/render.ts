@@ -4,7 +4,8 @@
  */
 import { h, icon, replaceChildren, setAttr, setButton } from './dom';
 import type { Session } from './session';
-import { describeEffects, detailRows, formatClock, SHORTCUTS, type Problem } from './state';
+import { TakesList } from './takes-list';
+import { detailRows, formatClock, SHORTCUTS, type Problem } from './state';
 
 export interface RenderHandlers {
   switchVersion(versionId: string): void;
@@ -15,10 +16,18 @@ export interface RenderHandlers {
 }
 
 export class Render {
+  private readonly takesList: TakesList;
+
   constructor(
     private readonly s: Session,
     private readonly on: RenderHandlers,
-  ) {}
+  ) {
+    this.takesList = new TakesList(s, {
+      switchVersion: (id) => on.switchVersion(id),
+      setDefaultVersion: (id) => on.setDefaultVersion(id),
+      announce: (message) => this.announce(message),
+    });
+  }
 
   empty(message: string): void {
     const { s } = this;
@@ -82,32 +91,7 @@ export class Render {
   }
 
   versions(): void {
-    const { ui, versions, versionId } = this.s;
-    const items = versions.map((v) => {
-      const playing = v.id === versionId;
-      const effects = describeEffects(v.effectsChain);
-      const select = h(
-        'button',
-        {
-          class: 'item-main',
-          type: 'button',
-          'aria-pressed': playing ? 'true' : 'false',
-          title: playing ? 'Playing this version' : `Play version "${v.label}"`,
-        },
-        icon(playing ? 'play-circle' : 'circle-large-outline'),
-        h('span', { class: 'item-label' }, v.label),
-        h('span', { class: 'item-meta' }, [effects, v.duration == null ? '' : formatClock(v.duration)].filter(Boolean).join(' · ')),
-      );
-      select.addEventListener('click', () => this.on.switchVersion(v.id));
-      const tail = v.isDefault
-        ? h('vscode-badge', { variant: 'default', title: 'The default version plays and exports unless another is chosen' }, 'default')
-        : h('vscode-toolbar-button', { icon: 'pass', label: `Set "${v.label}" as default`, title: 'Set as default version' });
-      if (!v.isDefault) tail.addEventListener('click', () => this.on.setDefaultVersion(v.id));
-      return h('li', { class: playing ? 'current' : null, 'data-version-id': v.id }, select, tail);
-    });
-    replaceChildren(ui.versions, ...items);
-    (ui.versionsSection as HTMLElement & { description: string }).description = String(versions.length);
-    ui.versionsSection.hidden = versions.length === 0;
+    this.takesList.render();
   }
 
   takes(): void {

@@ -30,6 +30,8 @@ export interface ShowOptions {
   fromHost?: boolean;
   /** Reopening after the view was hidden: a deleted item means "nothing selected", not an error. */
   restoring?: boolean;
+  /** Open the effects panel once the generation shows. */
+  effects?: boolean;
 }
 
 /** Timings the benchmark and the e2e tests read from the page (epoch ms, same clock as the workbench). */

@@ -120,7 +120,9 @@ export type PlayerCommand =
   | { kind: 'toggleFavorite' }
   | { kind: 'toggleMute' }
   | { kind: 'next' }
-  | { kind: 'previous' };
+  | { kind: 'previous' }
+  | { kind: 'abSwitch' }
+  | { kind: 'effects' };
 
 /** What kind of element has the focus when a key is pressed. */
 export type FocusKind = 'text-input' | 'button' | 'slider' | 'other';
@@ -176,6 +178,10 @@ export function commandForKey(press: KeyPress): PlayerCommand | null {
       return { kind: 'next' };
     case 'p':
       return { kind: 'previous' };
+    case 'a':
+      return { kind: 'abSwitch' };
+    case 'e':
+      return { kind: 'effects' };
     default:
       return null;
   }
@@ -197,6 +203,8 @@ export const SHORTCUTS = {
   next: 'Next generation in the list (N)',
   previous: 'Previous generation in the list (P)',
   loop: 'Loop',
+  ab: 'A/B: switch to the other version at the same position (A)',
+  effects: 'Effects: build a chain, preview, save a version (E)',
   waveform: 'Position: click or drag to seek; ←/→ 5 s, PageUp/PageDown 10 s, Home/End',
 } as const;
 

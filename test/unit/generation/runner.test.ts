@@ -12,6 +12,8 @@ import { GenerationRunner } from '../../../src/generation/runner';
 import { openHistory, type ChangeEvent, type GenerationStatus, type HistoryService } from '../../../src/history';
 import { fliteDevOptions, readWavHeader } from '../engines/flite-dev';
 import { FakeEngine, wav } from './fake-engine';
+import { Takes } from '../../../src/generation/takes';
+import { StandInRenderer } from './stand-in-renderer';
 
 interface Setup {
   history: HistoryService;
@@ -203,9 +205,17 @@ describe('GenerationRunner', () => {
     const g = await s.runner.generate({ engine: 'fake', voice: 'v1', text: 'A line', document });
     assert.deepEqual(originOf(g)?.document, document);
     assert.equal(sourceLabel(originOf(g)!.document!), 'script one.md:7');
+    // A take is a version of the same generation, so its source is the generation's.
     const again = await (await s.runner.regenerate(g.id)).done;
+    assert.equal(again.id, g.id);
     assert.deepEqual(originOf(again)?.document, document);
-    assert.equal(originOf(again)?.regeneratedFrom, g.id);
+    // Without audio (failed), Regenerate makes a new row that links back and keeps the document.
+    s.engine.outcomes = [{ error: new EngineError('network', 'down', 'fake') }];
+    const failed = await s.runner.generate({ engine: 'fake', voice: 'v1', text: 'Another line', document });
+    const row = await (await s.runner.regenerate(failed.id)).done;
+    assert.notEqual(row.id, failed.id);
+    assert.deepEqual(originOf(row)?.document, document);
+    assert.equal(originOf(row)?.regeneratedFrom, failed.id);
   });
 
   test('regenerate: a new take with the same text and settings and a new random seed', async (t) => {
@@ -221,11 +231,20 @@ describe('GenerationRunner', () => {
     assert.equal(first.seed, 1000, 'a random seed is chosen and recorded');
     assert.equal(originOf(first)?.seed, 'random');
     const started = await s.runner.regenerate(first.id);
-    assert.notEqual(started.pending.id, first.id, 'a new row');
-    const take = await started.done;
-    assert.equal(take.status, 'completed');
-    assert.equal(take.seed, 1001, 'new seed');
-    assert.deepEqual([take.text, take.language, take.instruct, take.profileId], [first.text, 'de', 'softly', first.profileId]);
+    assert.equal(started.pending.id, first.id, 'a take of the same generation (Voicebox: a version take-N)');
+    const after = await started.done;
+    assert.equal(after.status, 'completed');
+    const versions = await s.history.listVersions(first.id);
+    assert.deepEqual(
+      versions.map((v) => [v.label, v.isDefault, v.seed]),
+      [
+        ['original', false, null],
+        ['take-2', true, 1001],
+      ],
+      'the new take, with its new seed, is the default',
+    );
+    assert.equal(after.audioPath, versions[1]!.audioPath, 'the generation plays the new take');
+    assert.deepEqual([after.text, after.language, after.instruct, after.profileId], [first.text, 'de', 'softly', first.profileId]);
     assert.deepEqual(s.seeded.requests[1], {
       text: 'Take me again',
       voice: 'v1',
@@ -235,15 +254,63 @@ describe('GenerationRunner', () => {
       model: 'fake-model-1',
       settings: { speed: 0.9 },
     });
-    assert.equal((await s.history.get(first.id))?.status, 'completed', 'the original is untouched');
+    assert.equal((await s.history.list({ pageSize: 10, offset: 0 })).total, 1, 'no new row');
+    assert.equal(versions[0]!.audioPath, first.audioPath, 'the original take is kept');
+  });
+
+  test('a take the engine cannot make is reported and leaves the generation as it was', async (t) => {
+    const s = await setup(t);
+    const first = await s.runner.generate({ engine: 'fake', voice: 'v1', text: 'Keep me' });
+    s.engine.outcomes = [{ error: new EngineError('network', 'Could not reach the server.', 'fake') }];
+    await rejects((await s.runner.regenerate(first.id)).done, /No new take: Could not reach the server/);
+    const after = await s.history.get(first.id);
+    assert.equal(after?.status, 'completed');
+    assert.equal(after?.audioPath, first.audioPath);
+    assert.equal((await s.history.listVersions(first.id)).length, 1);
+  });
+
+  test("a voice's default chain: a new generation keeps the clean original and gets a processed default version", async (t) => {
+    const s = await setup(t);
+    const renderer = new StandInRenderer();
+    const runner = new GenerationRunner({
+      history: s.history,
+      engines: new EngineCatalog([{ id: 'fake', displayName: 'Fake engine', create: () => s.engine, keep: true }]),
+      effects: new Takes({ history: s.history, renderer: () => renderer }),
+    });
+    const plain = await runner.generate({ engine: 'fake', voice: 'v1', text: 'No chain yet' });
+    assert.equal((await s.history.listVersions(plain.id)).length, 1, 'no chain, no processed version');
+    await s.history.updateProfile(plain.profileId, { effectsChain: [{ type: 'gain', params: { gain_db: 3 } }] });
+    const g = await runner.generate({ engine: 'fake', voice: 'v1', text: 'With the voice chain' });
+    const versions = await s.history.listVersions(g.id);
+    assert.deepEqual(
+      versions.map((v) => [v.label, v.isDefault, v.effectsChain]),
+      [
+        ['original', false, null],
+        ['version-2', true, [{ type: 'gain', enabled: true, params: { gain_db: 3 } }]],
+      ],
+    );
+    assert.equal(versions[1]!.sourceVersionId, versions[0]!.id);
+    assert.equal(g.audioPath, versions[1]!.audioPath, 'the processed version is what plays');
+    // A render that fails keeps the clean original as the generation's audio.
+    renderer.mode = 'fail';
+    const kept = await runner.generate({ engine: 'fake', voice: 'v1', text: 'Renderer down' });
+    assert.equal(kept.status, 'completed');
+    assert.deepEqual(
+      (await s.history.listVersions(kept.id)).map((v) => v.label),
+      ['original'],
+    );
   });
 
   test('regenerate keeps a seed the user fixed', async (t) => {
     const s = await setup(t);
     const first = await s.runner.generate({ engine: 'seeded', voice: 'v1', text: 'Same seed', seed: 7 });
-    const take = await (await s.runner.regenerate(first.id)).done;
+    await (
+      await s.runner.regenerate(first.id)
+    ).done;
+    const take = (await s.history.listVersions(first.id)).at(-1)!;
+    assert.equal(take.label, 'take-2');
     assert.equal(take.seed, 7);
-    assert.equal(originOf(take)?.seed, 'fixed');
+    assert.equal(s.seeded.requests[1]?.seed, 7);
   });
 
   test('regenerate refuses a generation with no engine voice (imported or recorded by another tool)', async (t) => {
@@ -273,6 +340,11 @@ describe('GenerationRunner', () => {
     assert.deepEqual(s.engine.requests[1]?.settings, { speed: 1.5 }, 'same settings');
     const page = await s.history.list({ pageSize: 10, offset: 0 });
     assert.equal(page.total, 1, 'no extra row');
+    assert.deepEqual(
+      (await s.history.listVersions(failed.id)).map((v) => v.label),
+      ['original'],
+      'a retry makes no extra version',
+    );
     await rejects(s.runner.retry(failed.id), /completed; use Regenerate/);
   });
 

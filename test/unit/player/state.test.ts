@@ -96,6 +96,8 @@ test('keyboard: the shortcuts the issue lists', () => {
   assert.deepEqual(commandForKey(press('n')), { kind: 'next' });
   assert.deepEqual(commandForKey(press('p')), { kind: 'previous' });
   assert.deepEqual(commandForKey(press('m')), { kind: 'toggleMute' });
+  assert.deepEqual(commandForKey(press('a')), { kind: 'abSwitch' });
+  assert.deepEqual(commandForKey(press('e')), { kind: 'effects' });
   assert.equal(commandForKey(press('x')), null);
 });
 
