@@ -90,15 +90,17 @@ export function sniffAudioFormat(head: Uint8Array): AudioFormat | null {
 
 /** The format of the file at `path` from its first bytes, or null. */
 export async function sniffAudioFile(path: string): Promise<AudioFormat | null> {
-  return sniffAudioFormat(await readHead(path, SNIFF_BYTES));
+  return sniffAudioFormat((await readStart(path, SNIFF_BYTES)).head);
 }
 
-async function readHead(path: string, length: number): Promise<Uint8Array> {
+/** The first `length` bytes of a file and its size, in one open. */
+async function readStart(path: string, length: number): Promise<{ head: Uint8Array; size: number }> {
   const handle = await fsp.open(path, 'r');
   try {
-    const head = new Uint8Array(length);
-    const { bytesRead } = await handle.read(head, 0, length, 0);
-    return head.subarray(0, bytesRead);
+    const { size } = await handle.stat();
+    const head = new Uint8Array(Math.min(length, size));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return { head: head.subarray(0, bytesRead), size };
   } finally {
     await handle.close();
   }
@@ -146,8 +148,8 @@ export type AudioSource = { path: string } | { bytes: Uint8Array };
  */
 export async function readAudioInfo(source: AudioSource): Promise<AudioInfo> {
   const bytes = 'bytes' in source ? source.bytes : undefined;
-  const size = bytes ? bytes.length : (await fsp.stat((source as { path: string }).path)).size;
-  const head = bytes ?? (await readHead((source as { path: string }).path, MPEG_HEAD_BYTES));
+  const { head, size } =
+    'bytes' in source ? { head: source.bytes, size: source.bytes.length } : await readStart(source.path, MPEG_HEAD_BYTES);
   const format = sniffAudioFormat(head);
   if (format === null) throw new AudioFormatError('not-audio', 'Its content is not audio in a format Voice History recognises.', null);
   if (format === 'rf64')
@@ -156,7 +158,7 @@ export async function readAudioInfo(source: AudioSource): Promise<AudioInfo> {
       'RF64/BW64 (WAV larger than 4 GB) is not supported; convert the file to a regular WAV.',
       format,
     );
-  if (format === 'wav') return wavInfo(source, size);
+  if (format === 'wav') return wavInfo(source, head, size);
   if (format === 'aac') return adtsInfo(bytes ?? new Uint8Array(await fsp.readFile((source as { path: string }).path)));
 
   let meta: IAudioMetadata;
@@ -200,13 +202,19 @@ export async function readAudioInfo(source: AudioSource): Promise<AudioInfo> {
 /** music-metadata picks its parser by this extension; it lists WebM's without the dot, so it never matches. */
 const HINT_EXTENSIONS: Partial<Record<AudioFormat, string>> = { webm: 'mka' };
 
-async function wavInfo(source: AudioSource, size: number): Promise<AudioInfo> {
+/** `head`: the bytes already read from the start; the file is read again only when its header is longer. */
+async function wavInfo(source: AudioSource, head: Uint8Array, size: number): Promise<AudioInfo> {
   let wav: WavInfo;
   try {
-    wav = 'bytes' in source ? parseWavHeader(source.bytes) : await readWavInfo(source.path);
+    wav = parseWavHeader(head, size);
   } catch (e) {
-    if (!(e instanceof WavFormatError)) throw e;
-    throw new AudioFormatError('damaged', e.message, 'wav', { cause: e });
+    const longer = 'path' in source && e instanceof WavFormatError && e.needBytes !== undefined && e.needBytes <= size;
+    if (!longer) return wavFailed(e);
+    try {
+      wav = await readWavInfo(source.path);
+    } catch (again) {
+      return wavFailed(again);
+    }
   }
   return {
     format: 'wav',
@@ -219,6 +227,11 @@ async function wavInfo(source: AudioSource, size: number): Promise<AudioInfo> {
     wav,
     truncated: wav.truncated,
   };
+}
+
+function wavFailed(e: unknown): never {
+  if (!(e instanceof WavFormatError)) throw e;
+  throw new AudioFormatError('damaged', e.message, 'wav', { cause: e });
 }
 
 // ---- AAC in ADTS frames ---------------------------------------------------------------------------

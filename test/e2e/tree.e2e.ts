@@ -130,7 +130,16 @@ test('search shows live results and reveals the chosen generation in the tree', 
   const count = await result.count();
   assert.ok(count >= 5 && count <= 11, `every match of ~10 found, got ${count}`);
   await shot('tree-light-search.png');
-  const chosen = (await result.nth(count - 1).innerText()).split('\n')[0]!;
+  // The result's text (its label); the tree row shows it after the row's voice, length and age.
+  const chosen = (
+    await result
+      .nth(count - 1)
+      .locator('.label-name')
+      .first()
+      .innerText()
+  )
+    .split('\n')[0]!
+    .trim();
   await result.nth(count - 1).click();
   // The oldest match lies months back and far beyond the first page: the tree loads its page and selects it.
   const revealed = sidebar().locator('.monaco-list-row.selected', { hasText: chosen });
