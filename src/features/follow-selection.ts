@@ -17,7 +17,9 @@ export function followSelection(view: HistoryView, player: PlayerSlot, now: () =
     if (node.generation.status === 'pending' || node.generation.status === 'generating') return;
     player.show(node.generation.id, view.provider.currentList(node));
   });
-  const onClick = vscode.commands.registerCommand(ROW_CLICK_COMMAND, (node: unknown) => {
+  const onClick = vscode.commands.registerCommand(ROW_CLICK_COMMAND, (arg: unknown) => {
+    const selected = view.treeView.selection;
+    const node = isGenerationNode(arg) ? arg : selected.length === 1 ? selected[0] : undefined;
     if (!isGenerationNode(node)) return;
     const at = now();
     const double = lastClick?.id === node.id && at - lastClick.at <= DOUBLE_CLICK_MS;

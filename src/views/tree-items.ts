@@ -56,7 +56,10 @@ export function generationItem(node: GenerationNode, context: { now: number; gro
   ].filter(Boolean);
   item.accessibilityInformation = { label: spoken.join(', '), role: 'treeitem' };
   // Runs on every click: two on the same row in quick succession play it (see follow-selection.ts).
-  item.command = { command: ROW_CLICK_COMMAND, title: 'Show in Player', arguments: [node] };
+  // No arguments: VS Code caches a command's arguments per rendered row and drops them when the
+  // tree refreshes, so a click on a row that was just re-rendered failed with "Actual command not
+  // found". The handler reads the clicked row from the selection, which VS Code updates first.
+  item.command = { command: ROW_CLICK_COMMAND, title: 'Show in Player' };
   return item;
 }
 
