@@ -7,8 +7,8 @@
 // ---- preferences and persisted state ------------------------------------------------------
 
 import { formatBytes as formatSharedBytes } from '../../src/format/bytes';
-import { formatClock } from '../../src/format/time';
-export { formatClock };
+import { formatClock, formatDateTime, formatDuration } from '../../src/format/time';
+export { formatClock, formatDateTime, formatDuration };
 import type { AudioFormatInfo } from '../../src/rpc/audio';
 
 export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2] as const;
@@ -285,7 +285,7 @@ export function detailRows(g: GenerationFacts, format: AudioFormat | null, forma
     { label: 'Created', value: formatTime(g.createdAt) },
     { label: 'Status', value: g.status },
     { label: 'Error', value: g.status === 'failed' ? (g.error ?? 'No reason was recorded.') : '' },
-    { label: 'Duration', value: g.duration == null ? '' : formatClock(g.duration) },
+    { label: 'Duration', value: formatDuration(g.duration) },
     { label: 'File size', value: format ? formatBytes(format.bytes) : g.audioBytes == null ? '' : formatBytes(g.audioBytes) },
     { label: 'Format', value: format ? describeFormat(format) : '' },
     { label: 'Source', value: g.source === 'engine' ? '' : g.source },
