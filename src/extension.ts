@@ -12,6 +12,7 @@ import { createHistoryUi, type HistoryUi } from './features/history-ui';
 import { PlayerHost } from './player/host';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
+import { showErrorToast } from './views/error-toast';
 
 /** What `activate` returns to other extensions (the public API, see README) and to our own integration tests. */
 export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
@@ -53,14 +54,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     log.info(`History opened in ${(performance.now() - opening).toFixed(0)} ms.`);
     // The history works, but something was recovered or is missing: the user must hear it once.
     const problem = history.storageProblem;
-    if (problem) void vscode.window.showWarningMessage(`Voice History: ${problem}`, 'Show Log').then((a) => a && log.show());
+    if (problem) void showErrorToast(log, problem, { warning: true, context: 'Storage' });
   } catch (e) {
     const reason = errorMessage(e);
-    log.error(`Could not open the history in ${storageDir}: ${errorDetail(e)}`);
     openError = `Voice History could not open its history: ${reason} Nothing was deleted. Fix the cause and run "Developer: Reload Window"; the Voice History output has details.`;
-    void vscode.window.showErrorMessage(openError, 'Show Log').then((a) => a && log.show());
+    void showErrorToast(log, openError, { detail: e, context: `Could not open the history in ${storageDir}` });
   }
-  const historyUi = createHistoryUi({ history, openError, log });
+  const historyUi = createHistoryUi({ history, openError, log, extensionUri: context.extensionUri });
   context.subscriptions.push(historyUi);
   // Effects and takes: rendering runs in a worker, started the first time effects are applied.
   const takes = history ? createTakes(context, history, log) : undefined;

@@ -36,6 +36,7 @@ import {
   withCancellableProgress,
   type ArchiveCommandDeps,
 } from './archive-shared';
+import { showExportDone } from './export-done';
 import { commandTable } from './registry';
 import { resolveTargets } from './targets';
 
@@ -151,19 +152,12 @@ export async function runFolderExport(
   deps.log.info(`Exported ${r.files.length} file(s), ${r.bytes} bytes (${describeExportFormat(settings.format)}) to ${r.folder}`);
   for (const s of r.skipped) deps.log.warn(`Export to folder left out generation ${s.generationId}: ${s.reason}`);
   const skipped = r.skipped.length > 0 ? ` ${plural(r.skipped.length, 'generation')} without audio left out (see the log).` : '';
-  void showFolderDone(
+  void showExportDone(
     `Voice History: exported ${plural(r.files.length, 'file')} (${sizeText(r.bytes)}) to "${path.basename(r.folder)}".${skipped}`,
     r.folder,
-    skipped !== '',
+    { warn: skipped !== '', folder: true },
   );
   return r;
-}
-
-async function showFolderDone(message: string, folder: string, warn: boolean): Promise<void> {
-  const canReveal = vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName;
-  const show = warn ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const action = await show(message, ...(canReveal ? ['Open Folder'] : []));
-  if (action) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder));
 }
 
 /**

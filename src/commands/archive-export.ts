@@ -40,6 +40,7 @@ import {
   type ArchiveCommandDeps,
 } from './archive-shared';
 import { exportEffects, exportFiles, exportFilesOptionsSchema, pickExportFormat } from './archive-export-files';
+import { showExportDone } from './export-done';
 import { commandTable } from './registry';
 import { nothingSelected, resolveTargets } from './targets';
 
@@ -131,7 +132,7 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
     if (result.changedAudio > 0)
       notes.push(`${plural(result.changedAudio, 'audio file')} changed since recorded; exported as they are now.`);
     const message = `Voice History: exported ${plural(result.generations, 'generation')} (${sizeText(result.bytes)}) to "${path.basename(result.path)}".${notes.length ? ` ${notes.join(' ')}` : ''}`;
-    void showDone(message, result.path, notes.length > 0);
+    void showExportDone(message, result.path, { warn: notes.length > 0 });
     return result;
   }
 
@@ -272,7 +273,9 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
         void vscode.window.showInformationMessage('Voice History: export cancelled; no file was written.');
         return undefined;
       }
-      void showDone(`Voice History: exported the audio (${sizeText(outcome.value.bytes)}) to "${path.basename(target)}".`, target, false);
+      void showExportDone(`Voice History: exported the audio (${sizeText(outcome.value.bytes)}) to "${path.basename(target)}".`, target, {
+        warn: false,
+      });
       return outcome.value;
     },
 
@@ -307,12 +310,4 @@ export function exportCommandHandlers(deps: ArchiveCommandDeps) {
       );
     },
   });
-}
-
-/** The outcome message; on desktop with a local file, a button reveals it. Not awaited by commands. */
-async function showDone(message: string, file: string, warn: boolean): Promise<void> {
-  const canReveal = vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName;
-  const show = warn ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const action = await show(message, ...(canReveal ? ['Reveal in File Explorer'] : []));
-  if (action) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file));
 }

@@ -18,6 +18,7 @@ import {
 import type { ApiKeys } from './api-keys';
 import { commandTable } from './registry';
 import { errorMessage } from '../format/errors';
+import { showErrorToast } from '../views/error-toast';
 import { describeIssues } from '../format/issues';
 
 export interface ElevenLabsImportDeps {
@@ -174,12 +175,12 @@ async function runImport(deps: ElevenLabsImportDeps, args: ElevenLabsImportArgs 
     );
   } else {
     const actions = ['Resume', ...(result.stoppedBy.kind === 'auth' ? ['Set API Key…'] : [])];
-    void vscode.window
-      .showErrorMessage(`Voice History: the ElevenLabs import stopped: ${result.stoppedBy.message} So far: ${summary}`, ...actions)
-      .then(async (a) => {
+    void showErrorToast(deps.log, `the ElevenLabs import stopped: ${result.stoppedBy.message} So far: ${summary}`, { actions }).then(
+      async (a) => {
         if (a === 'Resume') await vscode.commands.executeCommand('voiceHistory.importFromElevenLabs', { resume: true });
         else if (a) await vscode.commands.executeCommand('voiceHistory.setApiKey', 'elevenlabs');
-      });
+      },
+    );
   }
   return outcome;
 }

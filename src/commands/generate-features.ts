@@ -13,6 +13,7 @@ import type { Generation, HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
 import { ApiKeys, apiKeyCommandHandlers } from './api-keys';
 import { elevenLabsImportCommandHandlers, importStateKey } from './elevenlabs-import';
+import { TextComposer } from './compose-text';
 import { generateCommandHandlers, speakSelection, type GenerateDeps, type SpeakOptions } from './generate';
 import { requireHistory, resolveTargets } from './targets';
 import { disposeAll } from '../dispose';
@@ -69,12 +70,15 @@ export function createGenerationFeatures(options: {
     },
   ]);
   const runner = history ? new GenerationRunner({ history, engines, log, effects }) : undefined;
+  const composer = new TextComposer();
   const deps: GenerateDeps = {
     runner: () => {
       requireHistory(history, openError);
       return runner!;
     },
     engines,
+    log,
+    composer,
     targets: (args) => resolveTargets(view, args).ids,
     // Only when the view is open: revealing would otherwise pull the side bar over the editor.
     reveal: (id) => {
@@ -84,6 +88,7 @@ export function createGenerationFeatures(options: {
   const importState = (): vscode.Memento => context.globalState;
   const disposables: vscode.Disposable[] = [
     keys,
+    composer,
     // A new ElevenLabs key may be another account: a saved import position would not fit it.
     keys.onDidChange((engine) => {
       if (engine === 'elevenlabs') void importState().update(importStateKey(options.storageDir), undefined);

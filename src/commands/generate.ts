@@ -7,8 +7,12 @@ import type { GenerationRequestInput } from '../generation/request';
 import type { GenerationRunner, StartedGeneration } from '../generation/runner';
 import type { Generation } from '../history';
 import { firstLine } from '../format/text';
-import { askInstruct, askSeed, askText, defaultEngineId, pickEngine, pickLanguage, pickVoice } from './generate-prompts';
+import type { Voice } from '../engines/engine';
+import type { TextComposer } from './compose-text';
+import { askInstruct, askSeed, askText, defaultEngineId, GENERATE_TITLE, pickEngine, pickLanguage, pickVoice } from './generate-prompts';
+import { BACK, type StepFrame, type StepResult } from './quick-steps';
 import { commandTable } from './registry';
+import { showErrorToast, type ToastLog } from '../views/error-toast';
 
 export interface GenerateDeps {
   /** The runner, or an error saying why the history is not available. */
@@ -18,6 +22,10 @@ export interface GenerateDeps {
   targets: (args: unknown[]) => string[];
   /** Shows a new row in the History view when the view is open. */
   reveal: (generationId: string) => void;
+  /** Where a failed generation's detail goes (its toast offers to show it). */
+  log: ToastLog;
+  /** The editor that takes text of several lines for Generate Speech…. */
+  composer: TextComposer;
 }
 
 export interface SpeakOptions {
@@ -60,8 +68,8 @@ export async function speakSelection(
   let voice = options.voice ?? defaultVoice(engineId);
   let profileName: string | undefined;
   if (!voice) {
-    const picked = await pickVoice(engine, undefined, 1);
-    if (!picked) return undefined;
+    const picked = await pickVoice(engine, undefined, { title: `Speak Selection with ${engine.displayName}` });
+    if (!picked || picked === BACK) return undefined;
     voice = picked.id;
     profileName = picked.name;
   }
@@ -114,11 +122,11 @@ async function generateWithProgress(
       }
     },
   );
-  announce(final, engineDisplayName(deps.engines, final.engine), abort.signal.aborted, play);
+  announce(deps.log, final, engineDisplayName(deps.engines, final.engine), abort.signal.aborted, play);
   return final;
 }
 
-function announce(g: Generation, engineName: string, cancelled: boolean, play: boolean | undefined): void {
+function announce(log: ToastLog, g: Generation, engineName: string, cancelled: boolean, play: boolean | undefined): void {
   if (g.status === 'completed') {
     const seconds = g.duration != null ? `${g.duration.toFixed(1)} s, ` : '';
     vscode.window.setStatusBarMessage(`$(unmute) Voice History: spoke “${firstLine(g.text, 40)}” (${seconds}${g.profileName})`, 6000);
@@ -137,14 +145,14 @@ function announce(g: Generation, engineName: string, cancelled: boolean, play: b
     ...(/API key/i.test(g.error ?? '') ? ['Set API Key…'] : []),
     ...(/setting|Settings/.test(g.error ?? '') ? ['Open Settings'] : []),
   ];
-  void vscode.window
-    .showErrorMessage(`Voice History: ${engineName} could not speak it. ${g.error ?? ''}`, ...actions)
-    .then(async (action) => {
+  void showErrorToast(log, `${engineName} could not speak it. ${g.error ?? ''}`, { actions, context: `Generation ${g.id} failed` }).then(
+    async (action) => {
       if (action === 'Retry') await vscode.commands.executeCommand('voiceHistory.retry', g.id);
       else if (action === 'Set API Key…') await vscode.commands.executeCommand('voiceHistory.setApiKey', g.engine ?? undefined);
       else if (action === 'Open Settings')
         await vscode.commands.executeCommand('workbench.action.openSettings', `voiceHistory.${g.engine ?? ''}`);
-    });
+    },
+  );
 }
 
 /** Fields a caller (keybinding, another extension, a test) may pass to Generate Speech…. */
@@ -154,55 +162,102 @@ function isArgs(value: unknown): value is GenerateArgs {
   return typeof value === 'object' && value !== null && !(value instanceof vscode.Uri) && !Array.isArray(value);
 }
 
+/** The questions Generate Speech… may ask, in order. */
+type Question = 'engine' | 'voice' | 'text' | 'language' | 'seed' | 'instruct';
+
 /**
- * Generate Speech…: asks for what `args` leaves out. With an argument object only the
- * required fields (engine, voice, text) are asked for; without one, the engine's optional
- * ones (language, seed, instructions) too.
+ * Generate Speech…: asks for what `args` leaves out, one numbered step at a time ("1/3") with
+ * Back. With an argument object only the required fields (engine, voice, text) are asked for;
+ * without one, the engine's optional ones (language, seed, instructions) too.
  */
 async function generateSpeech(deps: GenerateDeps, arg: unknown): Promise<Generation | undefined> {
   const given: GenerateArgs = isArgs(arg) ? arg : {};
   const interactive = !isArgs(arg);
-  let step = 1;
-  const engineId = given.engine ?? (await pickEngine(deps.engines, step++));
-  if (!engineId) return undefined;
+  const answers: {
+    engine?: string;
+    voice?: Voice;
+    text?: string;
+    language?: string | null;
+    seed?: number | null;
+    instruct?: string;
+  } = {};
+  const questionsWith = (engineId: string): Question[] => {
+    const can = deps.engines.get(engineId).capabilities;
+    return [
+      ...(given.engine ? [] : (['engine'] as const)),
+      ...(given.voice ? [] : (['voice'] as const)),
+      ...(given.text !== undefined ? [] : (['text'] as const)),
+      ...(interactive && can.languages ? (['language'] as const) : []),
+      ...(interactive && can.seed ? (['seed'] as const) : []),
+      ...(interactive && can.instruct ? (['instruct'] as const) : []),
+    ];
+  };
+  const engineOf = (): string => given.engine ?? answers.engine ?? defaultEngineId();
+  const editor = vscode.window.activeTextEditor;
+  const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+
+  const ask = async (question: Question, at: StepFrame): Promise<StepResult<unknown>> => {
+    const engine = deps.engines.get(engineOf());
+    switch (question) {
+      case 'engine': {
+        const id = await pickEngine(deps.engines, at, (candidate) => questionsWith(candidate).length);
+        // Another engine: its voices and options differ, so those answers no longer hold.
+        if (typeof id === 'string' && id !== answers.engine) {
+          delete answers.voice;
+          delete answers.language;
+          delete answers.seed;
+          delete answers.instruct;
+          answers.engine = id;
+        }
+        return id;
+      }
+      case 'voice':
+        return kept(await pickVoice(engine, defaultVoice(engineOf()), at), (v) => (answers.voice = v));
+      case 'text':
+        return kept(await askText(answers.text ?? selected, at, (initial) => deps.composer.compose(initial)), (v) => (answers.text = v));
+      case 'language':
+        return kept(await pickLanguage(engine, at), (v) => (answers.language = v));
+      case 'seed':
+        return kept(await askSeed(at), (v) => (answers.seed = v));
+      case 'instruct':
+        return kept(await askInstruct(at), (v) => (answers.instruct = v));
+    }
+  };
+
+  for (let index = 0; ;) {
+    const questions = questionsWith(engineOf());
+    if (index >= questions.length) break;
+    const answer = await ask(questions[index]!, { title: GENERATE_TITLE, step: index + 1, totalSteps: questions.length });
+    if (answer === undefined) return undefined;
+    index = answer === BACK ? Math.max(0, index - 1) : index + 1;
+  }
+
+  const engineId = engineOf();
   const engine = deps.engines.get(engineId);
-  let voice = given.voice;
-  let profileName = given.profileName;
-  if (!voice) {
-    const picked = await pickVoice(engine, defaultVoice(engineId), step++);
-    if (!picked) return undefined;
-    voice = picked.id;
-    profileName ??= picked.name;
-  }
-  let text = given.text;
-  if (text === undefined) {
-    const editor = vscode.window.activeTextEditor;
-    const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
-    text = await askText(selected, step++);
-    if (text === undefined) return undefined;
-  }
-  const request: GenerationRequestInput = { ...stripPlay(given), engine: engineId, voice, text, ...(profileName ? { profileName } : {}) };
-  if (interactive && engine.capabilities.languages) {
-    const language = await pickLanguage(engine, step++);
-    if (language === undefined) return undefined;
-    if (language) request.language = language;
-  }
-  if (interactive && engine.capabilities.seed) {
-    const seed = await askSeed(step++);
-    if (seed === undefined) return undefined;
-    if (seed !== null) request.seed = seed;
-  }
-  if (interactive && engine.capabilities.instruct) {
-    const instruct = await askInstruct(step++);
-    if (instruct === undefined) return undefined;
-    if (instruct.trim()) request.instruct = instruct.trim();
-  }
+  const voice = given.voice ?? answers.voice!.id;
+  const profileName = given.profileName ?? (given.voice ? undefined : answers.voice?.name);
+  const request: GenerationRequestInput = {
+    ...stripPlay(given),
+    engine: engineId,
+    voice,
+    text: given.text ?? answers.text!,
+    ...(profileName ? { profileName } : {}),
+  };
+  if (typeof answers.language === 'string') request.language = answers.language;
+  if (typeof answers.seed === 'number') request.seed = answers.seed;
+  if (answers.instruct?.trim()) request.instruct = answers.instruct.trim();
   return generateWithProgress(
     deps,
     `Speaking with ${engine.displayName} (${profileName ?? voice})`,
     (signal) => deps.runner().start(request, signal),
     given.play,
   );
+}
+
+/** Stores a step's answer (Back and Escape leave the previous one) and passes the result on. */
+function kept<T>(result: StepResult<T>, store: (answer: T) => void): StepResult<T> {
+  if (result !== BACK && result !== undefined) store(result);
+  return result;
 }
 
 function stripPlay(args: GenerateArgs): Partial<GenerationRequestInput> {
@@ -245,6 +300,7 @@ export function generateCommandHandlers(deps: GenerateDeps) {
       return speakSelection(deps, editor, options);
     },
     'voiceHistory.generateSpeech': (arg?: unknown) => generateSpeech(deps, arg),
+    'voiceHistory.speakComposedText': () => deps.composer.accept(),
     'voiceHistory.regenerate': (...args: unknown[]) => again(deps, args, 'regenerate'),
     'voiceHistory.retry': (...args: unknown[]) => again(deps, args, 'retry'),
   });

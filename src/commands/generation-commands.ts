@@ -1,6 +1,7 @@
 // Commands on generations: play, favorite, delete, copy, reveal/open the audio. Each takes what
 // `resolveTargets` accepts (tree rows, ids, or nothing for the tree's selection).
 import * as vscode from 'vscode';
+import { plainMessage } from '../format/user-text';
 import type { Generation, HistoryService } from '../history';
 import { isGroupNode, isLoadMoreNode } from '../views/tree-nodes';
 import type { HistoryView } from '../views/history-view';
@@ -55,7 +56,7 @@ export function generationCommandHandlers(deps: GenerationCommandDeps) {
     if (!g) throw new Error('This generation no longer exists; the view will refresh.');
     if (g.status === 'failed') {
       const retry = await vscode.window.showWarningMessage(
-        `Voice History: this generation failed and has no audio: ${g.error ?? 'no reason recorded'}.`,
+        `Voice History: this generation failed and has no audio: ${plainMessage(g.error ?? 'no reason recorded').replace(/\.$/, '')}.`,
         'Retry',
       );
       if (retry) await vscode.commands.executeCommand('voiceHistory.retry', g.id);

@@ -1,7 +1,9 @@
-// Command handlers report failures to the user (a message that says what to do) and to the log,
-// instead of leaving VS Code to show a bare stack. registerCommands puts every handler behind it.
-import * as vscode from 'vscode';
-import { errorDetail, errorMessage } from '../format/errors';
+// Command handlers report failures to the user (a message that says what to do, with Show Log) and
+// to the log (the stack), instead of leaving VS Code to show a bare stack. registerCommands puts
+// every handler behind it.
+import type * as vscode from 'vscode';
+import { errorMessage } from '../format/errors';
+import { showErrorToast } from '../views/error-toast';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -10,9 +12,7 @@ export function guarded(log: vscode.LogOutputChannel, id: string, handler: Comma
     try {
       return await handler(...args);
     } catch (e) {
-      const message = errorMessage(e);
-      log.error(`${id} failed: ${errorDetail(e)}`);
-      void vscode.window.showErrorMessage(message.startsWith('Voice History') ? message : `Voice History: ${message}`);
+      void showErrorToast(log, errorMessage(e), { detail: e, context: `${id} failed` });
       return undefined;
     }
   };

@@ -30,6 +30,7 @@ export const COMMAND_IDS = [
   'voiceHistory.reconcile',
   'voiceHistory.speakSelection',
   'voiceHistory.generateSpeech',
+  'voiceHistory.speakComposedText',
   'voiceHistory.regenerate',
   'voiceHistory.retry',
   'voiceHistory.applyEffects',

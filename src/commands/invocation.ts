@@ -23,6 +23,7 @@ export const VIEW_LEVEL_COMMANDS: ReadonlySet<CommandId> = new Set<CommandId>([
   'voiceHistory.reconcile',
   'voiceHistory.speakSelection',
   'voiceHistory.generateSpeech',
+  'voiceHistory.speakComposedText',
   'voiceHistory.importFromElevenLabs',
   'voiceHistory.setApiKey',
   'voiceHistory.clearApiKey',

@@ -8,6 +8,7 @@ import { filterQuery } from '../history/tree-filter';
 import { firstLine } from '../format/text';
 import { formatDuration, relativeTime } from '../format/time';
 import { errorMessage } from '../format/errors';
+import { showErrorToast } from '../views/error-toast';
 
 const DEBOUNCE_MS = 150;
 const RESULT_COUNT = 50;
@@ -146,7 +147,7 @@ export class HistorySearch implements vscode.Disposable {
   }
 
   private report(e: unknown): void {
-    void vscode.window.showErrorMessage(`Voice History: ${errorMessage(e)}`);
+    void showErrorToast(this.log, errorMessage(e), { detail: e, context: 'Search failed' });
   }
 }
 

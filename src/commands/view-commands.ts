@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { HistoryService } from '../history';
 import { GROUP_BY_VALUES, isLoadMoreNode, type GroupBy } from '../views/tree-nodes';
 import { GROUP_BY_LABELS, readGroupBy, type HistoryView } from '../views/history-view';
-import type { StatisticsDocument } from '../views/statistics';
+import type { StatisticsPanel } from '../views/statistics';
 import { parseTreeFilter, type TreeFilter } from '../history/tree-filter';
 import { pickFilter } from './filter-picker';
 import { commandTable } from './registry';
@@ -15,7 +15,7 @@ export interface ViewCommandDeps {
   openError: string | undefined;
   view: HistoryView;
   search: HistorySearch | undefined;
-  statistics: StatisticsDocument | undefined;
+  statistics: StatisticsPanel | undefined;
 }
 
 export function viewCommandHandlers(deps: ViewCommandDeps) {
@@ -59,7 +59,18 @@ export function viewCommandHandlers(deps: ViewCommandDeps) {
       let groupBy: GroupBy | undefined;
       if (arg !== undefined) {
         if (!(GROUP_BY_VALUES as readonly unknown[]).includes(arg)) {
-          throw new Error(`Cannot group by ${JSON.stringify(arg)}; use one of ${GROUP_BY_VALUES.join(', ')}.`);
+          // Named, not printed: the argument may be anything (a row, an object) and this reaches a toast.
+          const given =
+            typeof arg === 'string'
+              ? `"${arg.slice(0, 40)}"`
+              : Array.isArray(arg)
+                ? 'a list'
+                : arg === null
+                  ? 'nothing'
+                  : typeof arg === 'object'
+                    ? 'an object'
+                    : `a ${typeof arg}`;
+          throw new Error(`Cannot group by ${given}; use one of ${GROUP_BY_VALUES.join(', ')}.`);
         }
         groupBy = arg as GroupBy;
       } else {

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { EngineError } from './engine';
 import { previewBody } from './response-audio';
+import { plainMessage } from '../format/user-text';
 import { errorMessage } from '../format/errors';
 
 export interface ServiceInfo {
@@ -220,7 +221,8 @@ export function errorDetail(body: Uint8Array): ErrorDetail {
   try {
     value = JSON.parse(text);
   } catch {
-    const preview = previewBody(body, 200);
+    // A plain-text body may be a server's stack trace: its first words are the message.
+    const preview = plainMessage(previewBody(body, 200));
     return preview ? { message: preview } : {};
   }
   return detailOf(value);
@@ -228,7 +230,7 @@ export function errorDetail(body: Uint8Array): ErrorDetail {
 
 function detailOf(value: unknown, depth = 0): ErrorDetail {
   if (depth > 3 || value === null || value === undefined) return {};
-  if (typeof value === 'string') return { message: clip(value) };
+  if (typeof value === 'string') return value.trim() ? { message: clip(plainMessage(value)) } : {};
   if (Array.isArray(value)) {
     // FastAPI/ElevenLabs validation errors: [{loc, msg, type}]
     const parts = value.slice(0, 3).map((entry) => {
@@ -252,7 +254,7 @@ function detailOf(value: unknown, depth = 0): ErrorDetail {
         if (inner.message || inner.code) return inner;
       }
     }
-    const message = typeof o.message === 'string' ? clip(o.message) : undefined;
+    const message = typeof o.message === 'string' && o.message.trim() ? clip(plainMessage(o.message)) : undefined;
     const code =
       typeof o.status === 'string' ? o.status : typeof o.code === 'string' ? o.code : typeof o.type === 'string' ? o.type : undefined;
     return { message, code };

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AudioFormatError, readAudioInfo, type AudioFormat } from '../audio/format';
 import { wavHeader } from '../audio/wav';
 import { EngineError } from './engine';
+import { plainMessage } from '../format/user-text';
 
 /** What the history records of audio bytes. */
 export interface AudioDescription {
@@ -83,6 +84,13 @@ export async function responseAudio(
     const wrapped = await describeAudio(audio);
     if (wrapped) return { audio, info: wrapped };
   }
-  const preview = previewBody(body);
+  // A JSON answer (an error sent with status 200) is described by what it says, not quoted.
+  const start = new TextDecoder('utf-8', { fatal: false }).decode(body.subarray(0, 64 * 1024));
+  if (/^\s*[[{]/.test(start)) {
+    // plainMessage keeps the message a JSON body carries (error.message, detail, …) and drops the rest.
+    const said = plainMessage(start);
+    throw notAudio(`${body.length} bytes of JSON${said ? ` saying "${said}"` : ''}`);
+  }
+  const preview = plainMessage(previewBody(body));
   throw notAudio(`${body.length} bytes${preview ? `: "${preview}"` : ''}`);
 }

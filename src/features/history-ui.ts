@@ -9,7 +9,7 @@ import type { HistoryService } from '../history';
 import { followSelection } from './follow-selection';
 import { HistoryView } from '../views/history-view';
 import { OpenAudioFilePlayer, PlayerSlot } from '../player/port';
-import { StatisticsDocument } from '../views/statistics';
+import { StatisticsPanel } from '../views/statistics';
 import { HistoryStatusBar } from '../views/status-bar';
 import { HistoryDragAndDrop } from '../views/tree-dnd';
 import { disposeAll } from '../dispose';
@@ -20,7 +20,7 @@ export interface HistoryUi extends vscode.Disposable {
   readonly player: PlayerSlot;
   readonly dragAndDrop: HistoryDragAndDrop;
   readonly search: HistorySearch | undefined;
-  readonly statistics: StatisticsDocument | undefined;
+  readonly statistics: StatisticsPanel | undefined;
   readonly statusBar: HistoryStatusBar | undefined;
   /** Handlers for the History view's commands, by id; registerCommands guards them. */
   readonly handlers: ReturnType<typeof viewCommandHandlers> & ReturnType<typeof generationCommandHandlers>;
@@ -31,6 +31,8 @@ export function createHistoryUi(options: {
   /** Why the history could not be opened, with what to do. */
   openError: string | undefined;
   log: vscode.LogOutputChannel;
+  /** The extension's folder (icons of the statistics tab). */
+  extensionUri: vscode.Uri;
 }): HistoryUi {
   const { history, openError, log } = options;
   const disposables: vscode.Disposable[] = [];
@@ -43,7 +45,7 @@ export function createHistoryUi(options: {
     history ? new OpenAudioFilePlayer(history) : { open: () => Promise.reject(new Error(openError ?? 'The history is not open.')) },
   );
   const search = history ? new HistorySearch(history, view, (id) => player.open(id, view!.provider.currentList()), log) : undefined;
-  const statistics = history ? new StatisticsDocument(history) : undefined;
+  const statistics = history ? new StatisticsPanel(history, options.extensionUri) : undefined;
   const statusBar = history ? new HistoryStatusBar(history, log) : undefined;
   disposables.push(view, registerLoadMore(view), followSelection(view, player));
   for (const d of [search, statistics, statusBar]) if (d) disposables.push(d);

@@ -9,6 +9,7 @@ import type { Generation, HistoryLog, HistoryService, Profile } from '../history
 import { engineSettingsOf, originOf, withOrigin, type GenerationOrigin } from './origin';
 import { GenerationRequestError, MAX_SEED, parseGenerationRequest, type GenerationRequest, type GenerationRequestInput } from './request';
 import { errorDetail, errorMessage } from '../format/errors';
+import { plainMessage } from '../format/user-text';
 import type { Takes } from './takes';
 
 export interface GenerationRunnerOptions {
@@ -301,6 +302,7 @@ export class GenerationRunner {
 /** The message stored on a failed row: the engine's own words, or what broke. */
 export function failureMessage(error: unknown, engine: Pick<SpeechEngine, 'displayName'>): string {
   if (error instanceof EngineError) return error.message;
-  const detail = errorMessage(error);
+  // The stack goes to the log (the runner logs the error); the row keeps words a person can read.
+  const detail = plainMessage(errorMessage(error));
   return `${engine.displayName} failed unexpectedly: ${detail}`.slice(0, 10_000);
 }

@@ -42,7 +42,8 @@ export function parseTreeFilter(input: unknown): TreeFilter {
   const parsed = treeFilterSchema.safeParse(input ?? {});
   if (!parsed.success) {
     const details = describeIssues(parsed.error.issues, { whole: 'filter' });
-    throw new Error(`The history filter is not valid (${details}). Pass an object such as { status: ["failed"], favoritesOnly: true }.`);
+    // Words, not a code example: the message also reaches a notification.
+    throw new Error(`The history filter is not valid (${details}). Its fields are ${Object.keys(treeFilterSchema.shape).join(', ')}.`);
   }
   return normalize(parsed.data);
 }

@@ -3,6 +3,7 @@
 // startup, after new generations or audio arrive (debounced), and when the settings change.
 // One run at a time; a trigger during a run schedules exactly one more.
 import * as vscode from 'vscode';
+import { showErrorToast } from './error-toast';
 import { applyPurge, previewRetention, retentionPolicySchema, type RetentionPolicy } from '../archive/purge';
 import type { ArchiveHistory } from '../archive/history-port';
 import type { ChangeEvent, HistoryService } from '../history';
@@ -149,8 +150,8 @@ export class RetentionKeeper implements vscode.Disposable {
       this.warnedSetting = undefined;
     } catch (e) {
       const message = errorMessage(e);
-      this.log.warn(`Retention: ${message}`);
-      if (this.warnedSetting !== message) void vscode.window.showWarningMessage(`Voice History: ${message}`);
+      if (this.warnedSetting !== message) void showErrorToast(this.log, message, { warning: true, context: 'Retention' });
+      else this.log.warn(`Retention: ${message}`);
       this.warnedSetting = message;
       return;
     }

@@ -1,105 +1,89 @@
-// "Show Statistics": a read-only Markdown document (virtual, refreshed on changes) shown in the
-// Markdown preview, built from `history.stats()`.
+// "Show Statistics": a tab of its own (a webview panel without scripts) that stays open while
+// other files are opened, is reused when shown again, and follows the history as it changes.
+// (The Markdown preview it replaces was a preview tab: the next file clicked took its place.)
 import * as vscode from 'vscode';
-import type { HistoryService, HistoryStats } from '../history';
-import { formatBytes } from '../format/bytes';
-import { formatCount } from '../format/text';
-import { formatLongDuration } from '../format/time';
+import type { HistoryService } from '../history';
+import { randomBytes } from 'node:crypto';
 import { disposeAll } from '../dispose';
+import { statisticsHtml } from './statistics-html';
 
-export const STATS_SCHEME = 'voice-history-stats';
-export const STATS_URI = vscode.Uri.from({ scheme: STATS_SCHEME, path: '/Voice History Statistics.md' });
+export const STATISTICS_VIEW_TYPE = 'voiceHistory.statistics';
+export const STATISTICS_TITLE = 'Voice History Statistics';
+/** Changes arriving together (an import, a purge) refresh the page once. */
+const REFRESH_DELAY_MS = 1000;
 
-export function statisticsMarkdown(s: HistoryStats, now = new Date()): string {
-  const lines: string[] = [];
-  const esc = (t: string) => t.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
-  lines.push('# Voice History statistics', '');
-  lines.push(`_As of ${now.toLocaleString('en-US')}_`, '');
-  lines.push('| | |', '|---|---:|');
-  lines.push(`| Generations | ${formatCount(s.totalGenerations)} |`);
-  lines.push(`| Total audio | ${formatLongDuration(s.totalDurationSeconds)} |`);
-  lines.push(`| Disk usage | ${formatBytes(s.bytesOnDisk)} |`);
-  for (const status of ['completed', 'pending', 'generating', 'failed'] as const) {
-    const c = s.byStatus[status];
-    if (c && c.count > 0) lines.push(`| ${status[0]!.toUpperCase()}${status.slice(1)} | ${formatCount(c.count)} |`);
-  }
-  lines.push('');
-
-  lines.push('## By voice profile', '');
-  if (s.byProfile.length === 0) lines.push('No generations yet.');
-  else {
-    lines.push('| Profile | Generations | Audio |', '|---|---:|---:|');
-    for (const p of [...s.byProfile].sort((a, b) => b.count - a.count)) {
-      lines.push(`| ${esc(p.profileName)} | ${formatCount(p.count)} | ${formatLongDuration(p.durationSeconds)} |`);
-    }
-  }
-  lines.push('');
-
-  lines.push('## By engine', '');
-  if (s.byEngine.length === 0) lines.push('No generations yet.');
-  else {
-    lines.push('| Engine | Generations | Audio |', '|---|---:|---:|');
-    for (const e of [...s.byEngine].sort((a, b) => b.count - a.count)) {
-      lines.push(
-        `| ${e.engine === null ? '_unknown_' : esc(e.engine)} | ${formatCount(e.count)} | ${formatLongDuration(e.durationSeconds)} |`,
-      );
-    }
-  }
-  lines.push('');
-
-  lines.push('## Last 30 days', '');
-  const max = Math.max(1, ...s.perDay.map((d) => d.count));
-  lines.push('| Day | Generations | Audio | |', '|---|---:|---:|---|');
-  for (const d of s.perDay) {
-    const bar = '█'.repeat(Math.round((d.count / max) * 20));
-    lines.push(`| ${d.day} | ${formatCount(d.count)} | ${d.count > 0 ? formatLongDuration(d.durationSeconds) : ''} | ${bar} |`);
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-export class StatisticsDocument implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
+export class StatisticsPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private rendering: Promise<void> = Promise.resolve();
+  /** The page last shown (integration tests read it). */
+  html = '';
 
-  constructor(private readonly history: Pick<HistoryService, 'stats' | 'onDidChange'>) {
-    this.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(STATS_SCHEME, this));
+  constructor(
+    private readonly history: Pick<HistoryService, 'stats' | 'onDidChange'>,
+    private readonly extensionUri: vscode.Uri,
+  ) {
     const sub = history.onDidChange(() => {
-      // Only while someone is looking at it; stats scan the whole history.
-      if (!vscode.workspace.textDocuments.some((d) => d.uri.scheme === STATS_SCHEME)) return;
+      // Only while the tab is open; stats read the whole history's totals.
+      if (!this.panel) return;
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.changed.fire(STATS_URI), 1000);
+      this.timer = setTimeout(() => void this.refresh(), REFRESH_DELAY_MS);
     });
     this.subscriptions.push(new vscode.Disposable(() => sub.dispose()));
   }
 
-  async provideTextDocumentContent(): Promise<string> {
-    return statisticsMarkdown(await this.history.stats());
+  /** The open tab, if any. */
+  get webviewPanel(): vscode.WebviewPanel | undefined {
+    return this.panel;
   }
 
-  /** Opens the statistics in the Markdown preview (the source document when the preview is unavailable). */
+  /** Opens the statistics tab (or brings the open one forward) with fresh numbers. */
   async show(): Promise<void> {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Voice History: computing statistics' },
       async () => {
-        const wasOpen = vscode.workspace.textDocuments.some((d) => d.uri.toString() === STATS_URI.toString());
-        const doc = await vscode.workspace.openTextDocument(STATS_URI);
-        // An open document keeps its old content until told; a new one was just computed.
-        if (wasOpen) this.changed.fire(STATS_URI);
-        try {
-          await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
-        } catch {
-          await vscode.window.showTextDocument(doc, { preview: true });
-        }
+        if (this.panel) this.panel.reveal(undefined, false);
+        else this.panel = this.create();
+        await this.refresh();
       },
     );
   }
 
+  private create(): vscode.WebviewPanel {
+    const panel = vscode.window.createWebviewPanel(
+      STATISTICS_VIEW_TYPE,
+      STATISTICS_TITLE,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      { enableScripts: false, enableFindWidget: true, localResourceRoots: [] },
+    );
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(this.extensionUri, 'media', 'statistics-light.svg'),
+      dark: vscode.Uri.joinPath(this.extensionUri, 'media', 'statistics-dark.svg'),
+    };
+    panel.onDidDispose(() => {
+      if (this.panel === panel) this.panel = undefined;
+      clearTimeout(this.timer);
+    });
+    return panel;
+  }
+
+  /** Renders the current numbers into the open tab; one rendering at a time. */
+  refresh(): Promise<void> {
+    this.rendering = this.rendering.then(async () => {
+      const panel = this.panel;
+      if (!panel) return;
+      const stats = await this.history.stats();
+      if (this.panel !== panel) return;
+      this.html = statisticsHtml({ stats, nonce: randomBytes(18).toString('base64url') });
+      panel.webview.html = this.html;
+    });
+    return this.rendering;
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
-    this.changed.dispose();
+    this.panel?.dispose();
     disposeAll(this.subscriptions);
   }
 }

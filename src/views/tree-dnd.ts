@@ -9,6 +9,7 @@ import { probeAudio, type AudioProbe } from '../archive/audio-probe';
 import type { Generation, HistoryService } from '../history';
 import { isGenerationNode, isGroupNode, type HistoryNode } from './tree-nodes';
 import { errorMessage } from '../format/errors';
+import { showErrorToast } from './error-toast';
 
 const OWN_MIME = 'application/vnd.code.tree.voicehistory.history';
 /** Profile that dropped files go to unless dropped onto a profile's group. */
@@ -62,9 +63,7 @@ export class HistoryDragAndDrop implements vscode.TreeDragAndDropController<Hist
     options: { profileId?: string; texts?: string[]; token?: vscode.CancellationToken } = {},
   ): Promise<Generation[]> {
     if (!this.history) {
-      void vscode.window.showErrorMessage(
-        'Voice History: the history is not open, so the files cannot be imported. See the Voice History output for why.',
-      );
+      void showErrorToast(this.log, 'the history is not open, so the files cannot be imported. See the Voice History output for why.');
       return [];
     }
     const history = this.history;
@@ -86,7 +85,7 @@ export class HistoryDragAndDrop implements vscode.TreeDragAndDropController<Hist
         }
       }
       if (refused.length > 0) {
-        void vscode.window.showWarningMessage(`Voice History: ${refused.length} dropped file(s) were skipped. ${refused.join(' ')}`);
+        void showErrorToast(this.log, `${refused.length} dropped file(s) were skipped. ${refused.join(' ')}`, { warning: true });
       }
       if (audio.length === 0 || options.token?.isCancellationRequested) return [];
 
@@ -123,7 +122,7 @@ export class HistoryDragAndDrop implements vscode.TreeDragAndDropController<Hist
         },
       );
       if (failures.length > 0) {
-        void vscode.window.showErrorMessage(`Voice History: ${failures.length} file(s) were not imported. ${failures.join(' ')}`);
+        void showErrorToast(this.log, `${failures.length} file(s) were not imported. ${failures.join(' ')}`);
       }
       if (created.length > 0) this.onImported(created);
       return created;

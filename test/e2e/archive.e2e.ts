@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { openHistory } from '../../src/history';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
+import { answerFileDialog as answerDialog } from './palette';
 import { toneWav, writeLongWav } from './player-seed';
 
 const shots = join(root, 'test-results');
@@ -122,25 +123,9 @@ async function palette(title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/**
- * Answers code-server's simple file dialog: a quick input holding a path. It fills in its folder
- * (and, saving, the suggested name) first; then we type our path and accept.
- */
-async function answerFileDialog(kind: 'save' | 'open', path: string, screenshot?: string): Promise<string> {
-  const input = quickInputBox();
-  await input.waitFor();
-  const ready = kind === 'save' ? /^\/.*\.[a-z0-9]+$/i.source : /^\/.*\/$/.source;
-  await page.waitForFunction(
-    ([sel, re]) => new RegExp(re!).test((document.querySelector(sel!) as HTMLInputElement | null)?.value ?? ''),
-    [INPUT, ready],
-    { timeout: 10000 },
-  );
-  const suggested = await input.inputValue();
-  if (screenshot) await shot(screenshot);
-  await input.fill(path);
-  await page.waitForTimeout(300);
-  await page.keyboard.press('Enter');
-  return suggested;
+/** The save or open dialog, answered with `path` (a screenshot of the suggestion first, when named). */
+function answerFileDialog(kind: 'save' | 'open', path: string, screenshot?: string): Promise<string> {
+  return answerDialog(page, kind, path, screenshot ? () => shot(screenshot) : undefined);
 }
 
 before(async () => {

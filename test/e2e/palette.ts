@@ -46,6 +46,33 @@ export async function playerFrame(page: Page): Promise<Frame> {
   throw new Error('the player webview frame did not appear');
 }
 
+/**
+ * Answers code-server's simple file dialog: a quick input holding a path. It fills in its folder
+ * (and, saving, the suggested name) first; then `path` is typed and accepted. Resolves with what
+ * the dialog suggested; `beforeAnswer` runs while the suggestion shows (e.g. a screenshot).
+ */
+export async function answerFileDialog(
+  page: Page,
+  kind: 'save' | 'open',
+  path: string,
+  beforeAnswer?: () => Promise<unknown>,
+): Promise<string> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  // The dialog shows a folder (opening) or a file path (saving) once it is ready for ours.
+  const ready = kind === 'save' ? /^\/.*\.[a-z0-9]+$/i : /^\/.*\/$/;
+  for (let waited = 0; !ready.test(await input.inputValue()); waited += 100) {
+    if (waited > 10000) throw new Error(`the ${kind} dialog did not show a path (it shows "${await input.inputValue()}")`);
+    await page.waitForTimeout(100);
+  }
+  const suggested = await input.inputValue();
+  await beforeAnswer?.();
+  await input.fill(path);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  return suggested;
+}
+
 /** Drags the side bar's edge until the side bar is `width` px wide. */
 export async function setSideBarWidth(page: Page, width: number): Promise<void> {
   const sideBar = page.locator('.part.sidebar');

@@ -141,3 +141,36 @@ test('the player page fetches no file of its own before it is on screen, and its
     },
   );
 });
+
+test('shown again after VS Code released it, the first frame of the player already has its text (no "Nothing selected.")', async () => {
+  const { page, close } = await openWorkbench({ server, theme: 'dark' });
+  try {
+    await page.locator('.activitybar a[aria-label="Voice History"]').click();
+    await playFox(page);
+    const player: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const shownText = async (): Promise<string> => (await player.locator('#generation-text').textContent()) ?? '';
+    await waitUntil(page, 'the fox text in the player', shownText, (t) => t === TEXTS.fox, 30000);
+    const header = page.locator('.part.sidebar .pane-header[aria-label^="Player"]');
+    type Metrics = { firstPaintAt?: number; firstPaintText?: string };
+    const metrics = async (): Promise<Metrics> =>
+      (await playerFrame(page)).evaluate(() => ({ ...(globalThis as unknown as { vhPlayer: { metrics: Metrics } }).vhPlayer.metrics }));
+    for (let round = 1; round <= 2; round++) {
+      const before = (await metrics()).firstPaintAt ?? 0;
+      await header.click(); // collapsed: VS Code releases the page
+      await waitUntil(
+        page,
+        'the player to collapse',
+        () => header.getAttribute('aria-expanded'),
+        (v) => v === 'false',
+      );
+      await page.waitForTimeout(300);
+      await header.click();
+      const m = await waitUntil(page, 'a new first paint', metrics, (x) => (x.firstPaintAt ?? 0) > before, 30000);
+      assert.equal(m.firstPaintText, TEXTS.fox, `round ${round}: the first frame showed the text`);
+      await waitUntil(page, 'the fox text in the player', shownText, (t) => t === TEXTS.fox);
+    }
+    await page.locator('.part.sidebar').screenshot({ path: join(shots, 'player-first-open-shown-again.png') });
+  } finally {
+    await close();
+  }
+});

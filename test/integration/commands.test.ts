@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { Generation } from '../../src/history';
 import type { GenerationNode } from '../../src/views/tree-nodes';
 import type { PlayerPort } from '../../src/player/port';
-import { STATS_SCHEME } from '../../src/views/statistics';
+import { STATISTICS_VIEW_TYPE } from '../../src/views/statistics';
 import {
   cleanUp,
   eventually,
@@ -281,21 +281,31 @@ describe('History commands', function () {
     );
   });
 
-  it('statistics open as a Markdown document built from history.stats()', async () => {
+  it('statistics open in a tab of their own built from history.stats(), reused and refreshed as the history changes', async () => {
     await makeGeneration(f, 'Counted');
     await vscode.commands.executeCommand('voiceHistory.showStatistics');
-    const doc = await eventually(
-      () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === STATS_SCHEME),
-      'the statistics document',
-    );
+    const statistics = f.api.historyUi.statistics!;
+    const tabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(STATISTICS_VIEW_TYPE));
+    await eventually(() => tabs().length === 1 || undefined, 'the statistics tab');
     const stats = await f.history.stats();
-    const text = doc.getText();
-    assert.match(text, /^# Voice History statistics/m);
-    assert.match(text, new RegExp(`\\| Generations \\| ${stats.totalGenerations.toLocaleString('en-US')} \\|`));
-    assert.match(text, /## By voice profile/);
-    assert.ok(text.includes(f.profile.name.replace(/-/g, '\\-')), 'our profile is listed');
-    assert.match(text, /## Last 30 days/);
+    const text = statistics.html;
+    assert.match(text, /<h1>Voice History statistics<\/h1>/);
+    assert.match(text, new RegExp(`<th scope="row">Generations</th><td>${stats.totalGenerations.toLocaleString('en-US')}</td>`));
+    assert.match(text, /<h2>By voice profile<\/h2>/);
+    assert.ok(text.includes(f.profile.name), 'our profile is listed');
+    assert.match(text, /<h2>Last 30 days<\/h2>/);
+    assert.doesNotMatch(text, /<script/, 'a page without scripts');
+    // A new generation shows up in the open tab; showing it again reuses the tab.
+    await makeGeneration(f, 'Counted later');
+    const more = (stats.totalGenerations + 1).toLocaleString('en-US');
+    await eventually(() => statistics.html.includes(`<td>${more}</td>`) || undefined, 'the refreshed count', 5000);
+    await vscode.commands.executeCommand('voiceHistory.showStatistics');
+    assert.equal(tabs().length, 1, 'one statistics tab');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await eventually(() => statistics.webviewPanel === undefined || undefined, 'the panel is gone once its tab is closed');
   });
 
   it('the status bar item is off by default and shows count and disk usage when enabled', async () => {

@@ -6,6 +6,7 @@
  */
 import { Actions } from './actions';
 import type { EffectsHost, EffectsPanel } from './effects-host';
+import { paintShown, rememberShown } from './first-frame';
 import { nonce } from './nonce';
 import type { Layout } from './layout';
 import { LiveUpdates } from './live';
@@ -74,6 +75,8 @@ export class PlayerApp implements Session {
   }
 
   async start(): Promise<void> {
+    // Coming back after VS Code released the page: its first frame shows what it showed before.
+    if (this.state.generationId && this.state.shown) paintShown(this.ui, this.state.shown);
     this.transport.applyPrefs();
     this.bindControls();
     this.transport.bindWave();
@@ -138,6 +141,8 @@ export class PlayerApp implements Session {
     this.source = null;
     this.voice = null;
     this.render.generation();
+    this.state.shown = rememberShown(this.ui);
+    this.save();
     void this.loadTakes(token);
     void this.loadDetails(token);
     try {
@@ -328,6 +333,7 @@ export class PlayerApp implements Session {
     this.state.generationId = null;
     this.state.versionId = null;
     this.state.position = 0;
+    delete this.state.shown;
     this.save();
   }
 

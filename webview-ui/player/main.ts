@@ -28,6 +28,7 @@ if (root) {
         app.metrics.documentStartAt = performance.timeOrigin;
         app.metrics.htmlStartAt = (window as unknown as { vhHtmlStartAt?: number }).vhHtmlStartAt;
         app.metrics.scriptStartAt = scriptStartAt;
+        app.metrics.firstPaintText = ui.player.hidden ? '' : (ui.text.textContent ?? '');
         document.body.dataset.firstPaint = app.metrics.firstPaintAt.toFixed(1);
       }, 0),
     );

@@ -44,6 +44,8 @@ export interface PlayerMetrics {
   htmlStartAt?: number;
   scriptStartAt?: number;
   firstPaintAt?: number;
+  /** The generation text the first frame showed ('' for the empty state). */
+  firstPaintText?: string;
   playRequestedAt?: number;
   playingAt?: number;
   /** Play request → `playing`, in ms. */

@@ -7,9 +7,11 @@
 // ---- preferences and persisted state ------------------------------------------------------
 
 import { formatBytes as formatSharedBytes } from '../../src/format/bytes';
+import { plainMessage } from '../../src/format/user-text';
 import { formatClock, formatDateTime, formatDuration } from '../../src/format/time';
 export { formatClock, formatDateTime, formatDuration };
 import type { AudioFormatInfo } from '../../src/rpc/audio';
+import { checkShown, type ShownSummary } from './first-frame';
 
 export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2] as const;
 export const MIN_SPEED = SPEEDS[0];
@@ -36,6 +38,8 @@ export interface PersistedState extends PlayerPrefs {
   versionId: string | null;
   /** Seconds into the current version. */
   position: number;
+  /** The generation's text and voice line as last shown, for the first frame (./first-frame). */
+  shown?: ShownSummary;
 }
 
 export const DEFAULT_STATE: PersistedState = {
@@ -70,6 +74,7 @@ export function restoreState(raw: unknown): PersistedState {
     typeof s.loop === 'boolean';
   if (!valid) return { ...DEFAULT_STATE };
   const position = s.position as number;
+  const shown = s.generationId ? checkShown(s.shown) : undefined;
   return {
     v: 1,
     generationId: s.generationId as string | null,
@@ -79,6 +84,7 @@ export function restoreState(raw: unknown): PersistedState {
     volume: clampVolume(s.volume as number),
     muted: s.muted as boolean,
     loop: s.loop as boolean,
+    ...(shown ? { shown } : {}),
   };
 }
 
@@ -416,10 +422,11 @@ export function failureOf(error: unknown): FailureInfo {
     return {
       code: typeof e.data?.code === 'string' ? e.data.code : undefined,
       reason: typeof e.data?.reason === 'string' ? e.data.reason : undefined,
-      message: typeof e.message === 'string' ? e.message : String(error),
+      // Shown in the player: sentences only (the host's log has the detail).
+      message: plainMessage(typeof e.message === 'string' ? e.message : String(error)),
     };
   }
-  return { message: String(error) };
+  return { message: plainMessage(String(error)) };
 }
 
 // ---- neighbours in lists ------------------------------------------------------------------

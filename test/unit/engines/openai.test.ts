@@ -73,7 +73,7 @@ describe('OpenAI-compatible engine against a local /v1/audio/speech', () => {
     server.handle((_req, res) => sendJson(res, 200, { error: null, note: 'queued' }));
     const error = await rejection(engine().synthesize({ text: 'x', voice: 'alloy' }, never));
     assert.equal(error.kind, 'bad-response');
-    assert.match(error.message, /not audio \(\d+ bytes: "\{"error":null,"note":"queued"\}"\)/);
+    assert.match(error.message, /not audio \(\d+ bytes of JSON\)/);
     server.handle((_req, res) => sendBytes(res, 200, new TextEncoder().encode('<html><body>Login required</body></html>'), 'text/html'));
     const html = await rejection(engine({ responseFormat: 'pcm' }).synthesize({ text: 'x', voice: 'alloy' }, never));
     assert.equal(html.kind, 'bad-response');
@@ -104,6 +104,20 @@ describe('OpenAI-compatible engine against a local /v1/audio/speech', () => {
     assert.match(error.message, /limiting requests \(429: Rate limit reached\.\)\. Wait 7 s and try again\./);
   });
 
+  test("a server's JSON answer or stack trace becomes its message, never the JSON or the frames", async () => {
+    server.handle((_req, res) => sendJson(res, 200, { error: { message: 'model overloaded', type: 'server_error' } }));
+    const json = await rejection(engine().synthesize({ text: 'x', voice: 'alloy' }, never));
+    assert.match(json.message, /not audio \(\d+ bytes of JSON saying "model overloaded"\)/);
+    server.handle((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(
+        'TypeError: boom\n    at handler (/srv/app.js:12:9)\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+      );
+    });
+    const stack = await rejection(engine().synthesize({ text: 'x', voice: 'alloy' }, never));
+    assert.match(stack.message, /server error \(500: TypeError: boom\)\. Try again later\./);
+  });
+
   test('5xx and malformed JSON error bodies still give a readable error', async () => {
     server.handle((_req, res) => {
       res.writeHead(500, { 'content-type': 'application/json' });
@@ -113,7 +127,7 @@ describe('OpenAI-compatible engine against a local /v1/audio/speech', () => {
     assert.equal(error.kind, 'engine');
     assert.equal(error.status, 500);
     assert.ok(error.transient);
-    assert.match(error.message, /server error \(500: \{"error": \{"message": "model not lo\)\. Try again later\./);
+    assert.match(error.message, /server error \(500\)\. Try again later\./);
     server.handle((_req, res) => sendJson(res, 400, { detail: [{ loc: ['body', 'voice'], msg: 'unknown voice', type: 'value_error' }] }));
     const invalid = await rejection(engine().synthesize({ text: 'x', voice: 'nobody' }, never));
     assert.match(invalid.message, /rejected the request \(400: voice: unknown voice\)\. Check the voice, model and settings\./);
