@@ -74,6 +74,24 @@ const effectsWorkerOptions = {
   entryPoints: existing({ 'effects-worker': 'src/effects/worker.ts' }),
 };
 
+// The LGPL decoders the effects worker imports at run time (src/effects/lgpl-decoders.ts): each a
+// file of its own, never inside a bundle of ours, so anyone can replace it (see README, third-party).
+const lgplDecoderOptions = (name, pkg, licence) => ({
+  ...common,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  entryPoints: [join(root, 'node_modules', pkg, 'index.js')],
+  outfile: join(dist, 'decoders', `${name}.mjs`),
+  legalComments: 'inline',
+  banner: {
+    js:
+      `// ${pkg} (${licence}), bundled alone by Voice History's build. You may replace this file with your own build of ${pkg}: it must export the same classes.\n` +
+      // Its web-worker shim calls require(): an ES module has none of its own.
+      "import { createRequire as __vhCreateRequire } from 'node:module'; const require = __vhCreateRequire(import.meta.url);",
+  },
+});
+
 const webviewOptions = {
   ...common,
   platform: 'browser',
@@ -110,7 +128,18 @@ const testWebviewOptions = {
   entryPoints: existing({ 'rpc-probe/probe': 'test/integration/rpc-probe/probe.ts' }),
 };
 
-const builds = [hostOptions, effectsWorkerOptions, webviewOptions, ...(withTests ? [testOptions, testWebviewOptions] : [])];
+const builds = [
+  hostOptions,
+  effectsWorkerOptions,
+  lgplDecoderOptions('mpg123', 'mpg123-decoder', 'libmpg123: LGPL-2.1; JS glue: MIT'),
+  lgplDecoderOptions(
+    'ogg-vorbis',
+    '@wasm-audio-decoders/ogg-vorbis',
+    'codec-parser: LGPL-3.0-or-later; libvorbis: BSD-3-Clause; JS glue: MIT',
+  ),
+  webviewOptions,
+  ...(withTests ? [testOptions, testWebviewOptions] : []),
+];
 // A packaged build starts clean so no stale sourcemap or bundle slips into the VSIX.
 if (production) rmSync(dist, { recursive: true, force: true });
 copyRuntimeAssets();

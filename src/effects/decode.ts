@@ -2,16 +2,15 @@
  * From a file's bytes to sound: identifies the format by its first bytes (the project's audio
  * sniffer, never the file name), checks the length limit, decodes.
  *
- * WAV and FLAC (our own decoders). MP3, OGG (and the formats the player cannot play) are recognised
- * but not decoded yet: the decoders on npm that fit (mpg123-decoder: libmpg123, LGPL-2.1;
- * @wasm-audio-decoders/ogg-vorbis: its codec-parser dependency, LGPL-3.0) are LGPL, which this MIT
- * extension does not bundle.
+ * WAV and FLAC (our own decoders); MP3 and Ogg/Vorbis through LGPL decoders kept in separate,
+ * replaceable files (./lgpl-decoders). The formats the player cannot play are recognised, not decoded.
  */
 import { formatName, sniffAudioFormat, SNIFF_BYTES } from '../audio/format';
 import { parseWavHeader } from '../audio/wav';
 import { formatLongDuration } from '../format/time';
 import { EffectsError } from './errors';
 import { decodeFlac, readFlacInfo } from './flac';
+import { decodeMp3, decodeOggVorbis } from './lgpl-decoders';
 import { decodeWav, type Pcm } from './pcm';
 
 /** Longest input rendered (1 hour: a long chapter; memory stays under ~1.5 GB even for 48 kHz stereo). */
@@ -25,7 +24,7 @@ export function refuseTooLong(seconds: number): void {
     );
 }
 
-export function decodeAudio(bytes: Uint8Array): Pcm {
+export async function decodeAudio(bytes: Uint8Array): Promise<Pcm> {
   const format = sniffAudioFormat(bytes.subarray(0, SNIFF_BYTES));
   if (format === 'wav') {
     // The header alone says how long it is: refuse before decoding (and allocating) anything.
@@ -42,10 +41,15 @@ export function decodeAudio(bytes: Uint8Array): Pcm {
     if (info.totalSamples) refuseTooLong(info.totalSamples / info.sampleRate);
     return decodeFlac(bytes);
   }
+  if (format === 'mp3' || format === 'ogg') {
+    const pcm = await (format === 'mp3' ? decodeMp3(bytes) : decodeOggVorbis(bytes));
+    refuseTooLong(pcm.channels[0].length / pcm.sampleRate);
+    return pcm;
+  }
   if (format === null)
     throw new EffectsError('corrupt-input', 'This file is not audio effects can read: it is not WAV, MP3, FLAC or OGG (or it is damaged).');
   throw new EffectsError(
     'unsupported-input',
-    `Effects cannot read ${formatName(format)} audio yet, only WAV and FLAC. Export or convert this audio to WAV or FLAC, then apply the effects to that.`,
+    `Effects cannot read ${formatName(format)} audio yet, only WAV, FLAC, MP3 and OGG/Vorbis. Export or convert this audio to one of those, then apply the effects to that.`,
   );
 }

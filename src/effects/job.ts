@@ -69,7 +69,7 @@ export async function runEffectsJob(job: EffectsJob): Promise<RenderResult | Aud
       throw error;
     }
   }
-  const pcm = decodeAudio(await readSource(job.source));
+  const pcm = await decodeAudio(await readSource(job.source));
   if (job.kind === 'analyze') return facts(pcm);
   const result = await applyChain(pcm, chain);
   return { ...facts(result), wav: encodeWav(result, job.output) };

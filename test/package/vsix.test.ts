@@ -55,6 +55,19 @@ test('the VSIX is under 25 MB and ships only what runs', async () => {
   // The effects worker and the WebAssembly it loads from beside itself.
   for (const file of ['effects-worker.mjs', 'sonic.wasm', 'speex-resampler-nonsimd.wasm'])
     assert.ok(zip.file(`extension/dist/${file}`), `the VSIX holds dist/${file}`);
+  // The LGPL MP3 and Ogg decoders: separate, replaceable files, marked with their licence, not in the worker.
+  for (const [file, licence] of [
+    ['mpg123.mjs', 'LGPL-2.1'],
+    ['ogg-vorbis.mjs', 'LGPL-3.0-or-later'],
+  ]) {
+    const text = await zip.file(`extension/dist/decoders/${file}`)?.async('string');
+    assert.ok(text, `the VSIX holds dist/decoders/${file}`);
+    assert.match(text.split('\n')[0], new RegExp(`${licence}.*replace this file`), `dist/decoders/${file} names its licence`);
+    // dynEncode: the loader of the wasm these decoders embed, so the check below looks for the right thing.
+    assert.match(text, /dynEncode/, `dist/decoders/${file} holds its decoder`);
+  }
+  const worker = await zip.file('extension/dist/effects-worker.mjs')!.async('string');
+  assert.doesNotMatch(worker, /dynEncode|mpg123-decoder: /, 'the effects worker bundle holds no decoder code');
 });
 
 test('no bundle carries an inline wasm: LAME (LGPL) stays the separate, replaceable dist/lame-mp3.wasm', async () => {

@@ -82,11 +82,7 @@ test('a corrupt MP3, a damaged WAV and a file that is not audio: clear errors', 
     ...Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00'),
     ...Array.from({ length: 2000 }, (_, i) => (i * 37) & 0xff),
   ]);
-  await rejection(
-    renderer.render({ bytes: corruptMp3 }, chain),
-    'unsupported-input',
-    /cannot read MP3 audio yet, only WAV and FLAC\. Export or convert/,
-  );
+  await rejection(renderer.render({ bytes: corruptMp3 }, chain), 'corrupt-input', /MP3 file .*damaged|MP3 file could not be decoded/);
   const damagedWav = wavHeader({ sampleRate: 24000, channels: 1, bitsPerSample: 16, dataLength: 100 }).slice(0, 30);
   await rejection(renderer.render({ bytes: damagedWav }, chain), 'corrupt-input', /WAV/);
   await rejection(
