@@ -5,7 +5,7 @@
 import { h, icon, replaceChildren, setAttr, setButton } from './dom';
 import type { Session } from './session';
 import { TakesList } from './takes-list';
-import { detailRows, formatClock, SHORTCUTS, type Problem } from './state';
+import { detailRows, formatClock, formatDateTime, formatDuration, SHORTCUTS, type Problem } from './state';
 
 export interface RenderHandlers {
   switchVersion(versionId: string): void;
@@ -47,7 +47,7 @@ export class Render {
     ui.player.hidden = false;
     ui.actions.hidden = false;
     ui.text.textContent = g.text;
-    const parts = [g.profileName, [g.engine, g.model].filter(Boolean).join(' / '), g.duration == null ? '' : formatClock(g.duration)];
+    const parts = [g.profileName, [g.engine, g.model].filter(Boolean).join(' / '), formatDuration(g.duration)];
     ui.subtitle.textContent = parts.filter(Boolean).join(' · ');
     this.favorite();
     this.details();
@@ -70,8 +70,7 @@ export class Render {
   details(): void {
     const { generation: g, audio, source, voice, ui } = this.s;
     if (!g) return;
-    const formatTime = (ms: number): string => new Date(ms).toLocaleString();
-    const rows = detailRows({ ...g, voice }, audio?.format ?? null, formatTime);
+    const rows = detailRows({ ...g, voice }, audio?.format ?? null, formatDateTime);
     replaceChildren(
       ui.details,
       ...rows.flatMap((r) => [h('dt', {}, r.label), h('dd', { class: r.label === 'Error' ? 'error' : null }, r.value)]),
@@ -112,9 +111,7 @@ export class Render {
         h(
           'span',
           { class: 'item-meta' },
-          [t.profileName, new Date(t.createdAt).toLocaleString(), t.duration == null ? '' : formatClock(t.duration)]
-            .filter(Boolean)
-            .join(' · '),
+          [t.profileName, formatDateTime(t.createdAt), formatDuration(t.duration)].filter(Boolean).join(' · '),
         ),
         t.isFavorited ? h('span', { class: 'codicon codicon-star-full', role: 'img', 'aria-label': 'Favorite' }) : null,
       );

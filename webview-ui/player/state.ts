@@ -8,8 +8,8 @@
 
 import { formatBytes as formatSharedBytes } from '../../src/format/bytes';
 import { plainMessage } from '../../src/format/user-text';
-import { formatClock } from '../../src/format/time';
-export { formatClock };
+import { formatClock, formatDateTime, formatDuration } from '../../src/format/time';
+export { formatClock, formatDateTime, formatDuration };
 import type { AudioFormatInfo } from '../../src/rpc/audio';
 import { checkShown, type ShownSummary } from './first-frame';
 
@@ -291,7 +291,7 @@ export function detailRows(g: GenerationFacts, format: AudioFormat | null, forma
     { label: 'Created', value: formatTime(g.createdAt) },
     { label: 'Status', value: g.status },
     { label: 'Error', value: g.status === 'failed' ? (g.error ?? 'No reason was recorded.') : '' },
-    { label: 'Duration', value: g.duration == null ? '' : formatClock(g.duration) },
+    { label: 'Duration', value: formatDuration(g.duration) },
     { label: 'File size', value: format ? formatBytes(format.bytes) : g.audioBytes == null ? '' : formatBytes(g.audioBytes) },
     { label: 'Format', value: format ? describeFormat(format) : '' },
     { label: 'Source', value: g.source === 'engine' ? '' : g.source },

@@ -6,7 +6,7 @@
  */
 import { h, icon, replaceChildren } from './dom';
 import type { Session } from './session';
-import { describeEffects, failureOf, formatClock } from './state';
+import { describeEffects, failureOf, formatDuration } from './state';
 
 export interface TakesListHandlers {
   switchVersion(versionId: string): void;
@@ -68,11 +68,7 @@ export class TakesList {
         },
         icon(playing ? 'play-circle' : 'circle-large-outline'),
         this.renaming === v.id ? null : label,
-        h(
-          'span',
-          { class: 'item-meta' },
-          [summary, v.duration == null ? '' : formatClock(v.duration), formatLufs(lufs)].filter(Boolean).join(' · '),
-        ),
+        h('span', { class: 'item-meta' }, [summary, formatDuration(v.duration), formatLufs(lufs)].filter(Boolean).join(' · ')),
       );
       select.addEventListener('click', () => this.on.switchVersion(v.id));
       const tail = v.isDefault

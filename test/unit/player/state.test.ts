@@ -198,6 +198,8 @@ test('detailRows: shows what is known, in order, and the error of a failed gener
   );
   assert.equal(rows.find((r) => r.label === 'Created')?.value, '2025-01-02T03:04:05.000Z');
   assert.equal(rows.find((r) => r.label === 'File size')?.value, '63 KB');
+  // The same length format as the tree and the status bar ("2.0 s", not a clock's "0:02").
+  assert.equal(rows.find((r) => r.label === 'Duration')?.value, '2.0 s');
   const failed = detailRows({ ...facts, status: 'failed', error: 'The engine crashed.', duration: null, audioBytes: null }, null, String);
   assert.equal(failed.find((r) => r.label === 'Error')?.value, 'The engine crashed.');
   assert.equal(
