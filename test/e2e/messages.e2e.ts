@@ -194,7 +194,7 @@ test('a keybinding passing a bad filter or a row-like object: a sentence with Sh
     /voiceHistory\.groupBy failed: Cannot group by an object[^\n]*\n(?:.*\n)*?\s+at \S+/,
     'the log has the message and its stack',
   );
-  await runCommand(page, 'View: Close Panel');
+  await runCommand(page, 'View: Toggle Panel Visibility');
 });
 
 for (const [name, respond, expected] of [
