@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { seedPlayerHistory, TEXTS, type PlayerSeed } from './player-seed';
-import { playerFrame, setTheme } from './palette';
+import { playerFrame, setTheme, waitUntil } from './palette';
 
 const shots = join(root, 'test-results');
 let scratch: string;
@@ -24,20 +24,7 @@ const treeRow = (labelStart: string) =>
   page.locator(`.part.sidebar .monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`).first();
 const versionRows = () => player().locator('ul.versions li');
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 20000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    try {
-      last = await read();
-      if (ok(last)) return last;
-    } catch {
-      /* the frame may be reloading */
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+const until = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 20000) => waitUntil(page, what, read, ok, ms);
 
 /** Picks a value of a vscode-single-select the way its own API does (its list lives in a shadow root). */
 async function choose(selector: string, value: string): Promise<void> {
