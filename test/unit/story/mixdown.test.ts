@@ -1,0 +1,153 @@
+// The story mixdown measured with sox and ffmpeg (test-only): sox makes the sine clips, ffmpeg
+// decodes and meters what we wrote; the expected sums come from ffmpeg's decoding of the clips.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { mixdownToWav, MixError } from '../../../src/story/mixdown';
+import { durationSeconds, ebur128, scratch } from '../effects/meters';
+
+const RATE = 48000;
+
+function sine(dir: string, name: string, seconds: number, hz: number, amplitude: number): string {
+  const path = join(dir, name);
+  execFileSync('sox', [
+    '-n',
+    '-r',
+    String(RATE),
+    '-c',
+    '1',
+    '-b',
+    '24',
+    path,
+    'synth',
+    String(seconds),
+    'sine',
+    String(hz),
+    'vol',
+    String(amplitude),
+  ]);
+  return path;
+}
+
+/** Samples of channel 0 as ffmpeg decodes them, in 24-bit steps. */
+function samples(path: string, channels: number): Int32Array {
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-f', 's32le', '-acodec', 'pcm_s32le', '-'], {
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  const all = new Int32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+  const out = new Int32Array(all.length / channels);
+  for (let i = 0; i < out.length; i++) out[i] = all[i * channels]! >> 8;
+  return out;
+}
+
+test('two sine clips at known offsets and volumes mix to their sum within 1 LSB (24-bit), duration = last clip end', async (t) => {
+  const dir = scratch(t);
+  const a = sine(dir, 'a.wav', 1, 440, 0.4);
+  const b = sine(dir, 'b.wav', 0.75, 1000, 0.3);
+  const out = join(dir, 'mix.wav');
+  const result = await mixdownToWav(
+    {
+      channels: 1,
+      clips: [
+        { path: a, startMs: 250, volume: 0.5, track: 0 },
+        { path: b, startMs: 900, volume: 0.8, track: 1 },
+      ],
+      tracks: [{ gain: 1 }, { gain: 1.25 }],
+    },
+    out,
+    { bits: 24, blockFrames: 10000 },
+  );
+  assert.equal(result.sampleRate, RATE);
+  const got = samples(out, 1);
+  const sa = samples(a, 1);
+  const sb = samples(b, 1);
+  const offA = 0.25 * RATE;
+  const offB = 0.9 * RATE;
+  assert.equal(got.length, offB + sb.length);
+  assert.ok(Math.abs(durationSeconds(out) - 1.65) < 1e-3);
+  let worst = 0;
+  let overlap = 0;
+  for (let i = 0; i < got.length; i++) {
+    const x =
+      (i >= offA && i < offA + sa.length ? sa[i - offA]! * 0.5 : 0) + (i >= offB && i < offB + sb.length ? sb[i - offB]! * 0.8 * 1.25 : 0);
+    if (i >= offB && i < offA + sa.length) overlap++;
+    worst = Math.max(worst, Math.abs(got[i]! - x));
+  }
+  assert.ok(overlap > 0.3 * RATE, 'the clips overlap');
+  assert.ok(worst <= 1, `worst difference ${worst} LSB`);
+});
+
+test('overlapping loud clips on one track are summed and limited: true peak ≤ −1 dBFS', async (t) => {
+  const dir = scratch(t);
+  const a = sine(dir, 'a.wav', 2, 997, 0.9);
+  const b = sine(dir, 'b.wav', 2, 1503, 0.9);
+  const out = join(dir, 'mix.wav');
+  await mixdownToWav(
+    {
+      channels: 2,
+      clips: [
+        { path: a, startMs: 0, volume: 1.5, track: 0 },
+        { path: b, startMs: 500, volume: 1, track: 0 },
+      ],
+    },
+    out,
+  );
+  const peak = ebur128(out).truePeak;
+  assert.ok(peak <= -1, `true peak ${peak} dBFS`);
+  assert.ok(peak > -3, `the limiter only takes what is needed (${peak} dBFS)`);
+  assert.ok(Math.abs(durationSeconds(out) - 2.5) < 1e-3);
+});
+
+test('a missing audio file refuses the export with the clip named, before writing', async (t) => {
+  const dir = scratch(t);
+  const a = sine(dir, 'a.wav', 0.2, 440, 0.4);
+  await assert.rejects(
+    mixdownToWav(
+      {
+        clips: [
+          { path: a, startMs: 0, track: 0 },
+          { path: join(dir, 'gone.wav'), label: 'Narrator, line 2', startMs: 0, track: 1 },
+        ],
+      },
+      join(dir, 'x.wav'),
+    ),
+    (e: unknown) => e instanceof MixError && e.code === 'missing-audio' && /clip 2 \("Narrator, line 2"\)/.test(e.message),
+  );
+});
+
+test('the sample rate defaults to the highest among the clips; muted and non-solo tracks are silent', async (t) => {
+  const dir = scratch(t);
+  const lo = join(dir, 'lo.wav');
+  execFileSync('sox', ['-n', '-r', '22050', '-c', '1', '-b', '16', lo, 'synth', '0.5', 'sine', '300', 'vol', '0.5']);
+  const hi = sine(dir, 'hi.wav', 0.5, 300, 0.5);
+  const out = join(dir, 'mix.wav');
+  const r = await mixdownToWav(
+    {
+      clips: [
+        { path: lo, startMs: 0, track: 0 },
+        { path: hi, startMs: 0, track: 1 },
+      ],
+      tracks: [{ solo: true }, { mute: false }],
+    },
+    out,
+    { bits: 24 },
+  );
+  assert.equal(r.sampleRate, RATE);
+  const got = samples(out, 2);
+  assert.ok(got.some((s) => s !== 0));
+  const muted = join(dir, 'muted.wav');
+  await mixdownToWav({ clips: [{ path: lo, startMs: 0, track: 0 }], tracks: [{ mute: true }] }, muted);
+  assert.ok(samples(muted, 2).every((s) => s === 0));
+});
+
+test('an aborted signal cancels the mixdown', async (t) => {
+  const dir = scratch(t);
+  const a = sine(dir, 'a.wav', 0.2, 440, 0.4);
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(
+    mixdownToWav({ clips: [{ path: a, startMs: 0, track: 0 }] }, join(dir, 'x.wav'), { signal: controller.signal }),
+    (e: unknown) => e instanceof MixError && e.code === 'cancelled',
+  );
+});
