@@ -1,6 +1,6 @@
 // Layer rules of docs/architecture.md, checked by `npm run lint` (dependency-cruiser) instead of by review.
 // Dependencies point down:
-//   extension.ts -> features -> commands -> views/player -> rpc/api -> generation -> archive, sync -> engines
+//   extension.ts -> features -> commands -> views/player -> rpc/api -> generation -> archive, sync, story -> engines
 //   -> history -> effects -> store/audio -> format (pure helpers every layer may use)
 // A module may import its own folder and any folder below its layer, never one above it.
 
