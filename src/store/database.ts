@@ -1,15 +1,19 @@
 // The durable sql.js database: a snapshot file written atomically plus an append-only journal
-// of committed transactions (SQL + parameters), replayed on open and compacted into a new
-// snapshot in the background. Writes take an inter-process lock and first apply what other
-// processes appended, so two windows on one folder never lose each other's updates.
+// of committed transactions (SQL + parameters), replayed on open (loader.ts) and compacted into
+// a new snapshot in the background (compaction-schedule.ts). Writes take an inter-process lock
+// and first apply what other processes appended (follower.ts), then append their own frame
+// (journal-appender.ts), so two windows on one folder never lose each other's updates.
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { HistoryError, ioError } from './errors';
 import { writeFileAtomic } from './fsutil';
-import { decodeFrames, headerFrame, isRecord, MAX_FRAME_BYTES, type JournalRecord, type Op } from './journal';
-import { applyPragmas, applyRecord, loadDatabase, type Loaded } from './loader';
+import { CompactionSchedule } from './compaction-schedule';
+import { takeInAppended } from './follower';
+import { headerFrame, MAX_FRAME_BYTES, type JournalRecord, type Op } from './journal';
+import { JournalAppender, truncateJournal } from './journal-appender';
+import { applyPragmas, loadDatabase, type Loaded } from './loader';
 import { FileLock } from './lock';
 import { Mutex } from './mutex';
 import { DB_FILE, encodeRecord, JOURNAL_FILE, keepDamagedJournal, removeLeftoverTempFiles, tooLarge } from './recovery';
@@ -42,16 +46,11 @@ export class Store {
    */
   private journalFd: number | undefined;
   private journalEnd = 0;
-  private journalHandle: fsp.FileHandle | undefined;
-  private journalHandleIno = 0;
-  private recordsSinceSnapshot = 0;
-  private bytesSinceSnapshot = 0;
+  private readonly appender: JournalAppender;
+  private readonly compaction: CompactionSchedule;
   private txOpen: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
-  private compactTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
-  private compactFailures = 0;
   private closed = false;
   private prefetched: Prefetched | undefined;
   private notWritable: HistoryError | undefined;
@@ -68,6 +67,19 @@ export class Store {
     this.log = options.log ?? noopLog;
     this.statements = new StatementCache(options.maxCachedStatements);
     this.lock = new FileLock(path.join(options.dir, LOCK_FILE), options.lockTimeoutMs, undefined, (m) => this.log.warn(m));
+    this.appender = new JournalAppender({
+      journalPath: this.journalPath,
+      dir: options.dir,
+      followedIno: () => this.journalIno,
+      startFresh: () => this.snapshotNow(),
+      cutBack: () => this.truncateJournal(this.journalEnd),
+    });
+    this.compaction = new CompactionSchedule(
+      options,
+      this.log,
+      () => this.compact(),
+      () => this.closed,
+    );
   }
 
   static async open(options: StoreOptions): Promise<Store> {
@@ -160,7 +172,7 @@ export class Store {
         if (ran > 0 && before > 0) this.log.info(`Upgraded the history database from schema ${before} to ${SCHEMA_VERSION}.`);
         await this.snapshotNow();
       }
-      this.compactAfterLongReplay();
+      if (!this.notWritable && !this.closed) this.compaction.afterOpen();
     } catch (e) {
       if (initial) this.db?.close();
       throw e instanceof HistoryError ? e : ioError(e, 'open the history', this.options.dir);
@@ -169,25 +181,8 @@ export class Store {
     }
   }
 
-  /** The counters start from what the open replayed, so a session that never writes still compacts. */
   private countReplayed(l: Loaded): void {
-    this.recordsSinceSnapshot = l.replayed;
-    this.bytesSinceSnapshot = l.replayedBytes;
-  }
-
-  private compactAfterLongReplay(): void {
-    if (this.notWritable || this.closed) return;
-    const long =
-      this.recordsSinceSnapshot >= (this.options.replayCompactRecords ?? 1000) ||
-      this.bytesSinceSnapshot >= (this.options.replayCompactBytes ?? 1024 * 1024);
-    if (long && !this.compactTimer) {
-      this.log.info(
-        `Replayed ${this.recordsSinceSnapshot} change(s) (${this.bytesSinceSnapshot} bytes) from the history journal; compacting it in the background.`,
-      );
-      this.compactSoon(this.options.compactDelayMs ?? 200);
-    } else {
-      this.scheduleIdleCompaction();
-    }
+    this.compaction.startFrom(l.replayed, l.replayedBytes);
   }
 
   /** The folder cannot be written: show what is there, refuse writes with the reason. */
@@ -301,26 +296,20 @@ export class Store {
     }
     if (st.ino === this.journalIno && st.size === this.journalEnd) return;
     if (st.ino !== this.journalIno || st.size < this.journalEnd) return this.reloadAll();
-    const buf = Buffer.allocUnsafe(st.size - this.journalEnd);
-    const n = fs.readSync(this.journalFd as number, buf, 0, buf.length, this.journalEnd);
-    const { payloads, torn, damage } = decodeFrames(buf.subarray(0, n), this.journalEnd, this.maxFrame);
-    let applied = 0;
-    for (const p of payloads) {
-      if (!isRecord(p.value)) break;
-      if (p.value.s <= this.seq) {
-        this.journalEnd = p.end;
-        continue;
-      }
-      const problem = applyRecord(this.statements, this.db, p.value, this.seq);
-      if (problem) {
-        if (p.value.s > this.seq + 1) return this.reloadAll();
-        this.notWritable = problem;
-        this.log.error(problem.message);
-        break;
-      }
-      this.seq = p.value.s;
-      this.journalEnd = p.end;
-      applied++;
+    const from = { seq: this.seq, end: this.journalEnd, size: st.size };
+    const { seq, end, applied, reload, problem, damage, torn } = takeInAppended(
+      this.statements,
+      this.db,
+      this.journalFd as number,
+      from,
+      this.maxFrame,
+    );
+    this.seq = seq;
+    this.journalEnd = end;
+    if (reload) return this.reloadAll();
+    if (problem) {
+      this.notWritable = problem;
+      this.log.error(problem.message);
     }
     if (damage && !this.notWritable) {
       // Another window's frames follow bad bytes: reopening recovers (and keeps a copy); until then do not write after them.
@@ -346,7 +335,7 @@ export class Store {
       this.notWritable = loaded.replayError;
       this.log.error(loaded.replayError.message);
     }
-    await this.closeJournalHandle();
+    await this.appender.close();
     this.emit({ full: true, transactions: Math.max(0, this.seq - before) });
   }
 
@@ -417,7 +406,7 @@ export class Store {
         let frame: Buffer;
         try {
           frame = encodeRecord(record, maxFrame);
-          await this.appendJournal(frame);
+          await this.appender.append(frame);
         } catch (e) {
           db.run('ROLLBACK');
           throw e;
@@ -425,8 +414,7 @@ export class Store {
         db.run('COMMIT');
         this.seq = record.s;
         this.journalEnd += frame.length;
-        this.recordsSinceSnapshot++;
-        this.bytesSinceSnapshot += frame.length;
+        this.compaction.committed(frame.length);
         return value;
       } finally {
         this.txOpen = undefined;
@@ -434,65 +422,14 @@ export class Store {
         release();
       }
     });
-    this.scheduleCompaction();
+    this.compaction.afterWrite();
     return result;
-  }
-
-  private async journalFile(): Promise<fsp.FileHandle> {
-    if (this.journalHandle && this.journalHandleIno === this.journalIno) return this.journalHandle;
-    await this.closeJournalHandle();
-    if (this.journalIno === 0) {
-      // The journal vanished (deleted by hand): start a fresh snapshot + journal pair.
-      await this.snapshotNow();
-    }
-    const fh = await fsp.open(this.journalPath, 'a');
-    const st = await fh.stat();
-    if (st.ino !== this.journalIno) {
-      await fh.close();
-      throw new HistoryError('IO', 'The history journal was replaced while opening it; try again.');
-    }
-    this.journalHandle = fh;
-    this.journalHandleIno = st.ino;
-    return fh;
-  }
-
-  private async closeJournalHandle(): Promise<void> {
-    const fh = this.journalHandle;
-    this.journalHandle = undefined;
-    this.journalHandleIno = 0;
-    await fh?.close().catch(() => undefined);
-  }
-
-  private async appendJournal(frame: Buffer): Promise<void> {
-    let fh: fsp.FileHandle;
-    try {
-      fh = await this.journalFile();
-    } catch (e) {
-      throw ioError(e, 'save the history', this.options.dir);
-    }
-    try {
-      let off = 0;
-      while (off < frame.length) {
-        const { bytesWritten } = await fh.write(frame, off, frame.length - off);
-        off += bytesWritten;
-      }
-      await fh.datasync();
-    } catch (e) {
-      await this.truncateJournal(this.journalEnd);
-      throw ioError(e, 'save the history', this.options.dir);
-    }
   }
 
   /** Cuts the journal back to `length` (an interrupted or failed append). */
   private async truncateJournal(length: number): Promise<void> {
     try {
-      await fsp.truncate(this.journalPath, length);
-      const fh = await fsp.open(this.journalPath, 'r+');
-      try {
-        await fh.datasync();
-      } finally {
-        await fh.close();
-      }
+      await truncateJournal(this.journalPath, length);
     } catch (e) {
       // A partial frame would be ignored on replay, but frames appended after it would be
       // lost too: refuse further writes until the history is reopened.
@@ -502,43 +439,6 @@ export class Store {
   }
 
   // ---- compaction ---------------------------------------------------------------------
-
-  private scheduleCompaction(): void {
-    if (this.closed || this.compactTimer) return;
-    const maxRecords = this.options.compactAfterRecords ?? 1000;
-    const maxBytes = this.options.compactAfterBytes ?? 4 * 1024 * 1024;
-    if (this.recordsSinceSnapshot < maxRecords && this.bytesSinceSnapshot < maxBytes) {
-      this.scheduleIdleCompaction();
-      return;
-    }
-    this.compactSoon(Math.min(60_000, (this.options.compactDelayMs ?? 200) * 2 ** this.compactFailures));
-  }
-
-  private scheduleIdleCompaction(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.recordsSinceSnapshot < (this.options.idleCompactMinRecords ?? 100)) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (!this.compactTimer && !this.closed) this.compactSoon(0);
-    }, this.options.idleCompactMs ?? 30_000);
-    this.idleTimer.unref();
-  }
-
-  private compactSoon(delay: number): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-    this.compactTimer = setTimeout(() => {
-      this.compactTimer = undefined;
-      this.compact().then(
-        () => (this.compactFailures = 0),
-        (e) => {
-          this.compactFailures++;
-          this.log.warn(`Compacting the history failed (will retry): ${(e as Error).message}`);
-        },
-      );
-    }, delay);
-    this.compactTimer.unref();
-  }
 
   /** Writes a new snapshot of everything committed and starts an empty journal. */
   async compact(): Promise<void> {
@@ -571,15 +471,14 @@ export class Store {
       await writeFileAtomic(this.dbPath, bytes);
       const header = headerFrame(this.seq);
       await writeFileAtomic(this.journalPath, header);
-      await this.closeJournalHandle();
+      await this.appender.close();
       const fd = fs.openSync(this.journalPath, 'r');
       this.followJournal(fd, fs.fstatSync(fd).ino);
       this.journalEnd = header.length;
     } catch (e) {
       throw ioError(e, 'write the history snapshot', this.options.dir);
     }
-    this.recordsSinceSnapshot = 0;
-    this.bytesSinceSnapshot = 0;
+    this.compaction.snapshotted();
   }
 
   // ---- lifecycle ----------------------------------------------------------------------
@@ -597,13 +496,11 @@ export class Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.compactTimer) clearTimeout(this.compactTimer);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.compaction.stop();
     if (this.pollTimer) clearInterval(this.pollTimer);
-    this.compactTimer = undefined;
     await this.mutex.run(async () => {
       if (this.closed) return;
-      if ((this.options.compactOnClose ?? true) && this.recordsSinceSnapshot > 0 && !this.notWritable) {
+      if ((this.options.compactOnClose ?? true) && this.compaction.records > 0 && !this.notWritable) {
         try {
           const release = await this.lock.acquire();
           try {
@@ -618,7 +515,7 @@ export class Store {
       }
       this.closed = true;
       this.lock.releaseNow();
-      await this.closeJournalHandle();
+      await this.appender.close();
       this.followJournal(undefined, 0);
       this.db.close();
     });

@@ -247,6 +247,29 @@ ALTER TABLE generation_versions ADD COLUMN loudness_lufs REAL;
   },
   {
     version: 5,
+    description: 'titles, notes and tags of generations',
+    sql: `
+-- A title of the user's own (shown instead of the first line when set) and Markdown notes.
+ALTER TABLE generations ADD COLUMN title TEXT;
+ALTER TABLE generations ADD COLUMN notes TEXT;
+-- Tags by name; name_key (case-folded) keeps "Intro" and "intro" one tag.
+CREATE TABLE tags (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE generation_tags (
+  generation_id TEXT NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+  tag_id TEXT NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  PRIMARY KEY (generation_id, tag_id)
+) WITHOUT ROWID;
+-- Filter and group by tag walk this one.
+CREATE INDEX generation_tags_tag ON generation_tags(tag_id, generation_id);
+`,
+  },
+  {
+    version: 6,
     description: 'story tracks (name, mute, solo, gain) and fades per story item',
     sql: `
 -- A row only for a track the user changed; a track without one is unnamed, audible, gain 1.
