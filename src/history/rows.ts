@@ -1,7 +1,18 @@
 // Database rows to domain objects.
 import type { Row } from '../store/database';
 import type { SqlValue } from '../store/sqlite';
-import type { EffectPreset, Generation, GenerationSource, GenerationStatus, JsonObject, Profile, Story, StoryItem, Version } from './types';
+import type {
+  EffectPreset,
+  Generation,
+  GenerationSource,
+  GenerationStatus,
+  JsonObject,
+  Profile,
+  Story,
+  StoryItem,
+  StoryTrack,
+  Version,
+} from './types';
 
 /** Columns every generation query selects (g = generations, p = profiles). */
 export const GENERATION_COLUMNS = `g.id, g.profile_id, p.name AS profile_name, g.text, g.language, g.audio_path, g.duration,
@@ -115,5 +126,11 @@ export function toStoryItem(r: Row): StoryItem {
     trimStartMs: Number(r.trim_start_ms),
     trimEndMs: Number(r.trim_end_ms),
     volume: Number(r.volume),
+    fadeInMs: Number(r.fade_in_ms ?? 0),
+    fadeOutMs: Number(r.fade_out_ms ?? 0),
   };
+}
+
+export function toStoryTrack(r: Row): StoryTrack {
+  return { track: Number(r.track), name: strOrNull(r.name), mute: Number(r.mute) === 1, solo: Number(r.solo) === 1, gain: Number(r.gain) };
 }

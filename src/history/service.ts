@@ -46,6 +46,8 @@ import { ProfileRecords } from './profiles';
 import { audioFields, chunks, mapDbError, orNull, parse, placeholders, type HistoryAccess } from './service-support';
 import { statsOf } from './stats';
 import { StoryRecords } from './stories';
+import { StoryEditor, type StoryEditResult } from './story-edits';
+import type { StoryOpInput } from './story-ops';
 import { insertVersion, nextVersionLabel, storeAudio, VersionRecords } from './versions';
 import { Vocabulary } from './vocabulary';
 import { showVersion } from './version-sql';
@@ -118,6 +120,7 @@ export class HistoryService {
   private presence: WindowPresence | undefined;
   private readonly profileRecords: ProfileRecords;
   private readonly storyRecords: StoryRecords;
+  private readonly storyEditor: StoryEditor;
   private readonly versionRecords: VersionRecords;
   private readonly presetRecords: PresetRecords;
   /** Files of imports not committed yet (any window): never orphans. */
@@ -146,6 +149,7 @@ export class HistoryService {
     };
     this.profileRecords = new ProfileRecords(access);
     this.storyRecords = new StoryRecords(access);
+    this.storyEditor = new StoryEditor(access);
     this.versionRecords = new VersionRecords(access);
     this.presetRecords = new PresetRecords(access);
   }
@@ -716,8 +720,27 @@ export class HistoryService {
     return this.storyRecords.updateStory(id, patch);
   }
 
-  deleteStory(id: string): Promise<void> {
-    return this.storyRecords.deleteStory(id);
+  async deleteStory(id: string): Promise<void> {
+    await this.storyRecords.deleteStory(id);
+    this.storyEditor.forget(id);
+  }
+
+  /** One timeline operation (add, move, trim, split, …; see story-ops.ts), durable and undoable. */
+  editStory(storyId: string, op: StoryOpInput): Promise<StoryEditResult> {
+    return this.storyEditor.edit(storyId, op);
+  }
+
+  /** Undoes the story's last operation in this window; undefined when there is none. */
+  undoStory(storyId: string): Promise<StoryEditResult | undefined> {
+    return this.storyEditor.undo(storyId);
+  }
+
+  redoStory(storyId: string): Promise<StoryEditResult | undefined> {
+    return this.storyEditor.redo(storyId);
+  }
+
+  storyUndoState(storyId: string): { canUndo: boolean; canRedo: boolean } {
+    return { canUndo: this.storyEditor.canUndo(storyId), canRedo: this.storyEditor.canRedo(storyId) };
   }
 
   addStoryItem(storyId: string, input: AddStoryItemInput): Promise<StoryItem> {

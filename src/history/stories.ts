@@ -5,6 +5,7 @@ import type { Row } from '../store/database';
 import { HistoryError } from '../store/errors';
 import type { SqlValue } from '../store/sqlite';
 import { toStory, toStoryItem } from './rows';
+import { readStory } from './story-edits';
 import {
   addStoryItemSchema,
   createStorySchema,
@@ -28,12 +29,7 @@ export class StoryRecords {
 
   async getStory(id: string): Promise<StoryWithItems | undefined> {
     const sid = parse(idSchema, id, 'story id');
-    return this.h.read((r) => {
-      const row = r.get('SELECT * FROM stories WHERE id = ?', [sid]);
-      if (!row) return undefined;
-      const items = r.all('SELECT * FROM story_items WHERE story_id = ? ORDER BY track, start_ms, rowid', [sid]).map(toStoryItem);
-      return { ...toStory(row), items };
-    });
+    return this.h.read((r) => readStory(r, sid));
   }
 
   async createStory(input: CreateStoryInput): Promise<Story> {

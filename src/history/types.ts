@@ -108,10 +108,25 @@ export interface StoryItem {
   trimStartMs: number;
   trimEndMs: number;
   volume: number;
+  /** Fade in from the clip's (trimmed) start and out to its end, in ms; 0 = none. */
+  fadeInMs: number;
+  fadeOutMs: number;
+}
+
+/** A story track's settings; a track nobody changed has the defaults (no name, audible, gain 1). */
+export interface StoryTrack {
+  track: number;
+  name: string | null;
+  mute: boolean;
+  solo: boolean;
+  /** Linear gain 0..2 applied to every clip on the track. */
+  gain: number;
 }
 
 export interface StoryWithItems extends Story {
   items: StoryItem[];
+  /** Every track in use or changed, in track order. */
+  tracks: StoryTrack[];
 }
 
 /** One page of `list()`. Offset paging fills `total`; cursor paging (startAfterId) and `withTotal: false` leave it null. */

@@ -268,6 +268,24 @@ CREATE TABLE generation_tags (
 CREATE INDEX generation_tags_tag ON generation_tags(tag_id, generation_id);
 `,
   },
+  {
+    version: 6,
+    description: 'story tracks (name, mute, solo, gain) and fades per story item',
+    sql: `
+-- A row only for a track the user changed; a track without one is unnamed, audible, gain 1.
+CREATE TABLE story_tracks (
+  story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+  track INTEGER NOT NULL,
+  name TEXT,
+  mute INTEGER NOT NULL DEFAULT 0 CHECK (mute IN (0, 1)),
+  solo INTEGER NOT NULL DEFAULT 0 CHECK (solo IN (0, 1)),
+  gain REAL NOT NULL DEFAULT 1,
+  PRIMARY KEY (story_id, track)
+) WITHOUT ROWID;
+ALTER TABLE story_items ADD COLUMN fade_in_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE story_items ADD COLUMN fade_out_ms INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
