@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DB_FILE } from '../../../src/store/database';
-import { migrate, userVersion } from '../../../src/store/schema';
+import { migrate, SCHEMA_VERSION, userVersion } from '../../../src/store/schema';
 import { searchFunctions } from '../../../src/store/search-text';
 import { loadSqlJs } from '../../../src/store/sqlite';
 import { reopen, tempDir } from './helpers';
@@ -40,7 +40,7 @@ test('migration 5: a schema-4 history of 10k generations keeps every row, text a
     const check = new SQL.Database(fs.readFileSync(path.join(t.dir, DB_FILE)));
     for (const [name, fn] of Object.entries(searchFunctions)) check.create_function(name, fn);
     try {
-      assert.equal(userVersion(check), 5);
+      assert.equal(userVersion(check), SCHEMA_VERSION);
       const texts = check.exec('SELECT id, text, title, notes FROM generations ORDER BY created_at')[0].values;
       assert.equal(texts.length, N);
       texts.forEach(([id, text, title, notes], i) => {
