@@ -4,3 +4,4 @@ export * from './schemas';
 export * from './errors';
 export { HistoryService, openHistory, type OpenHistoryOptions } from './service';
 export type { ImportBatchResult } from './import-batch';
+export type { TagEditResult } from './tags';

@@ -17,7 +17,9 @@ import type {
 /** Columns every generation query selects (g = generations, p = profiles). */
 export const GENERATION_COLUMNS = `g.id, g.profile_id, p.name AS profile_name, g.text, g.language, g.audio_path, g.duration,
   g.sample_rate, g.channels, g.audio_bytes, g.content_hash, g.seed, g.instruct, g.engine, g.model, g.settings, g.status,
-  g.error, g.is_favorited, g.source, g.external_id, g.created_at, g.updated_at`;
+  g.error, g.is_favorited, g.source, g.external_id, g.created_at, g.updated_at, g.title, g.notes,
+  (SELECT json_group_array(name) FROM (SELECT t.name FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id
+    WHERE gt.generation_id = g.id ORDER BY t.name_key)) AS tags_json`;
 
 const str = (v: SqlValue | undefined): string => (v == null ? '' : String(v));
 const strOrNull = (v: SqlValue | undefined): string | null => (v == null ? null : String(v));
@@ -38,6 +40,9 @@ export function toGeneration(r: Row): Generation {
     profileId: str(r.profile_id),
     profileName: str(r.profile_name),
     text: str(r.text),
+    title: strOrNull(r.title),
+    notes: strOrNull(r.notes),
+    tags: parseJson<string[]>(r.tags_json) ?? [],
     language: str(r.language),
     audioPath: strOrNull(r.audio_path),
     duration: numOrNull(r.duration),

@@ -363,3 +363,52 @@ export const importBatchSchema = z
   .strict();
 export type ImportBatchInput = z.input<typeof importBatchSchema>;
 export type ImportBatch = z.output<typeof importBatchSchema>;
+
+// ---- titles, notes, tags -------------------------------------------------------------------
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_NOTES_LENGTH = 100_000;
+export const MAX_TAG_LENGTH = 64;
+/** Most generations one tag edit may name (a multi-selection of the whole history). */
+export const MAX_TAGGED_IDS = 100_000;
+
+/** A title of the user's own; empty (or only spaces) clears it, so the first line shows again. */
+export const titleSchema = z
+  .string()
+  .max(MAX_TITLE_LENGTH * 4)
+  .transform((s) => s.replace(/[\p{Cc}\s]+/gu, ' ').trim())
+  .pipe(z.string().max(MAX_TITLE_LENGTH, `A title is at most ${MAX_TITLE_LENGTH} characters.`))
+  .transform((s) => (s === '' ? null : s))
+  .nullable();
+
+/** Markdown notes as typed; only spaces or nothing clears them. */
+export const notesSchema = z
+  .string()
+  .max(MAX_NOTES_LENGTH, `Notes are at most ${MAX_NOTES_LENGTH.toLocaleString('en-US')} characters.`)
+  .transform((s) => (s.trim() === '' ? null : s.replace(/\r\n?/g, '\n')))
+  .nullable();
+
+/**
+ * A tag's name: one line, no commas (a comma separates tags where several are typed at once).
+ * Names that differ only in case or width are one tag (see nameKey); the first spelling stays.
+ */
+export const tagNameSchema = z
+  .string()
+  .transform((s) => s.replace(/[\p{Cc}\s]+/gu, ' ').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'A tag name is empty.')
+      .max(MAX_TAG_LENGTH, `A tag is at most ${MAX_TAG_LENGTH} characters.`)
+      .refine((s) => !s.includes(','), { message: 'A tag cannot contain a comma (commas separate tags).' }),
+  );
+
+export const tagEditSchema = z
+  .object({
+    generationIds: z
+      .array(idSchema)
+      .min(1, 'Select at least one generation.')
+      .max(MAX_TAGGED_IDS, `At most ${MAX_TAGGED_IDS.toLocaleString('en-US')} generations can be tagged at once.`),
+    tags: z.array(tagNameSchema).min(1, 'Name at least one tag.').max(100, 'At most 100 tags at once.'),
+  })
+  .strict();
+export type TagEditInput = z.input<typeof tagEditSchema>;

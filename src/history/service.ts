@@ -35,6 +35,7 @@ import {
   type ImportBatchInput,
   type ListQueryInput,
   type ReconcileOptionsInput,
+  type TagEditInput,
   type UpdateGenerationInput,
   type UpdatePresetInput,
   type UpdateProfileInput,
@@ -46,6 +47,8 @@ import { ProfileRecords } from './profiles';
 import { audioFields, chunks, mapDbError, orNull, parse, placeholders, type HistoryAccess } from './service-support';
 import { statsOf } from './stats';
 import { StoryRecords } from './stories';
+import { TagRecords, type TagEditResult } from './tags';
+import { TitleRecords } from './titles';
 import { StoryEditor, type StoryEditResult } from './story-edits';
 import type { StoryOpInput } from './story-ops';
 import { insertVersion, nextVersionLabel, storeAudio, VersionRecords } from './versions';
@@ -67,6 +70,7 @@ import type {
   ReconcileResult,
   Story,
   StoryItem,
+  Tag,
   StoryWithItems,
   Version,
 } from './types';
@@ -123,6 +127,8 @@ export class HistoryService {
   private readonly storyEditor: StoryEditor;
   private readonly versionRecords: VersionRecords;
   private readonly presetRecords: PresetRecords;
+  private readonly tagRecords: TagRecords;
+  private readonly titleRecords: TitleRecords;
   /** Files of imports not committed yet (any window): never orphans. */
   private readonly claims: ImportClaims;
 
@@ -152,6 +158,8 @@ export class HistoryService {
     this.storyEditor = new StoryEditor(access);
     this.versionRecords = new VersionRecords(access);
     this.presetRecords = new PresetRecords(access);
+    this.tagRecords = new TagRecords(access);
+    this.titleRecords = new TitleRecords(access);
   }
 
   /** Use `openHistory()`. */
@@ -648,6 +656,32 @@ export class HistoryService {
   /** The last version cannot be deleted; deleting the default promotes the newest remaining one. */
   deleteVersion(versionId: string): Promise<void> {
     return this.versionRecords.deleteVersion(versionId);
+  }
+
+  // ---- titles, notes, tags (titles.ts, tags.ts) --------------------------------------
+  /** The user's own name for a generation, shown instead of its first line; null or blank clears it. */
+  setTitle(id: string, title: string | null): Promise<Generation> {
+    return this.titleRecords.setTitle(id, title);
+  }
+
+  /** Markdown notes of a generation; null or blank clears them. */
+  setNotes(id: string, notes: string | null): Promise<Generation> {
+    return this.titleRecords.setNotes(id, notes);
+  }
+
+  /** Adds the tags to every named generation, in one transaction (new tags are created). */
+  addTags(input: TagEditInput): Promise<TagEditResult> {
+    return this.tagRecords.addTags(input);
+  }
+
+  /** Removes the tags from every named generation, in one transaction; a tag left on none disappears. */
+  removeTags(input: TagEditInput): Promise<TagEditResult> {
+    return this.tagRecords.removeTags(input);
+  }
+
+  /** Tags in use, with how many generations carry each, by name. */
+  listTags(): Promise<Tag[]> {
+    return this.tagRecords.listTags();
   }
 
   // ---- effect presets (presets.ts) -------------------------------------------------

@@ -32,6 +32,12 @@ export interface Generation {
   /** Name of the profile (joined for display; not stored on the row). */
   profileName: string;
   text: string;
+  /** The user's own name for it (shown instead of the first line of the text); null when not set. */
+  title: string | null;
+  /** The user's Markdown notes; null when none. */
+  notes: string | null;
+  /** Names of its tags, sorted case-insensitively. */
+  tags: string[];
   language: string;
   /** Audio of the default version, relative to the audio folder; null while there is no audio. */
   audioPath: string | null;
@@ -87,6 +93,14 @@ export interface EffectPreset {
   effectsChain: unknown[];
   createdAt: number;
   updatedAt: number;
+}
+
+/** A tag and how many generations carry it. */
+export interface Tag {
+  id: string;
+  name: string;
+  count: number;
+  createdAt: number;
 }
 
 export interface Story {
@@ -156,7 +170,7 @@ export interface HistoryStats {
   perDay: Array<CountAndDuration & { day: string }>;
 }
 
-export type ChangeEntity = 'generation' | 'profile' | 'version' | 'story' | 'preset';
+export type ChangeEntity = 'generation' | 'profile' | 'version' | 'story' | 'preset' | 'tag';
 export type ChangeOp = 'created' | 'updated' | 'deleted';
 
 /** What changed in the history. `reload` means anything may have changed (another window wrote, reconcile, import). */
