@@ -63,7 +63,7 @@ const hostOptions = {
   }),
 };
 
-// The effects worker is an ES module: the Emscripten loaders it bundles find their .wasm through import.meta.url.
+// The effects and story mix workers are ES modules: the Emscripten loaders they bundle find their .wasm through import.meta.url.
 const effectsWorkerOptions = {
   ...common,
   platform: 'node',
@@ -71,7 +71,7 @@ const effectsWorkerOptions = {
   target: 'node20',
   outdir: dist,
   outExtension: { '.js': '.mjs' },
-  entryPoints: existing({ 'effects-worker': 'src/effects/worker.ts' }),
+  entryPoints: existing({ 'effects-worker': 'src/effects/worker.ts', 'mix-worker': 'src/story/mix-worker.ts' }),
 };
 
 // The LGPL decoders the effects worker imports at run time (src/effects/lgpl-decoders.ts): each a

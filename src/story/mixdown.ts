@@ -1,38 +1,36 @@
 /**
- * A story's mixdown, streamed: the timeline is rendered in blocks, a clip is decoded only while the
+ * A story's mixdown, streamed: the timeline is rendered in blocks, a clip is read only while the
  * block being rendered reaches it and dropped after its end, so memory follows the longest clip,
- * not the story. Overlapping clips (on one track or several) are summed; a look-ahead limiter keeps
- * the result under the ceiling; the WAV is written block by block. Runs in plain Node (a worker
- * thread in the extension, see mix-worker.ts).
+ * not the story. Overlapping clips (on one track or several) are summed; the level is then set by
+ * a look-ahead limiter, by one peak-safe gain, or not at all, optionally aiming at a loudness
+ * target measured in a first pass; the output (WAV, FLAC, MP3, Ogg Vorbis) is encoded and written
+ * block by block. Runs in plain Node: a worker thread in the extension (mix-worker.ts), in-process in tests.
  */
-import { closeSync, openSync, promises as fsp, writeSync } from 'node:fs';
-import { sniffAudioFormat, SNIFF_BYTES } from '../audio/format';
-import { wavEncoder } from '../audio/encode/encoders';
-import { readWavInfo } from '../audio/wav';
-import { decodeAudio } from '../effects/decode';
-import { resample } from '../effects/dsp/resample';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { StreamEncoder } from '../audio/encode/encoders';
+import { checkTarget, openEncoder, UnsupportedTargetError } from '../audio/encode/open';
+import type { EncoderFiles } from '../audio/encode/protocol';
+import { createLoudnessMeter, createTruePeakMeter, toDb } from '../effects/dsp/loudness';
 import { errorMessage } from '../format/errors';
+import { loadClip, probeClip, type ClipProbe } from './clip-audio';
 import { createLimiter } from './limiter';
-import { clipName, mixPlanSchema, trackAudible, type MixClip, type MixPlan, type ParsedMixPlan } from './mix-plan';
+import { MixError } from './mix-error';
+import { mixPlanSchema, trackAudible, type MixClip, type MixPlan, type ParsedMixPlan } from './mix-plan';
+import type { MixLevel, MixTarget } from './mix-options';
 
-export type MixErrorCode = 'invalid-plan' | 'missing-audio' | 'unreadable-audio' | 'cancelled' | 'failed';
-
-export class MixError extends Error {
-  override readonly name = 'MixError';
-  constructor(
-    readonly code: MixErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export { MixError, type MixErrorCode } from './mix-error';
 
 export interface MixOptions {
-  /** WAV sample precision (default 16). */
-  bits?: 16 | 24;
-  /** Sample-peak ceiling of the limiter in dBFS (default −1.5: leaves room for inter-sample peaks so the true peak stays ≤ −1 dBTP); null: no limiter. */
-  ceilingDb?: number | null;
+  /** Default: 16-bit WAV. */
+  target?: MixTarget;
+  /** Default: the limiter at −1 dBTP, no loudness target. */
+  level?: MixLevel;
+  /** Where the FLAC, MP3 and Ogg encoders' files are (not needed for WAV). */
+  files?: EncoderFiles;
+  /** Only the clips of these tracks (a stem), ignoring solo; mute still silences. */
+  onlyTracks?: number[];
+  /** A gain already decided (stems share the full mix's), instead of measuring a first pass. */
+  gainDb?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   /** Frames per block (default 65536). */
@@ -44,92 +42,16 @@ export interface MixResult {
   channels: 1 | 2;
   frames: number;
   durationMs: number;
+  /** The gain applied to the sum (0 with the plain limiter and no loudness target). */
+  gainDb: number;
+  /** What the first pass measured of the sum, before the gain (only when there was a first pass). */
+  measured?: { loudnessLufs: number | null; truePeakDb: number | null };
 }
 
-interface Probe {
-  sampleRate: number;
-  frames: number;
-}
-
-async function probe(clip: MixClip, index: number): Promise<Probe> {
-  const name = clipName(clip, index);
-  let head: Uint8Array;
-  try {
-    const handle = await fsp.open(clip.path, 'r');
-    try {
-      head = new Uint8Array(SNIFF_BYTES);
-      const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
-      head = head.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
-      throw new MixError(
-        'missing-audio',
-        `The audio of ${name} is missing (${clip.path}). Restore it or remove the clip, then export again.`,
-      );
-    throw new MixError('unreadable-audio', `The audio of ${name} could not be read (${errorMessage(error)}).`, { cause: error });
-  }
-  try {
-    if (sniffAudioFormat(head) === 'wav') {
-      const info = await readWavInfo(clip.path);
-      return { sampleRate: info.sampleRate, frames: info.frames };
-    }
-    // Other formats say their length only once decoded; the sound is dropped again at once.
-    const pcm = await decodeAudio(new Uint8Array(await fsp.readFile(clip.path)));
-    return { sampleRate: pcm.sampleRate, frames: pcm.channels[0]?.length ?? 0 };
-  } catch (error) {
-    throw new MixError('unreadable-audio', `The audio of ${name} could not be read (${errorMessage(error)}).`, { cause: error });
-  }
-}
-
-/** Where a clip sits on the output timeline, in output frames. */
-interface Placed {
-  index: number;
-  clip: MixClip;
-  gain: number;
-  start: number;
-  frames: number;
-  /** Decoded, trimmed, at the output rate and channel count, faded and scaled; only while in use. */
-  sound?: Float32Array[];
-}
-
-async function load(p: Placed, rate: number, channels: 1 | 2): Promise<Float32Array[]> {
-  let pcm;
-  try {
-    pcm = await decodeAudio(new Uint8Array(await fsp.readFile(p.clip.path)));
-  } catch (error) {
-    throw new MixError('unreadable-audio', `The audio of ${clipName(p.clip, p.index)} could not be read (${errorMessage(error)}).`, {
-      cause: error,
-    });
-  }
-  const src = pcm.channels;
-  const from = Math.round((p.clip.trimStartMs * pcm.sampleRate) / 1000);
-  const to = Math.max(from, (src[0]?.length ?? 0) - Math.round((p.clip.trimEndMs * pcm.sampleRate) / 1000));
-  let chans = src.map((x) => x.subarray(from, to));
-  if (channels === 1 && chans.length > 1) {
-    const mono = new Float32Array(to - from);
-    for (const x of chans) for (let i = 0; i < mono.length; i++) mono[i]! += x[i]! / chans.length;
-    chans = [mono];
-  }
-  chans = await resample(chans, pcm.sampleRate, rate);
-  const out = Array.from({ length: channels }, (_, c) => Float32Array.from(chans[Math.min(c, chans.length - 1)]!));
-  const n = out[0]!.length;
-  const fadeIn = Math.min(n, Math.round((p.clip.fadeInMs * rate) / 1000));
-  const fadeOut = Math.min(n, Math.round((p.clip.fadeOutMs * rate) / 1000));
-  for (const x of out) {
-    for (let i = 0; i < n; i++) {
-      let g = p.gain;
-      if (i < fadeIn) g *= i / fadeIn;
-      if (i >= n - fadeOut) g *= (n - 1 - i) / fadeOut;
-      x[i]! *= g;
-    }
-  }
-  p.frames = Math.min(p.frames, n);
-  return out;
-}
+/** Limiter ceiling below the true-peak ceiling, for inter-sample peaks the sample limiter cannot see. */
+const LIMITER_MARGIN_DB = 0.5;
+/** Kept below the ceiling as our meter reads it, for other meters' interpolators (ffmpeg's reads up to ~0.1 dB higher). */
+const METER_MARGIN_DB = 0.2;
 
 export function parseMixPlan(plan: MixPlan): ParsedMixPlan {
   const parsed = mixPlanSchema.safeParse(plan);
@@ -141,79 +63,184 @@ export function parseMixPlan(plan: MixPlan): ParsedMixPlan {
   return parsed.data;
 }
 
-/** Mixes `plan` into a WAV file at `outputPath` (written from scratch; the caller renames it into place). */
-export async function mixdownToWav(input: MixPlan, outputPath: string, options: MixOptions = {}): Promise<MixResult> {
+/** Where a clip sits on the output timeline, in output frames. */
+interface Placed {
+  index: number;
+  clip: MixClip;
+  probe: ClipProbe;
+  gain: number;
+  start: number;
+  frames: number;
+  sound?: Float32Array[];
+}
+
+interface Timeline {
+  rate: number;
+  channels: 1 | 2;
+  total: number;
+  placed: Placed[];
+}
+
+async function lay(plan: ParsedMixPlan, options: MixOptions, checkCancel: () => void): Promise<Timeline> {
+  // Every clip is checked before anything is written: a missing file refuses the export, named.
+  const probes: ClipProbe[] = [];
+  for (const [i, clip] of plan.clips.entries()) {
+    checkCancel();
+    probes.push(await probeClip(clip, i));
+  }
+  const rate = plan.sampleRate ?? Math.max(8000, ...probes.map((p) => p.sampleRate));
+  const only = options.onlyTracks && new Set(options.onlyTracks);
+  const audible = (track: number): boolean => (only ? only.has(track) && !plan.tracks[track]?.mute : trackAudible(plan, track));
+  const placed: Placed[] = [];
+  let total = 0;
+  for (const [index, clip] of plan.clips.entries()) {
+    const probe = probes[index]!;
+    const kept = Math.max(0, probe.frames / probe.sampleRate - (clip.trimStartMs + clip.trimEndMs) / 1000);
+    const start = Math.round((clip.startMs * rate) / 1000);
+    const frames = Math.round(kept * rate);
+    // The story ends where its last clip ends, heard or not (a stem is as long as the mix).
+    total = Math.max(total, start + frames);
+    const gain = clip.volume * (plan.tracks[clip.track]?.gain ?? 1);
+    if (frames > 0 && gain > 0 && audible(clip.track)) placed.push({ index, clip, probe, gain, start, frames });
+  }
+  placed.sort((a, b) => a.start - b.start);
+  return { rate, channels: plan.channels, total, placed };
+}
+
+/** One pass over the timeline: `onBlock` gets each block's sum, planar, in order. */
+async function render(
+  t: Timeline,
+  block: number,
+  checkCancel: () => void,
+  onBlock: (mix: Float32Array[], end: number) => void,
+): Promise<void> {
+  let next = 0; // first clip of `placed` not yet started
+  const active: Placed[] = [];
+  for (let at = 0; at < t.total; at += block) {
+    checkCancel();
+    const frames = Math.min(block, t.total - at);
+    const end = at + frames;
+    while (next < t.placed.length && t.placed[next]!.start < end) active.push(t.placed[next++]!);
+    const mix = Array.from({ length: t.channels }, () => new Float32Array(frames));
+    for (const p of active) {
+      p.sound ??= await loadClip(p.clip, p.index, p.probe, t.rate, t.channels, p.gain);
+      // The resampler's rounding may make the sound a frame shorter than the plan.
+      const to = Math.min(end, p.start + Math.min(p.frames, p.sound[0]!.length));
+      const from = Math.max(at, p.start);
+      for (let c = 0; c < t.channels; c++) {
+        const x = p.sound[c]!;
+        const y = mix[c]!;
+        for (let f = from; f < to; f++) y[f - at]! += x[f - p.start]!;
+      }
+    }
+    // Clips that ended inside this block are dropped (their sound with them).
+    for (let i = active.length - 1; i >= 0; i--) {
+      const p = active[i]!;
+      if (p.start + p.frames <= end) {
+        p.sound = undefined;
+        active.splice(i, 1);
+      }
+    }
+    onBlock(mix, end);
+  }
+}
+
+const interleave = (planar: Float32Array[]): Float32Array => {
+  if (planar.length === 1) return planar[0]!;
+  const n = planar[0]!.length;
+  const out = new Float32Array(n * planar.length);
+  for (let c = 0; c < planar.length; c++) {
+    const x = planar[c]!;
+    for (let f = 0, i = c; f < n; f++, i += planar.length) out[i] = x[f]!;
+  }
+  return out;
+};
+
+/** Integers at `bits` precision, rounded and clipped (the last safety: a limited mix never reaches it). */
+function quantize(mixed: Float32Array, bits: 16 | 24): Int32Array {
+  const max = 2 ** (bits - 1) - 1;
+  const ints = new Int32Array(mixed.length);
+  for (let i = 0; i < mixed.length; i++) {
+    const s = Math.round(mixed[i]! * (max + 1));
+    ints[i] = s > max ? max : s < -max - 1 ? -max - 1 : s;
+  }
+  return ints;
+}
+
+/** Mixes `plan` into `outputPath` (written from scratch; the caller renames it into place). */
+export async function mixdown(input: MixPlan, outputPath: string, options: MixOptions = {}): Promise<MixResult> {
   const plan = parseMixPlan(input);
   const { signal } = options;
   const checkCancel = (): void => {
     if (signal?.aborted) throw new MixError('cancelled', 'The export was cancelled; nothing was saved.');
   };
-  // Every clip is checked before anything is written: a missing file refuses the export, named.
-  const probes: Probe[] = [];
-  for (const [i, clip] of plan.clips.entries()) {
-    checkCancel();
-    probes.push(await probe(clip, i));
+  const target: MixTarget = options.target ?? { codec: 'wav', bits: 16 };
+  const level: MixLevel = options.level ?? { mode: 'limit' };
+  const ceilingDb = level.truePeakDb ?? -1;
+  const t = await lay(plan, options, checkCancel);
+  try {
+    checkTarget(target, { sampleRate: t.rate, channels: t.channels });
+  } catch (error) {
+    if (error instanceof UnsupportedTargetError) throw new MixError('unsupported-target', error.message);
+    throw error;
   }
-  const rate = plan.sampleRate ?? Math.max(8000, ...probes.map((p) => p.sampleRate));
-  const channels = plan.channels;
-  const placed: Placed[] = [];
-  let total = 0;
-  for (const [index, clip] of plan.clips.entries()) {
-    const pr = probes[index]!;
-    const kept = Math.max(0, pr.frames / pr.sampleRate - (clip.trimStartMs + clip.trimEndMs) / 1000);
-    const start = Math.round((clip.startMs * rate) / 1000);
-    const frames = Math.round(kept * rate);
-    total = Math.max(total, start + frames);
-    const gain = clip.volume * (plan.tracks[clip.track]?.gain ?? 1);
-    if (frames > 0 && gain > 0 && trackAudible(plan, clip.track)) placed.push({ index, clip, gain, start, frames });
-  }
-  placed.sort((a, b) => a.start - b.start);
-
-  const bits = options.bits ?? 16;
   const block = options.blockFrames ?? 65536;
-  const ceilingDb = options.ceilingDb === undefined ? -1.5 : options.ceilingDb;
-  const limiter = ceilingDb === null ? null : createLimiter({ channels, sampleRate: rate, ceiling: 10 ** (ceilingDb / 20) });
-  const encoder = wavEncoder({ sampleRate: rate, channels, bits: 24, frames: total }, bits);
+  const twoPass = options.gainDb === undefined && (level.loudnessLufs !== undefined || level.mode === 'peak');
+  const passes = twoPass ? 2 : 1;
+  const progress = (pass: number, end: number): void => options.onProgress?.(pass * t.total + end, passes * t.total);
+
+  let gainDb = options.gainDb ?? 0;
+  let measured: MixResult['measured'];
+  if (twoPass) {
+    const loudness = createLoudnessMeter(t.rate, t.channels);
+    const peak = createTruePeakMeter(t.channels);
+    await render(t, block, checkCancel, (mix, end) => {
+      if (level.loudnessLufs !== undefined) loudness.push(mix);
+      peak.push(mix);
+      progress(0, end);
+    });
+    measured = { loudnessLufs: level.loudnessLufs !== undefined ? loudness.integrated() : null, truePeakDb: toDb(peak.peak()) };
+    const headroom = measured.truePeakDb === null ? 0 : ceilingDb - METER_MARGIN_DB - measured.truePeakDb;
+    if (level.loudnessLufs !== undefined && measured.loudnessLufs !== null) gainDb = level.loudnessLufs - measured.loudnessLufs;
+    else if (level.mode === 'peak') gainDb = headroom;
+    // Peak-safe: the loudness target gives way to the ceiling (a limiter would hold the peaks instead).
+    if (level.mode === 'peak') gainDb = Math.min(gainDb, headroom);
+  }
+  const gain = 10 ** (gainDb / 20);
+
+  const bits: 16 | 24 = target.codec === 'wav' || target.codec === 'flac' ? target.bits : 24;
+  const shape = { sampleRate: t.rate, channels: t.channels, bits, frames: t.total };
+  let encoder: StreamEncoder;
+  try {
+    encoder = await openEncoder(target, shape, options.files ?? { flacDir: '', mp3Wasm: '', oggWasm: '' });
+  } catch (error) {
+    if (error instanceof UnsupportedTargetError) throw new MixError('unsupported-target', error.message);
+    throw new MixError('failed', `The ${target.codec.toUpperCase()} encoder could not start (${errorMessage(error)}).`, { cause: error });
+  }
+  const limiter =
+    level.mode === 'limit'
+      ? createLimiter({ channels: t.channels, sampleRate: t.rate, ceiling: 10 ** ((ceilingDb - LIMITER_MARGIN_DB) / 20) })
+      : null;
   const fd = openSync(outputPath, 'w');
   try {
     const write = (parts: Uint8Array[]): void => {
-      for (const part of parts) if (part.length > 0) writeSync(fd, part);
+      const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+      if (data.length > 0) writeSync(fd, data);
     };
     const emit = (mixed: Float32Array): void => {
-      if (mixed.length === 0) return;
-      const ints = new Int32Array(mixed.length);
-      for (let i = 0; i < mixed.length; i++) {
-        const s = Math.round(mixed[i]! * 8388607);
-        ints[i] = s > 8388607 ? 8388607 : s < -8388608 ? -8388608 : s;
-      }
-      write(encoder.push({ samples: ints, frames: mixed.length / channels }));
+      if (mixed.length > 0) write(encoder.push({ samples: quantize(mixed, bits), frames: mixed.length / t.channels }));
     };
-    let next = 0; // first clip of `placed` not yet started
-    const active: Placed[] = [];
-    for (let at = 0; at < total; at += block) {
-      checkCancel();
-      const frames = Math.min(block, total - at);
-      const end = at + frames;
-      while (next < placed.length && placed[next]!.start < end) active.push(placed[next++]!);
-      const mix = new Float32Array(frames * channels);
-      for (const p of active) {
-        p.sound ??= await load(p, rate, channels);
-        const from = Math.max(at, p.start);
-        const to = Math.min(end, p.start + p.frames);
-        for (let c = 0; c < channels; c++) {
-          const x = p.sound[c]!;
-          for (let f = from; f < to; f++) mix[(f - at) * channels + c]! += x[f - p.start]!;
-        }
-      }
-      // Clips that ended inside this block are dropped (their sound with them).
-      for (let i = active.length - 1; i >= 0; i--) if (active[i]!.start + active[i]!.frames <= end) active.splice(i, 1);
-      emit(limiter ? limiter.process(mix) : mix);
-      options.onProgress?.(end, total);
-    }
+    await render(t, block, checkCancel, (mix, end) => {
+      if (gain !== 1) for (const x of mix) for (let i = 0; i < x.length; i++) x[i]! *= gain;
+      const mixed = interleave(mix);
+      emit(limiter ? limiter.process(mixed) : mixed);
+      progress(passes - 1, end);
+    });
     if (limiter) emit(limiter.flush());
     write(encoder.finish());
+    for (const p of encoder.patches()) writeSync(fd, p.bytes, 0, p.bytes.length, p.offset);
   } finally {
     closeSync(fd);
   }
-  return { sampleRate: rate, channels, frames: total, durationMs: (total / rate) * 1000 };
+  return { sampleRate: t.rate, channels: t.channels, frames: t.total, durationMs: (t.total / t.rate) * 1000, gainDb, measured };
 }

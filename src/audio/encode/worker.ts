@@ -2,22 +2,11 @@
 // job at a time: reads a WAV in chunks, encodes it, writes the output file, reports progress.
 // The host cancels by terminating the thread and removes the output; this side only writes.
 // workerData: EncoderFiles (where the encoders' wasm files are).
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEncoder, type WasmMediaEncoder } from 'wasm-media-encoders';
 import { errorMessage } from '../../format/errors';
-import {
-  flacEncoder,
-  maxMp3Bitrate,
-  MP3_SAMPLE_RATES,
-  mp3Encoder,
-  oggEncoder,
-  wavEncoder,
-  type LibFlac,
-  type StreamEncoder,
-} from './encoders';
+import type { StreamEncoder } from './encoders';
+import { openEncoder, UnsupportedTargetError } from './open';
 import { openPcmSource, UnsupportedSourceError, type PcmSource } from './pcm-reader';
 import { isEncodeJob, type EncodeJob, type EncodeReply, type EncoderFiles, type EncodeTarget } from './protocol';
 
@@ -25,63 +14,9 @@ const files = workerData as EncoderFiles;
 const port = parentPort!;
 const CHUNK_FRAMES = 64 * 1024;
 
-class UnsupportedTargetError extends Error {}
-
-let flac: Promise<LibFlac> | undefined;
-/**
- * libflac.js's glue is loaded from the file beside its wasm at run time, not bundled: it takes
- * Node's `module.require`, which a bundle's module wrapper lacks. It would also try `fetch` on
- * a file path, so fetch is hidden while it starts (this thread's globals only).
- */
-function loadFlac(): Promise<LibFlac> {
-  flac ??= new Promise((resolve) => {
-    const g = globalThis as { fetch?: unknown };
-    const fetch = g.fetch;
-    delete g.fetch;
-    const lib = createRequire(__filename)(join(files.flacDir, 'libflac.wasm.js')) as LibFlac & {
-      isReady(): boolean;
-      on(event: 'ready', fn: () => void): void;
-    };
-    const ready = (): void => {
-      g.fetch = fetch;
-      resolve(lib);
-    };
-    if (lib.isReady()) ready();
-    else lib.on('ready', ready);
-  });
-  return flac;
-}
-
-const media: { mp3?: Promise<WasmMediaEncoder<'audio/mpeg'>>; ogg?: Promise<WasmMediaEncoder<'audio/ogg'>> } = {};
-
-/** An encoder's wasm; a missing file (e.g. the LGPL LAME file removed) disables that format only. */
-function wasmFile(path: string, what: string): Buffer {
-  if (!existsSync(path)) {
-    throw new UnsupportedTargetError(`${what} export needs ${basename(path)}, which is missing from the extension; reinstall it.`);
-  }
-  return readFileSync(path);
-}
-
-async function encoderFor(target: EncodeTarget, source: PcmSource): Promise<StreamEncoder> {
+function encoderFor(target: EncodeTarget, source: PcmSource): Promise<StreamEncoder> {
   const shape = { sampleRate: source.info.sampleRate, channels: source.info.channels, bits: source.bits, frames: source.info.frames };
-  switch (target.codec) {
-    case 'wav':
-      return wavEncoder(shape, target.bits);
-    case 'flac':
-      return flacEncoder(await loadFlac(), shape);
-    case 'mp3':
-      if (shape.channels > 2) throw new UnsupportedTargetError(`MP3 holds mono or stereo; this audio has ${shape.channels} channels.`);
-      if (!(MP3_SAMPLE_RATES as readonly number[]).includes(shape.sampleRate)) {
-        throw new UnsupportedTargetError(`MP3 cannot hold ${shape.sampleRate} Hz audio; choose a sample rate MP3 supports, or FLAC.`);
-      }
-      media.mp3 ??= createEncoder('audio/mpeg', wasmFile(files.mp3Wasm, 'MP3'));
-      return mp3Encoder(await media.mp3, shape, Math.min(target.kbps, maxMp3Bitrate(shape.sampleRate)));
-    case 'ogg':
-      if (shape.channels > 2)
-        throw new UnsupportedTargetError(`This Ogg Vorbis encoder takes mono or stereo; the audio has ${shape.channels} channels.`);
-      media.ogg ??= createEncoder('audio/ogg', wasmFile(files.oggWasm, 'Ogg Vorbis'));
-      return oggEncoder(await media.ogg, shape, target.quality);
-  }
+  return openEncoder(target, shape, files);
 }
 
 async function encode(job: EncodeJob): Promise<EncodeReply> {

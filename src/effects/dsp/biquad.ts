@@ -36,19 +36,26 @@ export function lowpass(cutoffHz: number, sampleRate: number, q = BUTTERWORTH_Q)
 
 /** Filters `x` into `out` (which may be `x` itself). */
 export function runBiquad(f: Biquad, x: Float32Array, out: Float32Array = x): Float32Array {
+  return biquadStream(f)(x, out);
+}
+
+/** A filter that keeps its state from one call to the next: a long signal filtered block by block. */
+export function biquadStream(f: Biquad): (x: Float32Array, out?: Float32Array) => Float32Array {
   let x1 = 0;
   let x2 = 0;
   let y1 = 0;
   let y2 = 0;
   const { b0, b1, b2, a1, a2 } = f;
-  for (let i = 0; i < x.length; i++) {
-    const x0 = x[i];
-    const y0 = b0 * x0 + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-    x2 = x1;
-    x1 = x0;
-    y2 = y1;
-    y1 = y0;
-    out[i] = y0;
-  }
-  return out;
+  return (x, out = x) => {
+    for (let i = 0; i < x.length; i++) {
+      const x0 = x[i];
+      const y0 = b0 * x0 + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+      x2 = x1;
+      x1 = x0;
+      y2 = y1;
+      y1 = y0;
+      out[i] = y0;
+    }
+    return out;
+  };
 }

@@ -4,7 +4,7 @@
  * every 100 ms, an absolute gate at −70 LUFS and a relative gate 10 LU below the ungated mean.
  * True peak: the highest sample after 4× oversampling (a windowed-sinc polyphase interpolator).
  */
-import { runBiquad, type Biquad } from './biquad';
+import { biquadStream, type Biquad } from './biquad';
 
 /** K-weighting stage 1 (head acoustics, +4 dB high shelf) for `sampleRate`. */
 function shelf(sampleRate: number): Biquad {
@@ -40,43 +40,67 @@ function channelWeight(index: number, count: number): number {
   return index >= 4 ? 1.41 : 1;
 }
 
-/** Per 100 ms step: the sum over channels of the weighted K-filtered squares (a block is 4 steps). */
-function squaresPerStep(channels: Float32Array[], sampleRate: number): { sums: Float64Array; step: number } {
-  const step = Math.round(sampleRate / 10);
-  const steps = Math.floor((channels[0]?.length ?? 0) / step);
-  const sums = new Float64Array(steps);
-  const stage1 = shelf(sampleRate);
-  const stage2 = rlb(sampleRate);
-  const scratch = new Float32Array(channels[0]?.length ?? 0);
-  channels.forEach((x, c) => {
-    const weight = channelWeight(c, channels.length);
-    if (weight === 0) return;
-    runBiquad(stage2, runBiquad(stage1, x, scratch));
-    for (let s = 0; s < steps; s++) {
-      let acc = 0;
-      for (let i = s * step, end = i + step; i < end; i++) acc += scratch[i] * scratch[i];
-      sums[s] += weight * acc;
-    }
-  });
-  return { sums, step };
+const blockLoudness = (meanSquare: number): number => -0.691 + 10 * Math.log10(meanSquare);
+
+/** Integrated loudness measured block by block, for sound too long to hold (a story's mixdown). */
+export interface LoudnessMeter {
+  /** The next stretch of sound, one array per channel (all the same length). */
+  push(channels: Float32Array[]): void;
+  /** LUFS of everything pushed so far, or null when nothing is above the absolute gate. */
+  integrated(): number | null;
 }
 
-const blockLoudness = (meanSquare: number): number => -0.691 + 10 * Math.log10(meanSquare);
+export function createLoudnessMeter(sampleRate: number, channelCount: number): LoudnessMeter {
+  const step = Math.round(sampleRate / 10);
+  const filters = Array.from({ length: channelCount }, () => {
+    const stage1 = biquadStream(shelf(sampleRate));
+    const stage2 = biquadStream(rlb(sampleRate));
+    return (x: Float32Array, out: Float32Array) => stage2(stage1(x, out));
+  });
+  const weights = Array.from({ length: channelCount }, (_, c) => channelWeight(c, channelCount));
+  /** Per whole 100 ms step: the sum over channels of the weighted K-filtered squares (a block is 4 steps). */
+  const steps: number[] = [];
+  let partial = 0;
+  let inStep = 0;
+  return {
+    push(channels) {
+      const n = channels[0]?.length ?? 0;
+      const filtered = channels.map((x, c) => (weights[c] === 0 ? null : filters[c]!(x, new Float32Array(n))));
+      for (let i = 0; i < n; i++) {
+        let acc = 0;
+        for (let c = 0; c < filtered.length; c++) {
+          const y = filtered[c];
+          if (y) acc += weights[c]! * y[i]! * y[i]!;
+        }
+        partial += acc;
+        if (++inStep === step) {
+          steps.push(partial);
+          partial = 0;
+          inStep = 0;
+        }
+      }
+    },
+    integrated() {
+      const blocks: number[] = [];
+      for (let s = 0; s + 4 <= steps.length; s++) blocks.push((steps[s]! + steps[s + 1]! + steps[s + 2]! + steps[s + 3]!) / (4 * step));
+      const aboveAbsolute = blocks.filter((ms) => ms > 0 && blockLoudness(ms) > -70);
+      if (aboveAbsolute.length === 0) return null;
+      const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const relativeGate = blockLoudness(mean(aboveAbsolute)) - 10;
+      const gated = aboveAbsolute.filter((ms) => blockLoudness(ms) > relativeGate);
+      return blockLoudness(mean(gated));
+    },
+  };
+}
 
 /**
  * Integrated loudness in LUFS, or null when nothing is above the absolute gate (silence, or
  * shorter than one 400 ms block).
  */
 export function integratedLoudness(channels: Float32Array[], sampleRate: number): number | null {
-  const { sums, step } = squaresPerStep(channels, sampleRate);
-  const blocks: number[] = [];
-  for (let s = 0; s + 4 <= sums.length; s++) blocks.push((sums[s] + sums[s + 1] + sums[s + 2] + sums[s + 3]) / (4 * step));
-  const aboveAbsolute = blocks.filter((ms) => ms > 0 && blockLoudness(ms) > -70);
-  if (aboveAbsolute.length === 0) return null;
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const relativeGate = blockLoudness(mean(aboveAbsolute)) - 10;
-  const gated = aboveAbsolute.filter((ms) => blockLoudness(ms) > relativeGate);
-  return blockLoudness(mean(gated));
+  const meter = createLoudnessMeter(sampleRate, channels.length);
+  meter.push(channels);
+  return meter.integrated();
 }
 
 const OVERSAMPLE = 4;
@@ -146,3 +170,24 @@ export function samplePeak(channels: Float32Array[]): number {
 }
 
 export const toDb = (linear: number): number | null => (linear > 0 ? 20 * Math.log10(linear) : null);
+
+/** True peak of sound pushed block by block: each block is measured with the last samples of the one before. */
+export function createTruePeakMeter(channelCount: number): { push(channels: Float32Array[]): void; peak(): number } {
+  const keep = TAPS_PER_PHASE;
+  let tails = Array.from({ length: channelCount }, () => new Float32Array(0));
+  let peak = 0;
+  return {
+    push(channels) {
+      const joined = channels.map((x, c) => {
+        const tail = tails[c]!;
+        const y = new Float32Array(tail.length + x.length);
+        y.set(tail);
+        y.set(x, tail.length);
+        return y;
+      });
+      peak = Math.max(peak, truePeak(joined));
+      tails = joined.map((y) => y.slice(Math.max(0, y.length - keep)));
+    },
+    peak: () => peak,
+  };
+}

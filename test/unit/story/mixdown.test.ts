@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { mixdownToWav, MixError } from '../../../src/story/mixdown';
+import { mixdown, MixError } from '../../../src/story/mixdown';
 import { durationSeconds, ebur128, scratch } from '../effects/meters';
 
 const RATE = 48000;
@@ -46,7 +46,7 @@ test('two sine clips at known offsets and volumes mix to their sum within 1 LSB 
   const a = sine(dir, 'a.wav', 1, 440, 0.4);
   const b = sine(dir, 'b.wav', 0.75, 1000, 0.3);
   const out = join(dir, 'mix.wav');
-  const result = await mixdownToWav(
+  const result = await mixdown(
     {
       channels: 1,
       clips: [
@@ -56,7 +56,7 @@ test('two sine clips at known offsets and volumes mix to their sum within 1 LSB 
       tracks: [{ gain: 1 }, { gain: 1.25 }],
     },
     out,
-    { bits: 24, blockFrames: 10000 },
+    { target: { codec: 'wav', bits: 24 }, level: { mode: 'none' }, blockFrames: 10000 },
   );
   assert.equal(result.sampleRate, RATE);
   const got = samples(out, 1);
@@ -83,7 +83,7 @@ test('overlapping loud clips on one track are summed and limited: true peak ≤ 
   const a = sine(dir, 'a.wav', 2, 997, 0.9);
   const b = sine(dir, 'b.wav', 2, 1503, 0.9);
   const out = join(dir, 'mix.wav');
-  await mixdownToWav(
+  await mixdown(
     {
       channels: 2,
       clips: [
@@ -103,7 +103,7 @@ test('a missing audio file refuses the export with the clip named, before writin
   const dir = scratch(t);
   const a = sine(dir, 'a.wav', 0.2, 440, 0.4);
   await assert.rejects(
-    mixdownToWav(
+    mixdown(
       {
         clips: [
           { path: a, startMs: 0, track: 0 },
@@ -122,7 +122,7 @@ test('the sample rate defaults to the highest among the clips; muted and non-sol
   execFileSync('sox', ['-n', '-r', '22050', '-c', '1', '-b', '16', lo, 'synth', '0.5', 'sine', '300', 'vol', '0.5']);
   const hi = sine(dir, 'hi.wav', 0.5, 300, 0.5);
   const out = join(dir, 'mix.wav');
-  const r = await mixdownToWav(
+  const r = await mixdown(
     {
       clips: [
         { path: lo, startMs: 0, track: 0 },
@@ -131,13 +131,13 @@ test('the sample rate defaults to the highest among the clips; muted and non-sol
       tracks: [{ solo: true }, { mute: false }],
     },
     out,
-    { bits: 24 },
+    { target: { codec: 'wav', bits: 24 } },
   );
   assert.equal(r.sampleRate, RATE);
   const got = samples(out, 2);
   assert.ok(got.some((s) => s !== 0));
   const muted = join(dir, 'muted.wav');
-  await mixdownToWav({ clips: [{ path: lo, startMs: 0, track: 0 }], tracks: [{ mute: true }] }, muted);
+  await mixdown({ clips: [{ path: lo, startMs: 0, track: 0 }], tracks: [{ mute: true }] }, muted);
   assert.ok(samples(muted, 2).every((s) => s === 0));
 });
 
@@ -147,7 +147,72 @@ test('an aborted signal cancels the mixdown', async (t) => {
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(
-    mixdownToWav({ clips: [{ path: a, startMs: 0, track: 0 }] }, join(dir, 'x.wav'), { signal: controller.signal }),
+    mixdown({ clips: [{ path: a, startMs: 0, track: 0 }] }, join(dir, 'x.wav'), { signal: controller.signal }),
     (e: unknown) => e instanceof MixError && e.code === 'cancelled',
   );
+});
+
+test('peak-safe normalisation: one gain puts the true peak at −1 dBFS (ffmpeg), samples scaled, not limited', async (t) => {
+  const dir = scratch(t);
+  const a = sine(dir, 'a.wav', 1, 440, 0.1);
+  const b = sine(dir, 'b.wav', 1, 660, 0.05);
+  const out = join(dir, 'mix.wav');
+  const r = await mixdown(
+    {
+      channels: 1,
+      clips: [
+        { path: a, startMs: 0, track: 0 },
+        { path: b, startMs: 1500, track: 1 },
+      ],
+    },
+    out,
+    { target: { codec: 'wav', bits: 24 }, level: { mode: 'peak' } },
+  );
+  const { truePeak } = ebur128(out);
+  assert.ok(truePeak <= -1 && truePeak > -1.4, `true peak ${truePeak} dBFS`);
+  assert.ok(r.gainDb > 15 && r.gainDb < 20, `gain ${r.gainDb} dB`);
+  // One gain for all: the quieter clip keeps its 6 dB distance.
+  const got = samples(out, 1);
+  const peakOf = (from: number, to: number): number => got.subarray(from, to).reduce((m, s) => Math.max(m, Math.abs(s)), 0);
+  const ratio = peakOf(0, RATE) / peakOf(1.5 * RATE, 2.5 * RATE);
+  assert.ok(Math.abs(ratio - 2) < 0.01, `ratio ${ratio}`);
+});
+
+test('a loudness target is met in two passes (ffmpeg ebur128 within 0.5 LU), with the limiter holding −1 dBTP', async (t) => {
+  const dir = scratch(t);
+  const a = sine(dir, 'a.wav', 3, 440, 0.05);
+  const b = sine(dir, 'b.wav', 3, 1000, 0.05);
+  const plan = {
+    clips: [
+      { path: a, startMs: 0, track: 0 },
+      { path: b, startMs: 2000, track: 1 },
+    ],
+  };
+  const out = join(dir, 'mix.wav');
+  const r = await mixdown(plan, out, { target: { codec: 'wav', bits: 24 }, level: { mode: 'limit', loudnessLufs: -16 } });
+  const m = ebur128(out);
+  assert.ok(Math.abs(m.integrated - -16) <= 0.5, `integrated ${m.integrated} LUFS`);
+  assert.ok(m.truePeak <= -1, `true peak ${m.truePeak}`);
+  assert.ok(r.measured?.loudnessLufs !== undefined && r.measured.loudnessLufs !== null && r.measured.loudnessLufs < -25);
+  // Peak-safe instead: the ceiling wins over a target it would break; the result is quieter, never over −1 dBTP.
+  const safe = join(dir, 'safe.wav');
+  await mixdown(plan, safe, { target: { codec: 'wav', bits: 24 }, level: { mode: 'peak', loudnessLufs: -6 } });
+  const s = ebur128(safe);
+  assert.ok(s.truePeak <= -1, `true peak ${s.truePeak}`);
+  assert.ok(s.integrated < -6.5, `integrated ${s.integrated}`);
+});
+
+test('trims read only the clip range that plays: samples equal the source from its trim point', async (t) => {
+  const dir = scratch(t);
+  const a = sine(dir, 'a.wav', 1, 123, 0.5);
+  const out = join(dir, 'mix.wav');
+  await mixdown({ channels: 1, clips: [{ path: a, startMs: 500, trimStartMs: 200, trimEndMs: 300, track: 0 }] }, out, {
+    target: { codec: 'wav', bits: 24 },
+    level: { mode: 'none' },
+  });
+  const got = samples(out, 1);
+  const src = samples(a, 1);
+  assert.equal(got.length, 0.5 * RATE + 0.5 * RATE);
+  for (let i = 0; i < 0.5 * RATE; i++) assert.equal(got[i], 0);
+  for (let i = 0; i < 0.5 * RATE; i++) assert.equal(got[0.5 * RATE + i], src[0.2 * RATE + i]);
 });
