@@ -46,7 +46,12 @@ function matchKey(textHash: string, speaker: string | null, voice: string, lexic
  * Splits `cues` into those to render and those a voiced cue already covers. When two voiced cues
  * tie (same key and line), the one earlier in `voiced` is reused: pass the newest first.
  */
-export function planRender(cues: readonly Cue[], voiced: readonly VoicedCue[], voiceKeyOf: (cue: Cue) => string, lexiconHash: LexiconHashOf): RenderPlan {
+export function planRender(
+  cues: readonly Cue[],
+  voiced: readonly VoicedCue[],
+  voiceKeyOf: (cue: Cue) => string,
+  lexiconHash: LexiconHashOf,
+): RenderPlan {
   const lexiconOf = typeof lexiconHash === 'function' ? lexiconHash : () => lexiconHash;
   const buckets = new Map<string, VoicedCue[]>();
   for (const v of voiced) {

@@ -28,7 +28,12 @@ const MAX_ALIASES = 50;
 const setting = z.union([z.string(), z.number()]).transform(String);
 const voiceSchema = z.union([
   setting.transform((voice): SpeakerVoice => ({ voice })),
-  z.strictObject(Object.fromEntries(VOICE_FIELDS.map((f) => [f, setting.optional()])) as Record<(typeof VOICE_FIELDS)[number], z.ZodOptional<typeof setting>>),
+  z.strictObject(
+    Object.fromEntries(VOICE_FIELDS.map((f) => [f, setting.optional()])) as Record<
+      (typeof VOICE_FIELDS)[number],
+      z.ZodOptional<typeof setting>
+    >,
+  ),
 ]);
 const frontMatterSchema = z.looseObject({
   cues: z.enum(['line', 'paragraph']).optional(),
@@ -60,7 +65,11 @@ export function readFrontMatter(lines: string[]): FrontMatter {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
-    throw new ScriptError(1, 0, `The front matter expands YAML aliases too often (${e instanceof Error ? e.message : e}); write the voices out.`);
+    throw new ScriptError(
+      1,
+      0,
+      `The front matter expands YAML aliases too often (${e instanceof Error ? e.message : e}); write the voices out.`,
+    );
   }
   if (value === null || value === undefined) return { lineCount: close + 1, speakers: {}, warnings };
   const parsed = frontMatterSchema.safeParse(value);

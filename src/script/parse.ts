@@ -32,7 +32,11 @@ export function parseScript(text: string, options: ParseOptions): Script {
       ? parseSrt(lines, known, warnings)
       : kind === 'vtt'
         ? parseVtt(lines, known, warnings)
-        : parseProse(lines, { markdown: kind === 'markdown', cueMode: front.cueMode ?? options.cueMode ?? 'paragraph', firstLine: front.lineCount, known }, warnings);
+        : parseProse(
+            lines,
+            { markdown: kind === 'markdown', cueMode: front.cueMode ?? options.cueMode ?? 'paragraph', firstLine: front.lineCount, known },
+            warnings,
+          );
 
   const cues: Cue[] = [];
   const unmapped = new Map<string, number>();
@@ -40,15 +44,30 @@ export function parseScript(text: string, options: ParseOptions): Script {
     const normal = normaliseText(r.text);
     if (normal === '') continue;
     if (normal.length > LONG_CUE) {
-      warnings.push({ line: r.startLine, column: 0, message: `This cue is ${normal.length} characters long; engines may refuse it, split it into shorter ones.` });
+      warnings.push({
+        line: r.startLine,
+        column: 0,
+        message: `This cue is ${normal.length} characters long; engines may refuse it, split it into shorter ones.`,
+      });
     }
     if (r.speaker !== null && !Object.hasOwn(speakers, r.speaker) && !unmapped.has(r.speaker)) unmapped.set(r.speaker, r.startLine);
-    const cue: Cue = { index: cues.length, text: normal, speaker: r.speaker, startLine: r.startLine, endLine: r.endLine, textHash: textHash(normal) };
+    const cue: Cue = {
+      index: cues.length,
+      text: normal,
+      speaker: r.speaker,
+      startLine: r.startLine,
+      endLine: r.endLine,
+      textHash: textHash(normal),
+    };
     if ('slot' in r) cue.slot = r.slot;
     cues.push(cue);
   }
   for (const [speaker, line] of unmapped) {
-    warnings.push({ line, column: 0, message: `Speaker ${speaker} has no voice in the front matter or the workspace voices; their cues use the default voice.` });
+    warnings.push({
+      line,
+      column: 0,
+      message: `Speaker ${speaker} has no voice in the front matter or the workspace voices; their cues use the default voice.`,
+    });
   }
   return { kind, cues, speakers, unmappedSpeakers: [...unmapped.keys()], warnings };
 }

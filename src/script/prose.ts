@@ -117,7 +117,8 @@ export function parseProse(lines: readonly string[], options: ProseOptions, warn
     spoken = true;
     if (options.cueMode === 'line') flush();
   }
-  if (fence !== null) warnings.push({ line: lines.length - 1, column: 0, message: 'A code block (```) is never closed: the lines after it are not voiced.' });
+  if (fence !== null)
+    warnings.push({ line: lines.length - 1, column: 0, message: 'A code block (```) is never closed: the lines after it are not voiced.' });
   flush();
   return cues;
 }
@@ -125,7 +126,14 @@ export function parseProse(lines: readonly string[], options: ProseOptions, warn
 /** A character cue needs words under it, on the very next line. */
 function isDialogueBelow(lines: readonly string[], next: number): boolean {
   const line = lines[next];
-  return line !== undefined && line.trim() !== '' && !FENCE.test(line) && !HEADING.test(line) && !SEPARATOR.test(line) && !LINE_COMMENT.test(line);
+  return (
+    line !== undefined &&
+    line.trim() !== '' &&
+    !FENCE.test(line) &&
+    !HEADING.test(line) &&
+    !SEPARATOR.test(line) &&
+    !LINE_COMMENT.test(line)
+  );
 }
 
 /** A Markdown table row is spoken cell by cell. */
