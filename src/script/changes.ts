@@ -1,7 +1,7 @@
 // Which cues need a new generation. A cue is already voiced when a generation exists for the same
 // words, speaker, voice and lexicon: where it sits in the document does not matter, so moved
-// lines are reused, not re-rendered. Repeated lines ("Yes.") pair with their generations
-// deterministically: first one on the very same line, then the rest in document order.
+// lines are reused, not re-rendered. Repeated lines ("Yes.") pair with their generations in
+// document order, so an edit elsewhere never swaps which take each repeat gets.
 import type { Cue, SpeakerVoice } from './types';
 
 /** What a generation recorded about the cue it voiced. */
@@ -73,11 +73,6 @@ export function planRender(
   for (const [key, group] of wanted) {
     const bucket = buckets.get(key);
     if (!bucket) continue;
-    if (bucket.length === 1 && group.length === 1) {
-      reused.set(group[0]!, bucket[0]!.generationId);
-      used.add(bucket[0]!);
-      continue;
-    }
     pairRepeats(group, bucket, reused, used);
   }
 
@@ -91,28 +86,12 @@ export function planRender(
   return { render, reuse, unused: voiced.filter((v) => !used.has(v)) };
 }
 
-/** Repeats of one key: same line first, then the rest in line order. */
+/** Repeats of one key pair in order: the first "Yes." in the document with the first voiced one (by line), and so on. */
 function pairRepeats(group: Cue[], bucket: VoicedCue[], reused: Map<Cue, string>, used: Set<VoicedCue>): void {
-  const byLine = new Map<number, VoicedCue[]>();
-  for (const v of bucket) {
-    const at = byLine.get(v.startLine);
-    if (at) at.push(v);
-    else byLine.set(v.startLine, [v]);
-  }
-  const left: Cue[] = [];
-  for (const cue of group) {
-    const v = byLine.get(cue.startLine)?.find((c) => !used.has(c));
-    if (v) {
-      reused.set(cue, v.generationId);
-      used.add(v);
-    } else {
-      left.push(cue);
-    }
-  }
   // A stable sort keeps `voiced` order between generations on one line.
-  const rest = bucket.filter((v) => !used.has(v)).sort((a, b) => a.startLine - b.startLine);
-  for (let i = 0; i < left.length && i < rest.length; i++) {
-    reused.set(left[i]!, rest[i]!.generationId);
-    used.add(rest[i]!);
+  const byLine = [...bucket].sort((a, b) => a.startLine - b.startLine);
+  for (let i = 0; i < group.length && i < byLine.length; i++) {
+    reused.set(group[i]!, byLine[i]!.generationId);
+    used.add(byLine[i]!);
   }
 }

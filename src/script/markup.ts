@@ -4,9 +4,11 @@ const TAG = /<\/?[A-Za-z][A-Za-z0-9-]{0,50}(?:[\s.][^<>]{0,2000})?\/?>/g;
 const ENTITY = /&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|lt|gt|quot|apos|nbsp|lrm|rlm);/g;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', lrm: '', rlm: '' };
 
-/** Tags such as <i>, </b>, <font color="red"> or <c.loud> become a space. */
+const BREAK = /<(?:br|p|div|hr)\b[^<>]{0,2000}>/gi;
+
+/** Tags such as <i>, </b>, <font color="red"> or <c.loud> go; a line break (<br>) is a space. */
 export function stripTags(text: string): string {
-  return text.replace(TAG, ' ');
+  return text.indexOf('<') < 0 ? text : text.replace(BREAK, ' ').replace(TAG, '');
 }
 
 export function decodeEntities(text: string): string {

@@ -1,7 +1,8 @@
 // Plain text and Markdown scripts: one cue per paragraph (or per non-empty line), with speakers from
 // `NAME:` labels or screenplay character cues. Skipped, never spoken: front matter, headings (`#`
-// lines, Markdown setext headings), fenced code blocks, `<!-- -->` comments, `//` comment lines,
-// separator lines (`---`, `***`), whole-line parentheticals, link reference definitions.
+// lines, Markdown setext headings, screenplay scene headings and transitions), fenced code blocks,
+// `<!-- -->` comments, `//` comment lines, separator lines (`---`, `***`), whole-line
+// parentheticals, Markdown link and footnote definitions. List items and table rows are cues of their own.
 // A speaker holds for the paragraph it opens: a blank line returns to the default voice.
 import { isListItem, stripBlockPrefix, stripInlineMarkdown } from './markdown-inline';
 import { normaliseSpeaker } from './normalise';
@@ -27,6 +28,9 @@ export interface ProseOptions {
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 const HEADING = /^\s{0,3}#{1,6}(?:\s|$)/;
+// Screenplay scene headings (INT. HOUSE - NIGHT) and transitions (CUT TO:) are directions.
+const SCENE_HEADING = /^\s*(?:INT|EXT|EST|INT\.?\/EXT|I\/E)[.\s]/;
+const TRANSITION = /^\s*[A-Z][A-Z ]* TO:\s*$/;
 const LINE_COMMENT = /^\s*\/\//;
 const SEPARATOR = /^\s{0,3}([-*_=~])(?:\s*\1){2,}\s*$/;
 const SETEXT = /^\s{0,3}(?:=+|-+)\s*$/;
@@ -67,7 +71,7 @@ export function parseProse(lines: readonly string[], options: ProseOptions, warn
       inComment = false;
       line = line.slice(close + 3);
     }
-    line = line.replace(/<!--.*?-->/g, ' ');
+    if (line.includes('<!--')) line = line.replace(/<!--.*?-->/g, ' ');
     const open = line.indexOf('<!--');
     if (open >= 0) {
       inComment = true;
@@ -78,27 +82,26 @@ export function parseProse(lines: readonly string[], options: ProseOptions, warn
       if (open < 0) endParagraph();
       continue;
     }
-    const fenceMatch = FENCE.exec(line);
-    if (fenceMatch) {
+    const kind = structure(line, trimmed, lines[i + 1], options.markdown);
+    if (kind === 'fence') {
       endParagraph();
-      fence = fenceMatch[1]!;
+      fence = FENCE.exec(line)![1]!;
       continue;
     }
-    if (HEADING.test(line)) {
-      endParagraph();
-      continue;
-    }
-    // A Markdown line underlined with === or --- is a (setext) heading.
-    if (SEPARATOR.test(line) || (options.markdown && SETEXT.test(lines[i + 1] ?? ''))) {
+    if (kind === 'heading') {
       endParagraph();
       continue;
     }
-    if (LINE_COMMENT.test(line) || isParenthetical(line)) continue;
-    if (options.markdown && (LINK_DEFINITION.test(line) || TABLE_RULE.test(line))) continue;
+    if (kind === 'skip') continue;
 
-    if (options.markdown && isListItem(line)) flush();
+    const first = trimmed[0]!;
+    if (
+      options.markdown &&
+      (first === '|' || ((first === '-' || first === '*' || first === '+' || (first >= '0' && first <= '9')) && isListItem(line)))
+    )
+      flush();
     let text = options.markdown ? stripInlineMarkdown(stripBlockPrefix(line)).trim() : trimmed;
-    if (options.markdown && /^\|.*\|$/.test(text)) text = tableRow(text);
+    if (options.markdown && first === '|' && /^\|.*\|$/.test(text)) text = tableRow(text);
     if (text === '') continue;
 
     if (!spoken && isCharacterCue(text) && isDialogueBelow(lines, i + 1)) {
@@ -121,6 +124,26 @@ export function parseProse(lines: readonly string[], options: ProseOptions, warn
     warnings.push({ line: lines.length - 1, column: 0, message: 'A code block (```) is never closed: the lines after it are not voiced.' });
   flush();
   return cues;
+}
+
+/**
+ * What a non-blank line is, if it is not words: a code fence, a heading or separator (which end
+ * the paragraph), or a line to skip. Looked at by its first character: most lines are words.
+ */
+function structure(line: string, trimmed: string, next: string | undefined, markdown: boolean): 'fence' | 'heading' | 'skip' | null {
+  const c = trimmed[0]!;
+  if ((c === '`' || c === '~') && FENCE.test(line)) return 'fence';
+  if (c === '#' && HEADING.test(line)) return 'heading';
+  if ((c === 'I' || c === 'E') && SCENE_HEADING.test(line)) return 'heading';
+  if (trimmed.endsWith(' TO:') && TRANSITION.test(line)) return 'heading';
+  if ('-*_=~'.includes(c) && SEPARATOR.test(line)) return 'heading';
+  // A Markdown line underlined with === or --- is a (setext) heading.
+  if (markdown && next !== undefined && (next.includes('=') || next.includes('-')) && SETEXT.test(next)) return 'heading';
+  if (c === '/' && LINE_COMMENT.test(line)) return 'skip';
+  if (c === '(' && isParenthetical(line)) return 'skip';
+  if (markdown && c === '[' && LINK_DEFINITION.test(line)) return 'skip';
+  if (markdown && (c === '|' || c === ':' || c === '-') && TABLE_RULE.test(line)) return 'skip';
+  return null;
 }
 
 /** A character cue needs words under it, on the very next line. */
