@@ -68,32 +68,63 @@ function cueText(lines: string[], known: ReadonlySet<string>): { text: string; s
   return label && label.rest !== '' ? { text: label.rest, speaker: label.speaker } : { text, speaker: null };
 }
 
+interface Format {
+  name: 'SRT' | 'WebVTT';
+  time: RegExp;
+  example: string;
+  shape: string;
+}
+
+const SRT: Format = {
+  name: 'SRT',
+  time: SRT_TIME,
+  example: '00:00:01,000 --> 00:00:02,500',
+  shape: 'a number, a timing line and its text',
+};
+const VTT: Format = {
+  name: 'WebVTT',
+  time: VTT_TIME,
+  example: '00:01.000 --> 00:02.500',
+  shape: 'an optional name, a timing line and its text',
+};
+
+/** One subtitle block whose timing line is at `timingAt`; null (with a warning) when it has no text. */
+function readCue(
+  format: Format,
+  block: Block,
+  timingAt: number,
+  name: string,
+  known: ReadonlySet<string>,
+  warnings: ScriptWarning[],
+): TimedCue | null {
+  const line = block.start + timingAt;
+  const timing = format.time.exec(block.lines[timingAt] ?? '');
+  if (!timing) {
+    const found = block.lines[timingAt] === undefined ? 'nothing' : `"${clip(block.lines[timingAt]!)}"`;
+    throw new ScriptError(
+      line,
+      0,
+      `${format.name} cue ${name} (${where(line)}): expected a timing line such as ${format.example}, found ${found}. Each cue is ${format.shape}, with a blank line after it.`,
+    );
+  }
+  const slot = slotOf(timing, name, line, format.name);
+  const body = block.lines.slice(timingAt + 1);
+  if (body.length === 0) {
+    warnings.push({ line: block.start, column: 0, message: `${format.name} cue ${name} has no text; it is not voiced.` });
+    return null;
+  }
+  return { ...cueText(body, known), startLine: block.start, endLine: block.start + block.lines.length - 1, slot };
+}
+
 export function parseSrt(lines: readonly string[], known: ReadonlySet<string>, warnings: ScriptWarning[]): TimedCue[] {
   const cues: TimedCue[] = [];
   for (const [ordinal, block] of blocks(lines, 0).entries()) {
     const first = block.lines[0]!.trim();
     const numbered = /^\d+$/.test(first);
     const name = numbered ? first : String(ordinal + 1);
-    const timingAt = numbered ? 1 : 0;
-    const timing = SRT_TIME.exec(block.lines[timingAt] ?? '');
-    if (!timing) {
-      const line = block.start + timingAt;
-      const found = block.lines[timingAt] === undefined ? 'nothing' : `"${clip(block.lines[timingAt]!)}"`;
-      throw new ScriptError(
-        line,
-        0,
-        `SRT cue ${name} (${where(line)}): expected a timing line such as 00:00:01,000 --> 00:00:02,500, found ${found}. Each cue is a number, a timing line and its text, with a blank line after it.`,
-      );
-    }
     if (!numbered) warnings.push({ line: block.start, column: 0, message: `SRT cue ${name} has no number line.` });
-    const slot = slotOf(timing, name, block.start + timingAt, 'SRT');
-    const body = block.lines.slice(timingAt + 1);
-    const end = block.start + block.lines.length - 1;
-    if (body.length === 0) {
-      warnings.push({ line: block.start, column: 0, message: `SRT cue ${name} has no text; it is not voiced.` });
-      continue;
-    }
-    cues.push({ ...cueText(body, known), startLine: block.start, endLine: end, slot });
+    const cue = readCue(SRT, block, numbered ? 1 : 0, name, known, warnings);
+    if (cue) cues.push(cue);
   }
   return cues;
 }
@@ -105,30 +136,14 @@ export function parseVtt(lines: readonly string[], known: ReadonlySet<string>, w
   const cues: TimedCue[] = [];
   let ordinal = 0;
   // The header runs to the first blank line.
-  const all = blocks(lines, 0).slice(1);
-  for (const block of all) {
+  for (const block of blocks(lines, 0).slice(1)) {
     const first = block.lines[0]!;
     if (/^(NOTE|STYLE|REGION)(?:[ \t]|$)/.test(first)) continue;
     ordinal++;
     const timingAt = first.includes('-->') ? 0 : 1;
     const name = timingAt === 1 ? `${ordinal} ("${clip(first.trim())}")` : String(ordinal);
-    const timing = VTT_TIME.exec(block.lines[timingAt] ?? '');
-    if (!timing) {
-      const line = block.start + timingAt;
-      const found = block.lines[timingAt] === undefined ? 'nothing' : `"${clip(block.lines[timingAt]!)}"`;
-      throw new ScriptError(
-        line,
-        0,
-        `WebVTT cue ${name} (${where(line)}): expected a timing line such as 00:01.000 --> 00:02.500, found ${found}. Each cue is an optional name, a timing line and its text, with a blank line after it.`,
-      );
-    }
-    const slot = slotOf(timing, name, block.start + timingAt, 'WebVTT');
-    const body = block.lines.slice(timingAt + 1);
-    if (body.length === 0) {
-      warnings.push({ line: block.start, column: 0, message: `WebVTT cue ${name} has no text; it is not voiced.` });
-      continue;
-    }
-    cues.push({ ...cueText(body, known), startLine: block.start, endLine: block.start + block.lines.length - 1, slot });
+    const cue = readCue(VTT, block, timingAt, name, known, warnings);
+    if (cue) cues.push(cue);
   }
   return cues;
 }

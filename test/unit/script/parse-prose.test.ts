@@ -97,6 +97,23 @@ test('screenplay: a line in capitals names the speaker of the paragraph under it
   assert.deepEqual(s.unmappedSpeakers, ['KEEPER', 'APPRENTICE']);
 });
 
+test('a speaker holds for its paragraph: the next lines are theirs until a blank line', () => {
+  const s = parseScript('ALICE: One.\nTwo.\n\nThree.\nBOB: Four.\nFive.', { fileName: 'a.txt', cueMode: 'line' });
+  assert.deepEqual(said(s), [
+    ['ALICE', 'One.'],
+    ['ALICE', 'Two.'],
+    [null, 'Three.'],
+    ['BOB', 'Four.'],
+    ['BOB', 'Five.'],
+  ]);
+  const p = parseScript('ALICE: One.\nTwo.\nBOB: Three.\n\nFour.', { fileName: 'a.txt' });
+  assert.deepEqual(said(p), [
+    ['ALICE', 'One. Two.'],
+    ['BOB', 'Three.'],
+    [null, 'Four.'],
+  ]);
+});
+
 test('the workspace voices sit under the front matter, field by field', () => {
   const s = parseScript(fixture('dialogue.md'), {
     fileName: 'dialogue.md',
@@ -195,6 +212,7 @@ test('hostile input: a megabyte line, markup storms, binary data, control charac
   );
   const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => ((i * 7919) % 255) + 1)).toString('latin1');
   const g = parseScript(garbage, { fileName: 'garbage.txt' });
+  // eslint-disable-next-line no-control-regex
   for (const c of g.cues) assert.doesNotMatch(c.text, /[\u0000-\u0008\u000b-\u001f]/);
   assert.deepEqual(texts(parseScript('bell\u0007 and\u001b escape', { fileName: 'a.txt' })), ['bell and escape']);
 });
