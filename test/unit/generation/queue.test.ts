@@ -202,23 +202,21 @@ describe('job queue against an HTTP engine in a 429 storm (loopback server)', ()
     const completed = new Map<string, number>();
     let active = 0;
     let maxActive = 0;
-    const specs = keys(30).map(
-      (key): JobSpec<number> => ({
-        key,
-        lane: 'openai',
-        run: async ({ signal }) => {
-          active++;
-          maxActive = Math.max(maxActive, active);
-          try {
-            const result = await engine.synthesize({ text: key, voice: 'alloy' }, signal);
-            completed.set(key, (completed.get(key) ?? 0) + 1);
-            return result.audio.length;
-          } finally {
-            active--;
-          }
-        },
-      }),
-    );
+    const specs = keys(30).map((key): JobSpec<number> => ({
+      key,
+      lane: 'openai',
+      run: async ({ signal }) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        try {
+          const result = await engine.synthesize({ text: key, voice: 'alloy' }, signal);
+          completed.set(key, (completed.get(key) ?? 0) + 1);
+          return result.audio.length;
+        } finally {
+          active--;
+        }
+      },
+    }));
     queue.add(specs);
     await queue.drained();
     assert.equal(queue.counts().done, 30);
