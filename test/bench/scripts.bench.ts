@@ -1,0 +1,132 @@
+// `npm run bench -- scripts`: voicing a script document.
+//   scripts.rescan_10000_lines_ms   change detection after an edit: parse a 10,000-line Markdown
+//                                   script (front matter, speaker labels, emphasis and links), hash
+//                                   each cue's lexicon entries, planRender against 10,000 voiced cues.
+//   scripts.rescan_ref_split_hash_ms  the reference, same run, same text: the least any rescan does,
+//                                   text.split('\n'), sha-256 of each line, a Map lookup per line.
+//   scripts.rescan_vs_ref           ours / reference.
+// The Generate Script queue's rows (scripts.flite_100_cues_ms against scripts.flite_100_cues_direct_ms,
+// scripts.edit_to_stale_ms) belong in ROWS below, one function per group of rows.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { planRender, speakerVoiceKeys, type VoicedCue } from '../../src/script/changes';
+import { cueLexiconHash, parseLexicon, type Lexicon } from '../../src/script/lexicon';
+import { sha256 } from '../../src/script/normalise';
+import { parseScript } from '../../src/script/parse';
+import { median, printTable } from './table.mjs';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+interface Rows {
+  figures: Record<string, number>;
+  /** Table rows: name, ours, reference, ratio. */
+  table: Array<Array<string | number>>;
+}
+
+const WORDS = ['lighthouse', 'storm', 'harbour', 'lantern', 'keeper', 'tide', 'gull', 'rope', 'anchor', 'compass'];
+
+/** Front matter, then `cues` lines of one cue each: speaker labels, every fifth line with Markdown emphasis and a link, every seventh a lexicon word. */
+function bigScript(cues: number): string {
+  const out = [
+    '---',
+    'cues: line',
+    'speakers:',
+    '  Alice: { engine: flite, voice: slt }',
+    '  Bob: { engine: flite, voice: rms }',
+    '  Narrator: { engine: flite, voice: kal }',
+    '---',
+  ];
+  for (let n = 0; n < cues; n++) {
+    const who = ['ALICE', 'BOB', 'NARRATOR'][n % 3];
+    const word = n % 7 === 0 ? 'Nginx' : WORDS[n % 10];
+    const body = `the ${word} and the ${WORDS[Math.floor(n / 10) % 10]} wait for number ${n}`;
+    out.push(n % 5 === 0 ? `${who}: Line ${n}: *${body}*, see [the log](https://example.com/${n}).` : `${who}: Line ${n}: ${body}.`);
+  }
+  return out.join('\n');
+}
+
+function rescan(text: string, voiced: VoicedCue[], lexicon: Lexicon) {
+  const script = parseScript(text, { fileName: 'script.md' });
+  return planRender(script.cues, voiced, speakerVoiceKeys(script.speakers), (cue) => cueLexiconHash(cue.text, lexicon));
+}
+
+async function rescanRows({ quick }: { quick: boolean }): Promise<Rows> {
+  const reps = quick ? 3 : 21;
+  const lexicon = parseLexicon(readFileSync(resolve(root, 'test/fixtures/scripts/lexicon.pls'), 'utf8'));
+  const original = bigScript(10_000);
+  const first = parseScript(original, { fileName: 'script.md' });
+  const keyOf = speakerVoiceKeys(first.speakers);
+  const voiced: VoicedCue[] = first.cues.map((c) => ({
+    generationId: `g${c.index}`,
+    textHash: c.textHash,
+    speaker: c.speaker,
+    voiceKey: keyOf(c),
+    lexiconHash: cueLexiconHash(c.text, lexicon),
+    startLine: c.startLine,
+  }));
+  // The edit a rescan follows: three lines changed.
+  const lines = original.split('\n');
+  for (const n of [100, 5_000, 9_000]) lines[n] = `${lines[n]} Edited.`;
+  const edited = lines.join('\n');
+  const check = rescan(edited, voiced, lexicon);
+  if (check.render.length !== 3 || first.cues.length !== 10_000) {
+    throw new Error(`rescan found ${check.render.length} changed cues of ${first.cues.length}; expected 3 of 10,000`);
+  }
+
+  // Reference: split, hash each line, look each up, over the same text.
+  const known = new Map(edited.split('\n').map((l, i) => [sha256(l), i]));
+  const reference = () => {
+    let found = 0;
+    for (const line of edited.split('\n')) if (known.has(sha256(line))) found++;
+    return found;
+  };
+  const ours: number[] = [];
+  const ref: number[] = [];
+  rescan(edited, voiced, lexicon); // warm
+  reference();
+  for (let r = 0; r < reps; r++) {
+    let t0 = performance.now();
+    rescan(edited, voiced, lexicon);
+    ours.push(performance.now() - t0);
+    t0 = performance.now();
+    reference();
+    ref.push(performance.now() - t0);
+  }
+  const figures = {
+    'scripts.rescan_10000_lines_ms': round(median(ours)),
+    'scripts.rescan_ref_split_hash_ms': round(median(ref)),
+    'scripts.rescan_vs_ref': round(median(ours) / median(ref), 2),
+  };
+  return {
+    figures,
+    table: [
+      [
+        'rescan 10,000 lines vs 10,000 voiced cues, ms (≤ 100)',
+        figures['scripts.rescan_10000_lines_ms'],
+        `${figures['scripts.rescan_ref_split_hash_ms']} (split + sha-256 + Map)`,
+        figures['scripts.rescan_vs_ref'],
+      ],
+    ],
+  };
+}
+
+/** Each group of rows; the queue's rows go here too. */
+const ROWS: Array<(ctx: { quick: boolean }) => Promise<Rows>> = [rescanRows];
+
+export async function run({ quick = false }: { quick?: boolean } = {}): Promise<Record<string, number>> {
+  const figures: Record<string, number> = {};
+  const table: Rows['table'] = [];
+  for (const rows of ROWS) {
+    const r = await rows({ quick });
+    Object.assign(figures, r.figures);
+    table.push(...r.table);
+  }
+  printTable(['row', 'ours', 'reference', 'ratio'], table);
+  return figures;
+}
+
+// Runnable on its own: node --import tsx test/bench/scripts.bench.ts [--quick]
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  run({ quick: process.argv.includes('--quick') }).then((r) => console.log(JSON.stringify(r, null, 2)));
+}
