@@ -6,29 +6,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { mixdown, MixError } from '../../../src/story/mixdown';
 import { durationSeconds, ebur128, scratch } from '../effects/meters';
+import { sineWav } from './story-fixtures';
 
 const RATE = 48000;
 
-function sine(dir: string, name: string, seconds: number, hz: number, amplitude: number): string {
-  const path = join(dir, name);
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    String(RATE),
-    '-c',
-    '1',
-    '-b',
-    '24',
-    path,
-    'synth',
-    String(seconds),
-    'sine',
-    String(hz),
-    'vol',
-    String(amplitude),
-  ]);
-  return path;
-}
+const sine = (dir: string, name: string, seconds: number, hz: number, amplitude: number): string =>
+  sineWav(dir, name, { seconds, hz, amplitude, rate: RATE });
 
 /** Samples of channel 0 as ffmpeg decodes them, in 24-bit steps. */
 function samples(path: string, channels: number): Int32Array {

@@ -23,24 +23,29 @@ export interface ClipSpec {
   noAudio?: boolean;
 }
 
-/** A mono 48 kHz 24-bit sine WAV of `ms` milliseconds, made by sox. */
-export function sineWav(dir: string, name: string, ms: number, hz: number, amplitude = 0.3, rate = 48000): string {
+/** A mono sine WAV made by sox (default 48 kHz, 24-bit). */
+export function sineWav(
+  dir: string,
+  name: string,
+  o: { seconds: number; hz: number; amplitude: number; rate?: number; bits?: 16 | 24 },
+): string {
   const path = join(dir, name);
+  const [rate, bits] = [String(o.rate ?? 48000), String(o.bits ?? 24)];
   execFileSync('sox', [
     '-n',
     '-r',
-    String(rate),
+    rate,
     '-c',
     '1',
     '-b',
-    '24',
+    bits,
     path,
     'synth',
-    String(ms / 1000),
+    String(o.seconds),
     'sine',
-    String(hz),
+    String(o.hz),
     'vol',
-    String(amplitude),
+    String(o.amplitude),
   ]);
   return path;
 }
@@ -60,7 +65,7 @@ export async function makeStory(
       ? undefined
       : opts.audioDir
         ? {
-            filePath: sineWav(opts.audioDir, `clip-${i}.wav`, c.ms, c.hz ?? 220 + 110 * i),
+            filePath: sineWav(opts.audioDir, `clip-${i}.wav`, { seconds: c.ms / 1000, hz: c.hz ?? 220 + 110 * i, amplitude: 0.3 }),
             duration: c.ms / 1000,
             sampleRate: 48000,
             channels: 1,
