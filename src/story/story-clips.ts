@@ -6,6 +6,7 @@
 import { firstLine } from '../format/text';
 import type { HistoryService } from '../history/service';
 import type { StoryTrack, StoryWithItems } from '../history/types';
+import { MixError } from './mix-error';
 import type { MixPlan } from './mix-plan';
 
 /** What is read of the history (the service itself in the extension and in tests). */
@@ -91,16 +92,12 @@ export async function resolveStory(reader: StoryReader, storyId: string): Promis
   return { story, clips, endMs };
 }
 
-/** Raised for a clip that has no audio at all (the mixdown itself names a file that went missing). */
-export class ClipWithoutAudioError extends Error {
-  override readonly name = 'ClipWithoutAudioError';
-}
-
-/** The mix plan of a resolved story; refuses, naming the clip, when one has no audio. */
+/** The mix plan of a resolved story; refuses, naming the clip, when one has no audio at all (a MixError 'missing-audio', as the mixdown's for a file gone from disk). */
 export function mixPlanOf(resolved: ResolvedStory, shape: { sampleRate?: number; channels?: 1 | 2 } = {}): MixPlan {
   const clips = resolved.clips.map((c) => {
     if (!c.audioPath)
-      throw new ClipWithoutAudioError(
+      throw new MixError(
+        'missing-audio',
         `Clip ${c.index + 1} ("${c.label}") has no audio (its generation failed, is still being made, or was deleted). Remove the clip or make its audio, then export again.`,
       );
     return {

@@ -50,6 +50,14 @@ export function sineWav(
   return path;
 }
 
+/** Every sample (interleaved) as ffmpeg decodes the file, in 24-bit steps. */
+export function pcm24(path: string): Int32Array {
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-f', 's32le', '-acodec', 'pcm_s32le', '-'], {
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  return new Int32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4).map((s) => s >> 8);
+}
+
 export async function makeStory(
   h: HistoryService,
   clips: ClipSpec[],
