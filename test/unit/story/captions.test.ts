@@ -294,3 +294,31 @@ test('cue text for an empty story or empty texts is an empty but valid file', as
   vtt(toWebVtt(cues));
   assert.equal(toSrt(cues), '');
 });
+
+test('a 10-hour story: times past 10 h read back from SRT, WebVTT, the CUE sheet and FFmetadata', async (t) => {
+  const { dir, cleanup: rm } = tempDir();
+  t.after(rm);
+  const late = 10 * 3_600_000 + 61_250;
+  const r = await story([
+    { text: 'At the start.', ms: 2000, startMs: 0 },
+    { text: 'Ten hours later.', ms: 2000, startMs: late },
+  ]);
+  const cues = storyCues(r);
+  assert.equal(srtCues(toSrt(cues))[1]!.start, late);
+  assert.equal(Math.round(vtt(toWebVtt(cues))[1]!.startTime * 1000), late);
+  const meta = join(dir, 'c.txt');
+  writeFileSync(meta, toFfmetadata(storyChapters(r), { title: 'Long' }));
+  const probed = JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-f', 'ffmetadata', '-i', meta, '-show_chapters', '-of', 'json'], { encoding: 'utf8' }),
+  ) as { chapters: Array<{ start_time: string; end_time: string }> };
+  assert.deepEqual(
+    probed.chapters.map((c) => [Number(c.start_time), Number(c.end_time)]),
+    [
+      [0, late / 1000],
+      [late / 1000, late / 1000 + 2],
+    ],
+  );
+  const cue = join(dir, 'c.cue');
+  writeFileSync(cue, toCueSheet(storyChapters(r), { title: 'Long', fileName: 'long.wav' }));
+  assert.equal(cueTracks(cue)[1]!.frames, Math.round((late * 75) / 1000));
+});
