@@ -6,11 +6,9 @@
 // over the RSS before is `mixdown_rss_growth_mb` (the worker is a thread of this process).
 // --quick: a 3-minute story of 30 clips, one run.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join, resolve } from 'node:path';
 import { FliteEngine } from '../../src/engines/flite';
 import { createStoryMixer } from '../../src/story/mixer';
 import type { MixPlan } from '../../src/story/mix-plan';
@@ -18,6 +16,7 @@ import { fliteDevOptions } from '../unit/engines/flite-dev';
 import { ensureAudioMeters } from '../support/setup.mjs';
 import { median, time } from './stats';
 import { printTable } from './table.mjs';
+import { bundleEsmWorker } from './worker-bundle';
 
 const LINES = [
   'The lighthouse keeper climbed the stairs every evening at dusk, one hundred and twelve steps, and lit the lamp.',
@@ -114,23 +113,6 @@ function soxMix(l: Layout, output: string): Promise<void> {
   });
 }
 
-async function bundleWorker(root: string, work: string): Promise<string> {
-  const workerPath = join(work, 'mix-worker.mjs');
-  await build({
-    entryPoints: [join(root, 'src/story/mix-worker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: workerPath,
-    logLevel: 'warning',
-  });
-  const require = createRequire(import.meta.url);
-  const speex = require.resolve('@echogarden/speex-resampler-wasm');
-  copyFileSync(join(dirname(speex), 'speex-resampler-nonsimd.wasm'), join(work, 'speex-resampler-nonsimd.wasm'));
-  return workerPath;
-}
-
 const rssMb = (): number => process.memoryUsage.rss() / 2 ** 20;
 
 export async function run({ quick = false }: { quick?: boolean } = {}): Promise<Record<string, number>> {
@@ -140,7 +122,7 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
   const root = resolve(import.meta.dirname, '..', '..');
   const work = mkdtempSync(join(tmpdir(), 'vh-bench-stories-'));
   try {
-    const workerPath = await bundleWorker(root, work);
+    const workerPath = await bundleEsmWorker(root, 'src/story/mix-worker.ts', work, 'mix-worker.mjs');
     const l = layout(work, await speechClips(work), count, minutes);
     const mixer = createStoryMixer({ workerPath, files: { flacDir: '', mp3Wasm: '', oggWasm: '' } });
     try {
