@@ -32,7 +32,7 @@ const VOICES = ['slt', 'rms', 'awb'];
 const RATE = 24000;
 
 /** Speech clips per voice: Flite, resampled to 24 kHz 16-bit mono by sox. */
-async function speechClips(work: string): Promise<string[][]> {
+export async function speechClips(work: string): Promise<string[][]> {
   const engine = new FliteEngine(fliteDevOptions({ tempDir: work }));
   try {
     const clips: string[][] = [];
@@ -64,7 +64,7 @@ interface Layout {
 }
 
 /** `count` clips over `minutes`, on three tracks, never overlapping on one track (they do across tracks). */
-function layout(work: string, clips: string[][], count: number, minutes: number): Layout {
+export function layout(work: string, clips: string[][], count: number, minutes: number): Layout {
   const lengths = new Map(clips.flat().map((c) => [c, Math.round(seconds(c) * RATE)]));
   const perTrack = count / VOICES.length;
   const slot = Math.floor((minutes * 60 * RATE) / perTrack);
