@@ -1,10 +1,11 @@
-// Search planning. The meaning is always literal: the normalised text (or instruct) contains the
-// normalised query, or the profile name does. That is checked with instr() on the normalised
-// body (a byte comparison: no wildcards, nothing to escape). The FTS4 word index
-// and the vocabulary of indexed words only narrow the rows to check: a query word can sit inside
-// an indexed word, so a lone query word expands to the vocabulary words containing it, the first
-// of several to those ending with it, the last to those starting with it, and middle words must
-// be whole words. Only words rare enough to narrow are used; common ones are left to the check.
+// Search planning. The meaning is always literal: the normalised text, instruct, title, notes or
+// one of the tags contains the normalised query, or the profile name does. That is checked with
+// instr() on the normalised bodies (a byte comparison: no wildcards, nothing to escape). The FTS4
+// word indexes (text and instruct in one, title, notes and tags in another) and the vocabulary of
+// indexed words only narrow the rows to check: a query word can sit inside an indexed word, so a
+// lone query word expands to the vocabulary words containing it, the first of several to those
+// ending with it, the last to those starting with it, and middle words must be whole words. Only
+// words rare enough to narrow are used; common ones are left to the check.
 import type { Reader } from '../store/database';
 import type { SqlValue } from '../store/sqlite';
 import { normalizeForSearch, wordsOf } from '../store/search-text';
@@ -109,7 +110,10 @@ export function planSearch(
   return plan;
 }
 
-const HAS_NEEDLE = 'instr(body, ?) > 0';
+/** The literal check on a generation's text and instruct (d = search_docs). */
+const TEXT_HAS = 'instr(d.body, ?) > 0';
+/** The literal check on its title, notes and tags (e = search_extra); takes the needle three times. */
+const EXTRA_HAS = '(instr(e.title, ?) > 0 OR instr(e.notes, ?) > 0 OR instr(e.tags, ?) > 0)';
 
 /**
  * How the search narrows `g` (generations):
@@ -117,46 +121,60 @@ const HAS_NEEDLE = 'instr(body, ?) > 0';
  *   check), and the caller sorts, counts and pages that set.
  * - `walk`: many rows match; `cond` is checked row by row in list order (a page stops early;
  *   with other filters, counting checks just their rows); `alone` counts all matches when
- *   nothing else filters, by one scan of the search bodies.
+ *   nothing else filters, by one scan of the search bodies (and of the few titles, notes, tags).
  * Undefined when nothing can match.
  */
 export type SearchFilter = { kind: 'collect'; cond: SqlPart } | { kind: 'walk'; cond: SqlPart; alone: (r: Reader) => number };
 
 export function searchFilter(plan: SearchPlan): SearchFilter | undefined {
+  const n = plan.needle;
   const profiles: SqlPart | undefined = plan.profileIds.length
     ? { sql: `g.profile_id IN (${plan.profileIds.map(() => '?').join(',')})`, params: plan.profileIds }
     : undefined;
   const or = (a: SqlPart): SqlPart => (profiles ? { sql: `(${a.sql} OR ${profiles.sql})`, params: [...a.params, ...profiles.params] } : a);
   if (plan.none) return profiles ? { kind: 'collect', cond: profiles } : undefined;
   if (plan.match && !plan.dense) {
-    const candidates = 'SELECT docid FROM generation_search WHERE generation_search MATCH ?';
+    const text = 'SELECT docid FROM generation_search WHERE generation_search MATCH ?';
+    const extra = 'SELECT docid FROM generation_search_extra WHERE generation_search_extra MATCH ?';
     const cond: SqlPart = plan.exact
-      ? { sql: `g.seq IN (${candidates})`, params: [plan.match] }
+      ? { sql: `g.seq IN (${text} UNION ${extra})`, params: [plan.match, plan.match] }
       : {
-          sql: `g.seq IN (SELECT d.docid FROM search_docs d WHERE d.docid IN (${candidates}) AND instr(d.body, ?) > 0)`,
-          params: [plan.match, plan.needle],
+          sql: `g.seq IN (SELECT d.docid FROM search_docs d WHERE d.docid IN (${text}) AND ${TEXT_HAS}
+            UNION SELECT e.docid FROM search_extra e WHERE e.docid IN (${extra}) AND ${EXTRA_HAS})`,
+          params: [plan.match, n, plan.match, n, n, n],
         };
     return { kind: 'collect', cond: or(cond) };
   }
   return {
     kind: 'walk',
-    cond: or({ sql: 'EXISTS (SELECT 1 FROM search_docs d WHERE d.docid = g.seq AND instr(d.body, ?) > 0)', params: [plan.needle] }),
+    cond: or({
+      sql: `(EXISTS (SELECT 1 FROM search_docs d WHERE d.docid = g.seq AND ${TEXT_HAS})
+        OR EXISTS (SELECT 1 FROM search_extra e WHERE e.docid = g.seq AND ${EXTRA_HAS}))`,
+      params: [n, n, n, n],
+    }),
     alone: (r) => {
-      if (!profiles) return Number(r.value(`SELECT count(*) FROM search_docs WHERE ${HAS_NEEDLE}`, [plan.needle]));
-      // Whole profiles match by name: count them from the running totals, and text matches only outside them.
+      // Text matches by one scan of the bodies, plus the generations only their title, notes or tags match.
+      const count = (outside: string, params: SqlValue[]) =>
+        Number(
+          r.value(
+            `SELECT count(*) FROM search_docs d ${outside ? `JOIN generations g ON g.seq = d.docid WHERE ${outside} AND` : 'WHERE'} ${TEXT_HAS}`,
+            [...params, n],
+          ),
+        ) +
+        Number(
+          r.value(
+            `SELECT count(*) FROM search_extra e JOIN search_docs d ON d.docid = e.docid ${outside ? 'JOIN generations g ON g.seq = e.docid' : ''}
+             WHERE ${outside ? `${outside} AND` : ''} ${EXTRA_HAS} AND NOT ${TEXT_HAS}`,
+            [...params, n, n, n, n],
+          ),
+        );
+      if (!profiles) return count('', []);
+      // Whole profiles match by name: count them from the running totals, and other matches only outside them.
       const ph = plan.profileIds.map(() => '?').join(',');
       const byProfile = Number(r.value(`SELECT total(count) FROM stat_groups WHERE profile_id IN (${ph})`, plan.profileIds));
       const others = Number(r.value(`SELECT count(*) FROM profiles WHERE id NOT IN (${ph})`, plan.profileIds));
       if (others === 0) return byProfile;
-      return (
-        byProfile +
-        Number(
-          r.value(
-            `SELECT count(*) FROM search_docs d JOIN generations g ON g.seq = d.docid WHERE g.profile_id NOT IN (${ph}) AND instr(d.body, ?) > 0`,
-            [...plan.profileIds, plan.needle],
-          ),
-        )
-      );
+      return byProfile + count(`g.profile_id NOT IN (${ph})`, plan.profileIds);
     },
   };
 }
