@@ -107,7 +107,17 @@ export function matchesSearch(g: Generation, query: string): boolean {
   );
 }
 
-export const TAG_NAMES = ['Intro', 'chapter 1', 'Chapter 2', 'keeper', 'Ünïcode Tag', 'needs review', 'ПРОВЕРКА', '50% mix', 'retake_later'];
+export const TAG_NAMES = [
+  'Intro',
+  'chapter 1',
+  'Chapter 2',
+  'keeper',
+  'Ünïcode Tag',
+  'needs review',
+  'ПРОВЕРКА',
+  '50% mix',
+  'retake_later',
+];
 const TITLES = ['Opening line', 'Zebra crossing take', 'Grüße final', 'Café (alt)', '世界 version', 'Retake: louder'];
 const NOTES = [
   '# Notes\n- *warmer* next time\n- [link](https://example.com)',

@@ -26,9 +26,7 @@ async function checkIndex(dir: string): Promise<void> {
     const rows = (sql: string) => (db.exec(sql)[0]?.values ?? []).map((r) => JSON.stringify(r));
     assert.deepEqual(
       rows('SELECT docid, title, notes, tags FROM search_extra ORDER BY docid'),
-      rows(
-        "SELECT docid, title, notes, tags FROM search_extra_source WHERE title <> '' OR notes <> '' OR tags <> '' ORDER BY docid",
-      ),
+      rows("SELECT docid, title, notes, tags FROM search_extra_source WHERE title <> '' OR notes <> '' OR tags <> '' ORDER BY docid"),
       'search_extra is what the rows say',
     );
     // FTS4 compares its index with the content it reads (throws when they differ).
@@ -84,7 +82,7 @@ describe('search over titles, notes and tags; tag filters', () => {
       ids.slice(0, 7),
     );
     const byCursor: string[] = [];
-    for (let cursor: string | null = null; ; ) {
+    for (let cursor: string | null = null; ;) {
       const p = await h.list({ ...q, pageSize: 40, ...(cursor ? { startAfterId: cursor } : {}) });
       byCursor.push(...p.items.map((g) => g.id));
       if (!p.hasMore) break;
@@ -95,7 +93,11 @@ describe('search over titles, notes and tags; tag filters', () => {
   }
 
   const sameAsReference = async (q: string, extra: ListQueryInput = {}, pred: (g: Generation) => boolean = () => true) =>
-    assert.deepEqual(await answer({ ...extra, search: q }), expected((g) => pred(g) && matchesSearch(g, q)), `search ${JSON.stringify(q)}`);
+    assert.deepEqual(
+      await answer({ ...extra, search: q }),
+      expected((g) => pred(g) && matchesSearch(g, q)),
+      `search ${JSON.stringify(q)}`,
+    );
 
   test('the corpus is organised enough to mean something', () => {
     const count = (p: (g: Generation) => boolean) => corpus.generations.filter(p).length;
@@ -240,7 +242,10 @@ describe('search over titles, notes and tags; tag filters', () => {
     assert.equal(corpus.generations.length, N - doomed.length);
     for (const q of ['keeper', 'quokka', 'sunrise', 'wombat', 'fresh', 'intro', 'chapter', 'zebra', 'trailer']) await sameAsReference(q);
     assert.equal((await h.list({ search: 'quokka sunrise' })).total, 5);
-    assert.deepEqual(await answer({ tag: 'keeper' }), expected((g) => g.tags.includes('keeper')));
+    assert.deepEqual(
+      await answer({ tag: 'keeper' }),
+      expected((g) => g.tags.includes('keeper')),
+    );
 
     await h.close();
     await checkIndex(dir);
