@@ -92,12 +92,13 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
 
   let filter: SearchFilter | undefined;
   if (q.search) {
-    const profiles = r.all('SELECT id, name FROM profiles').map((p) => ({ id: String(p.id), name: String(p.name) }));
+    const named = (sql: string) => r.all(sql).map((p) => ({ id: String(p.id), name: String(p.name) }));
     const plan = planSearch(
       r,
       vocabulary,
       q.search,
-      profiles,
+      named('SELECT id, name FROM profiles'),
+      named('SELECT id, name FROM tags'),
       totalGenerations(r),
       counted ? DENSE_SHARE.withTotal : DENSE_SHARE.withoutTotal,
     );

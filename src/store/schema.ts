@@ -288,42 +288,39 @@ ALTER TABLE story_items ADD COLUMN fade_out_ms INTEGER NOT NULL DEFAULT 0;
   },
   {
     version: 7,
-    description: 'search covers titles, notes and tags',
+    description: 'search covers titles and notes',
     sql: `
--- A generation's title, notes and tags, normalised, one field each (tags joined by char(1), which
--- no query contains, so a match never spans two tags). Only generations that have any of them get
--- a row: most have none, so tagging, scanning and counting stay small. Indexed by FTS4 like
--- search_docs, with a column per field; its words count in search_terms like the text's.
-CREATE TABLE search_extra (docid INTEGER PRIMARY KEY, title TEXT NOT NULL, notes TEXT NOT NULL, tags TEXT NOT NULL);
+-- A generation's title and notes, normalised, one field each. Only generations that have one get a
+-- row: most have none, so scanning and counting stay small. Indexed by FTS4 like search_docs, with a
+-- column per field; its words count in search_terms like the text's. (Tags need no index: there are
+-- few of them, so search matches their names directly, as it does profile names; tagging thousands
+-- of rows then costs no index work at all.)
+CREATE TABLE search_extra (docid INTEGER PRIMARY KEY, title TEXT NOT NULL, notes TEXT NOT NULL);
 CREATE VIEW search_extra_content AS
-  SELECT docid AS rowid, docid, vh_search_words_of(title) AS title, vh_search_words_of(notes) AS notes, vh_search_words_of(tags) AS tags
-  FROM search_extra;
-CREATE VIRTUAL TABLE generation_search_extra USING fts4(content="search_extra_content", title, notes, tags);
+  SELECT docid AS rowid, docid, vh_search_words_of(title) AS title, vh_search_words_of(notes) AS notes FROM search_extra;
+CREATE VIRTUAL TABLE generation_search_extra USING fts4(content="search_extra_content", title, notes);
 
--- What a generation's fields are now, from its row and its tags.
+-- What a generation's fields are now.
 CREATE VIEW search_extra_source AS
-  SELECT g.seq AS docid, vh_search_norm(g.title) AS title, vh_search_norm(g.notes) AS notes,
-    coalesce((SELECT group_concat(vh_search_norm(t.name), char(1)) FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id
-      WHERE gt.generation_id = g.id), '') AS tags
-  FROM generations g;
+  SELECT seq AS docid, vh_search_norm(title) AS title, vh_search_norm(notes) AS notes FROM generations;
 
 -- Inserting a docid here indexes that generation's fields again (one procedure, written once, that
--- every trigger below calls). A generation that no longer exists leaves the index.
+-- the triggers below call). A generation that no longer exists leaves the index.
 CREATE VIEW search_extra_refresh AS SELECT docid FROM search_extra;
 CREATE TRIGGER search_extra_refresh INSTEAD OF INSERT ON search_extra_refresh BEGIN
   UPDATE search_terms SET docs = docs - 1 WHERE term IN
-    (SELECT value FROM json_each((SELECT vh_search_extra_terms(title, notes, tags) FROM search_extra WHERE docid = NEW.docid)));
+    (SELECT value FROM json_each((SELECT vh_search_extra_terms(title, notes) FROM search_extra WHERE docid = NEW.docid)));
   DELETE FROM search_terms WHERE docs <= 0 AND term IN
-    (SELECT value FROM json_each((SELECT vh_search_extra_terms(title, notes, tags) FROM search_extra WHERE docid = NEW.docid)));
+    (SELECT value FROM json_each((SELECT vh_search_extra_terms(title, notes) FROM search_extra WHERE docid = NEW.docid)));
   -- FTS4 reads the words to unindex through search_extra_content: remove from the index before the row.
   DELETE FROM generation_search_extra WHERE docid = NEW.docid;
   DELETE FROM search_extra WHERE docid = NEW.docid;
-  INSERT INTO search_extra (docid, title, notes, tags)
-    SELECT docid, title, notes, tags FROM search_extra_source WHERE docid = NEW.docid AND (title <> '' OR notes <> '' OR tags <> '');
-  INSERT INTO generation_search_extra (docid, title, notes, tags)
-    SELECT docid, title, notes, tags FROM search_extra_content WHERE docid = NEW.docid;
+  INSERT INTO search_extra (docid, title, notes)
+    SELECT docid, title, notes FROM search_extra_source WHERE docid = NEW.docid AND (title <> '' OR notes <> '');
+  INSERT INTO generation_search_extra (docid, title, notes)
+    SELECT docid, title, notes FROM search_extra_content WHERE docid = NEW.docid;
   INSERT INTO search_terms (term, docs)
-    SELECT value, 1 FROM json_each((SELECT vh_search_extra_terms(title, notes, tags) FROM search_extra WHERE docid = NEW.docid)) WHERE true
+    SELECT value, 1 FROM json_each((SELECT vh_search_extra_terms(title, notes) FROM search_extra WHERE docid = NEW.docid)) WHERE true
     ON CONFLICT(term) DO UPDATE SET docs = docs + 1;
 END;
 
@@ -336,24 +333,11 @@ END;
 CREATE TRIGGER search_extra_after_delete AFTER DELETE ON generations WHEN EXISTS (SELECT 1 FROM search_extra WHERE docid = OLD.seq) BEGIN
   INSERT INTO search_extra_refresh (docid) VALUES (OLD.seq);
 END;
--- Tag triggers act only while the generation exists: deleting a generation removes its tags by
--- cascade, and the trigger above has already taken it out of the index.
-CREATE TRIGGER search_tags_after_insert AFTER INSERT ON generation_tags BEGIN
-  INSERT INTO search_extra_refresh (docid) SELECT seq FROM generations WHERE id = NEW.generation_id;
-END;
-CREATE TRIGGER search_tags_after_delete AFTER DELETE ON generation_tags BEGIN
-  INSERT INTO search_extra_refresh (docid) SELECT seq FROM generations WHERE id = OLD.generation_id;
-END;
-CREATE TRIGGER search_tags_after_rename AFTER UPDATE OF name ON tags BEGIN
-  INSERT INTO search_extra_refresh (docid)
-    SELECT g.seq FROM generation_tags gt JOIN generations g ON g.id = gt.generation_id WHERE gt.tag_id = NEW.id;
-END;
 
-INSERT INTO search_extra (docid, title, notes, tags)
-  SELECT docid, title, notes, tags FROM search_extra_source WHERE title <> '' OR notes <> '' OR tags <> '';
+INSERT INTO search_extra (docid, title, notes) SELECT docid, title, notes FROM search_extra_source WHERE title <> '' OR notes <> '';
 INSERT INTO generation_search_extra(generation_search_extra) VALUES ('rebuild');
 INSERT INTO search_terms (term, docs)
-  SELECT j.value, count(*) FROM search_extra AS e, json_each(vh_search_extra_terms(e.title, e.notes, e.tags)) AS j WHERE true
+  SELECT j.value, count(*) FROM search_extra AS e, json_each(vh_search_extra_terms(e.title, e.notes)) AS j WHERE true
   GROUP BY j.value
   ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs;
 `,

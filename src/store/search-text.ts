@@ -16,7 +16,7 @@ export function wordsOf(normalized: string): string[] {
   return normalized.match(WORD) ?? [];
 }
 
-/** Separates fields (text and instruct; tags) in stored search bodies; never survives query normalisation. */
+/** Separates text from instruct in the stored search body; never survives query normalisation. */
 export const FIELD_SEPARATOR = '\u0001';
 
 interface Indexed {
@@ -53,9 +53,9 @@ let lastExtraKey: string | undefined;
 let lastExtraTerms = '[]';
 let lastExtraUnique: string[] = [];
 
-/** The distinct words of a generation's normalised title, notes and tags (memoised: triggers ask twice per row). */
-function extraTerms(title: unknown, notes: unknown, tags: unknown): { terms: string; unique: string[] } {
-  const parts = [title, notes, tags].map((x) => (typeof x === 'string' ? x : ''));
+/** The distinct words of a generation's normalised title and notes (memoised: triggers ask twice per row). */
+function extraTerms(title: unknown, notes: unknown): { terms: string; unique: string[] } {
+  const parts = [title, notes].map((x) => (typeof x === 'string' ? x : ''));
   const key = parts.map((x) => `${x.length}:${x}`).join('');
   if (key !== lastExtraKey) {
     lastExtraUnique = [...new Set(wordsOf(parts.join(FIELD_SEPARATOR)))];
@@ -83,10 +83,10 @@ export function createSearchFunctions(onNewTerms?: (terms: readonly string[]) =>
     // The body joins text and instruct with a separator that is no word character, so its words
     // are exactly vh_search_words(text, instruct).
     vh_search_words_of: (body) => wordsOf(typeof body === 'string' ? body : '').join(' '),
-    // Title, notes and tags are indexed from their normalised form (search_extra keeps it).
+    // Title and notes are indexed from their normalised form (search_extra keeps it).
     vh_search_norm: (s) => (typeof s === 'string' ? normalizeForSearch(s) : ''),
-    vh_search_extra_terms: (title, notes, tags) => {
-      const f = extraTerms(title, notes, tags);
+    vh_search_extra_terms: (title, notes) => {
+      const f = extraTerms(title, notes);
       onNewTerms?.(f.unique);
       return f.terms;
     },

@@ -5,7 +5,7 @@ import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 export type { Database, SqlValue };
 export type Params = SqlValue[];
 /** A SQL function the schema calls (sql.js registers it with as many arguments as it declares). */
-export type SqlFunction = (a: unknown, b: unknown, c: unknown) => SqlValue;
+export type SqlFunction = (a: unknown, b: unknown) => SqlValue;
 
 export interface WasmOptions {
   wasmPath?: string;
