@@ -129,6 +129,8 @@ export const createGenerationSchema = z
     externalId: z.string().min(1).max(200).nullish(),
     /** Keep an original time (imports, sync); now when absent. */
     createdAt: timeSchema.nullish(),
+    /** The script cue it voices (Generate Script); checked by scriptCueSchema. */
+    scriptCue: z.unknown().optional(),
   })
   .strict();
 export type CreateGenerationInput = z.input<typeof createGenerationSchema>;

@@ -288,6 +288,27 @@ ALTER TABLE story_items ADD COLUMN fade_out_ms INTEGER NOT NULL DEFAULT 0;
   },
   {
     version: 7,
+    description: 'script cues: the document line a generation voices',
+    sql: `
+-- What Generate Script recorded about the cue a generation voices: where it was (0-based lines,
+-- moved when the cue moves) and what it was made from (text hash, speaker, voice, lexicon), so a
+-- run renders only what changed. One row per generation; the document index answers "voiced
+-- cues of this document" without reading every generation's settings.
+CREATE TABLE script_cues (
+  generation_id TEXT PRIMARY KEY REFERENCES generations(id) ON DELETE CASCADE,
+  document_uri TEXT NOT NULL,
+  start_line INTEGER NOT NULL,
+  end_line INTEGER NOT NULL,
+  text_hash TEXT NOT NULL,
+  speaker TEXT,
+  voice_key TEXT NOT NULL,
+  lexicon_hash TEXT
+) WITHOUT ROWID;
+CREATE INDEX script_cues_document ON script_cues(document_uri, start_line);
+`,
+  },
+  {
+    version: 8,
     description: 'search covers titles and notes',
     sql: `
 -- A generation's title and notes, normalised, one field each. Only generations that have one get a

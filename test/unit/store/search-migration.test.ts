@@ -1,18 +1,20 @@
-// Schema 7 (search covers titles, notes and tags) on a real schema-6 history of 10k generations,
-// some titled, noted and tagged: nothing is lost, the old ones are found by their new fields, and
-// a SIGKILL at any moment of the upgrade leaves the old schema or the new one, never a mix.
+// The upgrade that makes search cover titles and notes (tags are matched by name), on a real
+// history of 10k generations from the schema before it, some titled, noted and tagged: nothing is
+// lost, the old ones are found by their new fields, and a SIGKILL at any moment of the upgrade
+// leaves the old schema or the new one, never a mix.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DB_FILE } from '../../../src/store/database';
-import { migrate, SCHEMA_VERSION, userVersion } from '../../../src/store/schema';
+import { migrate, MIGRATIONS, SCHEMA_VERSION, userVersion } from '../../../src/store/schema';
 import { searchFunctions } from '../../../src/store/search-text';
 import { loadSqlJs, type Database } from '../../../src/store/sqlite';
 import { lines, oldGenerationId, oldGenerationText, oldSchemaStore, reopen, spawnBundled, tempDir } from './helpers';
 
 const N = 10_000;
-const FROM = 6;
+/** The schema before search covered titles and notes. */
+const FROM = MIGRATIONS.find((m) => m.description === 'search covers titles and notes')!.version - 1;
 const ROUNDS = 14;
 const child = path.join(__dirname, 'children', 'opener.ts');
 
@@ -57,7 +59,7 @@ async function schemaAt(version: number): Promise<string[]> {
   }
 }
 
-/** What the database file holds is exactly schema 6 or exactly schema 7, with every row. */
+/** What the database file holds is exactly the old schema or exactly the current one, with every row. */
 async function checkFile(dir: string, original: Buffer): Promise<number> {
   const bytes = fs.readFileSync(path.join(dir, DB_FILE));
   const db = await openRaw(dir);
@@ -89,7 +91,7 @@ async function checkFile(dir: string, original: Buffer): Promise<number> {
   }
 }
 
-test('migration 7: a schema-6 history of 10k organised generations keeps every row and is found by title, notes and tags', async () => {
+test('upgrading an older history of 10k organised generations keeps every row and is found by title, notes and tags', async () => {
   const t = tempDir();
   try {
     await oldSchemaStore(t.dir, FROM, N, organise);
