@@ -13,6 +13,7 @@ import { planRender, speakerVoiceKeys, type VoicedCue } from '../../src/script/c
 import { cueLexiconHash, parseLexicon, type Lexicon } from '../../src/script/lexicon';
 import { sha256 } from '../../src/script/normalise';
 import { parseScript } from '../../src/script/parse';
+import { dialogue, sentence } from '../unit/script/fixtures';
 import { median, printTable } from './table.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -24,26 +25,12 @@ interface Rows {
   table: Array<Array<string | number>>;
 }
 
-const WORDS = ['lighthouse', 'storm', 'harbour', 'lantern', 'keeper', 'tide', 'gull', 'rope', 'anchor', 'compass'];
-
-/** Front matter, then `cues` lines of one cue each: speaker labels, every fifth line with Markdown emphasis and a link, every seventh a lexicon word. */
+/** 10,000 lines of dialogue, every fifth with Markdown emphasis and a link, every seventh with a lexicon word. */
 function bigScript(cues: number): string {
-  const out = [
-    '---',
-    'cues: line',
-    'speakers:',
-    '  Alice: { engine: flite, voice: slt }',
-    '  Bob: { engine: flite, voice: rms }',
-    '  Narrator: { engine: flite, voice: kal }',
-    '---',
-  ];
-  for (let n = 0; n < cues; n++) {
-    const who = ['ALICE', 'BOB', 'NARRATOR'][n % 3];
-    const word = n % 7 === 0 ? 'Nginx' : WORDS[n % 10];
-    const body = `the ${word} and the ${WORDS[Math.floor(n / 10) % 10]} wait for number ${n}`;
-    out.push(n % 5 === 0 ? `${who}: Line ${n}: *${body}*, see [the log](https://example.com/${n}).` : `${who}: Line ${n}: ${body}.`);
-  }
-  return out.join('\n');
+  return dialogue(cues, (n) => {
+    const words = n % 7 === 0 ? `${sentence(n)} Nginx serves it.` : sentence(n);
+    return n % 5 === 0 ? `*${words}* See [the log](https://example.com/${n}).` : words;
+  });
 }
 
 function rescan(text: string, voiced: VoicedCue[], lexicon: Lexicon) {

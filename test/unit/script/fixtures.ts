@@ -19,9 +19,9 @@ export function sentence(n: number): string {
 
 /**
  * A dialogue script of `count` cues, one per line, ALICE, BOB and NARRATOR in turn, with front
- * matter. (Every line has its label: a speaker holds until a blank line.)
+ * matter. (Every line has its label: a speaker holds until a blank line.) `words` makes each line's words.
  */
-export function dialogue(count: number): string {
+export function dialogue(count: number, words: (n: number) => string = sentence): string {
   const lines = [
     '---',
     'cues: line',
@@ -31,7 +31,7 @@ export function dialogue(count: number): string {
     '  Narrator: { engine: flite, voice: kal }',
     '---',
   ];
-  for (let n = 0; n < count; n++) lines.push(`${['ALICE', 'BOB', 'NARRATOR'][n % 3]}: ${sentence(n)}`);
+  for (let n = 0; n < count; n++) lines.push(`${['ALICE', 'BOB', 'NARRATOR'][n % 3]}: ${words(n)}`);
   return lines.join('\n');
 }
 
