@@ -71,9 +71,10 @@ describe('script lines in the editor', () => {
     const records = shiftLines(recordsOf(text), { startLine: 0, endLine: 1, endCharacter: 0, newLineCount: 1 });
     assert.deepEqual(
       records.map((r) => [r.startLine, r.endLine]),
+      // The deleted line's record stays where it was; the next line's text moved up onto it.
       [
         [0, 0],
-        [1, 1],
+        [0, 0],
         [1, 1],
       ],
     );
