@@ -15,6 +15,7 @@ import type { ScriptDecorations } from '../views/script-decorations';
 import type { LexiconSource } from './lexicon-file';
 import { LexiconError, type Lexicon } from '../script/lexicon';
 import { showErrorToast } from '../views/error-toast';
+import { defaultVoice } from './generate';
 
 export interface GenerateScriptDeps {
   history(): HistoryService;
@@ -37,13 +38,6 @@ interface RunningNote {
 
 function config<T>(key: string, fallback: T): T {
   return vscode.workspace.getConfiguration('voiceHistory').get<T>(key, fallback) ?? fallback;
-}
-
-function defaultVoice(engine: string): string | undefined {
-  if (engine === 'flite') return config('flite.voice', 'slt') || 'slt';
-  if (engine === 'openai') return config<string[]>('openai.voices', [])[0];
-  if (engine === 'elevenlabs') return config('elevenlabs.voiceId', '').trim() || undefined;
-  return undefined;
 }
 
 /** The document as a script with the workspace's settings; throws ScriptError. */
