@@ -290,80 +290,6 @@ export type ReconcileOptionsInput = z.input<typeof reconcileOptionsSchema>;
 
 export const idsSchema = z.array(idSchema).min(1).max(100_000);
 
-// ---- importBatch: a whole archive written in one transaction ------------------------------
-const batchKeySchema = z.string().min(1).max(200);
-
-export const batchVersionSchema = z
-  .object({
-    /** Key within the batch (e.g. the archive's version id); new ids are assigned. */
-    key: batchKeySchema,
-    label: z.string().trim().min(1, 'Give the version a label.').max(100),
-    effectsChain: effectsChainSchema.nullish(),
-    /** Key of the version (of the same generation) this one was made from. */
-    sourceKey: batchKeySchema.nullish(),
-    isDefault: z.boolean().default(false),
-    /** Keep the original time; the generation's time when absent. */
-    createdAt: timeSchema.nullish(),
-    /** The audio file to store: moved when `move` and on the same filesystem, else copied. */
-    filePath: z.string().min(1, 'Pass the path of the audio file.'),
-    move: z.boolean().default(false),
-    /** With `move`: the sha256 the caller took of this file as it wrote it; the move then does not read it again. */
-    sha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'Expected a sha256 hash: 64 lower-case hex digits.')
-      .optional(),
-    ...audioMetaSchema.shape,
-  })
-  .strict();
-
-export type BatchVersionInput = z.input<typeof batchVersionSchema>;
-
-export const batchGenerationSchema = createGenerationSchema
-  .omit({ id: true, profileId: true })
-  .extend({
-    key: batchKeySchema,
-    /** Key of a profile in the batch. */
-    profileKey: batchKeySchema,
-    /** Oldest first; exactly one ends up default (the one marked, else the first). */
-    versions: z.array(batchVersionSchema).max(1000).default([]),
-  })
-  .strict();
-
-export const importBatchSchema = z
-  .object({
-    /** Matched by name (exactly, else case- and width-insensitively), created when none matches. */
-    profiles: z
-      .array(
-        createProfileSchema
-          .omit({ id: true })
-          .extend({ key: batchKeySchema, effectsChain: effectsChainSchema.min(1).nullish() })
-          .strict(),
-      )
-      .max(100_000)
-      .default([]),
-    /** Matched by name (case-insensitively): an existing preset is kept, a new one created. */
-    presets: z
-      .array(createPresetSchema.omit({ id: true }))
-      .max(10_000)
-      .default([]),
-    generations: z.array(batchGenerationSchema).max(100_000),
-    /** Matched by exact name, created (keeping `createdAt`) when none matches; items are appended. */
-    stories: z
-      .array(
-        createStorySchema
-          .extend({
-            createdAt: timeSchema.nullish(),
-            items: z.array(z.object({ generationKey: batchKeySchema, versionKey: batchKeySchema.nullish(), ...storyItemFields }).strict()),
-          })
-          .strict(),
-      )
-      .max(10_000)
-      .default([]),
-  })
-  .strict();
-export type ImportBatchInput = z.input<typeof importBatchSchema>;
-export type ImportBatch = z.output<typeof importBatchSchema>;
-
 // ---- titles, notes, tags -------------------------------------------------------------------
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_NOTES_LENGTH = 100_000;
@@ -401,6 +327,120 @@ export const tagNameSchema = z
       .max(MAX_TAG_LENGTH, `A tag is at most ${MAX_TAG_LENGTH} characters.`)
       .refine((s) => !s.includes(','), { message: 'A tag cannot contain a comma (commas separate tags).' }),
   );
+
+// ---- importBatch: a whole archive written in one transaction ------------------------------
+const batchKeySchema = z.string().min(1).max(200);
+
+export const batchVersionSchema = z
+  .object({
+    /** Key within the batch (e.g. the archive's version id); new ids are assigned. */
+    key: batchKeySchema,
+    label: z.string().trim().min(1, 'Give the version a label.').max(100),
+    effectsChain: effectsChainSchema.nullish(),
+    /** Key of the version (of the same generation) this one was made from. */
+    sourceKey: batchKeySchema.nullish(),
+    isDefault: z.boolean().default(false),
+    /** Keep the original time; the generation's time when absent. */
+    createdAt: timeSchema.nullish(),
+    /** The audio file to store: moved when `move` and on the same filesystem, else copied. */
+    filePath: z.string().min(1, 'Pass the path of the audio file.'),
+    move: z.boolean().default(false),
+    /** With `move`: the sha256 the caller took of this file as it wrote it; the move then does not read it again. */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'Expected a sha256 hash: 64 lower-case hex digits.')
+      .optional(),
+    /** The seed a take was spoken with. */
+    seed: z.number().int().nullish(),
+    /** Integrated loudness (LUFS) as measured; absent when not measured. */
+    loudnessLufs: z.number().min(-200).max(20).nullish(),
+    ...audioMetaSchema.shape,
+  })
+  .strict();
+
+export type BatchVersionInput = z.input<typeof batchVersionSchema>;
+
+export const batchGenerationSchema = createGenerationSchema
+  .omit({ id: true, profileId: true })
+  .extend({
+    key: batchKeySchema,
+    /** Key of a profile in the batch. */
+    profileKey: batchKeySchema,
+    /** Oldest first; exactly one ends up default (the one marked, else the first). */
+    versions: z.array(batchVersionSchema).max(1000).default([]),
+    title: titleSchema.optional(),
+    notes: notesSchema.optional(),
+    /** Merged with the tags here case-folded: a tag that exists keeps its spelling. */
+    tags: z.array(tagNameSchema).max(100, 'A generation carries at most 100 tags.').default([]),
+  })
+  .strict();
+
+/** A story item places a generation of the batch (`generationKey`, `versionKey`) or one already in the history (`generationId`, `versionId`). */
+const batchStoryItemSchema = z
+  .object({
+    generationKey: batchKeySchema.optional(),
+    generationId: idSchema.optional(),
+    versionKey: batchKeySchema.nullish(),
+    ...storyItemFields,
+    fadeInMs: z.number().int().min(0).default(0),
+    fadeOutMs: z.number().int().min(0).default(0),
+  })
+  .strict()
+  .refine((i) => (i.generationKey === undefined) !== (i.generationId === undefined), {
+    message: 'A story item names either a generation of the batch (generationKey) or one in the history (generationId).',
+  })
+  .refine((i) => i.generationKey !== undefined || i.versionKey == null, {
+    message: 'A story item placing a generation in the history pins it by versionId, not versionKey.',
+  });
+
+const batchStoryTrackSchema = z
+  .object({
+    track: z.number().int().min(0).max(1000),
+    name: z.string().trim().max(200).nullable().default(null),
+    mute: z.boolean().default(false),
+    solo: z.boolean().default(false),
+    gain: z.number().min(0).max(2).default(1),
+  })
+  .strict();
+
+export const importBatchSchema = z
+  .object({
+    /** Matched by name (exactly, else case- and width-insensitively), created when none matches. */
+    profiles: z
+      .array(
+        createProfileSchema
+          .omit({ id: true })
+          .extend({ key: batchKeySchema, effectsChain: effectsChainSchema.min(1).nullish() })
+          .strict(),
+      )
+      .max(100_000)
+      .default([]),
+    /** Matched by name (case-insensitively): an existing preset is kept, a new one created. */
+    presets: z
+      .array(createPresetSchema.omit({ id: true }))
+      .max(10_000)
+      .default([]),
+    generations: z.array(batchGenerationSchema).max(100_000),
+    /**
+     * Created keeping `createdAt`. One equal to a story here (name ignoring case and a " (n)"
+     * suffix, description, items, tracks) is that story; another name that is taken gets " (2)", " (3)"…
+     */
+    stories: z
+      .array(
+        createStorySchema
+          .extend({
+            createdAt: timeSchema.nullish(),
+            tracks: z.array(batchStoryTrackSchema).max(1001).default([]),
+            items: z.array(batchStoryItemSchema).max(100_000),
+          })
+          .strict(),
+      )
+      .max(10_000)
+      .default([]),
+  })
+  .strict();
+export type ImportBatchInput = z.input<typeof importBatchSchema>;
+export type ImportBatch = z.output<typeof importBatchSchema>;
 
 export const tagEditSchema = z
   .object({
