@@ -91,7 +91,8 @@ export const manifestSchema = z
     profiles: z.array(manifestProfileSchema).max(MAX_GENERATIONS),
     generations: z.array(manifestGenerationSchema).max(MAX_GENERATIONS),
     stories: z.array(manifestStorySchema).max(MAX_STORIES),
-    presets: z.array(manifestPresetSchema).max(10_000),
+    /** Every user effect preset (an archive without any may leave the field out). */
+    presets: z.array(manifestPresetSchema).max(10_000).default([]),
   })
   .superRefine((m, ctx) => {
     checkReferences(m, ctx);

@@ -126,7 +126,7 @@ test('a newer format version asks to update the extension; bad JSON says the arc
   rejects(
     mutated((m) => (m.formatVersion = 3)),
     'manifest-too-new',
-    /format version 3; this extension reads up to version 1\. Update the Voice History extension/,
+    /format version 3; this extension reads up to version 2\. Update the Voice History extension/,
   );
   rejects('{"format": ', 'manifest-invalid', /manifest\.json is not valid JSON .* export it again/);
 });
