@@ -52,7 +52,9 @@ export async function manifestStories(
       description: story.description,
       createdAt: toIso(story.createdAt),
       updatedAt: toIso(story.updatedAt),
-      tracks: story.tracks.filter((t) => !isDefaultTrack(t)).map((t) => ({ track: t.track, name: t.name, mute: t.mute, solo: t.solo, gain: t.gain })),
+      tracks: story.tracks
+        .filter((t) => !isDefaultTrack(t))
+        .map((t) => ({ track: t.track, name: t.name, mute: t.mute, solo: t.solo, gain: t.gain })),
       items: story.items.map((i) => ({
         generationId: i.generationId,
         versionId: i.versionId !== null && versionIds.has(i.versionId) ? i.versionId : null,

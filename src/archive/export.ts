@@ -188,7 +188,9 @@ export async function exportArchive(
   const { signal } = options;
   const selection = options.stories ?? 'complete';
   const storyGenerations =
-    typeof selection === 'object' ? (await loadNamedStories(history, selection.ids)).flatMap((s) => s.items.map((i) => i.generationId)) : [];
+    typeof selection === 'object'
+      ? (await loadNamedStories(history, selection.ids)).flatMap((s) => s.items.map((i) => i.generationId))
+      : [];
   if (ids.length + storyGenerations.length === 0) {
     throw new ArchiveError('not-exportable', 'Nothing to export: select at least one generation (or a story with clips).');
   }

@@ -91,7 +91,10 @@ function storyItem(plan: ImportPlan, standIns: Map<string, StandIn>, i: ImportPl
   };
   const standIn = standIns.get(i.generationKey);
   if (!standIn) return { generationKey: i.generationKey, versionKey: i.versionKey, ...place };
-  const pinned = i.versionKey === null ? undefined : plan.generations.find((g) => g.key === i.generationKey)?.versions.find((v) => v.key === i.versionKey);
+  const pinned =
+    i.versionKey === null
+      ? undefined
+      : plan.generations.find((g) => g.key === i.generationKey)?.versions.find((v) => v.key === i.versionKey);
   const version = pinned ? (standIn.versions.find((v) => v.sha256 === pinned.sha256)?.ref ?? null) : null;
   return standIn.existing
     ? { generationId: standIn.ref, versionId: version, ...place }

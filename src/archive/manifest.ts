@@ -23,7 +23,15 @@ import {
   type ManifestV1,
 } from './manifest-v1';
 
-export { AUDIO_FOLDER, AUDIO_FORMATS, FORMAT_NAME, MANIFEST_NAME, WHOLE_MANIFEST, manifestPresetSchema, manifestProfileSchema } from './manifest-v1';
+export {
+  AUDIO_FOLDER,
+  AUDIO_FORMATS,
+  FORMAT_NAME,
+  MANIFEST_NAME,
+  WHOLE_MANIFEST,
+  manifestPresetSchema,
+  manifestProfileSchema,
+} from './manifest-v1';
 
 export const FORMAT_VERSION = 2;
 /** Bounds that keep one archive's rows one journal frame (the import batch has the same). */
@@ -52,9 +60,7 @@ export const manifestGenerationSchema = manifestGenerationV1Schema.extend({
   /** Markdown, as typed; null when none. */
   notes: notesSchema,
   /** Names as spelled; names equal when case-folded are one tag. */
-  tags: z
-    .array(tagNameSchema)
-    .max(MAX_TAGS_PER_GENERATION, `A generation carries at most ${MAX_TAGS_PER_GENERATION} tags.`),
+  tags: z.array(tagNameSchema).max(MAX_TAGS_PER_GENERATION, `A generation carries at most ${MAX_TAGS_PER_GENERATION} tags.`),
   versions: z.array(manifestVersionSchema).max(1000),
 });
 
@@ -99,7 +105,8 @@ export const manifestSchema = z
     m.stories.forEach((s, si) => {
       const seen = new Set<number>();
       s.tracks.forEach((t, ti) => {
-        if (seen.has(t.track)) ctx.addIssue({ code: 'custom', path: ['stories', si, 'tracks', ti, 'track'], message: 'This track appears twice.' });
+        if (seen.has(t.track))
+          ctx.addIssue({ code: 'custom', path: ['stories', si, 'tracks', ti, 'track'], message: 'This track appears twice.' });
         seen.add(t.track);
       });
     });
@@ -151,7 +158,10 @@ export function parseArchiveJson(text: string, entryName: string): unknown {
     });
   } catch (e) {
     if (e instanceof ArchiveError) {
-      throw new ArchiveError('manifest-invalid', `${e.message}, which no exporter writes. The archive was tampered with; nothing was imported.`);
+      throw new ArchiveError(
+        'manifest-invalid',
+        `${e.message}, which no exporter writes. The archive was tampered with; nothing was imported.`,
+      );
     }
     throw new ArchiveError(
       'manifest-invalid',
@@ -167,7 +177,10 @@ export function parseManifest(json: string, entryName = MANIFEST_NAME): Manifest
 
 /** Validates a parsed manifest (see parseArchiveJson) by the reader of its format version. */
 export function readManifest(value: unknown, entryName = MANIFEST_NAME): Manifest {
-  const v = typeof value === 'object' && value !== null && 'formatVersion' in value ? (value as { formatVersion: unknown }).formatVersion : undefined;
+  const v =
+    typeof value === 'object' && value !== null && 'formatVersion' in value
+      ? (value as { formatVersion: unknown }).formatVersion
+      : undefined;
   if (typeof v === 'number' && v > FORMAT_VERSION) {
     throw new ArchiveError(
       'manifest-too-new',

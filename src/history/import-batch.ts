@@ -29,7 +29,6 @@ export interface ImportBatchResult {
 
 export const versionRef = (generationKey: string, versionKey: string) => `${generationKey}/${versionKey}`;
 
-
 function invalid(message: string): HistoryError {
   return new HistoryError('INVALID', `Invalid import batch: ${message}`);
 }

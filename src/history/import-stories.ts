@@ -66,9 +66,15 @@ function resolvedContent(w: Writer, s: BatchStory, result: Written): Content {
       generationId = i.generationId!;
       versionId = i.versionId ?? null;
       if (!w.value('SELECT 1 FROM generations WHERE id = ?', [generationId])) {
-        throw new HistoryError('CONFLICT', `Story "${s.name}" places generation ${generationId}, which was deleted meanwhile. Import again.`);
+        throw new HistoryError(
+          'CONFLICT',
+          `Story "${s.name}" places generation ${generationId}, which was deleted meanwhile. Import again.`,
+        );
       }
-      if (versionId !== null && !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [versionId, generationId])) {
+      if (
+        versionId !== null &&
+        !w.value('SELECT 1 FROM generation_versions WHERE id = ? AND generation_id = ?', [versionId, generationId])
+      ) {
         versionId = null; // the pinned take is gone here: the clip follows the default
       }
     }

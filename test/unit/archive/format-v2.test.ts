@@ -145,7 +145,10 @@ test('Export Story as Archive writes the story and exactly its generations, and 
   const result = await exportStoryArchive(a.history, duet.id, target, { extensionVersion: '2.0.0' });
   assert.equal(result.generations, 2);
   const manifest = await readManifest(target);
-  assert.deepEqual(manifest.stories.map((s: { name: string }) => s.name), ['Duet']);
+  assert.deepEqual(
+    manifest.stories.map((s: { name: string }) => s.name),
+    ['Duet'],
+  );
   assert.deepEqual(
     manifest.generations.map((g: { id: string }) => g.id).sort(),
     [...new Set(story.items.map((i) => i.generationId))].sort(),

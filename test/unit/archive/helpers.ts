@@ -250,7 +250,8 @@ export async function describe(history: HistoryService, g: Generation) {
 
 export async function describeAll(history: HistoryService, only?: Set<string>) {
   const out = new Map<string, unknown>();
-  for (const g of await allGenerations(history)) if (!only || only.has(generationKey(g))) out.set(generationKey(g), await describe(history, g));
+  for (const g of await allGenerations(history))
+    if (!only || only.has(generationKey(g))) out.set(generationKey(g), await describe(history, g));
   return out;
 }
 

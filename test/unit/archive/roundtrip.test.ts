@@ -7,7 +7,16 @@ import { importFiles } from '../../../src/archive/import';
 import { ZipArchive } from '../../../src/archive/zip-reader';
 import { importLimitsSchema } from '../../../src/archive/limits';
 import { isPortableFileName } from '../../../src/archive/names';
-import { allGenerations, describeAll, describeStories, generationKey as key, openTestHistory, seedMany, seedRich, tempDir } from './helpers';
+import {
+  allGenerations,
+  describeAll,
+  describeStories,
+  generationKey as key,
+  openTestHistory,
+  seedMany,
+  seedRich,
+  tempDir,
+} from './helpers';
 
 test('export → import into a fresh history reproduces every field, version, story placement and audio byte', async (t) => {
   const a = await openTestHistory(t, 'a');
