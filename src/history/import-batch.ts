@@ -8,7 +8,7 @@ import type { ImportBatch } from './schemas';
 import { showVersion } from './version-sql';
 import { nameKey } from './service-support';
 import { BatchTags } from './import-tags';
-import { writeStory } from './import-stories';
+import { writeStories } from './import-stories';
 
 export interface ImportBatchResult {
   /** New generation ids by batch key, in batch order. */
@@ -207,11 +207,9 @@ export function writeBatch(
   }
   result.tagIds = tags.used();
 
-  for (const s of b.stories) {
-    const written = writeStory(w, s, result, now);
-    if (!written) continue;
-    result.storyIds.push(written.id);
-    if (written.created) result.createdStoryIds.push(written.id);
+  for (const story of writeStories(w, b.stories, result, now)) {
+    result.storyIds.push(story.id);
+    if (story.created) result.createdStoryIds.push(story.id);
   }
   return result;
 }

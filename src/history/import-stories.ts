@@ -99,34 +99,63 @@ function freeName(name: string, taken: ReadonlySet<string>): string {
 
 const baseName = (name: string) => nameKey(name).replace(/ \(\d+\)$/, '');
 
-/** Writes one story (or finds it already here); undefined for a story without items. */
-export function writeStory(w: Writer, s: BatchStory, result: Written, now: number): { id: string; created: boolean } | undefined {
-  if (s.items.length === 0) return undefined;
-  const content = resolvedContent(w, s, result);
-  const mine = fingerprint(content);
-  const existing = w.all('SELECT id, name, description FROM stories').map((r) => ({
+interface Here {
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+/** Writes each story of the batch (or finds it already here), in batch order; stories without items are left out. */
+export function writeStories(
+  w: Writer,
+  stories: readonly BatchStory[],
+  result: Written,
+  now: number,
+): Array<{ id: string; created: boolean }> {
+  const here: Here[] = w.all('SELECT id, name, description FROM stories').map((r) => ({
     id: String(r.id),
     name: String(r.name),
     description: r.description == null ? null : String(r.description),
   }));
-  const base = baseName(s.name);
-  for (const e of existing) {
-    if (baseName(e.name) === base && fingerprint(storedContent(w, e.id, e.description)) === mine) return { id: e.id, created: false };
+  const taken = new Set(here.map((e) => nameKey(e.name)));
+  const out: Array<{ id: string; created: boolean }> = [];
+  for (const s of stories) {
+    if (s.items.length === 0) continue;
+    const content = resolvedContent(w, s, result);
+    const mine = fingerprint(content);
+    const base = baseName(s.name);
+    const same = here.find((e) => baseName(e.name) === base && fingerprint(storedContent(w, e.id, e.description)) === mine);
+    if (same) {
+      out.push({ id: same.id, created: false });
+      continue;
+    }
+    const story: Here = { id: randomUUID(), name: freeName(s.name, taken), description: content.description };
+    insertStory(w, story, content, s.createdAt ?? now, now);
+    here.push(story);
+    taken.add(nameKey(story.name));
+    out.push({ id: story.id, created: true });
   }
-  const id = randomUUID();
+  return out;
+}
+
+function insertStory(w: Writer, story: Here, content: Content, createdAt: number, now: number): void {
   w.run('INSERT INTO stories (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
-    id,
-    freeName(s.name, new Set(existing.map((e) => nameKey(e.name)))),
-    content.description,
-    s.createdAt ?? now,
+    story.id,
+    story.name,
+    story.description,
+    createdAt,
     now,
   ]);
   for (const item of content.items) {
-    w.run(`INSERT INTO story_items (id, story_id, ${ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [randomUUID(), id, ...item]);
+    w.run(`INSERT INTO story_items (id, story_id, ${ITEM_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      randomUUID(),
+      story.id,
+      ...item,
+    ]);
   }
   for (const [track, name, mute, solo, gain] of content.tracks) {
     w.run('INSERT INTO story_tracks (story_id, track, name, mute, solo, gain) VALUES (?, ?, ?, ?, ?, ?)', [
-      id,
+      story.id,
       track,
       name,
       mute ? 1 : 0,
@@ -134,5 +163,4 @@ export function writeStory(w: Writer, s: BatchStory, result: Written, now: numbe
       gain,
     ]);
   }
-  return { id, created: true };
 }
