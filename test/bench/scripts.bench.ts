@@ -1,119 +1,120 @@
-// `npm run bench -- scripts`: voicing a script document.
-//   scripts.rescan_10000_lines_ms   change detection after an edit: parse a 10,000-line Markdown
-//                                   script (front matter, speaker labels, emphasis and links), hash
-//                                   each cue's lexicon entries, planRender against 10,000 voiced cues.
-//   scripts.rescan_ref_split_hash_ms  the reference, same run, same text: the least any rescan does,
-//                                   text.split('\n'), sha-256 of each line, a Map lookup per line.
-//   scripts.rescan_vs_ref           ours / reference.
-// The Generate Script queue's rows (scripts.flite_100_cues_ms against scripts.flite_100_cues_direct_ms,
-// scripts.edit_to_stale_ms) belong in ROWS below, one function per group of rows.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { planRender, speakerVoiceKeys, type VoicedCue } from '../../src/script/changes';
-import { cueLexiconHash, parseLexicon, type Lexicon } from '../../src/script/lexicon';
-import { sha256 } from '../../src/script/normalise';
+// `npm run bench -- scripts`: what Generate Script adds over the engine, and how fast an edit marks
+// a cue stale. The same 100 cues are spoken by Flite directly (the reference, measured in the same
+// run) and through Generate Script (queue, history rows, audio files, script cues, the story); the
+// ratio is the overhead. edit_to_stale is the keystroke handler's work on a 200-line script (shift
+// the recorded lines, parse the document again, match the cues): the part the extension controls
+// between the keystroke and the decoration (VS Code's own painting comes on top).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FliteEngine } from '../../src/engines/flite';
+import { EngineCatalog } from '../../src/generation/engines';
+import { ScriptRun } from '../../src/generation/script-run';
+import { cueLenses, shiftLines } from '../../src/generation/script-lines';
+import { openHistory } from '../../src/history';
 import { parseScript } from '../../src/script/parse';
-import { dialogue, sentence } from '../unit/script/fixtures';
-import { median, printTable } from './table.mjs';
+import { median, time } from './stats';
+import { fliteBenchOptions } from './worker-bundle';
 
-const root = resolve(import.meta.dirname, '..', '..');
-const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const never = new AbortController().signal;
 
-interface Rows {
-  figures: Record<string, number>;
-  /** Table rows: name, ours, reference, ratio. */
-  table: Array<Array<string | number>>;
+function script(cues: number, edited?: number): string {
+  const front = ['---', 'cues: line', 'speakers:', '  ALICE: slt', '  BOB: rms', '---'];
+  const body = Array.from({ length: cues }, (_, i) =>
+    i === edited
+      ? `ALICE: This line was edited a moment ago.`
+      : `${i % 2 === 0 ? 'ALICE' : 'BOB'}: Line ${i + 1}, spoken for the benchmark of scripts.`,
+  );
+  return [...front, ...body, ''].join('\n');
 }
-
-/** 10,000 lines of dialogue, every fifth with Markdown emphasis and a link, every seventh with a lexicon word. */
-function bigScript(cues: number): string {
-  return dialogue(cues, (n) => {
-    const words = n % 7 === 0 ? `${sentence(n)} Nginx serves it.` : sentence(n);
-    return n % 5 === 0 ? `*${words}* See [the log](https://example.com/${n}).` : words;
-  });
-}
-
-function rescan(text: string, voiced: VoicedCue[], lexicon: Lexicon) {
-  const script = parseScript(text, { fileName: 'script.md' });
-  return planRender(script.cues, voiced, speakerVoiceKeys(script.speakers), (cue) => cueLexiconHash(cue.text, lexicon));
-}
-
-async function rescanRows({ quick }: { quick: boolean }): Promise<Rows> {
-  const reps = quick ? 3 : 21;
-  const lexicon = parseLexicon(readFileSync(resolve(root, 'test/fixtures/scripts/lexicon.pls'), 'utf8'));
-  const original = bigScript(10_000);
-  const first = parseScript(original, { fileName: 'script.md' });
-  const keyOf = speakerVoiceKeys(first.speakers);
-  const voiced: VoicedCue[] = first.cues.map((c) => ({
-    generationId: `g${c.index}`,
-    textHash: c.textHash,
-    speaker: c.speaker,
-    voiceKey: keyOf(c),
-    lexiconHash: cueLexiconHash(c.text, lexicon),
-    startLine: c.startLine,
-  }));
-  // The edit a rescan follows: three lines changed.
-  const lines = original.split('\n');
-  for (const n of [100, 5_000, 9_000]) lines[n] = `${lines[n]} Edited.`;
-  const edited = lines.join('\n');
-  const check = rescan(edited, voiced, lexicon);
-  if (check.render.length !== 3 || first.cues.length !== 10_000) {
-    throw new Error(`rescan found ${check.render.length} changed cues of ${first.cues.length}; expected 3 of 10,000`);
-  }
-
-  // Reference: split, hash each line, look each up, over the same text.
-  const known = new Map(edited.split('\n').map((l, i) => [sha256(l), i]));
-  const reference = () => {
-    let found = 0;
-    for (const line of edited.split('\n')) if (known.has(sha256(line))) found++;
-    return found;
-  };
-  const ours: number[] = [];
-  const ref: number[] = [];
-  rescan(edited, voiced, lexicon); // warm
-  reference();
-  for (let r = 0; r < reps; r++) {
-    let t0 = performance.now();
-    rescan(edited, voiced, lexicon);
-    ours.push(performance.now() - t0);
-    t0 = performance.now();
-    reference();
-    ref.push(performance.now() - t0);
-  }
-  const figures = {
-    'scripts.rescan_10000_lines_ms': round(median(ours)),
-    'scripts.rescan_ref_split_hash_ms': round(median(ref)),
-    'scripts.rescan_vs_ref': round(median(ours) / median(ref), 2),
-  };
-  return {
-    figures,
-    table: [
-      [
-        'rescan 10,000 lines vs 10,000 voiced cues, ms (≤ 100)',
-        figures['scripts.rescan_10000_lines_ms'],
-        `${figures['scripts.rescan_ref_split_hash_ms']} (split + sha-256 + Map)`,
-        figures['scripts.rescan_vs_ref'],
-      ],
-    ],
-  };
-}
-
-/** Each group of rows; the queue's rows go here too. */
-const ROWS: Array<(ctx: { quick: boolean }) => Promise<Rows>> = [rescanRows];
 
 export async function run({ quick = false }: { quick?: boolean } = {}): Promise<Record<string, number>> {
-  const figures: Record<string, number> = {};
-  const table: Rows['table'] = [];
-  for (const rows of ROWS) {
-    const r = await rows({ quick });
-    Object.assign(figures, r.figures);
-    table.push(...r.table);
+  const root = resolve(import.meta.dirname, '..', '..');
+  const work = mkdtempSync(join(tmpdir(), 'vh-bench-scripts-'));
+  const cues = quick ? 10 : 100;
+  const rounds = quick ? 1 : 3;
+  try {
+    const options = await fliteBenchOptions(root, work);
+    const engine = new FliteEngine(options);
+    const catalog = new EngineCatalog([{ id: 'flite', displayName: 'Flite', create: () => engine, keep: true }]);
+    try {
+      await engine.synthesize({ text: 'Warm up.', voice: 'slt' }, never);
+      const parsed = parseScript(script(cues), { fileName: 'bench.md' });
+      const direct: number[] = [];
+      const queued: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        direct.push(
+          await time(async () => {
+            for (const cue of parsed.cues) await engine.synthesize({ text: cue.text, voice: cue.speaker === 'BOB' ? 'rms' : 'slt' }, never);
+          }),
+        );
+        const storageDir = join(work, `storage-${round}`);
+        const history = await openHistory({ storageDir, checkOnOpen: false, tuning: { compactOnClose: false } });
+        try {
+          queued.push(
+            await time(async () => {
+              const r = await ScriptRun.prepare(
+                {
+                  history,
+                  engines: catalog,
+                  lexicon: null,
+                  defaults: { engine: 'flite', voiceOf: () => 'slt' },
+                  concurrency: () => 1,
+                },
+                { uri: 'file:///bench/bench.md', name: 'bench.md', script: parsed },
+              );
+              const result = await r.run();
+              if (result.rendered !== cues) throw new Error(`rendered ${result.rendered} of ${cues}`);
+            }),
+          );
+        } finally {
+          await history.close();
+        }
+      }
+
+      // The keystroke handler on a 200-line script with every cue voiced.
+      const text = script(200);
+      const records = parseScript(text, { fileName: 'bench.md' }).cues.map((c, i) => ({
+        generationId: `g${i}`,
+        documentUri: 'file:///bench/bench.md',
+        startLine: c.startLine,
+        endLine: c.endLine,
+        textHash: c.textHash,
+        speaker: c.speaker,
+        voiceKey: 'engine=flite;voice=slt',
+        lexiconHash: null,
+        status: 'completed' as const,
+        takes: 1,
+        createdAt: i,
+      }));
+      const editedText = script(200, 120);
+      const stale: number[] = [];
+      for (let i = 0; i < (quick ? 3 : 50); i++) {
+        stale.push(
+          await time(() => {
+            const shifted = shiftLines(records, { startLine: 126, endLine: 126, endCharacter: 40, newLineCount: 1 });
+            const lenses = cueLenses(parseScript(editedText, { fileName: 'bench.md' }).cues, shifted);
+            if (lenses.filter((l) => l.stale).length !== 1) throw new Error('the edited cue was not marked stale');
+          }),
+        );
+      }
+      const queuedMs = median(queued);
+      const directMs = median(direct);
+      return {
+        'scripts.flite_100_cues_ms': Math.round(queuedMs),
+        'scripts.flite_100_cues_direct_ms': Math.round(directMs),
+        'scripts.flite_100_cues_ratio': Math.round((queuedMs / directMs) * 1000) / 1000,
+        'scripts.edit_to_stale_ms': Math.round(median(stale) * 100) / 100,
+      };
+    } finally {
+      await engine.dispose();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  printTable(['row', 'ours', 'reference', 'ratio'], table);
-  return figures;
 }
 
-// Runnable on its own: node --import tsx test/bench/scripts.bench.ts [--quick]
+// Runnable on its own: node --import tsx test/bench/scripts.bench.ts
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  run({ quick: process.argv.includes('--quick') }).then((r) => console.log(JSON.stringify(r, null, 2)));
+  run().then((results) => console.log(JSON.stringify(results, null, 2)));
 }

@@ -1,2 +1,1 @@
 export function printTable(head: string[], rows: Array<Array<string | number>>, indent?: string): void;
-export function median(values: number[]): number;

@@ -6,10 +6,3 @@ export function printTable(head, rows, indent = '') {
   console.log(indent + widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
 }
-
-/** The median of some timings (the middle one, or the mean of the middle two). */
-export function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
