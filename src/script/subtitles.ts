@@ -20,7 +20,8 @@ interface Block {
 const SRT_TIME = /^\s*(\d{1,3}):(\d{1,2}):(\d{1,2})[,.](\d{1,3})\s*-->\s*(\d{1,3}):(\d{1,2}):(\d{1,2})[,.](\d{1,3})(?:\s.*)?$/;
 const VTT_STAMP = String.raw`(?:(\d{1,}):)?(\d{2}):(\d{2})\.(\d{3})`;
 const VTT_TIME = new RegExp(String.raw`^\s*${VTT_STAMP}\s+-->\s+${VTT_STAMP}(?:\s.*)?$`);
-const VOICE = /<v(?:\.[^\s>]+)*[\s]+([^>]+)>/;
+// Classes cannot hold a dot and the name is bounded: a hostile `<v.a.a.a…` line cannot backtrack.
+const VOICE = /<v(?:\.[^\s>.<]+)*\s+([^<>]{1,200})>/;
 const ASS_OVERRIDE = /\{\\[^}]{0,200}\}/g;
 
 /** Runs of non-blank lines, with the index of their first line. */

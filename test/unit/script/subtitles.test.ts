@@ -88,6 +88,24 @@ test('subtitles with a BOM and CRLF read the same; an empty file has no cues', (
   assert.deepEqual(parseScript('WEBVTT\n', { fileName: 'a.vtt' }).cues, []);
 });
 
+test('hostile subtitles: voice spans, override tags and tags on long lines do not make the parse backtrack', () => {
+  const head = { vtt: 'WEBVTT\n\n00:01.000 --> 00:02.000\n', srt: '1\n00:00:01,000 --> 00:00:02,000\n' };
+  const cases: Array<['vtt' | 'srt', string]> = [
+    ['vtt', `<v${'.a'.repeat(30)}`],
+    ['vtt', '<v '.repeat(30_000)],
+    ['srt', '{\\'.repeat(50_000)],
+    ['srt', '<a '.repeat(50_000)],
+    ['srt', 'A '.repeat(50_000)],
+  ];
+  for (const [kind, line] of cases) {
+    const t0 = performance.now();
+    parseScript(`${head[kind]}${line}\n`, { fileName: `a.${kind}` });
+    assert.ok(performance.now() - t0 < 2000, `${line.slice(0, 6)}…: ${Math.round(performance.now() - t0)} ms`);
+  }
+  assert.equal(parseScript(`${head.vtt}<v.loud.a Dr. Who>Hello.</v>\n`, { fileName: 'a.vtt' }).cues[0]!.speaker, 'DR. WHO');
+  assert.throws(() => parseScript(`${head.srt}RIFF\u0000WAVE\n`, { fileName: 'a.srt' }), /binary data/);
+});
+
 test('10,000 SRT cues', () => {
   const ts = (ms: number) => new Date(ms).toISOString().slice(11, 23).replace('.', ',');
   const blocks = Array.from({ length: 10_000 }, (_, i) => `${i + 1}\n${ts(i * 2000)} --> ${ts(i * 2000 + 1500)}\nCue number ${i + 1}.\n`);
