@@ -2,8 +2,8 @@
  * Reading a clip's sound for the mixdown: its length and rate first (from the header where the
  * format has one, so a story's clips are all checked before anything is written), then only the
  * range the clip plays (WAV: just those bytes; compressed formats are decoded whole, then cut),
- * trimmed, down-mixed or spread to the output's channels, resampled to the output's rate, faded
- * and scaled. Held only while the clip sounds.
+ * trimmed, down-mixed or spread to the output's channels, resampled to the output's rate and
+ * faded. Held only while the clip sounds.
  */
 import { promises as fsp } from 'node:fs';
 import { sniffAudioFormat, SNIFF_BYTES } from '../audio/format';
@@ -116,15 +116,8 @@ async function readRange(clip: MixClip, probe: ClipProbe, from: number, to: numb
   return pcm.channels.map((x) => x.subarray(from, Math.min(to, x.length)));
 }
 
-/** The clip's sound as it goes into the mix: `channels` arrays at `rate`, gain and fades applied. */
-export async function loadClip(
-  clip: MixClip,
-  index: number,
-  probe: ClipProbe,
-  rate: number,
-  channels: 1 | 2,
-  gain: number,
-): Promise<Float32Array[]> {
+/** The clip's sound as it goes into the mix: `channels` arrays at `rate`, fades applied (its gain is applied as it is mixed). */
+export async function loadClip(clip: MixClip, index: number, probe: ClipProbe, rate: number, channels: 1 | 2): Promise<Float32Array[]> {
   const from = Math.min(probe.frames, Math.round((clip.trimStartMs * probe.sampleRate) / 1000));
   const to = Math.max(from, probe.frames - Math.round((clip.trimEndMs * probe.sampleRate) / 1000));
   let chans: Float32Array[];
@@ -146,7 +139,6 @@ export async function loadClip(
   const fadeIn = Math.min(n, Math.round((clip.fadeInMs * rate) / 1000));
   const fadeOut = Math.min(n, Math.round((clip.fadeOutMs * rate) / 1000));
   const shape = (x: Float32Array): Float32Array => {
-    if (gain !== 1) for (let i = 0; i < n; i++) x[i]! *= gain;
     for (let i = 0; i < fadeIn; i++) x[i]! *= i / fadeIn;
     for (let i = n - fadeOut; i < n; i++) x[i]! *= (n - 1 - i) / fadeOut;
     return x;
