@@ -34,6 +34,7 @@ const AREAS = {
   formats: { modules: ['./formats.bench.ts'] },
   effects: { modules: ['./effects.bench.ts'] },
   stories: { modules: ['./stories.bench.ts'] },
+  scripts: { modules: ['./scripts.bench.ts'] },
 };
 
 async function load(modulePath) {
