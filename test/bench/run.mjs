@@ -34,7 +34,7 @@ const AREAS = {
   formats: { modules: ['./formats.bench.ts'] },
   effects: { modules: ['./effects.bench.ts'] },
   stories: { modules: ['./stories.bench.ts'] },
-  scripts: { modules: ['./scripts.bench.ts'] },
+  scripts: { modules: ['./scripts.bench.ts', './scripts-rescan.bench.ts'] },
 };
 
 async function load(modulePath) {
