@@ -9,6 +9,7 @@ import { createTakes, effectsCommandHandlers } from './commands/effects-commands
 import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './features/history-ui';
+import { createStoriesUi, type StoriesUi } from './features/stories-ui';
 import { PlayerHost } from './player/host';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
@@ -27,6 +28,8 @@ export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
   readonly historyUi: HistoryUi;
   /** The player webview host; undefined when the history could not be opened. */
   readonly player: PlayerHost | undefined;
+  /** The Stories view (integration tests). */
+  readonly storiesUi: StoriesUi;
 }
 
 let openedHistory: HistoryService | undefined;
@@ -89,10 +92,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   const archive = createArchiveFeatures({ context, history, openError, log, view: historyUi.view });
   context.subscriptions.push(archive);
 
+  // The Stories view, its commands and "Add to Story…" on generations.
+  const storiesUi = createStoriesUi({ context, history, openError, log, historyView: historyUi.view });
+  context.subscriptions.push(storiesUi);
+
   // Every contributed command, each behind the same error guard; a missing handler does not compile.
   context.subscriptions.push(
     ...registerCommands(log, {
       ...historyUi.handlers,
+      ...storiesUi.handlers,
       ...archive.handlers,
       ...generation.handlers,
       ...effectsCommandHandlers({
@@ -132,6 +140,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     history,
     historyUi,
     player,
+    storiesUi,
     async diagnostics() {
       const SQL = await initSqlJs({ locateFile: () => wasmPath });
       const db = new SQL.Database();

@@ -42,6 +42,13 @@ export const COMMAND_IDS = [
   'voiceHistory.openDocs',
   'voiceHistory.favorite',
   'voiceHistory.unfavorite',
+  'voiceHistory.story.new',
+  'voiceHistory.story.rename',
+  'voiceHistory.story.duplicate',
+  'voiceHistory.story.delete',
+  'voiceHistory.story.addGenerations',
+  'voiceHistory.story.removeItems',
+  'voiceHistory.story.export',
 ] as const;
 
 /** A contributed command id. */

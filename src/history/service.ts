@@ -440,7 +440,8 @@ export class HistoryService {
       const stories = new Set<string>();
       for (const part of chunks(unique)) {
         const ph = placeholders(part.length);
-        for (const r of w.all(`SELECT DISTINCT story_id FROM story_items WHERE generation_id IN (${ph})`, part)) stories.add(String(r.story_id));
+        for (const r of w.all(`SELECT DISTINCT story_id FROM story_items WHERE generation_id IN (${ph})`, part))
+          stories.add(String(r.story_id));
         for (const r of w.all(`SELECT audio_path FROM generation_versions WHERE generation_id IN (${ph})`, part))
           files.add(String(r.audio_path));
         for (const r of w.all(`SELECT id, audio_path FROM generations WHERE id IN (${ph})`, part)) {

@@ -53,7 +53,10 @@ export function readStoryOutline(r: Reader, storyId: string): StoryOutline | und
   const defaults = new Map<string, Version>();
   for (const part of chunks(generationIds)) {
     const ph = placeholders(part.length);
-    for (const row of r.all(`SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.id IN (${ph})`, part)) {
+    for (const row of r.all(
+      `SELECT ${GENERATION_COLUMNS} FROM generations g JOIN profiles p ON p.id = g.profile_id WHERE g.id IN (${ph})`,
+      part,
+    )) {
       const g = toGeneration(row);
       generations.set(g.id, g);
     }

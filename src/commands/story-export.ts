@@ -1,0 +1,181 @@
+// Export Story…: the story mixed into one audio file, off the extension host's thread, with
+// progress and Cancel (a cancelled or failed export leaves no file).
+//   story.export(story?, file?, { format?, channels?, level? })
+// `file` a file URI or absolute path (skips the save dialog); `format` a code below ('mp3_192');
+// `channels` 1 | 2; `level` 'limit' | 'peak' | a LUFS target (e.g. -16). Every option given skips
+// its question. Resolves to { file, durationMs, ... }, or undefined when dismissed or cancelled.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { z } from 'zod';
+import { safeSegment } from '../archive/name-template';
+import { formatBytes } from '../format/bytes';
+import { errorMessage } from '../format/errors';
+import { formatDuration } from '../format/time';
+import type { HistoryService } from '../history';
+import { MixError } from '../story/mix-error';
+import { FILE_EXTENSIONS, type MixLevel, type MixTarget } from '../story/mix-options';
+import { createStoryMixer, type StoryMixerOptions } from '../story/mixer';
+import { storyMixPlan } from '../story/story-plan';
+import type { StoriesView } from '../views/stories-view';
+import {
+  askSaveLocation,
+  describeWriteError,
+  fileArgument,
+  optionsArgument,
+  parseOptions,
+  withCancellableProgress,
+} from './archive-shared';
+import { showExportDone } from './export-done';
+import { commandTable } from './registry';
+import { targetStory } from './story-prompts';
+import { requireHistory } from './targets';
+
+/** The formats offered, as codes a caller can pass; the first is the default. */
+export const STORY_FORMATS: ReadonlyArray<{ code: string; label: string; detail: string; target: MixTarget }> = [
+  { code: 'wav_16', label: 'WAV, 16-bit', detail: 'Uncompressed; every editor opens it.', target: { codec: 'wav', bits: 16 } },
+  { code: 'wav_24', label: 'WAV, 24-bit', detail: 'Uncompressed, for further mixing.', target: { codec: 'wav', bits: 24 } },
+  { code: 'flac_16', label: 'FLAC, 16-bit', detail: 'Lossless, about half the size of WAV.', target: { codec: 'flac', bits: 16 } },
+  { code: 'flac_24', label: 'FLAC, 24-bit', detail: 'Lossless, for further mixing.', target: { codec: 'flac', bits: 24 } },
+  { code: 'mp3_192', label: 'MP3, 192 kbps', detail: 'Plays everywhere; podcasts.', target: { codec: 'mp3', kbps: 192 } },
+  { code: 'mp3_128', label: 'MP3, 128 kbps', detail: 'Smaller; speech stays clear.', target: { codec: 'mp3', kbps: 128 } },
+  { code: 'ogg_q5', label: 'Ogg Vorbis, quality 5', detail: 'Open format, small files.', target: { codec: 'ogg', quality: 0.5 } },
+];
+
+type LevelChoice = { label: string; detail: string; level: MixLevel };
+export const STORY_LEVELS: readonly LevelChoice[] = [
+  { label: 'Limiter', detail: 'As mixed; a limiter keeps peaks under −1 dBTP (the default).', level: { mode: 'limit' } },
+  { label: 'Normalise peaks', detail: 'One gain for the whole story: its loudest peak at −1 dBTP.', level: { mode: 'peak' } },
+  { label: '−16 LUFS', detail: 'Podcasts and streaming speech (limiter on).', level: { mode: 'limit', loudnessLufs: -16 } },
+  { label: '−19 LUFS', detail: 'Mono speech (limiter on).', level: { mode: 'limit', loudnessLufs: -19 } },
+  { label: '−23 LUFS', detail: 'Broadcast, EBU R128 (limiter on).', level: { mode: 'limit', loudnessLufs: -23 } },
+];
+
+const exportOptionsSchema = z
+  .object({
+    format: z.enum(STORY_FORMATS.map((f) => f.code) as [string, ...string[]]).optional(),
+    channels: z.union([z.literal(1), z.literal(2)]).optional(),
+    level: z.union([z.enum(['limit', 'peak']), z.number().min(-40).max(-5)]).optional(),
+  })
+  .strict();
+
+export interface StoryExportDeps {
+  history: HistoryService | undefined;
+  openError: string | undefined;
+  stories: StoriesView;
+  log: vscode.LogOutputChannel;
+  state: vscode.Memento;
+  /** dist/mix-worker.mjs and the encoders' files. */
+  mixer: StoryMixerOptions;
+}
+
+const LAST_FORMAT_KEY = 'voiceHistory.story.lastFormat';
+
+function levelOf(option: 'limit' | 'peak' | number): MixLevel {
+  return typeof option === 'number' ? { mode: 'limit', loudnessLufs: option } : { mode: option };
+}
+
+export function storyExportHandlers(deps: StoryExportDeps) {
+  const history = () => requireHistory(deps.history, deps.openError);
+
+  async function pick<T extends vscode.QuickPickItem>(items: T[], title: string, placeHolder: string): Promise<T | undefined> {
+    return vscode.window.showQuickPick(items, { title, placeHolder });
+  }
+
+  async function exportStory(args: unknown[]) {
+    const h = history();
+    const story = await targetStory(h, deps.stories, args[0], 'export');
+    if (!story) return undefined;
+    const options = parseOptions(exportOptionsSchema, optionsArgument(args, 1), 'Export Story');
+    const outline = await h.getStoryOutline(story.id);
+    if (!outline) throw new Error('That story does not exist any more; the Stories view will refresh.');
+    const title = `Export Story “${story.name}”`;
+
+    let format = STORY_FORMATS.find((f) => f.code === options.format);
+    if (!format) {
+      const last = deps.state.get<string>(LAST_FORMAT_KEY);
+      const ordered = [...STORY_FORMATS].sort((a, b) => (a.code === last ? -1 : b.code === last ? 1 : 0));
+      const picked = await pick(
+        ordered.map((f) => ({ label: f.label, description: f.code, detail: f.detail, format: f })),
+        title,
+        'Which format?',
+      );
+      if (!picked) return undefined;
+      format = picked.format;
+      await deps.state.update(LAST_FORMAT_KEY, format.code);
+    }
+    let channels = options.channels;
+    if (channels === undefined) {
+      const picked = await pick(
+        [
+          { label: 'Stereo', detail: 'Two channels (stereo clips keep their stereo).', channels: 2 as const },
+          { label: 'Mono', detail: 'One channel, half the size.', channels: 1 as const },
+        ],
+        title,
+        'Stereo or mono?',
+      );
+      if (!picked) return undefined;
+      channels = picked.channels;
+    }
+    let level = options.level === undefined ? undefined : levelOf(options.level);
+    if (!level) {
+      const picked = await pick(
+        STORY_LEVELS.map((l) => ({ ...l })),
+        title,
+        'Loudness?',
+      );
+      if (!picked) return undefined;
+      level = picked.level;
+    }
+    // Checked before asking where: an item without audio is named now, not after the dialog.
+    const plan = storyMixPlan(outline, (rel) => h.resolveAudioPath(rel), { channels });
+    const extension = FILE_EXTENSIONS[format.target.codec];
+    const file =
+      fileArgument(args, 1, 'export file') ??
+      (await askSaveLocation(deps, {
+        defaultName: `${safeSegment(story.name)}.${extension}`,
+        title,
+        saveLabel: 'Export',
+        filters: { [format.label.split(',')[0]!]: [extension] },
+        extension: `.${extension}`,
+      }));
+    if (!file) return undefined;
+
+    const mixer = createStoryMixer(deps.mixer);
+    try {
+      const outcome = await withCancellableProgress(`Exporting “${story.name}”`, (signal, progress) =>
+        mixer.mix(plan, file, {
+          target: format.target,
+          level,
+          signal,
+          onProgress: (f) => progress.report(f, `${Math.floor(f * 100)} %`),
+        }),
+      );
+      if (outcome.cancelled) {
+        void vscode.window.showInformationMessage(`Voice History: the export of “${story.name}” was cancelled; nothing was saved.`);
+        return undefined;
+      }
+      const result = outcome.value;
+      const bytes = (await fs.stat(file)).size;
+      void showExportDone(
+        `Voice History: exported “${story.name}” (${formatDuration(result.durationMs / 1000)}, ${formatBytes(bytes)}) to ${path.basename(file)}.`,
+        file,
+        { warn: false },
+      );
+      return { file, bytes, ...result };
+    } catch (e) {
+      if (e instanceof MixError) {
+        if (e.code === 'cancelled') return undefined;
+        deps.log.error(`Export Story failed: ${errorMessage(e)}${e.cause ? `\n${String(e.cause)}` : ''}`);
+        throw new Error(`Could not export “${story.name}”: ${e.message}`);
+      }
+      throw describeWriteError(e, file);
+    } finally {
+      mixer.dispose();
+    }
+  }
+
+  return commandTable({
+    'voiceHistory.story.export': (...args) => exportStory(args),
+  });
+}
