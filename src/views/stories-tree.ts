@@ -56,6 +56,26 @@ export class StoriesTreeProvider implements vscode.TreeDataProvider<StoriesNode>
     }, REFRESH_DELAY_MS);
   }
 
+  /**
+   * Runs a reload that is waiting and resolves once VS Code has read the top level again (at most
+   * `ms`: a hidden view reads nothing). reveal() needs the tree VS Code holds to be current.
+   */
+  async settle(ms = 1500): Promise<void> {
+    if (!this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(limit);
+        sub.dispose();
+        resolve();
+      };
+      const sub = this.onDidLoad(done);
+      const limit = setTimeout(done, ms);
+      this.changed.fire(undefined);
+    });
+  }
+
   /** The loaded row of a story, if the top level was read. */
   storyNode(storyId: string): StoryNode | undefined {
     return this.stories.get(storyId);

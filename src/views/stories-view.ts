@@ -62,13 +62,21 @@ export class StoriesView implements vscode.Disposable {
 
   /** Shows a story selected (reading the top level first when needed); false when it is not there. */
   async reveal(storyId: string, options: { focus?: boolean; expand?: boolean } = {}): Promise<boolean> {
+    await this.provider.settle();
     let node = this.provider.storyNode(storyId);
     if (!node) {
       await this.provider.getChildren();
       node = this.provider.storyNode(storyId);
     }
     if (!node) return false;
-    await this.treeView.reveal(node, { select: true, focus: options.focus ?? false, expand: options.expand ?? false });
+    const how = { select: true, focus: options.focus ?? false, expand: options.expand ?? false };
+    try {
+      await this.treeView.reveal(node, how);
+    } catch {
+      // VS Code was still reading the tree it was told to reload: once more, after it has.
+      await new Promise((r) => setTimeout(r, 300));
+      await this.treeView.reveal(this.provider.storyNode(storyId) ?? node, how);
+    }
     return true;
   }
 }
