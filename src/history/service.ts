@@ -455,7 +455,7 @@ export class HistoryService {
     await this.removeFiles(files);
     this.changed('generation', 'deleted', deleted);
     // Their story items went with them (ON DELETE CASCADE).
-    this.changed('story', 'updated', [...stories], deleted);
+    if (stories.size > 0) this.changed('story', 'updated', [...stories], deleted);
     return deleted.length;
   }
 
@@ -491,7 +491,7 @@ export class HistoryService {
     });
     await this.removeFiles(files);
     this.changed('generation', 'deleted', deleted);
-    this.changed('story', 'updated', stories, deleted);
+    if (stories.length > 0) this.changed('story', 'updated', stories, deleted);
     return deleted.length;
   }
 

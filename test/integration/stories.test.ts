@@ -45,6 +45,16 @@ async function acceptingEverything<T>(run: Thenable<T>): Promise<T> {
   return result;
 }
 
+/** A new story holding these generations (through Add to Story…, with its options). */
+async function storyWith(generations: Generation[], name: string): Promise<string> {
+  const r = await vscode.commands.executeCommand<{ storyId: string }>(
+    'voiceHistory.story.addGenerations',
+    generations.map((g) => g.id),
+    { newStory: `${name} ${Date.now()}` },
+  );
+  return r.storyId;
+}
+
 async function secondProfile(): Promise<string> {
   return (await f.history.createProfile({ name: `Stories second ${Date.now()}-${Math.random().toString(36).slice(2, 6)}` })).id;
 }
@@ -152,9 +162,7 @@ describe('Stories', function () {
   it('shows what is missing: an item whose audio file is gone is marked, and the tree follows changes live', async () => {
     const a = await makeGeneration(f, 'First line\nand more');
     const b = await makeGeneration(f, 'Its file vanished');
-    const { storyId } = await vscode.commands.executeCommand<{ storyId: string }>('voiceHistory.story.addGenerations', [a.id, b.id], {
-      newStory: `Missing ${Date.now()}`,
-    });
+    const storyId = await storyWith([a, b], 'Missing');
     made.push(storyId);
     await fs.rm(f.history.resolveAudioPath(b));
     const rows = await itemRows(storyId);
@@ -179,9 +187,7 @@ describe('Stories', function () {
   it('Rename, Duplicate, Remove from Story and Delete Story (rows, ids, the selection)', async () => {
     const a = await makeGeneration(f, 'One');
     const b = await makeGeneration(f, 'Two');
-    const { storyId } = await vscode.commands.executeCommand<{ storyId: string }>('voiceHistory.story.addGenerations', [a.id, b.id], {
-      newStory: `Editable ${Date.now()}`,
-    });
+    const storyId = await storyWith([a, b], 'Editable');
     made.push(storyId);
     const row = (await storyRow(storyId))!;
     assert.equal(await vscode.commands.executeCommand('voiceHistory.story.rename', row, 'Chapter 1'), storyId);
@@ -224,9 +230,7 @@ describe('Stories', function () {
   it('deleting generations a story uses removes their items; the Stories view follows', async () => {
     const a = await makeGeneration(f, 'Kept');
     const b = await makeGeneration(f, 'Deleted with its items');
-    const { storyId } = await vscode.commands.executeCommand<{ storyId: string }>('voiceHistory.story.addGenerations', [a.id, b.id], {
-      newStory: `Uses ${Date.now()}`,
-    });
+    const storyId = await storyWith([a, b], 'Uses');
     made.push(storyId);
     await vscode.commands.executeCommand('voiceHistory.story.addGenerations', [b.id], { storyId });
     assert.equal((await itemRows(storyId)).length, 3);
@@ -248,9 +252,7 @@ describe('Stories', function () {
   it('Export Story… mixes the story into the chosen format (questions answered or passed), leaving no partial file', async () => {
     const a = await makeGeneration(f, 'Exported one');
     const b = await makeGeneration(f, 'Exported two');
-    const { storyId } = await vscode.commands.executeCommand<{ storyId: string }>('voiceHistory.story.addGenerations', [a.id, b.id], {
-      newStory: `Export ${Date.now()}`,
-    });
+    const storyId = await storyWith([a, b], 'Export');
     made.push(storyId);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vh-story-export-'));
     try {
@@ -297,9 +299,7 @@ describe('Stories', function () {
 
   it('other extensions read stories through the public API (list, get)', async () => {
     const a: Generation = await makeGeneration(f, 'Via the API');
-    const { storyId } = await vscode.commands.executeCommand<{ storyId: string }>('voiceHistory.story.addGenerations', [a.id], {
-      newStory: `API ${Date.now()}`,
-    });
+    const storyId = await storyWith([a], 'API');
     made.push(storyId);
     assert.equal(typeof f.api.listStories, 'function');
     const theirs = await vscode.commands.executeCommand<{
