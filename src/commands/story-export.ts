@@ -1,22 +1,25 @@
-// Export Story…: the story mixed into one audio file, off the extension host's thread, with
-// progress and Cancel (a cancelled or failed export leaves no file).
-//   story.export(story?, file?, { format?, channels?, level? })
+// Export Story…: the story mixed into one audio file, with captions beside it and stems (one file
+// per track) when asked, off the extension host's thread, with progress and Cancel (a cancelled or
+// failed export leaves no file: src/story/export.ts writes all or nothing).
+//   story.export(story?, file?, { format?, channels?, level?, captions?, stems? })
 // `file` a file URI or absolute path (skips the save dialog); `format` a code below ('mp3_192');
-// `channels` 1 | 2; `level` 'limit' | 'peak' | a LUFS target (e.g. -16). Every option given skips
-// its question. Resolves to { file, durationMs, ... }, or undefined when dismissed or cancelled.
+// `channels` 1 | 2; `level` 'limit' | 'peak' | a LUFS target (e.g. -16); `captions` some of
+// 'srt' 'vtt' 'labels' 'cue' 'ffmetadata'; `stems` true for a folder of stems beside the mix. Every
+// option given skips its question. Resolves to { file, files, durationMs, … }, or undefined when
+// dismissed or cancelled.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { safeSegment } from '../archive/name-template';
 import { formatBytes } from '../format/bytes';
+import { safeSegment } from '../format/file-name';
 import { errorMessage } from '../format/errors';
 import { formatDuration } from '../format/time';
 import type { HistoryService } from '../history';
+import { CAPTION_FORMATS, exportStory, type CaptionFormat } from '../story/export';
 import { MixError } from '../story/mix-error';
 import { FILE_EXTENSIONS, type MixLevel, type MixTarget } from '../story/mix-options';
 import { createStoryMixer, type StoryMixerOptions } from '../story/mixer';
-import { storyMixPlan } from '../story/story-plan';
 import type { StoriesView } from '../views/stories-view';
 import {
   askSaveLocation,
@@ -56,6 +59,8 @@ const exportOptionsSchema = z
     format: z.enum(STORY_FORMATS.map((f) => f.code) as [string, ...string[]]).optional(),
     channels: z.union([z.literal(1), z.literal(2)]).optional(),
     level: z.union([z.enum(['limit', 'peak']), z.number().min(-40).max(-5)]).optional(),
+    captions: z.array(z.enum(CAPTION_FORMATS)).optional(),
+    stems: z.boolean().optional(),
   })
   .strict();
 
@@ -71,6 +76,16 @@ export interface StoryExportDeps {
 
 const LAST_FORMAT_KEY = 'voiceHistory.story.lastFormat';
 
+type Extra = { label: string; detail: string; caption?: CaptionFormat; stems?: true };
+const EXTRAS: readonly Extra[] = [
+  { label: 'SRT captions', detail: 'name.srt: subtitles for video editors and players', caption: 'srt' },
+  { label: 'WebVTT captions', detail: 'name.vtt: subtitles for the web', caption: 'vtt' },
+  { label: 'Audacity labels', detail: 'name.labels.txt: File → Import → Labels', caption: 'labels' },
+  { label: 'CUE sheet', detail: 'name.cue: one chapter per item, pointing at the mix', caption: 'cue' },
+  { label: 'Chapters (FFmetadata)', detail: 'name.chapters.txt: for ffmpeg, into M4B/MP3 chapters', caption: 'ffmetadata' },
+  { label: 'Stems', detail: 'One file per track, in a folder beside the mix', stems: true },
+];
+
 function levelOf(option: 'limit' | 'peak' | number): MixLevel {
   return typeof option === 'number' ? { mode: 'limit', loudnessLufs: option } : { mode: option };
 }
@@ -82,13 +97,13 @@ export function storyExportHandlers(deps: StoryExportDeps) {
     return vscode.window.showQuickPick(items, { title, placeHolder });
   }
 
-  async function exportStory(args: unknown[]) {
+  async function exportStoryCommand(args: unknown[]) {
     const h = history();
     const story = await targetStory(h, deps.stories, args[0], 'export');
     if (!story) return undefined;
     const options = parseOptions(exportOptionsSchema, optionsArgument(args, 1), 'Export Story');
-    const outline = await h.getStoryOutline(story.id);
-    if (!outline) throw new Error('That story does not exist any more; the Stories view will refresh.');
+    if (story.itemCount === 0)
+      throw new Error(`The story “${story.name}” is empty: add generations to it (Add to Story… in the History view) first.`);
     const title = `Export Story “${story.name}”`;
 
     let format = STORY_FORMATS.find((f) => f.code === options.format);
@@ -127,8 +142,17 @@ export function storyExportHandlers(deps: StoryExportDeps) {
       if (!picked) return undefined;
       level = picked.level;
     }
-    // Checked before asking where: an item without audio is named now, not after the dialog.
-    const plan = storyMixPlan(outline, (rel) => h.resolveAudioPath(rel), { channels });
+    let captions = options.captions;
+    let stems = options.stems;
+    if (captions === undefined && stems === undefined) {
+      const picked = await vscode.window.showQuickPick(
+        EXTRAS.map((e) => ({ ...e })),
+        { title, placeHolder: 'Also write captions or stems? (none: just the mix; Enter to go on)', canPickMany: true },
+      );
+      if (!picked) return undefined;
+      captions = picked.flatMap((e) => (e.caption ? [e.caption] : []));
+      stems = picked.some((e) => e.stems);
+    }
     const extension = FILE_EXTENSIONS[format.target.codec];
     const file =
       fileArgument(args, 1, 'export file') ??
@@ -140,16 +164,23 @@ export function storyExportHandlers(deps: StoryExportDeps) {
         extension: `.${extension}`,
       }));
     if (!file) return undefined;
+    const dir = path.dirname(file);
+    const stemsDir = path.join(dir, safeSegment(`${path.basename(file, path.extname(file))} stems`));
 
     const mixer = createStoryMixer(deps.mixer);
     try {
       const outcome = await withCancellableProgress(`Exporting “${story.name}”`, (signal, progress) =>
-        mixer.mix(plan, file, {
-          target: format.target,
-          level,
-          signal,
-          onProgress: (f) => progress.report(f, `${Math.floor(f * 100)} %`),
-        }),
+        exportStory(
+          h,
+          story.id,
+          {
+            channels,
+            mix: { path: file, target: format.target, level },
+            ...(stems && { stems: { dir: stemsDir } }),
+            ...(captions?.length && { captions: { dir, formats: captions } }),
+          },
+          { mixer, signal, onProgress: (f) => progress.report(f, `${Math.floor(f * 100)} %`) },
+        ),
       );
       if (outcome.cancelled) {
         void vscode.window.showInformationMessage(`Voice History: the export of “${story.name}” was cancelled; nothing was saved.`);
@@ -157,12 +188,18 @@ export function storyExportHandlers(deps: StoryExportDeps) {
       }
       const result = outcome.value;
       const bytes = (await fs.stat(file)).size;
+      const besides = [
+        result.stems.length ? `${result.stems.length} stem${result.stems.length === 1 ? '' : 's'}` : '',
+        captions?.length ? `${captions.length} caption file${captions.length === 1 ? '' : 's'}` : '',
+      ].filter(Boolean);
+      const durationMs = result.mix?.durationMs ?? 0;
       void showExportDone(
-        `Voice History: exported “${story.name}” (${formatDuration(result.durationMs / 1000)}, ${formatBytes(bytes)}) to ${path.basename(file)}.`,
+        `Voice History: exported “${story.name}” (${formatDuration(durationMs / 1000)}, ${formatBytes(bytes)}) to ${path.basename(file)}` +
+          `${besides.length ? `, with ${besides.join(' and ')}` : ''}.`,
         file,
         { warn: false },
       );
-      return { file, bytes, ...result };
+      return { file, bytes, files: result.files, durationMs, ...result.mix };
     } catch (e) {
       if (e instanceof MixError) {
         if (e.code === 'cancelled') return undefined;
@@ -176,6 +213,6 @@ export function storyExportHandlers(deps: StoryExportDeps) {
   }
 
   return commandTable({
-    'voiceHistory.story.export': (...args) => exportStory(args),
+    'voiceHistory.story.export': (...args) => exportStoryCommand(args),
   });
 }

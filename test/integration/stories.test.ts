@@ -268,7 +268,7 @@ describe('Stories', function () {
       assert.equal(Math.round(r.durationMs), 600, 'the last clip ends at 0.4 + 0.2 s');
       assert.equal((await fs.stat(wav)).size, 44 + 0.6 * 8000 * 2);
 
-      // Every question asked and the first offer taken (the format last chosen, stereo, the limiter).
+      // Every question asked and the first offer taken (the format last chosen, stereo, the limiter, no extras).
       const asked = path.join(dir, 'asked.wav');
       const r2 = await acceptingEverything(
         vscode.commands.executeCommand<{ channels: number }>('voiceHistory.story.export', storyId, vscode.Uri.file(asked)),
@@ -279,6 +279,28 @@ describe('Stories', function () {
       const flac = path.join(dir, 'story.flac');
       await vscode.commands.executeCommand('voiceHistory.story.export', storyId, flac, { format: 'flac_24', channels: 2, level: -16 });
       assert.equal((await fs.readFile(flac)).subarray(0, 4).toString('latin1'), 'fLaC');
+
+      // Captions beside the mix and a folder of stems, all in one export.
+      const withExtras = path.join(dir, 'extras', 'episode.wav');
+      await fs.mkdir(path.dirname(withExtras));
+      const r3 = await vscode.commands.executeCommand<{ files: string[] }>('voiceHistory.story.export', storyId, withExtras, {
+        format: 'wav_16',
+        channels: 1,
+        level: 'limit',
+        captions: ['srt', 'vtt', 'labels'],
+        stems: true,
+      });
+      const extras = path.join(dir, 'extras');
+      assert.deepEqual((await fs.readdir(extras)).sort(), [
+        'episode stems',
+        'episode.labels.txt',
+        'episode.srt',
+        'episode.vtt',
+        'episode.wav',
+      ]);
+      assert.equal((await fs.readdir(path.join(extras, 'episode stems'))).length, 1, 'one track, one stem');
+      assert.equal(r3.files.length, 5);
+      assert.match(await fs.readFile(path.join(extras, 'episode.srt'), 'utf8'), /^1\r?\n00:00:00,000 --> 00:00:00,200\r?\nExported one/);
 
       // An item without its audio file: refused naming it, nothing written.
       await fs.rm(f.history.resolveAudioPath(b));
@@ -291,7 +313,7 @@ describe('Stories', function () {
         }),
         undefined,
       );
-      assert.deepEqual((await fs.readdir(dir)).sort(), ['asked.wav', 'mono.wav', 'story.flac'], 'no partial or broken file left');
+      assert.deepEqual((await fs.readdir(dir)).sort(), ['asked.wav', 'extras', 'mono.wav', 'story.flac'], 'no partial or broken file left');
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
