@@ -5,7 +5,8 @@
 // `file` a file URI or absolute path (skips the save dialog); `format` a code below ('mp3_192');
 // `channels` 1 | 2; `level` 'limit' | 'peak' | a LUFS target (e.g. -16); `captions` some of
 // 'srt' 'vtt' 'labels' 'cue' 'ffmetadata'; `stems` true for a folder of stems beside the mix. Every
-// option given skips its question. Resolves to { file, files, durationMs, … }, or undefined when
+// option given skips its question; with an options object, captions and stems are only what it
+// names. Resolves to { file, files, durationMs, … }, or undefined when
 // dismissed or cancelled.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -101,7 +102,8 @@ export function storyExportHandlers(deps: StoryExportDeps) {
     const h = history();
     const story = await targetStory(h, deps.stories, args[0], 'export');
     if (!story) return undefined;
-    const options = parseOptions(exportOptionsSchema, optionsArgument(args, 1), 'Export Story');
+    const given = optionsArgument(args, 1);
+    const options = parseOptions(exportOptionsSchema, given, 'Export Story');
     if (story.itemCount === 0)
       throw new Error(`The story “${story.name}” is empty: add generations to it (Add to Story… in the History view) first.`);
     const title = `Export Story “${story.name}”`;
@@ -144,7 +146,8 @@ export function storyExportHandlers(deps: StoryExportDeps) {
     }
     let captions = options.captions;
     let stems = options.stems;
-    if (captions === undefined && stems === undefined) {
+    // Asked only in a run without options: a caller that chose the format wants just what it named.
+    if (given === undefined) {
       const picked = await vscode.window.showQuickPick(
         EXTRAS.map((e) => ({ ...e })),
         { title, placeHolder: 'Also write captions or stems? (none: just the mix; Enter to go on)', canPickMany: true },
