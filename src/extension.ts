@@ -14,6 +14,8 @@ import { PlayerHost } from './player/host';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
 import { showErrorToast } from './views/error-toast';
+import { LexiconSource } from './commands/lexicon-file';
+import { createScriptFeatures, type ScriptFeatures } from './features/scripts';
 
 /** What `activate` returns to other extensions (the public API, see README) and to our own integration tests. */
 export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
@@ -30,6 +32,8 @@ export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
   readonly player: PlayerHost | undefined;
   /** The Stories view (integration tests). */
   readonly storiesUi: StoriesUi;
+  /** Generate Script, the script lenses and marks (integration tests watch runs through it). */
+  readonly scripts: ScriptFeatures;
 }
 
 let openedHistory: HistoryService | undefined;
@@ -84,9 +88,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
 
+  // The workspace's pronunciation lexicon, applied before synthesis by every engine.
+  const lexicon = new LexiconSource(log);
+  context.subscriptions.push(lexicon);
   // Engines, API keys, Speak Selection / Generate Speech…, Regenerate, Retry, ElevenLabs import.
-  const generation = createGenerationFeatures({ context, history, openError, storageDir, log, view: historyUi.view, effects: takes });
+  const generation = createGenerationFeatures({
+    context,
+    history,
+    openError,
+    storageDir,
+    log,
+    view: historyUi.view,
+    effects: takes,
+    lexicon: () => lexicon.current(),
+  });
   context.subscriptions.push(generation);
+  // Generate Script, the cue lenses and marks, the lexicon commands.
+  const scripts = createScriptFeatures({
+    history,
+    openError,
+    log,
+    view: historyUi.view,
+    engines: generation.engines,
+    lexicon,
+    state: context.workspaceState,
+    effects: takes,
+  });
+  context.subscriptions.push(scripts);
 
   // Export, import, purge, reconcile, and the storage budget applied in the background.
   const archive = createArchiveFeatures({ context, history, openError, log, view: historyUi.view });
@@ -103,6 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       ...storiesUi.handlers,
       ...archive.handlers,
       ...generation.handlers,
+      ...scripts.handlers,
       ...effectsCommandHandlers({
         history,
         openError,
@@ -141,6 +170,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     historyUi,
     player,
     storiesUi,
+    scripts,
     async diagnostics() {
       const SQL = await initSqlJs({ locateFile: () => wasmPath });
       const db = new SQL.Database();

@@ -49,6 +49,12 @@ export const COMMAND_IDS = [
   'voiceHistory.story.addGenerations',
   'voiceHistory.story.removeItems',
   'voiceHistory.story.export',
+  'voiceHistory.generateScript',
+  'voiceHistory.pauseScript',
+  'voiceHistory.showLineGenerations',
+  'voiceHistory.setDefaultTake',
+  'voiceHistory.openLexicon',
+  'voiceHistory.addPronunciation',
 ] as const;
 
 /** A contributed command id. */
