@@ -46,6 +46,24 @@ export async function playerFrame(page: Page): Promise<Frame> {
   throw new Error('the player webview frame did not appear');
 }
 
+/** Picks a value of a vscode-single-select in the player the way its own API does (its list lives in a shadow root). */
+export async function chooseInPlayer(page: Page, selector: string, value: string): Promise<void> {
+  const frame = await playerFrame(page);
+  await frame.evaluate(
+    ([sel, v]) => {
+      // Runs in the page, typed without the DOM library (the benchmarks import this file too).
+      const page = globalThis as unknown as {
+        document: { querySelector(s: string): { value: string; dispatchEvent(e: unknown): void } };
+        Event: new (type: string, init: { bubbles: boolean }) => unknown;
+      };
+      const el = page.document.querySelector(sel);
+      el.value = v;
+      el.dispatchEvent(new page.Event('change', { bubbles: true }));
+    },
+    [selector, value] as const,
+  );
+}
+
 /**
  * Answers code-server's simple file dialog: a quick input holding a path. It fills in its folder
  * (and, saving, the suggested name) first; then `path` is typed and accepted. Resolves with what
