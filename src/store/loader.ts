@@ -6,7 +6,7 @@ import { HistoryError, ioError } from './errors';
 import { parseJournal, type JournalDamage, type JournalRecord } from './journal';
 import { SCHEMA_VERSION, userVersion } from './schema';
 import { readIfExists, readSnapshotSeq, sleepSync } from './snapshot-files';
-import type { Database, SqlFunction, SqlValue } from './sqlite';
+import type { Database, SqlFunction } from './sqlite';
 import type { StatementCache } from './statements';
 
 export interface LoadContext {
