@@ -2,7 +2,8 @@
 // status, favorites, tag, date range). Several picks within a facet mean "any of them"; facets combine.
 import * as vscode from 'vscode';
 import { GENERATION_STATUSES, type GenerationStatus, type HistoryService } from '../history';
-import { normalize, parseDateRange, tagKey, type TreeFilter } from '../history/tree-filter';
+import { tagKey } from '../history/tag-names';
+import { normalize, parseDateRange, type TreeFilter } from '../history/tree-filter';
 import { formatDateTime, startOfDay } from '../format/time';
 import { errorMessage } from '../format/errors';
 import { formatCount } from '../format/text';

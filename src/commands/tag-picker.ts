@@ -1,8 +1,7 @@
 // The quick pick behind "Add Tags…" and "Remove Tags…": tags with their counts to check, and (for
 // adding) new names typed in the box, several separated by commas, checked as they are typed.
 import * as vscode from 'vscode';
-import { tagNameSchema } from '../history';
-import { tagKey } from '../history/tree-filter';
+import { parseTypedTags, tagKey } from '../history/tag-names';
 
 export interface TagChoice {
   name: string;
@@ -13,18 +12,6 @@ export interface TagChoice {
 interface TagItem extends vscode.QuickPickItem {
   /** The tag this item adds or removes; none for a message. */
   tag?: string;
-}
-
-/** Names typed in the box (comma-separated), each checked; the first problem when one is not valid. */
-export function parseTypedTags(value: string): { names: string[]; problem?: string } {
-  const names: string[] = [];
-  for (const part of value.split(',')) {
-    if (part.trim() === '') continue;
-    const parsed = tagNameSchema.safeParse(part);
-    if (!parsed.success) return { names, problem: parsed.error.issues[0]?.message ?? 'This is not a valid tag name.' };
-    if (!names.some((n) => tagKey(n) === tagKey(parsed.data))) names.push(parsed.data);
-  }
-  return { names };
 }
 
 /**

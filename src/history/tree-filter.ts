@@ -13,7 +13,7 @@ import {
   tagNameSchema,
   type ListQueryInput,
 } from './schemas';
-import { nameKey } from './service-support';
+import { tagKey } from './tag-names';
 import type { GenerationStatus } from './types';
 import { describeIssues } from '../format/issues';
 
@@ -85,13 +85,10 @@ export function normalize(f: TreeFilter): TreeFilter {
   return out;
 }
 
-/** The one key of a tag name, whatever its case or width ("Intro" and "intro" are one tag). */
-export const tagKey = nameKey;
-
 /** One spelling per tag (tags are one whatever their case), in the order given. */
 function uniqueTags(tags: readonly string[]): string[] {
   const byKey = new Map<string, string>();
-  for (const t of tags) if (!byKey.has(nameKey(t))) byKey.set(nameKey(t), t);
+  for (const t of tags) if (!byKey.has(tagKey(t))) byKey.set(tagKey(t), t);
   return [...byKey.values()];
 }
 

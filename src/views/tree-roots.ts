@@ -4,7 +4,8 @@
 // The groups' state (reuse across reloads, pagers, reload epochs) is in tree-groups.ts.
 import { intersectSpan, monthBucket, recentBuckets } from '../format/date-buckets';
 import type { Generation, ListPage, ListQueryInput, Profile } from '../history';
-import { filterQuery, tagKey, type TreeFilter } from '../history/tree-filter';
+import { tagKey } from '../history/tag-names';
+import { filterQuery, type TreeFilter } from '../history/tree-filter';
 import { NO_ENGINE_GROUP, UNTAGGED_GROUP, type GroupBy, type GroupNode, type TreeHistory } from './tree-nodes';
 import type { GroupPager } from './tree-pager';
 
