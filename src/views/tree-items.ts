@@ -35,9 +35,10 @@ export function generationItem(node: GenerationNode, context: { now: number; gro
   // The details come first and the text second: a narrow side bar cuts the end of a row, and the
   // text can be read in the player and the tooltip, while voice, length and age cannot.
   const details = [g.profileName, model, formatDuration(g.duration), when].filter(Boolean).join(' · ');
-  const item = new vscode.TreeItem(details, vscode.TreeItemCollapsibleState.None);
+  // A title of the user's own comes first (they named it to find it); otherwise the details do.
+  const item = new vscode.TreeItem(g.title ?? details, vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
-  item.description = label;
+  item.description = g.title ? details : label;
   item.iconPath = statusIcon(g);
   item.resourceUri = generationUri(g.id);
   item.contextValue = [

@@ -1,5 +1,5 @@
-// Titles, notes and tags in the History view of a real VS Code: Rename (the row shows the title
-// instead of the first line; blank clears), notes in the tooltip as text that runs nothing, Add
+// Titles, notes and tags in the History view of a real VS Code: Rename (the row leads with the
+// title, in place of the first line; blank clears), notes in the tooltip as text that runs nothing, Add
 // and Remove Tags on several rows, filter and group by tag, and the rows following each change.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -29,6 +29,7 @@ async function todayRow(f: TreeFixture, g: Generation): Promise<GenerationNode> 
 }
 
 const description = (f: TreeFixture, n: HistoryNode) => String(provider(f).getTreeItem(n).description ?? '');
+const label = (f: TreeFixture, n: HistoryNode) => String(provider(f).getTreeItem(n).label ?? '');
 
 describe('Titles, notes and tags in the History view', function () {
   let f: TreeFixture;
@@ -54,16 +55,19 @@ describe('Titles, notes and tags in the History view', function () {
     assert.equal(description(f, await todayRow(f, g)), 'The first line of the text');
 
     assert.equal(await vscode.commands.executeCommand('voiceHistory.rename', g.id, '  Opening   take  '), 'Opening take');
-    await eventually(async () => description(f, await todayRow(f, g)) === 'Opening take', 'the row showing the title');
+    // The title leads the row; the details follow it (and the text's first line is no longer shown).
+    await eventually(async () => label(f, await todayRow(f, g)) === 'Opening take', 'the row showing the title');
+    assert.match(description(f, await todayRow(f, g)), new RegExp(`^${f.profile.name} · `));
     const item = provider(f).getTreeItem(await todayRow(f, g));
     assert.match(String(item.accessibilityInformation?.label), /^Opening take, voice /);
 
     // From the row, as the context menu and F2 pass it.
     assert.equal(await vscode.commands.executeCommand('voiceHistory.rename', await todayRow(f, g), 'Second name'), 'Second name');
-    await eventually(async () => description(f, await todayRow(f, g)) === 'Second name', 'the row showing the new title');
+    await eventually(async () => label(f, await todayRow(f, g)) === 'Second name', 'the row showing the new title');
 
     assert.equal(await vscode.commands.executeCommand('voiceHistory.rename', g.id, '   '), null);
     await eventually(async () => description(f, await todayRow(f, g)) === 'The first line of the text', 'the first line again');
+    assert.match(label(f, await todayRow(f, g)), new RegExp(`^${f.profile.name} · `), 'and the details lead again');
     assert.equal((await f.history.get(g.id))?.title, null);
   });
 
