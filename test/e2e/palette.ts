@@ -104,3 +104,22 @@ export async function waitUntil<T>(page: Page, what: string, read: () => Promise
   }
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
+
+/** Right-clicks a row and chooses a menu item (hover then Enter: how this workbench's menus take a choice). */
+export async function contextMenu(page: Page, target: Locator, item: string | RegExp): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await target.click({ button: 'right' });
+    const entry = page.locator('.context-view .action-menu-item', { hasText: item }).first();
+    const chosen = await entry
+      .hover({ timeout: 5000 })
+      .then(() => page.keyboard.press('Enter'))
+      .then(
+        () => true,
+        () => false,
+      );
+    if (chosen) return;
+    // The tree may re-render under an open menu and close it: open it again.
+    await page.keyboard.press('Escape');
+    if (attempt === 3) throw new Error(`the context menu did not offer ${String(item)}`);
+  }
+}
