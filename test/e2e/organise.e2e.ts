@@ -13,7 +13,7 @@ import { openHistory, type Generation, type HistoryService } from '../../src/his
 import { firstLine } from '../../src/format/text';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { seededHistory, type SeededHistory } from './tree-seed';
-import { contextMenu, runCommand, setSideBarWidth, setTheme, waitUntil } from './palette';
+import { contextMenu, runCommand, setSideBarWidth, setTheme, sideBarRow, waitUntil } from './palette';
 
 const shots = join(root, 'test-results');
 let seed: SeededHistory;
@@ -25,10 +25,7 @@ let history: HistoryService;
 let newest: Generation[];
 
 const sidebar = () => page.locator('.part.sidebar');
-const row = (labelStart: string) =>
-  sidebar()
-    .locator(`.monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`)
-    .first();
+const row = (labelStart: string) => sideBarRow(page, labelStart);
 const quickInput = () => page.locator('.quick-input-widget');
 const input = () => quickInput().locator('.quick-input-box input');
 const choice = (text: string) => quickInput().locator('.monaco-list-row', { hasText: text }).first();
@@ -162,7 +159,7 @@ test('grouped by tag, in dark and light: a row with two tags under both, Untagge
     const groups = await sidebar()
       .locator('.monaco-list-row[aria-label*=", group of "]')
       .evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') ?? '').replace(/, group of .*/, '')));
-    assert.deepEqual(groups, ['chapter 1', 'keeper', 'Untagged']);
+    assert.deepEqual(groups, ['Favorites', 'chapter 1', 'keeper', 'Untagged']);
     // Opening "keeper" too shows "Opening take" under both of its tags.
     await row('keeper, group').click();
     await until(

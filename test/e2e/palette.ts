@@ -123,3 +123,11 @@ export async function contextMenu(page: Page, target: Locator, item: string | Re
     if (attempt === 3) throw new Error(`the context menu did not offer ${String(item)}`);
   }
 }
+
+/** The first side bar row whose accessible label starts with `labelStart` (a tree row, a group header). */
+export function sideBarRow(page: Page, labelStart: string): Locator {
+  return page
+    .locator('.part.sidebar')
+    .locator(`.monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`)
+    .first();
+}

@@ -3,8 +3,7 @@
 // and Remove Tags on several rows, filter and group by tag, and the rows following each change.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Generation } from '../../src/history';
-import type { GenerationNode, GroupNode, HistoryNode } from '../../src/views/tree-nodes';
+import type { GroupNode, HistoryNode } from '../../src/views/tree-nodes';
 import {
   cleanUp,
   eventually,
@@ -15,18 +14,10 @@ import {
   roots,
   setConfig,
   showOnly,
+  todayRow,
   treeFixture,
   type TreeFixture,
 } from './tree-helpers';
-
-/** A generation's row in the Today group (date grouping). */
-async function todayRow(f: TreeFixture, g: Generation): Promise<GenerationNode> {
-  const today = (await roots(f)).find((n) => n.id === 'date:today');
-  assert.ok(today, 'a Today group');
-  const row = (await provider(f).getChildren(today)).find((n) => n.kind === 'generation' && n.generation.id === g.id);
-  assert.ok(row && row.kind === 'generation', 'the row is shown');
-  return row;
-}
 
 const description = (f: TreeFixture, n: HistoryNode) => String(provider(f).getTreeItem(n).description ?? '');
 const label = (f: TreeFixture, n: HistoryNode) => String(provider(f).getTreeItem(n).label ?? '');
