@@ -1,8 +1,9 @@
 // Titles and tags as a user meets them in a real VS Code (code-server + Chromium) over a small
 // seeded history: F2 renames the focused row (an input box prefilled with the title; blank
 // clears), Add Tags… on three selected rows (new names typed, a bad one refused in the box),
-// Remove Tags… on one, the notes in the row's tooltip as plain text, and grouping by tag (a row
-// with two tags under both, Untagged last), in the dark and the light theme. Screenshots go to
+// Remove Tags… on one, the notes in the row's tooltip as plain text, grouping by tag (a row with
+// two tags under both, Untagged last), in the dark and the light theme, and notes edited in the
+// player. Screenshots go to
 // test-results/organise-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { openHistory, type Generation, type HistoryService } from '../../src/his
 import { firstLine } from '../../src/format/text';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { seededHistory, type SeededHistory } from './tree-seed';
-import { contextMenu, runCommand, setSideBarWidth, setTheme, sideBarRow, waitUntil } from './palette';
+import { contextMenu, playerFrame, runCommand, setSideBarWidth, setTheme, sideBarRow, waitUntil } from './palette';
 
 const shots = join(root, 'test-results');
 let seed: SeededHistory;
@@ -192,4 +193,28 @@ test('grouped by tag, in dark and light: a row with two tags under both, Untagge
       assert.equal(await hover.locator('a').count(), 0, 'nothing to click in it');
       await page.mouse.move(5, 5);
     }
+  }));
+
+test('notes are edited in the player: typed in the details, saved on leaving the box, shown in the tooltip', () =>
+  shootFailure('player-notes', async () => {
+    const playerHeader = sidebar().locator('.pane-header[aria-label^="Player"]');
+    if ((await playerHeader.getAttribute('aria-expanded')) !== 'true') await playerHeader.click();
+    await row('Opening take, voice').click();
+    const player = await playerFrame(page);
+    const box = player.locator('textarea.notes');
+    await box.waitFor({ timeout: 15000 });
+    await until(
+      'the notes in the box',
+      () => box.inputValue(),
+      (v) => v.startsWith('# Mix notes'),
+    );
+    await box.fill('Warmer next time.\nUse for the *trailer*.');
+    await box.press('Tab');
+    await until(
+      'the notes saved',
+      async () => (await history.get(newest[0]!.id))?.notes,
+      (n) => n === 'Warmer next time.\nUse for the *trailer*.',
+    );
+    await box.scrollIntoViewIfNeeded();
+    await shot('player-notes-light');
   }));
