@@ -3,8 +3,7 @@
 // clears), Add Tags… on three selected rows (new names typed, a bad one refused in the box),
 // Remove Tags… on one, the notes in the row's tooltip as plain text, grouping by tag (a row with
 // two tags under both, Untagged last), in the dark and the light theme, and notes edited in the
-// player. Screenshots go to
-// test-results/organise-*.png.
+// player. Screenshots go to test-results/organise-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
