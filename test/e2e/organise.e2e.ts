@@ -194,7 +194,7 @@ test('grouped by tag, in dark and light: a row with two tags under both, Untagge
     }
   }));
 
-test('notes are edited in the player: typed in the details, saved on leaving the box, shown in the tooltip', () =>
+test('notes are edited in the player: typed in the details, saved on leaving the box', () =>
   shootFailure('player-notes', async () => {
     const playerHeader = sidebar().locator('.pane-header[aria-label^="Player"]');
     if ((await playerHeader.getAttribute('aria-expanded')) !== 'true') await playerHeader.click();
