@@ -13,6 +13,8 @@ import { PlayerHost } from './player/host';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
 import { showErrorToast } from './views/error-toast';
+import { LexiconSource } from './commands/lexicon-file';
+import { createScriptFeatures, type ScriptFeatures } from './features/scripts';
 
 /** What `activate` returns to other extensions (the public API, see README) and to our own integration tests. */
 export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
@@ -27,6 +29,8 @@ export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
   readonly historyUi: HistoryUi;
   /** The player webview host; undefined when the history could not be opened. */
   readonly player: PlayerHost | undefined;
+  /** Generate Script, the script lenses and marks (integration tests watch runs through it). */
+  readonly scripts: ScriptFeatures;
 }
 
 let openedHistory: HistoryService | undefined;
@@ -81,9 +85,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
 
+  // The workspace's pronunciation lexicon, applied before synthesis by every engine.
+  const lexicon = new LexiconSource(log);
+  context.subscriptions.push(lexicon);
   // Engines, API keys, Speak Selection / Generate Speech…, Regenerate, Retry, ElevenLabs import.
-  const generation = createGenerationFeatures({ context, history, openError, storageDir, log, view: historyUi.view, effects: takes });
+  const generation = createGenerationFeatures({
+    context,
+    history,
+    openError,
+    storageDir,
+    log,
+    view: historyUi.view,
+    effects: takes,
+    lexicon: () => lexicon.current(),
+  });
   context.subscriptions.push(generation);
+  // Generate Script, the cue lenses and marks, the lexicon commands.
+  const scripts = createScriptFeatures({
+    history,
+    openError,
+    log,
+    view: historyUi.view,
+    engines: generation.engines,
+    lexicon,
+    state: context.workspaceState,
+    effects: takes,
+  });
+  context.subscriptions.push(scripts);
 
   // Export, import, purge, reconcile, and the storage budget applied in the background.
   const archive = createArchiveFeatures({ context, history, openError, log, view: historyUi.view });
@@ -95,6 +123,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       ...historyUi.handlers,
       ...archive.handlers,
       ...generation.handlers,
+      ...scripts.handlers,
       ...effectsCommandHandlers({
         history,
         openError,
@@ -132,6 +161,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     history,
     historyUi,
     player,
+    scripts,
     async diagnostics() {
       const SQL = await initSqlJs({ locateFile: () => wasmPath });
       const db = new SQL.Database();

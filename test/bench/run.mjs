@@ -33,6 +33,8 @@ const AREAS = {
   engines: { modules: ['./engines.bench.ts'] },
   formats: { modules: ['./formats.bench.ts'] },
   effects: { modules: ['./effects.bench.ts'] },
+  stories: { modules: ['./stories.bench.ts'] },
+  scripts: { modules: ['./scripts.bench.ts', './scripts-rescan.bench.ts'] },
 };
 
 async function load(modulePath) {
