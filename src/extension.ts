@@ -10,6 +10,8 @@ import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './features/history-ui';
 import { PlayerHost } from './player/host';
+import { StoryEditorHost } from './story-editor/host';
+import { storyEditorCommandHandlers } from './commands/story-editor-commands';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
 import { showErrorToast } from './views/error-toast';
@@ -27,6 +29,8 @@ export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
   readonly historyUi: HistoryUi;
   /** The player webview host; undefined when the history could not be opened. */
   readonly player: PlayerHost | undefined;
+  /** The story editor tabs' host; undefined when the history could not be opened. */
+  readonly storyEditor: StoryEditorHost | undefined;
 }
 
 let openedHistory: HistoryService | undefined;
@@ -80,6 +84,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       })
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
+  // Story editor tabs (one per story), restored after a reload.
+  const storyEditor = history ? new StoryEditorHost({ extensionUri: context.extensionUri, history, log }) : undefined;
+  if (storyEditor) context.subscriptions.push(storyEditor.register());
 
   // Engines, API keys, Speak Selection / Generate Speech…, Regenerate, Retry, ElevenLabs import.
   const generation = createGenerationFeatures({ context, history, openError, storageDir, log, view: historyUi.view, effects: takes });
@@ -95,6 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       ...historyUi.handlers,
       ...archive.handlers,
       ...generation.handlers,
+      ...storyEditorCommandHandlers({ history, openError, editor: storyEditor }),
       ...effectsCommandHandlers({
         history,
         openError,
@@ -132,6 +140,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     history,
     historyUi,
     player,
+    storyEditor,
     async diagnostics() {
       const SQL = await initSqlJs({ locateFile: () => wasmPath });
       const db = new SQL.Database();
