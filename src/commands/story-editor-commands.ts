@@ -22,19 +22,29 @@ async function pickStory(history: HistoryService): Promise<string | undefined> {
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    stories.map((s) => ({ label: s.name, description: s.description ?? undefined, detail: `Changed ${formatDateTime(s.updatedAt)}`, id: s.id })),
+    stories.map((s) => ({
+      label: s.name,
+      description: s.description ?? undefined,
+      detail: `Changed ${formatDateTime(s.updatedAt)}`,
+      id: s.id,
+    })),
     { title: 'Open Story Editor', placeHolder: 'Which story?', matchOnDescription: true },
   );
   return picked?.id;
 }
 
-export function storyEditorCommandHandlers(opts: { history: HistoryService | undefined; openError: string | undefined; editor: StoryEditorHost | undefined }) {
+export function storyEditorCommandHandlers(opts: {
+  history: HistoryService | undefined;
+  openError: string | undefined;
+  editor: StoryEditorHost | undefined;
+}) {
   return commandTable({
     'voiceHistory.story.open': async (arg?: unknown) => {
       const { history, editor } = opts;
       if (!history || !editor) throw new Error(opts.openError ?? 'Voice History: the history is not open.');
       const id = arg === undefined || arg === null ? await pickStory(history) : storyIdOf(arg);
-      if (arg !== undefined && arg !== null && !id) throw new Error('Voice History: that is not a story. Pass a story id or a row of the Stories view.');
+      if (arg !== undefined && arg !== null && !id)
+        throw new Error('Voice History: that is not a story. Pass a story id or a row of the Stories view.');
       if (id) await editor.open(id);
     },
   });

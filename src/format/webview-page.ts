@@ -59,4 +59,3 @@ export function inlineCodicons(css: string, font: Uint8Array): InlineCodicons | 
   if (embedded === face) return undefined;
   return { fontFace: embedded, rules: css.replace(face, '') };
 }
-

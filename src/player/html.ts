@@ -12,9 +12,23 @@
  * shadow roots: the page's script makes one from the inlined rules (a blob: URL, see
  * webview-ui/player/nonce.ts).
  */
-import { contentSecurityPolicy, createNonce, escapeAttr, inlineScriptText, inlineStyleText, type InlineCodicons } from '../format/webview-page';
+import {
+  contentSecurityPolicy,
+  createNonce,
+  escapeAttr,
+  inlineScriptText,
+  inlineStyleText,
+  type InlineCodicons,
+} from '../format/webview-page';
 
-export { contentSecurityPolicy, createNonce, inlineCodicons, inlineScriptText, inlineStyleText, type InlineCodicons } from '../format/webview-page';
+export {
+  contentSecurityPolicy,
+  createNonce,
+  inlineCodicons,
+  inlineScriptText,
+  inlineStyleText,
+  type InlineCodicons,
+} from '../format/webview-page';
 
 export interface PlayerHtmlInput {
   /** `webview.cspSource`. */
@@ -30,7 +44,6 @@ export interface PlayerHtmlInput {
   /** The bundle's own text, put into the page instead of linking `scriptUri`, `styleUri` and `codiconsUri`. */
   inline?: { script: string; style: string; codicons: InlineCodicons };
 }
-
 
 export function playerHtml(input: PlayerHtmlInput): string {
   const nonce = input.nonce ?? createNonce();

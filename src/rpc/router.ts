@@ -89,7 +89,11 @@ export async function readPeaks(
 ) {
   const audio = await resolveAudio(ctx.history, key.generationId, key.versionId);
   const versionId = audio.version?.id ?? audio.generation.id;
-  const result = await peaksCacheFor(ctx).get({ generationId: audio.generation.id, versionId, buckets: key.buckets }, audio.absPath, signal);
+  const result = await peaksCacheFor(ctx).get(
+    { generationId: audio.generation.id, versionId, buckets: key.buckets },
+    audio.absPath,
+    signal,
+  );
   return { generationId: audio.generation.id, versionId, ...result };
 }
 
@@ -186,7 +190,9 @@ export const historyProcedures = {
   /** Waveform peaks of a version at `buckets` slices; null with a reason for audio we cannot draw. */
   peaks: procedure
     .input(peaksInputSchema)
-    .query(({ ctx, input, signal }) => readPeaks(ctx, { generationId: input.id, versionId: input.versionId, buckets: input.buckets }, signal)),
+    .query(({ ctx, input, signal }) =>
+      readPeaks(ctx, { generationId: input.id, versionId: input.versionId, buckets: input.buckets }, signal),
+    ),
 
   /** What changed in the history, as it happens; ends when the view stops it. */
   onChanged: procedure.subscription(({ ctx, signal }): AsyncGenerator<ChangeEvent, void, unknown> =>

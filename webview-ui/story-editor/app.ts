@@ -216,7 +216,11 @@ export class StoryEditorApp {
       ...story.tracks.map((t) => {
         const label = t.name ?? `Track ${t.track + 1}`;
         const toggle = (what: 'mute' | 'solo', text: string, title: string): HTMLElement => {
-          const b = h('button', { class: `toggle ${what}`, 'aria-pressed': String(t[what]), 'aria-label': `${title} ${label}`, title }, text);
+          const b = h(
+            'button',
+            { class: `toggle ${what}`, 'aria-pressed': String(t[what]), 'aria-label': `${title} ${label}`, title },
+            text,
+          );
           b.addEventListener('click', () => void this.edit({ type: 'track', track: t.track, [what]: !t[what] }));
           return b;
         };
@@ -299,7 +303,12 @@ export class StoryEditorApp {
   private renderToolbar(): void {
     const clip = this.selected();
     const story = this.story;
-    setButton(this.ui.play, this.engine.playing ? 'debug-pause' : 'play', this.engine.playing ? 'Pause' : 'Play', `${this.engine.playing ? 'Pause' : 'Play'} (Space)`);
+    setButton(
+      this.ui.play,
+      this.engine.playing ? 'debug-pause' : 'play',
+      this.engine.playing ? 'Pause' : 'Play',
+      `${this.engine.playing ? 'Pause' : 'Play'} (Space)`,
+    );
     setAttr(this.ui.split, 'disabled', !clip || !this.splitsInside(clip));
     setAttr(this.ui.remove, 'disabled', !clip);
     setAttr(this.ui.undo, 'disabled', !story?.canUndo);
@@ -368,7 +377,11 @@ export class StoryEditorApp {
         this.metrics.drawnAt = performance.timeOrigin + performance.now();
         document.body.dataset.drawn = String(this.story?.clips.length ?? 0);
         void this.rpc.story.reportDrawn
-          .mutate({ clips: this.story?.clips.length ?? 0, sinceStartMs: this.metrics.drawnAt - this.metrics.startAt, drawnAt: this.metrics.drawnAt })
+          .mutate({
+            clips: this.story?.clips.length ?? 0,
+            sinceStartMs: this.metrics.drawnAt - this.metrics.startAt,
+            drawnAt: this.metrics.drawnAt,
+          })
           .catch(() => undefined);
       });
     }
@@ -441,7 +454,8 @@ export class StoryEditorApp {
 
   private zoom(steps: number, anchorClientX?: number): void {
     const rect = this.ui.scroller.getBoundingClientRect();
-    const screenX = anchorClientX === undefined ? msToPx(this.playheadMs, this.pxPerSecond) - this.ui.scroller.scrollLeft : anchorClientX - rect.left;
+    const screenX =
+      anchorClientX === undefined ? msToPx(this.playheadMs, this.pxPerSecond) - this.ui.scroller.scrollLeft : anchorClientX - rect.left;
     const at = pxToMs(this.ui.scroller.scrollLeft + screenX, this.pxPerSecond);
     this.pxPerSecond = zoomBy(this.pxPerSecond, steps);
     this.render();

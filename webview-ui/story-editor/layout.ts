@@ -97,12 +97,27 @@ export function buildLayout(root: HTMLElement): Layout {
     { class: 'hint' },
     'Tab: next clip · ←/→: nudge (Shift: 1 s) · ↑/↓: move to another track · Shift+↑/↓: volume · S: split · Delete: remove · Space: play · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Ctrl+wheel: zoom · Alt while dragging: no snapping',
   );
-  root.append(
-    h('header', { class: 'header' }, name, toolbar),
+  root.append(h('header', { class: 'header' }, name, toolbar), message, h('div', { class: 'timeline' }, heads, scroller), status, hint);
+  return {
+    root,
+    name,
+    play,
+    time,
+    split,
+    remove,
+    undo,
+    redo,
+    zoomOut,
+    zoomIn,
+    clipVolume,
+    clipVolumeText,
     message,
-    h('div', { class: 'timeline' }, heads, scroller),
+    heads,
+    scroller,
+    area,
+    ruler,
+    lanes,
+    playhead,
     status,
-    hint,
-  );
-  return { root, name, play, time, split, remove, undo, redo, zoomOut, zoomIn, clipVolume, clipVolumeText, message, heads, scroller, area, ruler, lanes, playhead, status };
+  };
 }

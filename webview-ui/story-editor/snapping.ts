@@ -62,11 +62,7 @@ export const MIN_HEARD_MS = 50;
  * Trims for a handle dragged to story time `atMs`: the start handle moves the clip's start and its
  * start trim together (the sound stays where it is); the end handle changes only the end trim.
  */
-export function trimTo(
-  clip: ClipSpan,
-  handle: 'start' | 'end',
-  atMs: number,
-): { startMs: number; trimStartMs: number; trimEndMs: number } {
+export function trimTo(clip: ClipSpan, handle: 'start' | 'end', atMs: number): { startMs: number; trimStartMs: number; trimEndMs: number } {
   const audioStart = clip.startMs - clip.trimStartMs; // where the audio's first sample sits on the timeline
   const audioEnd = audioStart + clip.lengthMs;
   if (handle === 'start') {
