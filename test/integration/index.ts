@@ -30,6 +30,7 @@ export function run(): Promise<void> {
   require('./api.test');
   require('./player.test');
   require('./effects.test');
+  require('./story-editor.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const only = process.env.VH_INTEGRATION_GREP;
   if (only) mocha.grep(only);

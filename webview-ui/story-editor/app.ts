@@ -29,6 +29,15 @@ import {
 } from './timeline';
 import { drawWaveform, foldPeaks, peaksOfBuffer, type ClipPeaks } from './waveform';
 
+/**
+ * Places an element through its style object: the page's CSP has no 'unsafe-inline', which
+ * blocks style attributes (and so `h(…, { style })`) but not the CSSOM.
+ */
+function sized<T extends HTMLElement>(el: T, box: Partial<Record<'left' | 'top' | 'width' | 'height', number>>): T {
+  for (const [k, v] of Object.entries(box)) el.style.setProperty(k, `${v}px`);
+  return el;
+}
+
 type Outputs = inferRouterOutputs<StoryEditorRouter>;
 export type EditorStory = Outputs['story']['get'];
 export type EditorClip = EditorStory['clips'][number];
@@ -212,7 +221,7 @@ export class StoryEditorApp {
   private renderHeads(story: EditorStory): void {
     replaceChildren(
       this.ui.heads,
-      h('div', { class: 'head-spacer', style: `height:${RULER_HEIGHT}px` }),
+      sized(h('div', { class: 'head-spacer' }), { height: RULER_HEIGHT }),
       ...story.tracks.map((t) => {
         const label = t.name ?? `Track ${t.track + 1}`;
         const toggle = (what: 'mute' | 'solo', text: string, title: string): HTMLElement => {
@@ -235,11 +244,14 @@ export class StoryEditorApp {
           title: `Gain ${Math.round(t.gain * 100)}%`,
         });
         gain.addEventListener('change', () => void this.edit({ type: 'track', track: t.track, gain: Number(gain.value) }));
-        return h(
-          'div',
-          { class: `head${t.mute ? ' muted' : ''}`, style: `height:${LANE_HEIGHT}px`, role: 'group', 'aria-label': label },
-          h('span', { class: 'track-name', title: label }, label),
-          h('span', { class: 'head-controls' }, toggle('mute', 'M', 'Mute'), toggle('solo', 'S', 'Solo'), gain),
+        return sized(
+          h(
+            'div',
+            { class: `head${t.mute ? ' muted' : ''}`, role: 'group', 'aria-label': label },
+            h('span', { class: 'track-name', title: label }, label),
+            h('span', { class: 'head-controls' }, toggle('mute', 'M', 'Mute'), toggle('solo', 'S', 'Solo'), gain),
+          ),
+          { height: LANE_HEIGHT },
         );
       }),
     );
@@ -250,12 +262,14 @@ export class StoryEditorApp {
     const anySolo = story.tracks.some((t) => t.solo);
     const lanes = story.tracks.map((t) => {
       const silent = t.mute || (anySolo && !t.solo);
-      return h('div', {
-        class: `lane${silent ? ' silent' : ''}`,
-        role: 'group',
-        'aria-label': `${t.name ?? `Track ${t.track + 1}`}${silent ? ' (silent)' : ''}`,
-        style: `top:${RULER_HEIGHT + t.track * LANE_HEIGHT}px;height:${LANE_HEIGHT}px`,
-      });
+      return sized(
+        h('div', {
+          class: `lane${silent ? ' silent' : ''}`,
+          role: 'group',
+          'aria-label': `${t.name ?? `Track ${t.track + 1}`}${silent ? ' (silent)' : ''}`,
+        }),
+        { top: RULER_HEIGHT + t.track * LANE_HEIGHT, height: LANE_HEIGHT },
+      );
     });
     const ordered = [...clips].sort((a, b) => a.track - b.track || a.startMs - b.startMs);
     for (const c of ordered) {
@@ -277,7 +291,6 @@ export class StoryEditorApp {
           'aria-pressed': String(selected),
           'aria-label': `${c.label}, ${c.voice || 'unknown voice'}, ${where}, volume ${Math.round(c.volume * 100)}%${problem}`,
           title: `${c.label}\n${c.voice}${c.versionLabel ? ` · ${c.versionLabel}` : ''} · ${where}${c.problem ? `\n${c.problem}` : ''}`,
-          style: `left:${left}px;width:${width}px`,
         },
         h('canvas', { class: 'wave', 'aria-hidden': 'true' }),
         h('span', { class: 'clip-label' }, c.label),
@@ -285,6 +298,7 @@ export class StoryEditorApp {
         h('span', { class: 'handle handle-start', 'aria-hidden': 'true', title: 'Drag to trim the start' }),
         h('span', { class: 'handle handle-end', 'aria-hidden': 'true', title: 'Drag to trim the end' }),
       );
+      sized(el, { left, width });
       el.addEventListener('focus', () => this.select(c.itemId, false));
       lane.append(el);
     }
@@ -296,7 +310,7 @@ export class StoryEditorApp {
     const { stepMs, ticks } = rulerTicks(0, end, this.pxPerSecond);
     replaceChildren(
       this.ui.ruler,
-      ...ticks.map((t) => h('span', { class: 'tick', style: `left:${msToPx(t, this.pxPerSecond)}px` }, formatTime(t, stepMs))),
+      ...ticks.map((t) => sized(h('span', { class: 'tick' }, formatTime(t, stepMs)), { left: msToPx(t, this.pxPerSecond) })),
     );
   }
 
