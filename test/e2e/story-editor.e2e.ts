@@ -160,10 +160,10 @@ test('opened from the palette: lanes with waveforms, the hostile name and text a
       .then((l) => l?.includes('Chapter "One"')),
     true,
   );
-  await page.screenshot({ path: join(shots, 'story-editor-dark.png') });
+  await page.screenshot({ path: join(shots, 'story-editor-default.png') });
 });
 
-test('drag to move snaps to 100 ms (Alt: exact), and to another clip’s edge; the trim handle trims; all stored', async () => {
+test('drag to move snaps to 100 ms (Alt: exact); the trim handles trim (the start one keeps the sound in place); all stored', async () => {
   const frame = await editor();
   const first = (await clips()).find((c) => c.track === 0 && c.startMs === 0)!;
   const box = (await (await clipEl(first.itemId)).boundingBox())!;
@@ -181,19 +181,50 @@ test('drag to move snaps to 100 ms (Alt: exact), and to another clip’s edge; t
   assert.equal(moved.startMs % 100, 0, `snapped to the grid (${moved.startMs} ms)`);
   assert.ok(Math.abs(moved.startMs - 1030) <= 100, `about where it was dropped (${moved.startMs})`);
 
-  // Trim its end by dragging the end handle ~0.5 s left.
-  const box2 = (await (await clipEl(first.itemId)).boundingBox())!;
-  await page.mouse.move(box2.x + box2.width - 2, box2.y + box2.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box2.x + box2.width - 2 - px * 0.5, box2.y + box2.height / 2, { steps: 6 });
-  await page.mouse.up();
+  /** Drags from a point of a clip's box by `seconds` of story time. */
+  const dragBy = async (itemId: string, at: 'start' | 'middle' | 'end', seconds: number, alt = false) => {
+    const b = (await (await clipEl(itemId)).boundingBox())!;
+    const x = at === 'start' ? b.x + 2 : at === 'end' ? b.x + b.width - 2 : b.x + b.width / 2;
+    const y = b.y + b.height / 2;
+    await page.mouse.move(x, y);
+    if (alt) await page.keyboard.down('Alt');
+    await page.mouse.down();
+    await page.mouse.move(x + px * seconds, y, { steps: 8 });
+    await page.mouse.up();
+    if (alt) await page.keyboard.up('Alt');
+  };
+  const clip = async (itemId: string) => (await clips()).find((c) => c.itemId === itemId)!;
+
+  // The start handle ~0.5 s right: 500 ms trimmed and the clip starts later, its sound where it was.
+  await dragBy(first.itemId, 'start', 0.5);
   const trimmed = await until(
-    'the trim to be stored',
-    async () => (await clips()).find((c) => c.itemId === first.itemId)!,
+    'the start trim to be stored',
+    () => clip(first.itemId),
+    (c) => c.trimStartMs > 0,
+  );
+  assert.ok(Math.abs(trimmed.trimStartMs - 500) <= 100, `about 0.5 s trimmed (${trimmed.trimStartMs})`);
+  assert.equal(trimmed.startMs, moved.startMs + trimmed.trimStartMs, 'the sound stays in place');
+
+  // The end handle of the clip on track 2, ~0.5 s left.
+  const second = (await clips()).find((c) => c.track === 1 && !c.problem)!;
+  await dragBy(second.itemId, 'end', -0.5);
+  const ended = await until(
+    'the end trim to be stored',
+    () => clip(second.itemId),
     (c) => c.trimEndMs > 0,
   );
-  assert.ok(Math.abs(trimmed.trimEndMs - 500) <= 150, `about 0.5 s trimmed (${trimmed.trimEndMs})`);
-  assert.equal(trimmed.startMs, moved.startMs, 'the end handle does not move the clip');
+  assert.ok(Math.abs(ended.trimEndMs - 500) <= 100, `about 0.5 s trimmed off the end (${ended.trimEndMs})`);
+  assert.equal(ended.startMs, second.startMs, 'the end handle does not move the clip');
+
+  // With Alt held, no snapping: it lands on the exact millisecond it was dropped at.
+  await dragBy(second.itemId, 'middle', 0.37, true);
+  const exact = await until(
+    'the Alt move to be stored',
+    () => clip(second.itemId),
+    (c) => c.startMs !== second.startMs,
+  );
+  assert.ok(Math.abs(exact.startMs - (second.startMs + 370)) <= 20, `dropped at ${exact.startMs}`);
+  assert.notEqual(exact.startMs % 100, 0, `not on the grid (${exact.startMs})`);
   await frame.locator('.clip.selected').waitFor();
 });
 
@@ -360,10 +391,11 @@ test('mute and solo per track, gain; the lane shows it is silent', async () => {
     (n) => n === 1,
   );
   await frame.locator('.head .toggle.solo').first().click();
+  const lanes = await frame.locator('.lane').count();
   await until(
     'track 1 soloed: the others silent',
     () => frame.locator('.lane.silent').count(),
-    (n) => n === 2,
+    (n) => n === lanes - 1,
   );
   await page.screenshot({ path: join(shots, 'story-editor-mute-solo.png') });
   await frame.locator('.head .toggle.solo').first().click();
@@ -379,7 +411,7 @@ test('theme-aware: screenshots in light and high contrast', async () => {
   for (const [theme, kind, file] of [
     ['Light Modern', 'vscode-light', 'story-editor-light.png'],
     ['Dark High Contrast', 'vscode-high-contrast', 'story-editor-high-contrast.png'],
-    ['Dark Modern', 'vscode-dark', 'story-editor-dark-again.png'],
+    ['Dark Modern', 'vscode-dark', 'story-editor-dark.png'],
   ] as const) {
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+T');
@@ -404,6 +436,7 @@ test('theme-aware: screenshots in light and high contrast', async () => {
 
 test('the editor tab comes back after a window reload, on the same story', async () => {
   const before = await editor();
+  const count = String((await clips()).length);
   await runCommand(page, 'Developer: Reload Window');
   await until(
     'the window to reload',
@@ -415,7 +448,7 @@ test('the editor tab comes back after a window reload, on the same story', async
   await until(
     'the restored tab to draw its clips',
     () => frame.evaluate(() => document.body.dataset.drawn ?? ''),
-    (v) => v === '4',
+    (v) => v === count,
     60000,
   );
   assert.equal(await frame.locator('.story-name').textContent(), STORY);

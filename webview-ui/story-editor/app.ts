@@ -85,6 +85,7 @@ export class StoryEditorApp {
   private reportedDrawn = false;
   private gone = false;
   private title = '';
+  private shownJson = '';
 
   constructor(
     private readonly ui: Layout,
@@ -117,6 +118,10 @@ export class StoryEditorApp {
   // ---- story ------------------------------------------------------------------------------
 
   private show(story: EditorStory): void {
+    // A refresh that brings nothing new (often the echo of this page's own edit) redraws nothing.
+    const json = JSON.stringify(story);
+    if (json === this.shownJson && !this.preview) return;
+    this.shownJson = json;
     this.story = story;
     this.preview = null;
     if (this.selectedId && !story.clips.some((c) => c.itemId === this.selectedId)) this.selectedId = null;
@@ -210,8 +215,11 @@ export class StoryEditorApp {
     const width = msToPx(Math.max(storyEndMs(clips), this.playheadMs) + TAIL_MS, this.pxPerSecond);
     this.ui.area.style.width = `${Math.ceil(width)}px`;
     this.ui.area.style.height = `${RULER_HEIGHT + story.tracks.length * LANE_HEIGHT}px`;
+    // Redrawing replaces the clips' elements: the clip that had focus gets it back.
+    const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('.clip')?.dataset.item;
     this.renderHeads(story);
     this.renderLanes(story, clips);
+    if (focused) this.clipElement(focused)?.focus({ preventScroll: true });
     this.renderRuler();
     this.renderToolbar();
     this.placePlayhead();
@@ -449,9 +457,13 @@ export class StoryEditorApp {
     if (focus) this.focusSelected();
   }
 
+  private clipElement(itemId: string): HTMLElement | null {
+    return this.ui.lanes.querySelector<HTMLElement>(`.clip[data-item="${CSS.escape(itemId)}"]`);
+  }
+
   private focusSelected(): void {
     if (!this.selectedId) return;
-    const el = this.ui.lanes.querySelector<HTMLElement>(`.clip[data-item="${CSS.escape(this.selectedId)}"]`);
+    const el = this.clipElement(this.selectedId);
     if (el && document.activeElement !== el) el.focus({ preventScroll: false });
   }
 
