@@ -1,6 +1,6 @@
 // Layer rules of docs/architecture.md, checked by `npm run lint` (dependency-cruiser) instead of by review.
 // Dependencies point down:
-//   extension.ts -> features -> commands -> views/player -> rpc/api -> generation -> archive, sync, story -> engines
+//   extension.ts -> features -> commands -> views/player -> rpc/api -> generation -> archive, sync, story, script -> engines
 //   -> history -> effects -> store/audio -> format (pure helpers every layer may use)
 // A module may import its own folder and any folder below its layer, never one above it.
 
@@ -11,7 +11,7 @@ const layers = [
   ['views', 'player', 'story-editor'],
   ['rpc', 'api'],
   ['generation'],
-  ['archive', 'sync', 'story'],
+  ['archive', 'sync', 'story', 'script'],
   ['engines'],
   ['history'],
   ['effects'],
@@ -62,7 +62,7 @@ module.exports = {
       name: 'no-vscode-below-ui',
       comment: 'Only extension.ts, features/, commands/, views/ and player/ touch the VS Code API; the core runs in plain Node.',
       severity: 'error',
-      from: { path: '^src/(store|history|effects|archive|engines|generation|sync|story|audio|format|rpc|api)/' },
+      from: { path: '^src/(store|history|effects|archive|engines|generation|sync|story|script|audio|format|rpc|api)/' },
       to: { path: '(^|/)node_modules/@types/vscode/|^vscode$' },
     },
     ...layerRules,

@@ -7,8 +7,11 @@
 //   {profile} {title} {slug} {text} {id} {id8} {date} {time} {engine} {model} {voice}
 //   {language} {index} {ext};  {a|b} is a, or b when a is empty (e.g. {title|slug}).
 import type { Generation } from '../history/types';
+import { MAX_SEGMENT_BYTES, safeSegment, utf8Bytes } from '../format/file-name';
 import { ArchiveError } from './errors';
 import { shortId, slugify } from './names';
+
+export { MAX_SEGMENT_BYTES, safeSegment };
 
 export const DEFAULT_NAME_TEMPLATE = '{profile}/{date}_{title|slug}_{id8}.{ext}';
 
@@ -29,18 +32,12 @@ export const NAME_PLACEHOLDERS: Readonly<Record<string, string>> = {
   ext: 'file extension of the exported format',
 };
 
-/** Longest folder or file name written (bytes of UTF-8): safe under every file system's 255. */
-export const MAX_SEGMENT_BYTES = 120;
 /** Longest relative path written: leaves room under Windows' 260 for a typical destination. */
 export const MAX_RELATIVE_BYTES = 200;
 const MAX_DEPTH = 4;
 
-const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
-// eslint-disable-next-line no-control-regex
-const ILLEGAL = /[<>:"/\\|?*\u0000-\u001f\u007f]/g;
 const PLACEHOLDER = /\{([^{}]*)\}/g;
-const utf8 = new TextEncoder();
-const bytes = (s: string): number => utf8.encode(s).length;
+const bytes = utf8Bytes;
 
 export interface NameFields {
   generation: Pick<Generation, 'id' | 'text' | 'profileName' | 'createdAt' | 'engine' | 'model' | 'language'> & {
@@ -120,35 +117,6 @@ function value(name: string, f: NameFields): string {
     default:
       return '';
   }
-}
-
-/** Cuts to `max` bytes without splitting a character. */
-function cut(s: string, max: number): string {
-  if (bytes(s) <= max) return s;
-  let out = '';
-  for (const ch of s) {
-    if (bytes(out + ch) > max) break;
-    out += ch;
-  }
-  return out;
-}
-
-/** One folder or file name made portable: no illegal characters, no trailing dot or space, no device name, capped. */
-export function safeSegment(raw: string, keepExtension = false): string {
-  let s = raw.normalize('NFC').replace(ILLEGAL, '_').trim();
-  let ext = '';
-  if (keepExtension) {
-    const dot = s.lastIndexOf('.');
-    if (dot > 0) {
-      ext = s.slice(dot);
-      s = s.slice(0, dot);
-    }
-  }
-  s = cut(s, MAX_SEGMENT_BYTES - bytes(ext)).replace(/[. ]+$/u, '');
-  s = s.replace(/^[. ]+/u, '');
-  if (s === '') s = '_';
-  if (RESERVED.test(s.split('.')[0]!)) s = `_${s}`;
-  return s + ext;
 }
 
 /** The relative path (with "/") for one generation; throws ArchiveError when it cannot be made safe. */

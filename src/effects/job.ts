@@ -55,7 +55,7 @@ function facts(pcm: Pcm): AudioFacts {
     channels: pcm.channels.length,
     durationMs: (frameCount(pcm) / pcm.sampleRate) * 1000,
     loudnessLufs: integratedLoudness(pcm.channels, pcm.sampleRate),
-    truePeakDb: toDb(truePeak(pcm.channels)),
+    truePeakDb: toDb(truePeak(pcm.channels, pcm.sampleRate)),
   };
 }
 

@@ -28,9 +28,20 @@ export const generationRequestSchema = z
     model: z.string().trim().min(1).max(128).optional(),
     /** Engine-specific settings (speed, stability, …); the engine checks them. */
     settings: z.record(z.string(), z.json()).optional(),
-    /** The document and range the text was taken from (Speak Selection). */
+    /** The document and range the text was taken from (Speak Selection, Generate Script). */
     document: sourceDocumentSchema.optional(),
+    /** The script cue this voices (Generate Script): recorded with `document` for change detection. */
+    cue: z
+      .object({
+        textHash: z.string().min(1).max(128),
+        speaker: z.string().max(200).nullable(),
+        voiceKey: z.string().max(2000),
+        lexiconHash: z.string().min(1).max(128).nullable(),
+      })
+      .strict()
+      .optional(),
   })
+  .refine((r) => !r.cue || r.document, { message: 'A script cue needs the document it is in.', path: ['document'] })
   .strict();
 
 export type GenerationRequestInput = z.input<typeof generationRequestSchema>;

@@ -5,8 +5,8 @@
 // one again in place. A voice with a default effects chain gets a processed default version
 // beside the clean original. No `vscode` import.
 import { EngineError, type SpeechEngine, type SynthesisResult } from '../engines/engine';
-import type { Generation, HistoryLog, HistoryService, Profile } from '../history';
-import { engineSettingsOf, originOf, withOrigin, type GenerationOrigin } from './origin';
+import type { Generation, HistoryLog, HistoryService, Profile, ScriptCueInput } from '../history';
+import { engineSettingsOf, originOf, withOrigin, type GenerationOrigin, type SourceDocument } from './origin';
 import { GenerationRequestError, MAX_SEED, parseGenerationRequest, type GenerationRequest, type GenerationRequestInput } from './request';
 import { errorDetail, errorMessage } from '../format/errors';
 import { plainMessage } from '../format/user-text';
@@ -74,6 +74,7 @@ export class GenerationRunner {
       settings: withOrigin(request.settings ?? {}, origin),
       status: 'pending',
       source: 'engine',
+      ...(request.cue && request.document ? { scriptCue: scriptCueOf(request.document, request.cue) } : {}),
     });
     return { pending, done: this.run(pending, attempt, signal) };
   }
@@ -297,6 +298,12 @@ export class GenerationRunner {
       ...(g.model ? { model: g.model } : {}),
     };
   }
+}
+
+/** The cue's lines: a range that ends at the start of a line does not include that line. */
+function scriptCueOf(document: SourceDocument, cue: NonNullable<GenerationRequest['cue']>): ScriptCueInput {
+  const endLine = document.endLine > document.startLine && document.endCharacter === 0 ? document.endLine - 1 : document.endLine;
+  return { documentUri: document.uri, startLine: document.startLine, endLine, ...cue };
 }
 
 /** The message stored on a failed row: the engine's own words, or what broke. */

@@ -5,3 +5,4 @@ export * from './errors';
 export { HistoryService, openHistory, type OpenHistoryOptions } from './service';
 export type { ImportBatchResult } from './import-batch';
 export type { TagEditResult } from './tags';
+export type { ScriptCueInput, ScriptCueMove } from './script-cues';

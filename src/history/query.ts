@@ -6,6 +6,7 @@ import { GENERATION_COLUMNS, toGeneration } from './rows';
 import type { ListQuery } from './schemas';
 import { DENSE_SHARE, planSearch, searchFilter, type SearchFilter, type SqlPart } from './search';
 import type { ListPage } from './types';
+import { nameKey } from './service-support';
 import type { Vocabulary } from './vocabulary';
 
 function values<T>(v: T | T[] | null | undefined): T[] | undefined {
@@ -58,6 +59,14 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
     params.push(JSON.stringify(q.ids));
   }
   if (q.withoutEngine) where.push('g.engine IS NULL');
+  const tagKeys = values(q.tag)?.map(nameKey);
+  if (tagKeys) {
+    where.push(
+      'g.id IN (SELECT gt.generation_id FROM generation_tags gt JOIN tags t ON t.id = gt.tag_id WHERE t.name_key IN (SELECT value FROM json_each(?)))',
+    );
+    params.push(JSON.stringify(tagKeys));
+  }
+  if (q.untagged) where.push('NOT EXISTS (SELECT 1 FROM generation_tags gt WHERE gt.generation_id = g.id)');
   if (q.after != null) {
     where.push('g.created_at >= ?');
     params.push(q.after);
@@ -83,12 +92,13 @@ export function listGenerations(r: Reader, vocabulary: Vocabulary, q: ListQuery)
 
   let filter: SearchFilter | undefined;
   if (q.search) {
-    const profiles = r.all('SELECT id, name FROM profiles').map((p) => ({ id: String(p.id), name: String(p.name) }));
+    const named = (sql: string) => r.all(sql).map((p) => ({ id: String(p.id), name: String(p.name) }));
     const plan = planSearch(
       r,
       vocabulary,
       q.search,
-      profiles,
+      named('SELECT id, name FROM profiles'),
+      named('SELECT id, name FROM tags'),
       totalGenerations(r),
       counted ? DENSE_SHARE.withTotal : DENSE_SHARE.withoutTotal,
     );
@@ -185,7 +195,17 @@ function countFromTotals(
   engines: string[] | undefined,
   statuses: string[] | undefined,
 ): number | undefined {
-  if (q.model != null || q.language != null || q.source != null || q.favoritesOnly || q.after != null || q.before != null || q.ids != null)
+  if (
+    q.model != null ||
+    q.language != null ||
+    q.source != null ||
+    q.favoritesOnly ||
+    q.after != null ||
+    q.before != null ||
+    q.ids != null ||
+    q.tag != null ||
+    q.untagged
+  )
     return undefined;
   const where: string[] = [];
   const params: SqlValue[] = [];

@@ -37,6 +37,22 @@ function oneOrMany<T extends z.ZodType>(item: T) {
   return z.union([item, z.array(item).min(1).max(100)]);
 }
 
+export const MAX_TAG_LENGTH = 64;
+/**
+ * A tag's name: one line, no commas (a comma separates tags where several are typed at once).
+ * Names that differ only in case or width are one tag (see nameKey); the first spelling stays.
+ */
+export const tagNameSchema = z
+  .string()
+  .transform((s) => s.replace(/[\p{Cc}\s]+/gu, ' ').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'A tag name is empty.')
+      .max(MAX_TAG_LENGTH, `A tag is at most ${MAX_TAG_LENGTH} characters.`)
+      .refine((s) => !s.includes(','), { message: 'A tag cannot contain a comma (commas separate tags).' }),
+  );
+
 export const listQuerySchema = z
   .object({
     profileId: oneOrMany(idSchema).nullish(),
@@ -54,7 +70,11 @@ export const listQuerySchema = z
     before: timeSchema.nullish(),
     /** Only these generations (e.g. what a purge would delete, shown in the tree before confirming). */
     ids: z.array(idSchema).min(1).max(MAX_LISTED_IDS, `At most ${MAX_LISTED_IDS} ids can be listed.`).nullish(),
-    /** Case-insensitive literal substring of the text, instruct or profile name. */
+    /** Only generations carrying one of these tags (any case: "Intro" and "intro" are one tag). */
+    tag: oneOrMany(tagNameSchema).nullish(),
+    /** Only generations without any tag. */
+    untagged: z.boolean().nullish(),
+    /** Case-insensitive literal substring of the text, instruct, title, notes, a tag or the profile name. */
     search: z.string().max(MAX_SEARCH_LENGTH, `Search text is limited to ${MAX_SEARCH_LENGTH} characters.`).nullish(),
     sort: z.enum(['newest', 'oldest']).default('newest'),
     pageSize: z
@@ -74,6 +94,10 @@ export const listQuerySchema = z
   .refine((q) => !(q.withoutEngine && q.engine != null), {
     message: 'Use either "engine" or "withoutEngine", not both.',
     path: ['withoutEngine'],
+  })
+  .refine((q) => !(q.untagged && q.tag != null), {
+    message: 'Use either "tag" or "untagged", not both.',
+    path: ['untagged'],
   })
   .refine((q) => q.offset == null || q.startAfterId == null, {
     message: 'Use either offset or startAfterId, not both.',
@@ -105,6 +129,8 @@ export const createGenerationSchema = z
     externalId: z.string().min(1).max(200).nullish(),
     /** Keep an original time (imports, sync); now when absent. */
     createdAt: timeSchema.nullish(),
+    /** The script cue it voices (Generate Script); checked by scriptCueSchema. */
+    scriptCue: z.unknown().optional(),
   })
   .strict();
 export type CreateGenerationInput = z.input<typeof createGenerationSchema>;
@@ -367,7 +393,6 @@ export type ImportBatch = z.output<typeof importBatchSchema>;
 // ---- titles, notes, tags -------------------------------------------------------------------
 export const MAX_TITLE_LENGTH = 200;
 export const MAX_NOTES_LENGTH = 100_000;
-export const MAX_TAG_LENGTH = 64;
 /** Most generations one tag edit may name (a multi-selection of the whole history). */
 export const MAX_TAGGED_IDS = 100_000;
 
@@ -386,21 +411,6 @@ export const notesSchema = z
   .max(MAX_NOTES_LENGTH, `Notes are at most ${MAX_NOTES_LENGTH.toLocaleString('en-US')} characters.`)
   .transform((s) => (s.trim() === '' ? null : s.replace(/\r\n?/g, '\n')))
   .nullable();
-
-/**
- * A tag's name: one line, no commas (a comma separates tags where several are typed at once).
- * Names that differ only in case or width are one tag (see nameKey); the first spelling stays.
- */
-export const tagNameSchema = z
-  .string()
-  .transform((s) => s.replace(/[\p{Cc}\s]+/gu, ' ').trim())
-  .pipe(
-    z
-      .string()
-      .min(1, 'A tag name is empty.')
-      .max(MAX_TAG_LENGTH, `A tag is at most ${MAX_TAG_LENGTH} characters.`)
-      .refine((s) => !s.includes(','), { message: 'A tag cannot contain a comma (commas separate tags).' }),
-  );
 
 export const tagEditSchema = z
   .object({

@@ -1,10 +1,11 @@
-// Search planning. The meaning is always literal: the normalised text (or instruct) contains the
-// normalised query, or the profile name does. That is checked with instr() on the normalised
-// body (a byte comparison: no wildcards, nothing to escape). The FTS4 word index
-// and the vocabulary of indexed words only narrow the rows to check: a query word can sit inside
-// an indexed word, so a lone query word expands to the vocabulary words containing it, the first
-// of several to those ending with it, the last to those starting with it, and middle words must
-// be whole words. Only words rare enough to narrow are used; common ones are left to the check.
+// Search planning. The meaning is always literal: the normalised text, instruct, title, notes or
+// one of the tags contains the normalised query, or the profile name does. That is checked with
+// instr() on the normalised bodies (a byte comparison: no wildcards, nothing to escape). The FTS4
+// word indexes (text and instruct in one, title, notes and tags in another) and the vocabulary of
+// indexed words only narrow the rows to check: a query word can sit inside an indexed word, so a
+// lone query word expands to the vocabulary words containing it, the first of several to those
+// ending with it, the last to those starting with it, and middle words must be whole words. Only
+// words rare enough to narrow are used; common ones are left to the check.
 import type { Reader } from '../store/database';
 import type { SqlValue } from '../store/sqlite';
 import { normalizeForSearch, wordsOf } from '../store/search-text';
@@ -30,6 +31,8 @@ export interface SearchPlan {
   needle: string;
   /** Generations of these profiles match by profile name. */
   profileIds: string[];
+  /** Generations carrying these tags match by tag name. */
+  tagIds: string[];
   /** No text can match (a query word is in no indexed word). */
   none: boolean;
   /** FTS4 expression for candidate rows, or null when no query word narrows enough. */
@@ -41,6 +44,10 @@ export interface SearchPlan {
 }
 
 const quote = (term: string) => `"${term}"`; // terms are letters/digits/marks only
+const placeholders = (xs: readonly unknown[]) => xs.map(() => '?').join(',');
+/** Ids of the profiles or tags whose name contains the needle (there are few: checked one by one). */
+const named = (xs: ReadonlyArray<{ id: string; name: string }>, needle: string) =>
+  xs.filter((x) => normalizeForSearch(x.name).includes(needle)).map((x) => x.id);
 
 interface WordPart {
   expr: string;
@@ -60,6 +67,7 @@ export function planSearch(
   vocabulary: Vocabulary,
   query: string,
   profiles: ReadonlyArray<{ id: string; name: string }>,
+  tags: ReadonlyArray<{ id: string; name: string }>,
   totalGenerations: number,
   denseShare: number,
 ): SearchPlan | undefined {
@@ -67,31 +75,38 @@ export function planSearch(
   if (!needle) return undefined;
   const plan: SearchPlan = {
     needle,
-    profileIds: profiles.filter((p) => normalizeForSearch(p.name).includes(needle)).map((p) => p.id),
+    profileIds: named(profiles, needle),
+    tagIds: named(tags, needle),
     none: false,
     match: null,
     exact: false,
     dense: true,
   };
   const denseAt = Math.max(50, totalGenerations * denseShare);
+  // Many generations carry the matching tags: a page is found faster by walking the list.
+  const tagged = plan.tagIds.length
+    ? Number(r.value(`SELECT count(*) FROM generation_tags WHERE tag_id IN (${placeholders(plan.tagIds)})`, plan.tagIds))
+    : 0;
+  const tagsDense = tagged > denseAt;
   const words = wordsOf(needle);
   if (words.length === 0) return plan; // only punctuation or symbols: check every row
+  const none = { ...plan, none: true, dense: tagsDense };
 
   const parts: WordPart[] = [];
   if (words.length === 1) {
     const [w] = words;
     const part = expansion(vocabulary.find(r, (t) => t.includes(w), MAX_EXPANSION));
-    if (!part) return { ...plan, none: true };
+    if (!part) return none;
     parts.push(part);
     plan.exact = w === needle && part.docs !== Infinity;
   } else {
     const first = words[0];
     const firstPart = expansion(vocabulary.find(r, (t) => t.endsWith(first), MAX_EXPANSION));
-    if (!firstPart) return { ...plan, none: true };
+    if (!firstPart) return none;
     parts.push(firstPart);
     for (const w of new Set(words.slice(1, -1))) {
       const docs = r.value('SELECT docs FROM search_terms WHERE term = ?', [w]);
-      if (docs == null) return { ...plan, none: true };
+      if (docs == null) return none;
       parts.push({ expr: quote(w), docs: Number(docs) });
     }
     const last = words[words.length - 1];
@@ -100,16 +115,24 @@ export function planSearch(
       `${last}\u{10FFFF}`,
       MAX_EXPANSION + 1,
     ]);
-    if (lastRows.length === 0) return { ...plan, none: true };
+    if (lastRows.length === 0) return none;
     parts.push({ expr: `"${last}*"`, docs: lastRows.length > MAX_EXPANSION ? Infinity : lastRows.reduce((n, x) => n + Number(x.docs), 0) });
   }
   const selective = parts.filter((p) => p.docs <= denseAt);
-  plan.dense = selective.length === 0;
+  plan.dense = selective.length === 0 || tagsDense;
   if (selective.length > 0) plan.match = selective.map((p) => p.expr).join(' AND ');
   return plan;
 }
 
-const HAS_NEEDLE = 'instr(body, ?) > 0';
+/** The literal check on a generation's text and instruct (d = search_docs). */
+const TEXT_HAS = 'instr(d.body, ?) > 0';
+/** The literal check on its title and notes (e = search_extra); takes the needle twice. */
+const EXTRA_HAS = '(instr(e.title, ?) > 0 OR instr(e.notes, ?) > 0)';
+const TEXT_EXISTS = `EXISTS (SELECT 1 FROM search_docs d WHERE d.docid = g.seq AND ${TEXT_HAS})`;
+const EXTRA_EXISTS = `EXISTS (SELECT 1 FROM search_extra e WHERE e.docid = g.seq AND ${EXTRA_HAS})`;
+
+const anyOf = (parts: SqlPart[]): SqlPart =>
+  parts.length === 1 ? parts[0] : { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, params: parts.flatMap((p) => p.params) };
 
 /**
  * How the search narrows `g` (generations):
@@ -117,46 +140,69 @@ const HAS_NEEDLE = 'instr(body, ?) > 0';
  *   check), and the caller sorts, counts and pages that set.
  * - `walk`: many rows match; `cond` is checked row by row in list order (a page stops early;
  *   with other filters, counting checks just their rows); `alone` counts all matches when
- *   nothing else filters, by one scan of the search bodies.
+ *   nothing else filters, by one scan of the search bodies (and of the few titles and notes).
  * Undefined when nothing can match.
  */
 export type SearchFilter = { kind: 'collect'; cond: SqlPart } | { kind: 'walk'; cond: SqlPart; alone: (r: Reader) => number };
 
 export function searchFilter(plan: SearchPlan): SearchFilter | undefined {
-  const profiles: SqlPart | undefined = plan.profileIds.length
-    ? { sql: `g.profile_id IN (${plan.profileIds.map(() => '?').join(',')})`, params: plan.profileIds }
+  const n = plan.needle;
+  // Whole sets that match by name: a profile's generations, a tag's generations.
+  const byProfile: SqlPart | undefined = plan.profileIds.length
+    ? { sql: `g.profile_id IN (${placeholders(plan.profileIds)})`, params: plan.profileIds }
     : undefined;
-  const or = (a: SqlPart): SqlPart => (profiles ? { sql: `(${a.sql} OR ${profiles.sql})`, params: [...a.params, ...profiles.params] } : a);
-  if (plan.none) return profiles ? { kind: 'collect', cond: profiles } : undefined;
-  if (plan.match && !plan.dense) {
-    const candidates = 'SELECT docid FROM generation_search WHERE generation_search MATCH ?';
+  const byTag: SqlPart | undefined = plan.tagIds.length
+    ? { sql: `g.id IN (SELECT generation_id FROM generation_tags WHERE tag_id IN (${placeholders(plan.tagIds)}))`, params: plan.tagIds }
+    : undefined;
+  const named = [byTag, byProfile].filter((x): x is SqlPart => x !== undefined);
+  if (plan.none && named.length === 0) return undefined;
+  if (plan.none && !plan.dense) return { kind: 'collect', cond: anyOf(named) };
+  if (!plan.none && plan.match && !plan.dense) {
+    const text = 'SELECT docid FROM generation_search WHERE generation_search MATCH ?';
+    const extra = 'SELECT docid FROM generation_search_extra WHERE generation_search_extra MATCH ?';
     const cond: SqlPart = plan.exact
-      ? { sql: `g.seq IN (${candidates})`, params: [plan.match] }
+      ? { sql: `g.seq IN (${text} UNION ${extra})`, params: [plan.match, plan.match] }
       : {
-          sql: `g.seq IN (SELECT d.docid FROM search_docs d WHERE d.docid IN (${candidates}) AND instr(d.body, ?) > 0)`,
-          params: [plan.match, plan.needle],
+          sql: `g.seq IN (SELECT d.docid FROM search_docs d WHERE d.docid IN (${text}) AND ${TEXT_HAS}
+            UNION SELECT e.docid FROM search_extra e WHERE e.docid IN (${extra}) AND ${EXTRA_HAS})`,
+          params: [plan.match, n, plan.match, n, n],
         };
-    return { kind: 'collect', cond: or(cond) };
+    return { kind: 'collect', cond: anyOf([cond, ...named]) };
   }
+  const fields: SqlPart[] = plan.none ? [] : [{ sql: `(${TEXT_EXISTS} OR ${EXTRA_EXISTS})`, params: [n, n, n] }];
   return {
     kind: 'walk',
-    cond: or({ sql: 'EXISTS (SELECT 1 FROM search_docs d WHERE d.docid = g.seq AND instr(d.body, ?) > 0)', params: [plan.needle] }),
+    cond: anyOf([...fields, ...named]),
     alone: (r) => {
-      if (!profiles) return Number(r.value(`SELECT count(*) FROM search_docs WHERE ${HAS_NEEDLE}`, [plan.needle]));
-      // Whole profiles match by name: count them from the running totals, and text matches only outside them.
-      const ph = plan.profileIds.map(() => '?').join(',');
-      const byProfile = Number(r.value(`SELECT total(count) FROM stat_groups WHERE profile_id IN (${ph})`, plan.profileIds));
-      const others = Number(r.value(`SELECT count(*) FROM profiles WHERE id NOT IN (${ph})`, plan.profileIds));
-      if (others === 0) return byProfile;
-      return (
-        byProfile +
-        Number(
-          r.value(
-            `SELECT count(*) FROM search_docs d JOIN generations g ON g.seq = d.docid WHERE g.profile_id NOT IN (${ph}) AND instr(d.body, ?) > 0`,
-            [...plan.profileIds, plan.needle],
-          ),
-        )
-      );
+      let total = 0;
+      let outside: SqlPart = { sql: '', params: [] };
+      if (byProfile) {
+        // Whole profiles match by name: count them from the running totals, and other matches only outside them.
+        const ph = placeholders(plan.profileIds);
+        total += Number(r.value(`SELECT total(count) FROM stat_groups WHERE profile_id IN (${ph})`, plan.profileIds));
+        if (Number(r.value(`SELECT count(*) FROM profiles WHERE id NOT IN (${ph})`, plan.profileIds)) === 0) return total;
+        outside = { sql: `g.profile_id NOT IN (${ph}) AND`, params: plan.profileIds };
+      }
+      const count = (sql: string, params: SqlValue[]) => Number(r.value(sql, params));
+      if (!plan.none) {
+        // Each generation once: by its text, else by its title or notes (few have those), else by a tag.
+        const join = outside.sql ? 'JOIN generations g ON g.seq = d.docid' : '';
+        total += count(`SELECT count(*) FROM search_docs d ${join} WHERE ${outside.sql} ${TEXT_HAS}`, [...outside.params, n]);
+        total += count(
+          `SELECT count(*) FROM search_extra e JOIN search_docs d ON d.docid = e.docid JOIN generations g ON g.seq = e.docid
+           WHERE ${outside.sql} ${EXTRA_HAS} AND NOT ${TEXT_HAS}`,
+          [...outside.params, n, n, n],
+        );
+      }
+      if (byTag) {
+        const unmatched = plan.none ? '' : `AND NOT ${TEXT_EXISTS} AND NOT ${EXTRA_EXISTS}`;
+        total += count(`SELECT count(*) FROM generations g WHERE ${outside.sql} ${byTag.sql} ${unmatched}`, [
+          ...outside.params,
+          ...byTag.params,
+          ...(plan.none ? [] : [n, n, n]),
+        ]);
+      }
+      return total;
     },
   };
 }

@@ -49,6 +49,7 @@ import { statsOf } from './stats';
 import { StoryRecords } from './stories';
 import { TagRecords, type TagEditResult } from './tags';
 import { TitleRecords } from './titles';
+import { insertScriptCue, parseScriptCue, ScriptCueRecords, type ScriptCueMove } from './script-cues';
 import { StoryEditor, type StoryEditResult } from './story-edits';
 import type { StoryOpInput } from './story-ops';
 import { insertVersion, nextVersionLabel, storeAudio, VersionRecords } from './versions';
@@ -68,6 +69,7 @@ import type {
   ListPage,
   Profile,
   ReconcileResult,
+  ScriptCueRecord,
   Story,
   StoryItem,
   Tag,
@@ -129,6 +131,7 @@ export class HistoryService {
   private readonly presetRecords: PresetRecords;
   private readonly tagRecords: TagRecords;
   private readonly titleRecords: TitleRecords;
+  private readonly scriptCues: ScriptCueRecords;
   /** Files of imports not committed yet (any window): never orphans. */
   private readonly claims: ImportClaims;
 
@@ -160,6 +163,7 @@ export class HistoryService {
     this.presetRecords = new PresetRecords(access);
     this.tagRecords = new TagRecords(access);
     this.titleRecords = new TitleRecords(access);
+    this.scriptCues = new ScriptCueRecords(access);
   }
 
   /** Use `openHistory()`. */
@@ -253,6 +257,7 @@ export class HistoryService {
   /** Creates a generation; with `audio`, the file is stored first and becomes its original (default) version. */
   async create(input: CreateGenerationInput, audio?: AudioInput): Promise<Generation> {
     const c = parse(createGenerationSchema, input, 'generation');
+    const cue = c.scriptCue === undefined ? undefined : parseScriptCue(c.scriptCue);
     const meta = audio ? parse(audioMetaSchema, audioFields(audio), 'audio') : undefined;
     const id = c.id ?? randomUUID();
     const now = Date.now();
@@ -305,6 +310,7 @@ export class HistoryService {
             stored,
           );
         }
+        if (cue) insertScriptCue(w, id, cue);
         return this.generationRow(w, id);
       });
       this.changed('generation', 'created', [id]);
@@ -735,6 +741,17 @@ export class HistoryService {
   /** Matches by (engine, voiceId) when a voiceId is given, else by name; creates when nothing matches. */
   findOrCreateProfile(input: FindOrCreateProfileInput): Promise<Profile> {
     return this.profileRecords.findOrCreateProfile(input);
+  }
+
+  // ---- script cues -------------------------------------------------------------------
+  /** Generations recorded for cues of the document (Generate Script), in line order, newest first on a line. */
+  listScriptCues(documentUri: string): Promise<ScriptCueRecord[]> {
+    return this.scriptCues.listForDocument(documentUri);
+  }
+
+  /** Records where voiced cues are now, after their lines moved. */
+  moveScriptCues(moves: ScriptCueMove[]): Promise<number> {
+    return this.scriptCues.move(moves);
   }
 
   // ---- stories (stories.ts) ---------------------------------------------------------

@@ -111,6 +111,23 @@ export interface Story {
   updatedAt: number;
 }
 
+/** What Generate Script recorded about the cue a generation voices (see script_cues). */
+export interface ScriptCueRecord {
+  generationId: string;
+  documentUri: string;
+  /** 0-based, inclusive; where the cue was when last rendered or moved. */
+  startLine: number;
+  endLine: number;
+  textHash: string;
+  speaker: string | null;
+  voiceKey: string;
+  lexiconHash: string | null;
+  status: GenerationStatus;
+  /** Versions (takes) of the generation. */
+  takes: number;
+  createdAt: number;
+}
+
 /** A placement of a generation (optionally a specific version) on a story timeline; audio is referenced, not copied. */
 export interface StoryItem {
   id: string;

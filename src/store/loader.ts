@@ -6,7 +6,7 @@ import { HistoryError, ioError } from './errors';
 import { parseJournal, type JournalDamage, type JournalRecord } from './journal';
 import { SCHEMA_VERSION, userVersion } from './schema';
 import { readIfExists, readSnapshotSeq, sleepSync } from './snapshot-files';
-import type { Database, SqlValue } from './sqlite';
+import type { Database, SqlFunction } from './sqlite';
 import type { StatementCache } from './statements';
 
 export interface LoadContext {
@@ -14,7 +14,7 @@ export interface LoadContext {
   dbPath: string;
   journalPath: string;
   dir: string;
-  functions?: Record<string, (a: unknown, b: unknown) => SqlValue>;
+  functions?: Record<string, SqlFunction>;
   maxFrame: number;
   statements: StatementCache;
   /** The snapshot read ahead during open, if still current. */

@@ -286,6 +286,83 @@ ALTER TABLE story_items ADD COLUMN fade_in_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE story_items ADD COLUMN fade_out_ms INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 7,
+    description: 'script cues: the document line a generation voices',
+    sql: `
+-- What Generate Script recorded about the cue a generation voices: where it was (0-based lines,
+-- moved when the cue moves) and what it was made from (text hash, speaker, voice, lexicon), so a
+-- run renders only what changed. One row per generation; the document index answers "voiced
+-- cues of this document" without reading every generation's settings.
+CREATE TABLE script_cues (
+  generation_id TEXT PRIMARY KEY REFERENCES generations(id) ON DELETE CASCADE,
+  document_uri TEXT NOT NULL,
+  start_line INTEGER NOT NULL,
+  end_line INTEGER NOT NULL,
+  text_hash TEXT NOT NULL,
+  speaker TEXT,
+  voice_key TEXT NOT NULL,
+  lexicon_hash TEXT
+) WITHOUT ROWID;
+CREATE INDEX script_cues_document ON script_cues(document_uri, start_line);
+`,
+  },
+  {
+    version: 8,
+    description: 'search covers titles and notes',
+    sql: `
+-- A generation's title and notes, normalised, one field each. Only generations that have one get a
+-- row: most have none, so scanning and counting stay small. Indexed by FTS4 like search_docs, with a
+-- column per field; its words count in search_terms like the text's. (Tags need no index: there are
+-- few of them, so search matches their names directly, as it does profile names; tagging thousands
+-- of rows then costs no index work at all.)
+CREATE TABLE search_extra (docid INTEGER PRIMARY KEY, title TEXT NOT NULL, notes TEXT NOT NULL);
+CREATE VIEW search_extra_content AS
+  SELECT docid AS rowid, docid, vh_search_words_of(title) AS title, vh_search_words_of(notes) AS notes FROM search_extra;
+CREATE VIRTUAL TABLE generation_search_extra USING fts4(content="search_extra_content", title, notes);
+
+-- What a generation's fields are now.
+CREATE VIEW search_extra_source AS
+  SELECT seq AS docid, vh_search_norm(title) AS title, vh_search_norm(notes) AS notes FROM generations;
+
+-- Inserting a docid here indexes that generation's fields again (one procedure, written once, that
+-- the triggers below call). A generation that no longer exists leaves the index.
+CREATE VIEW search_extra_refresh AS SELECT docid FROM search_extra;
+CREATE TRIGGER search_extra_refresh INSTEAD OF INSERT ON search_extra_refresh BEGIN
+  UPDATE search_terms SET docs = docs - 1 WHERE term IN
+    (SELECT value FROM json_each((SELECT vh_search_extra_terms(title, notes) FROM search_extra WHERE docid = NEW.docid)));
+  DELETE FROM search_terms WHERE docs <= 0 AND term IN
+    (SELECT value FROM json_each((SELECT vh_search_extra_terms(title, notes) FROM search_extra WHERE docid = NEW.docid)));
+  -- FTS4 reads the words to unindex through search_extra_content: remove from the index before the row.
+  DELETE FROM generation_search_extra WHERE docid = NEW.docid;
+  DELETE FROM search_extra WHERE docid = NEW.docid;
+  INSERT INTO search_extra (docid, title, notes)
+    SELECT docid, title, notes FROM search_extra_source WHERE docid = NEW.docid AND (title <> '' OR notes <> '');
+  INSERT INTO generation_search_extra (docid, title, notes)
+    SELECT docid, title, notes FROM search_extra_content WHERE docid = NEW.docid;
+  INSERT INTO search_terms (term, docs)
+    SELECT value, 1 FROM json_each((SELECT vh_search_extra_terms(title, notes) FROM search_extra WHERE docid = NEW.docid)) WHERE true
+    ON CONFLICT(term) DO UPDATE SET docs = docs + 1;
+END;
+
+CREATE TRIGGER search_extra_after_insert AFTER INSERT ON generations WHEN NEW.title IS NOT NULL OR NEW.notes IS NOT NULL BEGIN
+  INSERT INTO search_extra_refresh (docid) VALUES (NEW.seq);
+END;
+CREATE TRIGGER search_extra_after_update AFTER UPDATE OF title, notes ON generations BEGIN
+  INSERT INTO search_extra_refresh (docid) VALUES (NEW.seq);
+END;
+CREATE TRIGGER search_extra_after_delete AFTER DELETE ON generations WHEN EXISTS (SELECT 1 FROM search_extra WHERE docid = OLD.seq) BEGIN
+  INSERT INTO search_extra_refresh (docid) VALUES (OLD.seq);
+END;
+
+INSERT INTO search_extra (docid, title, notes) SELECT docid, title, notes FROM search_extra_source WHERE title <> '' OR notes <> '';
+INSERT INTO generation_search_extra(generation_search_extra) VALUES ('rebuild');
+INSERT INTO search_terms (term, docs)
+  SELECT j.value, count(*) FROM search_extra AS e, json_each(vh_search_extra_terms(e.title, e.notes)) AS j WHERE true
+  GROUP BY j.value
+  ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

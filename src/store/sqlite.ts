@@ -4,6 +4,8 @@ import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 
 export type { Database, SqlValue };
 export type Params = SqlValue[];
+/** A SQL function the schema calls (sql.js registers it with as many arguments as it declares). */
+export type SqlFunction = (a: unknown, b: unknown) => SqlValue;
 
 export interface WasmOptions {
   wasmPath?: string;

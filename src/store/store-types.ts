@@ -1,5 +1,5 @@
 // The store's public shapes: what reads and writes see, its options, and what it reports.
-import type { Params, SqlValue, WasmOptions } from './sqlite';
+import type { Params, SqlFunction, SqlValue, WasmOptions } from './sqlite';
 
 export type Row = Record<string, SqlValue>;
 
@@ -27,7 +27,7 @@ export interface StoreOptions extends WasmOptions {
   log?: StoreLog;
   lockTimeoutMs?: number;
   /** SQL functions the schema needs, registered on every database instance. */
-  functions?: Record<string, (a: unknown, b: unknown) => SqlValue>;
+  functions?: Record<string, SqlFunction>;
   /** Compact after this many journaled transactions (default 1000). */
   compactAfterRecords?: number;
   /** Compact after the journal grows past this many bytes (default 4 MB). */

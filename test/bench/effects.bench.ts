@@ -6,18 +6,17 @@
 // normaliser, so a peak normalisation) in the same run. While ours renders, the calling thread's
 // event loop is watched (monitorEventLoopDelay): the most it was blocked is `host_max_block_ms`.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { build } from 'esbuild';
 import { parseChain } from '../../src/effects/chain';
 import { createEffectsRenderer } from '../../src/effects/render';
 import { FliteEngine } from '../../src/engines/flite';
 import { fliteDevOptions } from '../unit/engines/flite-dev';
 import { ensureAudioMeters } from '../support/setup.mjs';
 import { printTable } from './table.mjs';
+import { bundleEsmWorker } from './worker-bundle';
 
 const PARAGRAPH = [
   'Voice History keeps every text-to-speech generation you make.',
@@ -72,31 +71,13 @@ function runSox(input: string, output: string): Promise<void> {
   });
 }
 
-async function bundleWorker(root: string, work: string): Promise<string> {
-  const workerPath = join(work, 'effects-worker.mjs');
-  await build({
-    entryPoints: [join(root, 'src/effects/worker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: workerPath,
-    logLevel: 'warning',
-  });
-  const require = createRequire(import.meta.url);
-  copyFileSync(require.resolve('@echogarden/sonic-wasm/sonic.wasm'), join(work, 'sonic.wasm'));
-  const speex = require.resolve('@echogarden/speex-resampler-wasm');
-  copyFileSync(join(dirname(speex), 'speex-resampler-nonsimd.wasm'), join(work, 'speex-resampler-nonsimd.wasm'));
-  return workerPath;
-}
-
 export async function run({ quick = false }: { quick?: boolean } = {}): Promise<Record<string, number>> {
   ensureAudioMeters();
   const runs = quick ? 1 : 5;
   const root = resolve(import.meta.dirname, '..', '..');
   const work = mkdtempSync(join(tmpdir(), 'vh-bench-effects-'));
   try {
-    const workerPath = await bundleWorker(root, work);
+    const workerPath = await bundleEsmWorker(root, 'src/effects/worker.ts', work, 'effects-worker.mjs');
     const clip = await speechClip(work, 60);
     const short = await speechClip(work, 10);
     const renderer = createEffectsRenderer({ workerPath });

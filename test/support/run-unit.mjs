@@ -9,8 +9,8 @@ if (files.length === 0) {
   console.error('No unit test files matched.');
   process.exit(1);
 }
-// The effects and export-format tests measure with ffmpeg, sox and flac; a fresh machine gets them here (once).
-if (files.some((f) => /effects|transcoder|folder-export/.test(f))) ensureAudioMeters();
+// The effects, export-format and story tests measure with ffmpeg, sox and flac; a fresh machine gets them here (once).
+if (files.some((f) => /effects|transcoder|folder-export|story/.test(f))) ensureAudioMeters();
 const { passed, failed } = await runNodeTests(files);
 console.log(`unit: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

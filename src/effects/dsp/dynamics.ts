@@ -1,9 +1,11 @@
 /**
  * Level-dependent gain, linked across channels (every channel gets the same gain so the stereo
  * image does not wander): compressor and noise gate (a peak envelope with attack and release,
- * as pedalboard's JUCE-based ones), and a look-ahead peak limiter that never lets a sample past
- * its ceiling.
+ * as pedalboard's JUCE-based ones), and a look-ahead limiter that keeps the true peak (between
+ * samples too) under its ceiling, from the very first sample on.
  */
+
+import { truePeakLevels } from './true-peak';
 
 const dbToLinear = (db: number): number => 10 ** (db / 20);
 /** 20 / ln 10: dB = DB_PER_NEPER × ln(linear). */
@@ -86,15 +88,12 @@ export function limit(channels: Float32Array[], sampleRate: number, ceilingDb: n
   if (frames === 0) return;
   const ceiling = dbToLinear(ceilingDb);
   const w = Math.max(1, Math.round((lookaheadMs / 1000) * sampleRate));
-  const need = new Float32Array(frames);
+  // The level of each frame includes the peaks between samples (4× oversampled), so what passes is
+  // under the ceiling as a true-peak meter reads it, not just sample by sample.
+  const need = truePeakLevels(channels, sampleRate, ceiling / 4);
   let any = false;
   for (let i = 0; i < frames; i++) {
-    let level = 0;
-    for (const x of channels) {
-      const a = Math.abs(x[i]);
-      if (a > level) level = a;
-    }
-    need[i] = level > ceiling ? ceiling / level : 1;
+    need[i] = need[i] > ceiling ? ceiling / need[i] : 1;
     if (need[i] < 1) any = true;
   }
   if (!any) return;
@@ -110,11 +109,13 @@ export function limit(channels: Float32Array[], sampleRate: number, ceilingDb: n
     minimum[i] = need[deque[head]];
   }
   const release = coefficient(releaseMs, sampleRate);
-  // Running sum of the last w minima; before the start they count as 1 (no reduction).
-  let sum = w;
+  // Running sum of the last w minima. Before the start they count as the first one: a peak inside
+  // the first window has no time to ramp down to, so the gain is already down at the first sample.
+  const before = minimum[0];
+  let sum = w * before;
   let gain = 1;
   for (let i = 0; i < frames; i++) {
-    sum += minimum[i] - (i >= w ? minimum[i - w] : 1);
+    sum += minimum[i] - (i >= w ? minimum[i - w] : before);
     const smooth = Math.min(1, sum / w);
     gain = smooth < gain ? smooth : release * gain + (1 - release) * smooth;
     if (gain > smooth) gain = smooth;

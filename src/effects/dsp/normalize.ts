@@ -28,7 +28,7 @@ export function normalize(channels: Float32Array[], sampleRate: number, targetLu
   // Inter-sample peaks of real audio stay within a few dB of the sample peak: when even that much
   // headroom is there, the true peak need not be computed.
   const clearlyUnder = (toDb(samplePeak(channels)) ?? -Infinity) + gainDb + INTER_SAMPLE_HEADROOM_DB <= ceilingDb - METER_MARGIN_DB;
-  if (clearlyUnder || (toDb(truePeak(channels)) ?? -Infinity) + gainDb <= ceilingDb - METER_MARGIN_DB) {
+  if (clearlyUnder || (toDb(truePeak(channels, sampleRate)) ?? -Infinity) + gainDb <= ceilingDb - METER_MARGIN_DB) {
     applyGain(channels, gainDb);
     return;
   }
@@ -40,7 +40,7 @@ export function normalize(channels: Float32Array[], sampleRate: number, targetLu
     applyGain(channels, drive);
     limit(channels, sampleRate, ceilingDb - margin, LIMITER_RELEASE_MS);
     // Inter-sample peaks the sample limiter let through: limit lower next time.
-    const over = (toDb(truePeak(channels)) ?? -Infinity) - (ceilingDb - METER_MARGIN_DB);
+    const over = (toDb(truePeak(channels, sampleRate)) ?? -Infinity) - (ceilingDb - METER_MARGIN_DB);
     if (over > 0) {
       margin += over + 0.05;
       continue;

@@ -16,6 +16,8 @@ const ROWS = [
   ['page_search_ms', 'search page (+ total), median of 5 queries', 'ms'],
   ['page_profile_search_ms', 'profile + search page (+ total)', 'ms'],
   ['stats_ms', 'stats', 'ms'],
+  ['tag_10k_ms', 'add a tag to 10k selected rows', 'ms'],
+  ['untag_10k_ms', 'remove it from them again', 'ms'],
   ['open_first_page_ms', 'cold open to first page', 'ms'],
   ['rss_mb', 'process RSS after open + queries', 'MB'],
 ];

@@ -142,3 +142,37 @@ export function* generations(size: number, now: number): Generator<BenchGenerati
 export const SEARCHES = ['meeting', 'orecas', 'weather forecast', 'привет', 'the river'];
 /** Shown in the detail table only: short, very common queries (the worst case). */
 export const HARD_SEARCHES = ['th', 'e'];
+
+const TAGS = [
+  'intro',
+  'outro',
+  'keeper',
+  'final',
+  'draft',
+  'needs review',
+  'chapter 1',
+  'chapter 2',
+  'chapter 3',
+  'retake',
+  'client A',
+  'Ünïcode',
+];
+
+/**
+ * Titles, notes and tags of the i-th generation, as a user who organises some of them would leave
+ * them: a tenth titled, one in 50 noted, a fifth tagged (one to three tags). From its own random
+ * stream, so the generations themselves are the same as without them.
+ */
+export function organised(i: number): { title: string | null; notes: string | null; tags: string[] } {
+  const r = rng(1_000_003 + i);
+  const title =
+    r() < 0.1
+      ? makeText(r)
+          .split(' ')
+          .slice(0, 2 + Math.floor(r() * 4))
+          .join(' ')
+      : null;
+  const notes = r() < 0.02 ? `Notes: ${makeText(r)}` : null;
+  const tags = r() < 0.2 ? [...new Set(Array.from({ length: 1 + Math.floor(r() * 3) }, () => TAGS[zipf(r, TAGS.length)]))] : [];
+  return { title, notes, tags };
+}

@@ -14,7 +14,7 @@ import { Store } from '../../../src/store/database';
 import { searchFunctions } from '../../../src/store/search-text';
 import { loadSqlJs, type Database as SqlJsDatabase } from '../../../src/store/sqlite';
 import { fsyncDir } from '../../../src/store/fsutil';
-import { ENGINES, generations, HARD_SEARCHES, PROFILE_COUNT, SEARCHES, type BenchGeneration } from './data';
+import { ENGINES, generations, HARD_SEARCHES, organised, PROFILE_COUNT, SEARCHES, type BenchGeneration } from './data';
 
 type Impl = 'store' | 'naive' | 'native';
 type Row = Record<string, unknown>;
@@ -249,11 +249,33 @@ async function build(impl: Impl, size: number, dir: string): Promise<Row> {
         }
       });
     };
+    const ids: string[] = [];
     for (const g of generations(size, NOW)) {
       batch.push(g);
+      ids.push(g.id);
       if (batch.length >= 2000) await flush();
     }
     if (batch.length) await flush();
+    // Titles, notes and tags on some of them (the store's triggers index them as they land).
+    const tagIds = new Map<string, string>();
+    for (let start = 0; start < ids.length; start += 2000) {
+      await store.write((w) => {
+        for (let i = start; i < Math.min(ids.length, start + 2000); i++) {
+          const o = organised(i);
+          if (o.title != null || o.notes != null)
+            w.run('UPDATE generations SET title = ?, notes = ? WHERE id = ?', [o.title, o.notes, ids[i]]);
+          for (const name of o.tags) {
+            let tagId = tagIds.get(name);
+            if (!tagId) {
+              tagId = profileIdOf(1000 + tagIds.size);
+              tagIds.set(name, tagId);
+              w.run('INSERT INTO tags (id, name, name_key, created_at) VALUES (?, ?, ?, ?)', [tagId, name, name.toLowerCase(), NOW]);
+            }
+            w.run('INSERT INTO generation_tags (generation_id, tag_id) VALUES (?, ?)', [ids[i], tagId]);
+          }
+        }
+      });
+    }
     await store.compact();
     await store.close();
   } else if (impl === 'naive') {
@@ -324,6 +346,22 @@ async function measureStore(size: number, dataset: string): Promise<Row> {
     rows.page_search_ms = median(SEARCHES.map((q) => details[`search "${q}"`]));
     rows.page_profile_search_ms = median(SEARCHES.map((q) => details[`profile + search "${q}"`]));
     rows.stats_ms = await time(() => h.stats(), runs);
+    // Tagging a selection of 10k rows (the tree's multi-select "Add Tags…"), and taking the tag off again.
+    const selection: string[] = [];
+    for (let offset = 0; selection.length < 10_000 && offset < size; offset += 1000)
+      selection.push(...(await h.list({ pageSize: 1000, offset, withTotal: false })).items.map((g) => g.id));
+    const tagTimes: number[] = [];
+    const untagTimes: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      let t = performance.now();
+      await h.addTags({ generationIds: selection, tags: [`bench tag ${k}`] });
+      tagTimes.push(performance.now() - t);
+      t = performance.now();
+      await h.removeTags({ generationIds: selection, tags: [`bench tag ${k}`] });
+      untagTimes.push(performance.now() - t);
+    }
+    rows.tag_10k_ms = median(tagTimes);
+    rows.untag_10k_ms = median(untagTimes);
     let i = 0;
     rows.insert_durable_ms = await time(() => h.create(newGeneration(i++, profileId)), 200, 20);
     rows.details = details;

@@ -44,12 +44,30 @@ function report(command: string, path: string): string {
   return execFileSync('sh', ['-c', `${command} 2>&1`, path], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
-/** sox `stat`'s RMS amplitude of a file. */
-export function rms(path: string): number {
-  const text = report('sox "$0" -n stat', path);
+/** sox `stat`'s RMS amplitude of a file, or of `seconds` of it from `from` (sox `trim`). */
+export function rms(path: string, from?: number, seconds?: number): number {
+  const trim = from === undefined ? '' : ` trim ${from}${seconds === undefined ? '' : ` ${seconds}`}`;
+  const text = report(`sox "$0" -n${trim} stat`, path);
   const m = /RMS\s+amplitude:\s+([\d.e+-]+)/.exec(text);
   if (!m) throw new Error(`sox stat printed no RMS amplitude: ${text}`);
   return Number(m[1]);
+}
+
+/** `rms` in dB (−200 for digital silence). */
+export function rmsDb(path: string, from?: number, seconds?: number): number {
+  const value = rms(path, from, seconds);
+  return value > 0 ? 20 * Math.log10(value) : -200;
+}
+
+/**
+ * Total harmonic distortion (plus noise) of a tone at `fundamentalHz`: the RMS that is left after
+ * sox's steep `sinc` high-pass at 1.5× the fundamental removes it, over the RMS of the whole.
+ */
+export function thd(path: string, fundamentalHz: number): number {
+  const text = report(`sox "$0" -n sinc ${Math.round(fundamentalHz * 1.5)} stat`, path);
+  const m = /RMS\s+amplitude:\s+([\d.e+-]+)/.exec(text);
+  if (!m) throw new Error(`sox stat printed no RMS amplitude: ${text}`);
+  return Number(m[1]) / rms(path);
 }
 
 export function durationSeconds(path: string): number {
@@ -126,3 +144,10 @@ export function writeTemp(dir: string, name: string, bytes: Uint8Array): string 
 }
 
 export const read = (path: string): Uint8Array => new Uint8Array(readFileSync(path));
+
+/** Highest absolute sample of a mono file, decoded by ffmpeg (float WAVs may hold values over 1). */
+export function samplePeakOf(path: string): number {
+  let peak = 0;
+  for (const v of samplesOf(path)) peak = Math.max(peak, Math.abs(v));
+  return peak;
+}

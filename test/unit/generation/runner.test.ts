@@ -218,6 +218,19 @@ describe('GenerationRunner', () => {
     assert.equal(originOf(row)?.regeneratedFrom, failed.id);
   });
 
+  test('records the script cue it voices (lines of the range, hashes, speaker, voice key); a cue without a document is refused', async (t) => {
+    const s = await setup(t);
+    const document = { uri: 'file:///work/play.md', startLine: 3, startCharacter: 0, endLine: 5, endCharacter: 0 };
+    const cue = { textHash: 'abc', speaker: 'ALICE', voiceKey: 'engine=fake;voice=v1', lexiconHash: 'lex' };
+    const g = await s.runner.generate({ engine: 'fake', voice: 'v1', text: 'Two lines\nof Alice', document, cue });
+    const [row] = await s.history.listScriptCues(document.uri);
+    assert.deepEqual(
+      { ...row, createdAt: 0 },
+      { generationId: g.id, documentUri: document.uri, startLine: 3, endLine: 4, ...cue, status: 'completed', takes: 1, createdAt: 0 },
+    );
+    await assert.rejects(s.runner.generate({ engine: 'fake', voice: 'v1', text: 'x', cue }), /script cue needs the document/);
+  });
+
   test('regenerate: a new take with the same text and settings and a new random seed', async (t) => {
     const s = await setup(t);
     const first = await s.runner.generate({

@@ -100,8 +100,52 @@ export function matchesSearch(g: Generation, query: string): boolean {
   return (
     normalizeForSearch(g.text).includes(q) ||
     (g.instruct != null && normalizeForSearch(g.instruct).includes(q)) ||
+    (g.title != null && normalizeForSearch(g.title).includes(q)) ||
+    (g.notes != null && normalizeForSearch(g.notes).includes(q)) ||
+    g.tags.some((t) => normalizeForSearch(t).includes(q)) ||
     normalizeForSearch(g.profileName).includes(q)
   );
+}
+
+export const TAG_NAMES = [
+  'Intro',
+  'chapter 1',
+  'Chapter 2',
+  'keeper',
+  'Ünïcode Tag',
+  'needs review',
+  'ПРОВЕРКА',
+  '50% mix',
+  'retake_later',
+];
+const TITLES = ['Opening line', 'Zebra crossing take', 'Grüße final', 'Café (alt)', '世界 version', 'Retake: louder'];
+const NOTES = [
+  '# Notes\n- *warmer* next time\n- [link](https://example.com)',
+  'Client liked it. Use for the **trailer**.',
+  'Too fast; try 0.9x speed and a softer start',
+  'Ölmühle pronunciation checked',
+  'mixed with music_bed_3',
+];
+
+/**
+ * Gives some of the corpus titles, notes and tags (deterministic; tag lists of 0-3, some
+ * generations with only one of the three), and returns the corpus as it now is.
+ */
+export async function organiseCorpus(h: HistoryService, corpus: Corpus, seed = 11): Promise<Corpus> {
+  const r = rng(seed);
+  const byTag = new Map<string, string[]>();
+  for (const g of corpus.generations) {
+    if (r() < 0.2) await h.setTitle(g.id, TITLES[Math.floor(r() * TITLES.length)]);
+    if (r() < 0.1) await h.setNotes(g.id, NOTES[Math.floor(r() * NOTES.length)]);
+    const n = r() < 0.4 ? 1 + Math.floor(r() * 3) : 0;
+    for (let i = 0; i < n; i++) {
+      const tag = TAG_NAMES[Math.floor(Math.pow(r(), 1.5) * TAG_NAMES.length)];
+      byTag.set(tag, [...(byTag.get(tag) ?? []), g.id]);
+    }
+  }
+  // One bulk edit per tag, as the tree's "Add Tags…" does.
+  for (const [tag, ids] of byTag) await h.addTags({ generationIds: ids, tags: [tag] });
+  return { ...corpus, generations: await h.getMany(corpus.generations.map((g) => g.id)) };
 }
 
 export function newestFirst(a: Generation, b: Generation, seqOf: Map<string, number>): number {

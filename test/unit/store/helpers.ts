@@ -5,6 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openHistory, type OpenHistoryOptions } from '../../../src/history';
 import type { HistoryService } from '../../../src/history/service';
+import { DB_FILE } from '../../../src/store/database';
+import { migrate } from '../../../src/store/schema';
+import { searchFunctions } from '../../../src/store/search-text';
+import { loadSqlJs, type Database } from '../../../src/store/sqlite';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
@@ -112,4 +116,35 @@ export function fakeAudio(seed: number, size = 64): Uint8Array {
   const b = new Uint8Array(size);
   for (let i = 0; i < size; i++) b[i] = (seed * 31 + i * 7) & 0xff;
   return b;
+}
+
+export const OLD_PROFILE_ID = '8f9c7f2e-3b1a-4c6d-9e8f-1a2b3c4d5e6f';
+/** Id of the i-th generation of `oldSchemaStore`. */
+export const oldGenerationId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+export const oldGenerationText = (i: number) => `line number ${i} of the script`;
+
+/**
+ * Writes a history database that stopped at schema `version`, as that version left it: one
+ * profile and `n` generations (ids and texts above, created_at = i), then whatever `more` adds
+ * with raw SQL. A real store to upgrade, without running the code of that version.
+ */
+export async function oldSchemaStore(dir: string, version: number, n: number, more?: (db: Database) => void): Promise<void> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  try {
+    for (const [name, fn] of Object.entries(searchFunctions)) db.create_function(name, fn);
+    migrate(db, version);
+    db.run(`INSERT INTO profiles (id, name, name_key, created_at, updated_at) VALUES ('${OLD_PROFILE_ID}', 'Narrator', 'narrator', 1, 1)`);
+    db.run('BEGIN');
+    const ins = db.prepare(
+      "INSERT INTO generations (id, profile_id, text, status, duration, created_at, updated_at) VALUES (?, ?, ?, 'completed', 1, ?, ?)",
+    );
+    for (let i = 0; i < n; i++) ins.run([oldGenerationId(i), OLD_PROFILE_ID, oldGenerationText(i), i, i]);
+    ins.free();
+    more?.(db);
+    db.run('COMMIT');
+    fs.writeFileSync(path.join(dir, DB_FILE), db.export());
+  } finally {
+    db.close();
+  }
 }

@@ -1,7 +1,6 @@
 // Story export through the mix worker, every format decoded by ffmpeg (test-only): lengths, rates,
 // channels as asked; FLAC bit-identical to WAV; cancel and failure leave no file behind.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,6 +10,7 @@ import type { MixTarget } from '../../../src/story/mix-options';
 import type { MixPlan } from '../../../src/story/mix-plan';
 import { decodeToPcm, encoderFilesFromNodeModules, probe } from '../archive/encoder-build';
 import { scratch } from '../effects/meters';
+import { sineWav } from './story-fixtures';
 
 const DEV_WORKER = join(import.meta.dirname, 'dev-mix-worker.mjs');
 
@@ -20,26 +20,8 @@ function mixer(t: { after: (fn: () => void) => void }): StoryMixer {
   return m;
 }
 
-function sine(dir: string, name: string, rate: number, seconds: number, hz: number, amplitude: number): string {
-  const path = join(dir, name);
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    String(rate),
-    '-c',
-    '1',
-    '-b',
-    '16',
-    path,
-    'synth',
-    String(seconds),
-    'sine',
-    String(hz),
-    'vol',
-    String(amplitude),
-  ]);
-  return path;
-}
+const sine = (dir: string, name: string, rate: number, seconds: number, hz: number, amplitude: number): string =>
+  sineWav(dir, name, { seconds, hz, amplitude, rate, bits: 16 });
 
 function story(dir: string): MixPlan {
   return {

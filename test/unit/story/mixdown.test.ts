@@ -6,39 +6,17 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { mixdown, MixError } from '../../../src/story/mixdown';
 import { durationSeconds, ebur128, scratch } from '../effects/meters';
+import { pcm24, sineWav } from './story-fixtures';
 
 const RATE = 48000;
 
-function sine(dir: string, name: string, seconds: number, hz: number, amplitude: number): string {
-  const path = join(dir, name);
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    String(RATE),
-    '-c',
-    '1',
-    '-b',
-    '24',
-    path,
-    'synth',
-    String(seconds),
-    'sine',
-    String(hz),
-    'vol',
-    String(amplitude),
-  ]);
-  return path;
-}
+const sine = (dir: string, name: string, seconds: number, hz: number, amplitude: number): string =>
+  sineWav(dir, name, { seconds, hz, amplitude, rate: RATE });
 
 /** Samples of channel 0 as ffmpeg decodes them, in 24-bit steps. */
 function samples(path: string, channels: number): Int32Array {
-  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-f', 's32le', '-acodec', 'pcm_s32le', '-'], {
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  const all = new Int32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
-  const out = new Int32Array(all.length / channels);
-  for (let i = 0; i < out.length; i++) out[i] = all[i * channels]! >> 8;
-  return out;
+  const all = pcm24(path);
+  return all.filter((_, i) => i % channels === 0);
 }
 
 test('two sine clips at known offsets and volumes mix to their sum within 1 LSB (24-bit), duration = last clip end', async (t) => {
