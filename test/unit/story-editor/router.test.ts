@@ -31,17 +31,16 @@ const wav = (seconds: number) => ({
   duration: seconds,
 });
 const log = { debug: () => undefined, warn: () => undefined, error: () => undefined };
-const caller = (storyId: string, signal?: AbortSignal) =>
-  storyEditorRouter.createCaller(
-    {
-      history: h,
-      log,
-      toWebviewUri: (p: string) => `https://webview.test${p}`,
-      player: { currentList: () => [], currentId: () => undefined, open: () => undefined },
-      storyEditor: { storyId, reportDrawn: (r) => drawn.push(r), setTitle: () => undefined },
-    } satisfies StoryEditorRpcContext,
-    { signal },
-  );
+const caller = (storyId: string, signal?: AbortSignal) => {
+  const ctx: StoryEditorRpcContext = {
+    history: h,
+    log,
+    toWebviewUri: (p: string) => `https://webview.test${p}`,
+    player: { currentList: () => [], currentId: () => undefined, open: () => undefined },
+    storyEditor: { storyId, reportDrawn: (r) => drawn.push(r), setTitle: () => undefined },
+  };
+  return storyEditorRouter.createCaller(ctx, { signal });
+};
 
 const rejects = async (p: Promise<unknown>, code: string, message?: RegExp) =>
   assert.rejects(p, (e: unknown) => e instanceof TRPCError && e.code === code && (!message || message.test(e.message)));
