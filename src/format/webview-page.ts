@@ -59,3 +59,11 @@ export function inlineCodicons(css: string, font: Uint8Array): InlineCodicons | 
   if (embedded === face) return undefined;
   return { fontFace: embedded, rules: css.replace(face, '') };
 }
+
+/** The head's first lines every page of ours starts with: charset, the CSP, the viewport, and the nonce for the page's own scripts. */
+export function pageHeadMeta(cspSource: string, nonce: string): string {
+  return `<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(cspSource, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="vh-nonce" content="${escapeAttr(nonce)}">`;
+}

@@ -12,14 +12,7 @@
  * shadow roots: the page's script makes one from the inlined rules (a blob: URL, see
  * webview-ui/player/nonce.ts).
  */
-import {
-  contentSecurityPolicy,
-  createNonce,
-  escapeAttr,
-  inlineScriptText,
-  inlineStyleText,
-  type InlineCodicons,
-} from '../format/webview-page';
+import { createNonce, escapeAttr, inlineScriptText, inlineStyleText, pageHeadMeta, type InlineCodicons } from '../format/webview-page';
 
 export {
   contentSecurityPolicy,
@@ -61,10 +54,7 @@ export function playerHtml(input: PlayerHtmlInput): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${a(contentSecurityPolicy(input.cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="vh-nonce" content="${a(nonce)}">${input.effectsScriptUri ? `\n<meta name="vh-effects-script" content="${a(input.effectsScriptUri)}">` : ''}
+${pageHeadMeta(input.cspSource, nonce)}${input.effectsScriptUri ? `\n<meta name="vh-effects-script" content="${a(input.effectsScriptUri)}">` : ''}
 <script nonce="${a(nonce)}">window.vhHtmlStartAt=performance.timeOrigin+performance.now()</script>
 ${codicons}
 ${style}

@@ -3,7 +3,7 @@
  * script and stylesheet, codicons, and an empty #app the bundle fills. The story's name is not
  * in the page: it arrives over RPC and is set as text. No `vscode` import.
  */
-import { contentSecurityPolicy, createNonce, escapeAttr } from '../format/webview-page';
+import { createNonce, escapeAttr, pageHeadMeta } from '../format/webview-page';
 
 export interface StoryEditorHtmlInput {
   cspSource: string;
@@ -19,10 +19,7 @@ export function storyEditorHtml(input: StoryEditorHtmlInput): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${a(contentSecurityPolicy(input.cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="vh-nonce" content="${a(nonce)}">
+${pageHeadMeta(input.cspSource, nonce)}
 <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${a(input.codiconsUri)}">
 <link rel="stylesheet" href="${a(input.styleUri)}">
 <title>Voice History Story Editor</title>

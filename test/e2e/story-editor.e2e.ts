@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { openHistory } from '../../src/history';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
-import { runCommand, waitUntil } from './palette';
+import { runCommand, useWebviewTheme, waitUntil } from './palette';
 import { toneWav } from './player-seed';
 
 const shots = join(root, 'test-results');
@@ -413,23 +413,7 @@ test('theme-aware: screenshots in light and high contrast', async () => {
     ['Dark High Contrast', 'vscode-high-contrast', 'story-editor-high-contrast.png'],
     ['Dark Modern', 'vscode-dark', 'story-editor-dark.png'],
   ] as const) {
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('Control+T');
-    await page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Browse Additional Color Themes' })
-      .first()
-      .waitFor({ timeout: 10000 });
-    await page.keyboard.type(theme);
-    await page.waitForTimeout(300);
-    await page.keyboard.press('Enter');
-    const frame = await editor();
-    await until(
-      `the ${kind} theme`,
-      () => frame.evaluate(() => document.body.dataset.vscodeThemeKind ?? ''),
-      (k) => k === kind,
-      20000,
-    );
-    await page.waitForTimeout(500);
+    await useWebviewTheme(page, theme, kind, editor);
     await page.screenshot({ path: join(shots, file) });
   }
 });
