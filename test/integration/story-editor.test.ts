@@ -108,7 +108,9 @@ describe('The story editor in a real VS Code', () => {
     await refused(c.story.peaks({ itemId: itemIds[0]!, buckets: 7 }), 'BAD_REQUEST');
     const theirs = (await api.history!.getStory(other.id))!.items[0]!.id;
     await refused(c.story.audio({ itemId: theirs }), 'NOT_FOUND');
-    await refused(c.story.edit({ op: { type: 'remove', itemIds: [theirs] } }), 'NOT_FOUND');
+    // The service's refusal: its HistoryError comes from the extension's bundle, this router from the
+    // test bundle, so the error's class (and with it the mapped code) is not recognised here: the message is.
+    await assert.rejects(c.story.edit({ op: { type: 'remove', itemIds: [theirs] } }), /is not in this story/);
     const moved = await c.story.edit({ op: { type: 'move', itemId: itemIds[0]!, startMs: 700 } });
     assert.equal(moved.story.clips.find((x) => x.itemId === itemIds[0])!.startMs, 700);
     assert.equal((await api.history!.getStory(story.id))!.items.find((i) => i.id === itemIds[0])!.startMs, 700, 'stored');
