@@ -15,6 +15,8 @@ import { storyEditorCommandHandlers } from './commands/story-editor-commands';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
 import { showErrorToast } from './views/error-toast';
+import { LexiconSource } from './commands/lexicon-file';
+import { createScriptFeatures, type ScriptFeatures } from './features/scripts';
 
 /** What `activate` returns to other extensions (the public API, see README) and to our own integration tests. */
 export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
@@ -31,6 +33,8 @@ export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
   readonly player: PlayerHost | undefined;
   /** The story editor tabs' host; undefined when the history could not be opened. */
   readonly storyEditor: StoryEditorHost | undefined;
+  /** Generate Script, the script lenses and marks (integration tests watch runs through it). */
+  readonly scripts: ScriptFeatures;
 }
 
 let openedHistory: HistoryService | undefined;
@@ -88,9 +92,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   const storyEditor = history ? new StoryEditorHost({ extensionUri: context.extensionUri, history, log }) : undefined;
   if (storyEditor) context.subscriptions.push(storyEditor.register());
 
+  // The workspace's pronunciation lexicon, applied before synthesis by every engine.
+  const lexicon = new LexiconSource(log);
+  context.subscriptions.push(lexicon);
   // Engines, API keys, Speak Selection / Generate Speech…, Regenerate, Retry, ElevenLabs import.
-  const generation = createGenerationFeatures({ context, history, openError, storageDir, log, view: historyUi.view, effects: takes });
+  const generation = createGenerationFeatures({
+    context,
+    history,
+    openError,
+    storageDir,
+    log,
+    view: historyUi.view,
+    effects: takes,
+    lexicon: () => lexicon.current(),
+  });
   context.subscriptions.push(generation);
+  // Generate Script, the cue lenses and marks, the lexicon commands.
+  const scripts = createScriptFeatures({
+    history,
+    openError,
+    log,
+    view: historyUi.view,
+    engines: generation.engines,
+    lexicon,
+    state: context.workspaceState,
+    effects: takes,
+  });
+  context.subscriptions.push(scripts);
 
   // Export, import, purge, reconcile, and the storage budget applied in the background.
   const archive = createArchiveFeatures({ context, history, openError, log, view: historyUi.view });
@@ -103,6 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       ...archive.handlers,
       ...generation.handlers,
       ...storyEditorCommandHandlers({ history, openError, editor: storyEditor }),
+      ...scripts.handlers,
       ...effectsCommandHandlers({
         history,
         openError,
@@ -141,6 +170,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     historyUi,
     player,
     storyEditor,
+    scripts,
     async diagnostics() {
       const SQL = await initSqlJs({ locateFile: () => wasmPath });
       const db = new SQL.Database();

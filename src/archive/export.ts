@@ -23,9 +23,9 @@ import {
   type ManifestInput,
   type ManifestPreset,
   type ManifestProfile,
-  type ManifestStory,
   type ManifestVersion,
 } from './manifest';
+import { loadNamedStories, manifestStories, type StorySelection } from './export-stories';
 import { audioFileName, bulkArchiveName, generationArchiveName, shortId, slugify, UniqueNames, voiceboxArchiveName } from './names';
 import { buildVoiceboxManifest, type VoiceboxExportVersion } from './voicebox';
 import { tempPathBeside, writeZipAtomically, type ZipSource } from './zip-writer';
@@ -44,6 +44,8 @@ export interface ExportOptions {
   onProgress?: (progress: ExportProgress) => void;
   /** Time written as `exportedAt` (default now). */
   now?: Date;
+  /** Which stories go in (default `complete`: those whose items are all exported); named stories bring their generations. */
+  stories?: StorySelection;
 }
 
 export interface SkippedAudio {
@@ -162,36 +164,6 @@ async function loadProfiles(history: ArchiveHistory, generations: Generation[]):
   return out;
 }
 
-async function loadStories(history: ArchiveHistory, generationIds: Set<string>, versionIds: Set<string>): Promise<ManifestStory[]> {
-  const out: ManifestStory[] = [];
-  for (const s of await history.listStories()) {
-    const story = await history.getStory(s.id);
-    if (!story) continue;
-    const items = story.items
-      .filter((i) => generationIds.has(i.generationId))
-      .map((i) => ({
-        generationId: i.generationId,
-        versionId: i.versionId !== null && versionIds.has(i.versionId) ? i.versionId : null,
-        startMs: i.startMs,
-        track: i.track,
-        trimStartMs: i.trimStartMs,
-        trimEndMs: i.trimEndMs,
-        volume: i.volume,
-      }));
-    if (items.length > 0) {
-      out.push({
-        id: story.id,
-        name: story.name,
-        description: story.description,
-        createdAt: toIso(story.createdAt),
-        updatedAt: toIso(story.updatedAt),
-        items,
-      });
-    }
-  }
-  return out;
-}
-
 /** Checks our own manifest before it is written, so an export never produces an archive import would refuse. */
 function checkedManifest(manifest: ManifestInput): Buffer {
   const result = manifestSchema.safeParse(manifest);
@@ -214,8 +186,15 @@ export async function exportArchive(
   options: ExportOptions,
 ): Promise<ExportResult> {
   const { signal } = options;
-  if (ids.length === 0) throw new ArchiveError('not-exportable', 'Nothing to export: select at least one generation.');
-  const generations = await loadGenerations(history, ids);
+  const selection = options.stories ?? 'complete';
+  const storyGenerations =
+    typeof selection === 'object'
+      ? (await loadNamedStories(history, selection.ids)).flatMap((s) => s.items.map((i) => i.generationId))
+      : [];
+  if (ids.length + storyGenerations.length === 0) {
+    throw new ArchiveError('not-exportable', 'Nothing to export: select at least one generation (or a story with clips).');
+  }
+  const generations = await loadGenerations(history, [...ids, ...storyGenerations]);
   const names = new UniqueNames();
   const sources: ZipSource[] = [];
   const skippedAudio: SkippedAudio[] = [];
@@ -255,6 +234,8 @@ export async function exportArchive(
         duration: v.duration,
         sampleRate: v.sampleRate,
         channels: v.channels,
+        seed: v.seed,
+        loudnessLufs: v.loudnessLufs,
       };
       sources.push({
         name: entry,
@@ -279,6 +260,9 @@ export async function exportArchive(
       id: g.id,
       profileId: g.profileId,
       text: g.text,
+      title: g.title,
+      notes: g.notes,
+      tags: g.tags,
       language: g.language,
       engine: g.engine,
       model: g.model,
@@ -301,7 +285,7 @@ export async function exportArchive(
   }
 
   const profiles = await loadProfiles(history, generations);
-  const stories = await loadStories(history, new Set(generations.map((g) => g.id)), exportedVersionIds);
+  const stories = await manifestStories(history, selection, new Set(generations.map((g) => g.id)), exportedVersionIds);
   const presets: ManifestPreset[] = (await history.listPresets()).map((p) => ({
     id: p.id,
     name: p.name,

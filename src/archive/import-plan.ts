@@ -33,6 +33,9 @@ export interface PlannedVersion {
   sha256: string;
   /** Original time of the version (our archives); the generation's time when absent. */
   createdAt?: number | null;
+  /** The seed a take was spoken with, and its measured loudness (our archives since version 2). */
+  seed?: number | null;
+  loudnessLufs?: number | null;
 }
 
 export interface PlannedGeneration {
@@ -54,6 +57,10 @@ export interface PlannedGeneration {
   createdAt: number | null;
   /** Oldest first; sources come before the versions made from them. */
   versions: PlannedVersion[];
+  /** The user's title, notes and tags (our archives since version 2). */
+  title?: string | null;
+  notes?: string | null;
+  tags?: string[];
 }
 
 export interface PlannedStory {
@@ -69,7 +76,11 @@ export interface PlannedStory {
     trimStartMs: number;
     trimEndMs: number;
     volume: number;
+    fadeInMs?: number;
+    fadeOutMs?: number;
   }>;
+  /** Tracks whose settings differ from the defaults. */
+  tracks?: Array<{ track: number; name: string | null; mute: boolean; solo: boolean; gain: number }>;
 }
 
 export interface ImportPlan {

@@ -12,7 +12,7 @@ import { isAudioName, isJunkEntry, isSidecarName } from './detect';
 import { ArchiveError } from './errors';
 import type { ImportPlan, PlannedGeneration, PlannedProfile, PlannedVersion } from './import-plan';
 import { MB } from './limits';
-import { fromIso, MANIFEST_NAME, parseManifest, WHOLE_MANIFEST, type Manifest } from './manifest';
+import { fromIso, MANIFEST_NAME, parseArchiveJson, readManifest, WHOLE_MANIFEST, type Manifest } from './manifest';
 import { looksLikeVoicebox, looksLikeVoiceboxProfile } from './voicebox';
 import type { ZipArchive } from './zip-reader';
 import { parseElevenLabsName } from './elevenlabs-names';
@@ -230,6 +230,8 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
         probe: staged.probe,
         sha256: staged.sha256,
         createdAt: fromIso(v.createdAt),
+        seed: v.seed,
+        loudnessLufs: v.loudnessLufs,
       });
     }
     // An exporter leaves out audio that was missing on its disk; such a generation cannot be "completed" here.
@@ -251,6 +253,9 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
       instruct: g.instruct,
       createdAt: fromIso(g.createdAt),
       versions,
+      title: g.title,
+      notes: g.notes,
+      tags: g.tags,
     });
   }
   for (const s of manifest.stories) {
@@ -258,6 +263,7 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
       name: s.name,
       description: s.description,
       createdAt: fromIso(s.createdAt),
+      tracks: s.tracks,
       items: s.items.map((i) => ({
         generationKey: i.generationId,
         versionKey: i.versionId,
@@ -266,6 +272,8 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
         trimStartMs: i.trimStartMs,
         trimEndMs: i.trimEndMs,
         volume: i.volume,
+        fadeInMs: i.fadeInMs,
+        fadeOutMs: i.fadeOutMs,
       })),
     });
   }
@@ -366,13 +374,8 @@ export async function planZip(zip: ZipArchive, opts: SourceOptions): Promise<Imp
     );
   }
   const text = await zip.readText(manifestEntry, maxManifest);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return planOurArchive(zip, parseManifest(text), opts); // parseManifest words the JSON error
-  }
-  if (typeof value === 'object' && value !== null && 'format' in value) return planOurArchive(zip, parseManifest(text), opts);
+  const value = parseArchiveJson(text, MANIFEST_NAME);
+  if (typeof value === 'object' && value !== null && 'format' in value) return planOurArchive(zip, readManifest(value), opts);
   if (looksLikeVoicebox(value)) return planVoicebox(zip, value, opts);
   if (looksLikeVoiceboxProfile(value)) {
     throw new ArchiveError(

@@ -58,8 +58,10 @@ export interface ImportLeftOut {
 export interface ImportSummary {
   /** Generations added. */
   imported: number;
-  /** Generations already in the history (same audio and text), left out. */
+  /** Generations already in the history (same audio and text), left out (stories placing them place the ones here). */
   skipped: number;
+  /** Stories added (a story equal to one here is not added again). */
+  stories: number;
   rejected: ImportRejection[];
   /** Files imported without some of what they list (the rest of each was imported). */
   leftOut: ImportLeftOut[];
@@ -96,7 +98,7 @@ async function importOne(
   history: ArchiveHistory,
   path: string,
   source: SourceOptions & { onWritten?: (done: number, total: number) => void },
-): Promise<{ ids: string[]; skipped: number; leftOut: string[] }> {
+): Promise<{ ids: string[]; skipped: number; stories: number; leftOut: string[] }> {
   let kind: Awaited<ReturnType<typeof detectInput>>;
   try {
     kind = await detectInput(path);
@@ -138,15 +140,15 @@ async function commitAndReport(
   plan: Parameters<typeof commitPlan>[1],
   source: SourceOptions & { onWritten?: (done: number, total: number) => void },
 ) {
-  const { generationIds, skipped } = await commitPlan(history, plan, source.signal, source.onWritten);
-  return { ids: generationIds, skipped, leftOut: plan.leftOut ?? [] };
+  const { generationIds, skipped, stories } = await commitPlan(history, plan, source.signal, source.onWritten);
+  return { ids: generationIds, skipped, stories, leftOut: plan.leftOut ?? [] };
 }
 
 /** Imports each file in `paths`; never throws for a bad file (it lands in `rejected`). */
 export async function importFiles(history: ArchiveHistory, paths: readonly string[], options: ImportOptions = {}): Promise<ImportSummary> {
   const limits = importLimitsSchema.parse(options.limits ?? {});
   const profileName = importProfileName(options.profileName);
-  const summary: ImportSummary = { imported: 0, skipped: 0, rejected: [], leftOut: [], generationIds: [], cancelled: false };
+  const summary: ImportSummary = { imported: 0, skipped: 0, stories: 0, rejected: [], leftOut: [], generationIds: [], cancelled: false };
   const picked = new Set(paths);
   const files = paths.filter((p) => !isSidecarOfPicked(p, picked));
   for (const [index, path] of files.entries()) {
@@ -179,10 +181,11 @@ export async function importFiles(history: ArchiveHistory, paths: readonly strin
     };
     try {
       report('checking');
-      const { ids, skipped, leftOut } = await importOne(history, path, source);
+      const { ids, skipped, stories, leftOut } = await importOne(history, path, source);
       if (leftOut.length > 0) summary.leftOut.push({ name, items: leftOut });
       summary.imported += ids.length;
       summary.skipped += skipped;
+      summary.stories += stories;
       summary.generationIds.push(...ids);
     } catch (e) {
       if (options.signal?.aborted) {

@@ -1,113 +1,91 @@
-// The `manifest.json` of a Voice History archive (format `voice-history`, version 1): the single
-// source of truth for what an export writes and what an import accepts. See README.md, "Export format".
+// The `manifest.json` of a Voice History archive (format `voice-history`): the single source of
+// truth for what an export writes (always the current version, 2) and what an import accepts
+// (every version up to it: a reader per version, older ones upgraded to this model). See
+// README.md, "Export format".
 import { z } from 'zod';
-import { PLAYABLE_FORMATS } from '../audio/format';
-import { GENERATION_SOURCES, GENERATION_STATUSES } from '../history/types';
-import { languageSchema, MAX_TEXT_LENGTH, profileNameSchema } from '../history/schemas';
-import { ArchiveError } from './errors';
+import { notesSchema, tagNameSchema, titleSchema } from '../history/schemas';
 import { errorMessage } from '../format/errors';
 import { describeFirstIssue } from '../format/issues';
+import { ArchiveError } from './errors';
+import {
+  checkReferences,
+  FORMAT_NAME,
+  manifestGenerationV1Schema,
+  manifestPresetSchema,
+  manifestProfileSchema,
+  manifestStoryItemV1Schema,
+  manifestStoryV1Schema,
+  manifestV1Schema,
+  manifestVersionV1Schema,
+  MANIFEST_NAME,
+  time,
+  WHOLE_MANIFEST,
+  type ManifestV1,
+} from './manifest-v1';
 
-export const FORMAT_NAME = 'voice-history';
-export const FORMAT_VERSION = 1;
-export const MANIFEST_NAME = 'manifest.json';
-export const AUDIO_FOLDER = 'audio/';
-/** How a problem with no path names what it is about. */
-export const WHOLE_MANIFEST = '(the whole manifest)';
-/** An archive carries what the player plays (src/audio/format), under its format's extension. */
-export const AUDIO_FORMATS = PLAYABLE_FORMATS;
+export {
+  AUDIO_FOLDER,
+  AUDIO_FORMATS,
+  FORMAT_NAME,
+  MANIFEST_NAME,
+  WHOLE_MANIFEST,
+  manifestPresetSchema,
+  manifestProfileSchema,
+} from './manifest-v1';
 
-const uuid = z.uuid();
-/** ISO 8601 in UTC with milliseconds, e.g. `2025-01-31T12:00:00.000Z`. */
-const time = z.iso.datetime({ offset: true });
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'Expected a sha256 hash: 64 lower-case hex digits.');
-const audioEntry = z
-  .string()
-  .regex(/^audio\/[^/\\]+\.(wav|mp3|flac|ogg)$/, 'Expected the name of a file inside audio/ ending in .wav, .mp3, .flac or .ogg.');
+export const FORMAT_VERSION = 2;
+/** Bounds that keep one archive's rows one journal frame (the import batch has the same). */
+export const MAX_GENERATIONS = 100_000;
+export const MAX_TAGS_PER_GENERATION = 100;
+export const MAX_STORIES = 10_000;
+export const MAX_STORY_ITEMS = 100_000;
 
-export const manifestProfileSchema = z.object({
-  id: uuid,
-  name: profileNameSchema,
-  description: z.string().max(2000).nullable(),
-  language: languageSchema,
-  engine: z.string().min(1).max(64).nullable(),
-  voiceId: z.string().min(1).max(200).nullable(),
-  /** The voice's default effects (absent in archives written before effects existed). */
-  effectsChain: z.array(z.json()).min(1).max(100).nullable().default(null),
-});
+/** Story times: at most 100 hours, like the timeline's operations. */
+const ms = z
+  .number()
+  .int()
+  .min(0)
+  .max(100 * 3600 * 1000);
 
-/** A user effect preset: every export carries all of them (they belong to the history, not to a generation). */
-export const manifestPresetSchema = z.object({
-  id: uuid,
-  name: z.string().trim().min(1).max(100),
-  description: z.string().max(2000).nullable(),
-  effectsChain: z.array(z.json()).min(1).max(100),
-  createdAt: time,
-  updatedAt: time,
-});
-
-export const manifestVersionSchema = z.object({
-  id: uuid,
-  label: z.string().trim().min(1).max(100),
-  isDefault: z.boolean(),
-  effectsChain: z.array(z.json()).max(100).nullable(),
-  sourceVersionId: uuid.nullable(),
-  createdAt: time,
-  /** Entry of the audio inside the archive. */
-  audio: audioEntry,
-  format: z.enum(AUDIO_FORMATS),
-  bytes: z.number().int().min(1),
-  sha256,
-  /** Informational: an import measures the audio itself. */
-  duration: z.number().min(0).nullable(),
-  sampleRate: z.number().int().positive().nullable(),
-  channels: z.number().int().positive().max(64).nullable(),
-});
-
-export const manifestGenerationSchema = z.object({
-  id: uuid,
-  profileId: uuid,
-  text: z.string().min(1).max(MAX_TEXT_LENGTH),
-  language: languageSchema,
-  engine: z.string().min(1).max(64).nullable(),
-  model: z.string().min(1).max(128).nullable(),
-  status: z.enum(GENERATION_STATUSES),
-  error: z.string().max(10_000).nullable(),
-  favorite: z.boolean(),
-  source: z.enum(GENERATION_SOURCES),
-  externalId: z.string().min(1).max(200).nullable(),
-  settings: z.record(z.string(), z.json()).nullable(),
+export const manifestVersionSchema = manifestVersionV1Schema.extend({
+  /** The seed a take was spoken with (Regenerate); null for the original and processed versions. */
   seed: z.number().int().nullable(),
-  instruct: z.string().max(10_000).nullable(),
-  createdAt: time,
-  updatedAt: time,
-  /** Of the default version; informational like the version's. */
-  duration: z.number().min(0).nullable(),
-  sampleRate: z.number().int().positive().nullable(),
-  channels: z.number().int().positive().max(64).nullable(),
-  contentHash: sha256.nullable(),
-  /** Oldest first; empty for a generation that never produced audio (e.g. failed). */
+  /** Integrated loudness (LUFS) as measured; null when not measured yet. */
+  loudnessLufs: z.number().min(-200).max(20).nullable(),
+});
+
+export const manifestGenerationSchema = manifestGenerationV1Schema.extend({
+  /** The user's own name for it; null when not set. */
+  title: titleSchema,
+  /** Markdown, as typed; null when none. */
+  notes: notesSchema,
+  /** Names as spelled; names equal when case-folded are one tag. */
+  tags: z.array(tagNameSchema).max(MAX_TAGS_PER_GENERATION, `A generation carries at most ${MAX_TAGS_PER_GENERATION} tags.`),
   versions: z.array(manifestVersionSchema).max(1000),
 });
 
-export const manifestStoryItemSchema = z.object({
-  generationId: uuid,
-  versionId: uuid.nullable(),
-  startMs: z.number().int().min(0),
+export const manifestStoryTrackSchema = z.object({
   track: z.number().int().min(0).max(1000),
-  trimStartMs: z.number().int().min(0),
-  trimEndMs: z.number().int().min(0),
-  volume: z.number().min(0).max(4),
+  name: z.string().trim().max(200).nullable(),
+  mute: z.boolean(),
+  solo: z.boolean(),
+  /** Linear gain 0..2 of every clip on the track. */
+  gain: z.number().min(0).max(2),
 });
 
-export const manifestStorySchema = z.object({
-  id: uuid,
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2000).nullable(),
-  createdAt: time,
-  updatedAt: time,
-  /** Only the items that place generations contained in this archive. */
-  items: z.array(manifestStoryItemSchema),
+export const manifestStoryItemSchema = manifestStoryItemV1Schema.extend({
+  startMs: ms,
+  trimStartMs: ms,
+  trimEndMs: ms,
+  fadeInMs: ms,
+  fadeOutMs: ms,
+});
+
+export const manifestStorySchema = manifestStoryV1Schema.extend({
+  /** Tracks whose settings differ from the defaults (no name, audible, gain 1). */
+  tracks: z.array(manifestStoryTrackSchema).max(1001),
+  /** Every item of the story: an export carries a story only with all of its generations. */
+  items: z.array(manifestStoryItemSchema).max(MAX_STORY_ITEMS),
 });
 
 export const manifestSchema = z
@@ -116,65 +94,22 @@ export const manifestSchema = z
     formatVersion: z.literal(FORMAT_VERSION),
     exportedAt: time,
     exportedBy: z.object({ name: z.string().min(1).max(100), version: z.string().min(1).max(50) }),
-    profiles: z.array(manifestProfileSchema),
-    generations: z.array(manifestGenerationSchema),
-    stories: z.array(manifestStorySchema).default([]),
+    profiles: z.array(manifestProfileSchema).max(MAX_GENERATIONS),
+    generations: z.array(manifestGenerationSchema).max(MAX_GENERATIONS),
+    stories: z.array(manifestStorySchema).max(MAX_STORIES),
+    /** Every user effect preset (an archive without any may leave the field out). */
     presets: z.array(manifestPresetSchema).max(10_000).default([]),
   })
   .superRefine((m, ctx) => {
-    const profileIds = new Set(m.profiles.map((p) => p.id));
-    const generationIds = new Set<string>();
-    const versionIds = new Set<string>();
-    const audio = new Set<string>();
-    m.generations.forEach((g, gi) => {
-      const at = (...rest: (string | number)[]) => ['generations', gi, ...rest];
-      if (generationIds.has(g.id)) ctx.addIssue({ code: 'custom', path: at('id'), message: 'This generation id appears twice.' });
-      generationIds.add(g.id);
-      if (!profileIds.has(g.profileId)) {
-        ctx.addIssue({ code: 'custom', path: at('profileId'), message: 'No profile with this id is listed in "profiles".' });
-      }
-      const own = new Set(g.versions.map((v) => v.id));
-      if (g.versions.length > 0 && g.versions.filter((v) => v.isDefault).length !== 1) {
-        ctx.addIssue({ code: 'custom', path: at('versions'), message: 'Exactly one version must have "isDefault": true.' });
-      }
-      g.versions.forEach((v, vi) => {
-        if (versionIds.has(v.id))
-          ctx.addIssue({ code: 'custom', path: at('versions', vi, 'id'), message: 'This version id appears twice.' });
-        versionIds.add(v.id);
-        if (v.sourceVersionId !== null && !own.has(v.sourceVersionId)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: at('versions', vi, 'sourceVersionId'),
-            message: 'Must name another version of the same generation.',
-          });
-        }
-        if (!v.audio.endsWith(`.${v.format}`)) {
-          ctx.addIssue({ code: 'custom', path: at('versions', vi, 'audio'), message: `Must end in .${v.format} like its "format".` });
-        }
-        if (audio.has(v.audio.toLowerCase())) {
-          ctx.addIssue({ code: 'custom', path: at('versions', vi, 'audio'), message: 'Two versions name the same audio entry.' });
-        }
-        audio.add(v.audio.toLowerCase());
+    checkReferences(m, ctx);
+    m.stories.forEach((s, si) => {
+      const seen = new Set<number>();
+      s.tracks.forEach((t, ti) => {
+        if (seen.has(t.track))
+          ctx.addIssue({ code: 'custom', path: ['stories', si, 'tracks', ti, 'track'], message: 'This track appears twice.' });
+        seen.add(t.track);
       });
     });
-    m.stories.forEach((s, si) =>
-      s.items.forEach((item, ii) => {
-        if (!generationIds.has(item.generationId)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['stories', si, 'items', ii, 'generationId'],
-            message: 'No generation with this id is in the archive.',
-          });
-        }
-        if (item.versionId !== null && !versionIds.has(item.versionId)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['stories', si, 'items', ii, 'versionId'],
-            message: 'No version with this id is in the archive.',
-          });
-        }
-      }),
-    );
   });
 
 export type Manifest = z.output<typeof manifestSchema>;
@@ -185,27 +120,76 @@ export type ManifestVersion = z.output<typeof manifestVersionSchema>;
 export type ManifestStory = z.output<typeof manifestStorySchema>;
 export type ManifestPreset = z.output<typeof manifestPresetSchema>;
 
-/** Parses and validates manifest JSON; the error names the first bad field and what it expects. */
-export function parseManifest(json: string, entryName = MANIFEST_NAME): Manifest {
-  let value: unknown;
+/** A version 1 manifest in today's model: what it could not carry takes the value "none". */
+function upgradeV1(m: ManifestV1): Manifest {
+  return {
+    ...m,
+    formatVersion: FORMAT_VERSION,
+    generations: m.generations.map((g) => ({
+      ...g,
+      title: null,
+      notes: null,
+      tags: [],
+      versions: g.versions.map((v) => ({ ...v, seed: null, loudnessLufs: null })),
+    })),
+    stories: m.stories.map((s) => ({ ...s, tracks: [], items: s.items.map((i) => ({ ...i, fadeInMs: 0, fadeOutMs: 0 })) })),
+  };
+}
+
+/** One reader per format version this extension knows. */
+type Read = { success: true; data: Manifest } | { success: false; error: z.ZodError };
+const READERS: Record<number, (value: unknown) => Read> = {
+  1: (value) => {
+    const r = manifestV1Schema.safeParse(value);
+    return r.success ? { success: true, data: upgradeV1(r.data) } : { success: false, error: r.error };
+  },
+  2: (value) => manifestSchema.safeParse(value),
+};
+
+/**
+ * JSON.parse that refuses `__proto__` keys: no export writes one, and copying such a key into an
+ * object (zod's records do) would change that object's prototype.
+ */
+export function parseArchiveJson(text: string, entryName: string): unknown {
   try {
-    value = JSON.parse(json);
+    return JSON.parse(text, (key, value: unknown) => {
+      if (key === '__proto__') throw new ArchiveError('manifest-invalid', `${entryName} contains the key "__proto__"`);
+      return value;
+    });
   } catch (e) {
+    if (e instanceof ArchiveError) {
+      throw new ArchiveError(
+        'manifest-invalid',
+        `${e.message}, which no exporter writes. The archive was tampered with; nothing was imported.`,
+      );
+    }
     throw new ArchiveError(
       'manifest-invalid',
       `${entryName} is not valid JSON (${errorMessage(e)}). The archive is damaged; export it again.`,
     );
   }
-  if (typeof value === 'object' && value !== null && 'formatVersion' in value) {
-    const v = (value as { formatVersion: unknown }).formatVersion;
-    if (typeof v === 'number' && v > FORMAT_VERSION) {
-      throw new ArchiveError(
-        'manifest-too-new',
-        `This archive uses Voice History format version ${v}; this extension reads up to version ${FORMAT_VERSION}. Update the Voice History extension and import it again.`,
-      );
-    }
+}
+
+/** Parses and validates manifest JSON of any known version; the error names the first bad field and what it expects. */
+export function parseManifest(json: string, entryName = MANIFEST_NAME): Manifest {
+  return readManifest(parseArchiveJson(json, entryName), entryName);
+}
+
+/** Validates a parsed manifest (see parseArchiveJson) by the reader of its format version. */
+export function readManifest(value: unknown, entryName = MANIFEST_NAME): Manifest {
+  const v =
+    typeof value === 'object' && value !== null && 'formatVersion' in value
+      ? (value as { formatVersion: unknown }).formatVersion
+      : undefined;
+  if (typeof v === 'number' && v > FORMAT_VERSION) {
+    throw new ArchiveError(
+      'manifest-too-new',
+      `This archive uses Voice History format version ${v}; this extension reads up to version ${FORMAT_VERSION}. Update the Voice History extension and import it again.`,
+    );
   }
-  const result = manifestSchema.safeParse(value);
+  // An unknown or missing version is read as the current one, whose schema then names the field.
+  const read = (typeof v === 'number' && READERS[v]) || READERS[FORMAT_VERSION]!;
+  const result = read(value);
   if (!result.success) {
     const problem = describeFirstIssue(result.error.issues, { whole: WHOLE_MANIFEST, countMore: true });
     throw new ArchiveError('manifest-invalid', `${entryName} is not a valid Voice History manifest: ${problem}. Nothing was imported.`);

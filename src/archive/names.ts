@@ -94,6 +94,11 @@ export function bulkArchiveName(count: number, at: Date = new Date()): string {
   return `voice-history-${count}-generation${count === 1 ? '' : 's'}-${at.toISOString().slice(0, 10)}.voicehistory.zip`;
 }
 
+/** `episode-1-story-3f0c1a2b.voicehistory.zip`: a story with its generations. */
+export function storyArchiveName(name: string, storyId: string): string {
+  return `${slugify(name, 48, 'story')}-story-${shortId(storyId)}.voicehistory.zip`;
+}
+
 /** Voicebox names its generation exports `generation-<safe text>.voicebox.zip`. */
 export function voiceboxArchiveName(text: string): string {
   return `generation-${slugify(text, 40)}.voicebox.zip`;

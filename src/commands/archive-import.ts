@@ -231,7 +231,7 @@ export function importCommandHandlers(deps: ArchiveCommandDeps) {
       });
     });
     const summary: ImportSummary = outcome.cancelled
-      ? { imported: 0, skipped: 0, rejected: [], leftOut: [], generationIds: [], cancelled: true }
+      ? { imported: 0, skipped: 0, stories: 0, rejected: [], leftOut: [], generationIds: [], cancelled: true }
       : outcome.value;
     summary.rejected.unshift(...early);
     const note = await retentionNote(history, summary.generationIds);
@@ -247,6 +247,7 @@ export function importCommandHandlers(deps: ArchiveCommandDeps) {
     const parts: string[] = [];
     if (s.imported > 0 || (s.skipped === 0 && s.rejected.length === 0)) parts.push(`imported ${plural(s.imported, 'generation')}`);
     if (s.skipped > 0) parts.push(`skipped ${plural(s.skipped, 'generation')} already in the history`);
+    if (s.stories > 0) parts.push(`added ${plural(s.stories, 'story', 'stories')}`);
     if (s.rejected.length > 0) parts.push(`rejected ${plural(s.rejected.length, 'file')}`);
     deps.log.info(`Import: ${parts.join(', ')}${s.cancelled ? ' (cancelled)' : ''}.`);
     let message = `Voice History: ${s.cancelled ? 'import cancelled; ' : ''}${parts.join(', ')}.`;

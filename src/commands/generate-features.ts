@@ -8,6 +8,8 @@ import { OpenAiEngine } from '../engines/openai';
 import { elevenLabsConfigFromSettings, openAiConfigFromSettings } from '../engines/settings';
 import { EngineCatalog } from '../generation/engines';
 import { GenerationRunner } from '../generation/runner';
+import { withLexicon } from '../generation/lexicon-engines';
+import type { Lexicon } from '../script/lexicon';
 import type { Takes } from '../generation/takes';
 import type { Generation, HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
@@ -40,6 +42,8 @@ export function createGenerationFeatures(options: {
   view: HistoryView;
   /** Applies a voice's default effects chain to its new generations. */
   effects?: Takes;
+  /** The pronunciation lexicon in force, applied before every synthesis. */
+  lexicon?: () => Lexicon | null;
 }): GenerationFeatures {
   const { context, history, openError, log, view, effects } = options;
   const keys = new ApiKeys(context.secrets);
@@ -69,7 +73,8 @@ export function createGenerationFeatures(options: {
       create: () => new ElevenLabsEngine({ config: elevenLabsConfigFromSettings(read), getApiKey: () => keys.get('elevenlabs') }),
     },
   ]);
-  const runner = history ? new GenerationRunner({ history, engines, log, effects }) : undefined;
+  const pronouncing = options.lexicon ? withLexicon(engines, options.lexicon) : engines;
+  const runner = history ? new GenerationRunner({ history, engines: pronouncing, log, effects }) : undefined;
   const composer = new TextComposer();
   const deps: GenerateDeps = {
     runner: () => {

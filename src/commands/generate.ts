@@ -40,7 +40,7 @@ function config<T>(key: string, fallback: T): T {
 }
 
 /** The voice Speak Selection uses for an engine, from the settings; undefined: ask. */
-function defaultVoice(engineId: string): string | undefined {
+export function defaultVoice(engineId: string): string | undefined {
   if (engineId === 'flite') return config('flite.voice', 'slt') || 'slt';
   if (engineId === 'openai') return config<string[]>('openai.voices', [])[0];
   if (engineId === 'elevenlabs') return config('elevenlabs.voiceId', '').trim() || undefined;

@@ -43,6 +43,12 @@ export const COMMAND_IDS = [
   'voiceHistory.openDocs',
   'voiceHistory.favorite',
   'voiceHistory.unfavorite',
+  'voiceHistory.generateScript',
+  'voiceHistory.pauseScript',
+  'voiceHistory.showLineGenerations',
+  'voiceHistory.setDefaultTake',
+  'voiceHistory.openLexicon',
+  'voiceHistory.addPronunciation',
 ] as const;
 
 /** A contributed command id. */

@@ -6,6 +6,9 @@ import type { Writer } from '../store/database';
 import { HistoryError } from '../store/errors';
 import type { ImportBatch } from './schemas';
 import { showVersion } from './version-sql';
+import { nameKey } from './service-support';
+import { BatchTags } from './import-tags';
+import { writeStories } from './import-stories';
 
 export interface ImportBatchResult {
   /** New generation ids by batch key, in batch order. */
@@ -20,11 +23,11 @@ export interface ImportBatchResult {
   createdStoryIds: string[];
   /** User presets the import added (presets whose name exists already are kept as they are). */
   createdPresetIds: string[];
+  /** Tags the imported generations carry (found by case-folded name, or created). */
+  tagIds: string[];
 }
 
 export const versionRef = (generationKey: string, versionKey: string) => `${generationKey}/${versionKey}`;
-
-const nameKey = (name: string) => name.normalize('NFKC').toLowerCase().trim();
 
 function invalid(message: string): HistoryError {
   return new HistoryError('INVALID', `Invalid import batch: ${message}`);
@@ -57,6 +60,7 @@ export function checkBatchReferences(b: ImportBatch): void {
   }
   for (const s of b.stories) {
     for (const i of s.items) {
+      if (i.generationKey === undefined) continue; // a generation in the history: checked as it is written
       const versions = generations.get(i.generationKey);
       if (!versions) throw invalid(`story "${s.name}" places generation "${i.generationKey}", which is not in the batch.`);
       if (i.versionKey != null && !versions.has(i.versionKey))
@@ -99,7 +103,9 @@ export function writeBatch(
     storyIds: [],
     createdStoryIds: [],
     createdPresetIds: [],
+    tagIds: [],
   };
+  const tags = new BatchTags(w, now);
   for (const p of b.profiles) {
     const found =
       w.value('SELECT id FROM profiles WHERE name = ? ORDER BY created_at, id LIMIT 1', [p.name]) ??
@@ -143,13 +149,15 @@ export function writeBatch(
     const id = randomUUID();
     const createdAt = g.createdAt ?? now;
     w.run(
-      `INSERT INTO generations (id, profile_id, text, language, seed, instruct, engine, model, settings, status, error,
+      `INSERT INTO generations (id, profile_id, text, title, notes, language, seed, instruct, engine, model, settings, status, error,
          is_favorited, source, external_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id,
         result.profileIds.get(g.profileKey)!,
         g.text,
+        g.title ?? null,
+        g.notes ?? null,
         g.language,
         g.seed ?? null,
         g.instruct ?? null,
@@ -172,8 +180,8 @@ export function writeBatch(
       const s = stored.get(ref)!;
       w.run(
         `INSERT INTO generation_versions (id, generation_id, label, audio_path, effects_chain, source_version_id, is_default,
-           duration, sample_rate, channels, audio_bytes, content_hash, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           duration, sample_rate, channels, audio_bytes, content_hash, seed, loudness_lufs, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           s.versionId,
           id,
@@ -187,49 +195,21 @@ export function writeBatch(
           v.channels ?? null,
           s.audio.bytes,
           s.audio.contentHash,
+          v.seed ?? null,
+          v.loudnessLufs ?? null,
           v.createdAt ?? createdAt,
         ],
       );
       result.versionIds.set(ref, s.versionId);
     }
     if (defaultKey !== undefined) showVersion(w, result.versionIds.get(versionRef(g.key, defaultKey))!, now);
+    for (const name of g.tags) tags.tag(id, name);
   }
+  result.tagIds = tags.used();
 
-  for (const s of b.stories) {
-    if (s.items.length === 0) continue;
-    let storyId = w.value('SELECT id FROM stories WHERE name = ? ORDER BY created_at, id LIMIT 1', [s.name]) as string | undefined;
-    if (storyId == null) {
-      storyId = randomUUID();
-      w.run('INSERT INTO stories (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
-        storyId,
-        s.name,
-        s.description ?? null,
-        s.createdAt ?? now,
-        now,
-      ]);
-      result.createdStoryIds.push(storyId);
-    } else {
-      storyId = String(storyId);
-      w.run('UPDATE stories SET updated_at = ? WHERE id = ?', [now, storyId]);
-    }
-    result.storyIds.push(storyId);
-    for (const i of s.items) {
-      w.run(
-        `INSERT INTO story_items (id, story_id, generation_id, version_id, start_ms, track, trim_start_ms, trim_end_ms, volume)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          randomUUID(),
-          storyId,
-          result.generationIds.get(i.generationKey)!,
-          i.versionKey != null ? result.versionIds.get(versionRef(i.generationKey, i.versionKey))! : null,
-          i.startMs,
-          i.track,
-          i.trimStartMs,
-          i.trimEndMs,
-          i.volume,
-        ],
-      );
-    }
+  for (const story of writeStories(w, b.stories, result, now)) {
+    result.storyIds.push(story.id);
+    if (story.created) result.createdStoryIds.push(story.id);
   }
   return result;
 }

@@ -316,6 +316,28 @@ export type ReconcileOptionsInput = z.input<typeof reconcileOptionsSchema>;
 
 export const idsSchema = z.array(idSchema).min(1).max(100_000);
 
+// ---- titles, notes, tags -------------------------------------------------------------------
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_NOTES_LENGTH = 100_000;
+/** Most generations one tag edit may name (a multi-selection of the whole history). */
+export const MAX_TAGGED_IDS = 100_000;
+
+/** A title of the user's own; empty (or only spaces) clears it, so the first line shows again. */
+export const titleSchema = z
+  .string()
+  .max(MAX_TITLE_LENGTH * 4)
+  .transform((s) => s.replace(/[\p{Cc}\s]+/gu, ' ').trim())
+  .pipe(z.string().max(MAX_TITLE_LENGTH, `A title is at most ${MAX_TITLE_LENGTH} characters.`))
+  .transform((s) => (s === '' ? null : s))
+  .nullable();
+
+/** Markdown notes as typed; only spaces or nothing clears them. */
+export const notesSchema = z
+  .string()
+  .max(MAX_NOTES_LENGTH, `Notes are at most ${MAX_NOTES_LENGTH.toLocaleString('en-US')} characters.`)
+  .transform((s) => (s.trim() === '' ? null : s.replace(/\r\n?/g, '\n')))
+  .nullable();
+
 // ---- importBatch: a whole archive written in one transaction ------------------------------
 const batchKeySchema = z.string().min(1).max(200);
 
@@ -338,6 +360,10 @@ export const batchVersionSchema = z
       .string()
       .regex(/^[0-9a-f]{64}$/, 'Expected a sha256 hash: 64 lower-case hex digits.')
       .optional(),
+    /** The seed a take was spoken with. */
+    seed: z.number().int().nullish(),
+    /** Integrated loudness (LUFS) as measured; absent when not measured. */
+    loudnessLufs: z.number().min(-200).max(20).nullish(),
     ...audioMetaSchema.shape,
   })
   .strict();
@@ -352,6 +378,38 @@ export const batchGenerationSchema = createGenerationSchema
     profileKey: batchKeySchema,
     /** Oldest first; exactly one ends up default (the one marked, else the first). */
     versions: z.array(batchVersionSchema).max(1000).default([]),
+    title: titleSchema.optional(),
+    notes: notesSchema.optional(),
+    /** Merged with the tags here case-folded: a tag that exists keeps its spelling. */
+    tags: z.array(tagNameSchema).max(100, 'A generation carries at most 100 tags.').default([]),
+  })
+  .strict();
+
+/** A story item places a generation of the batch (`generationKey`, `versionKey`) or one already in the history (`generationId`, `versionId`). */
+const batchStoryItemSchema = z
+  .object({
+    generationKey: batchKeySchema.optional(),
+    generationId: idSchema.optional(),
+    versionKey: batchKeySchema.nullish(),
+    ...storyItemFields,
+    fadeInMs: z.number().int().min(0).default(0),
+    fadeOutMs: z.number().int().min(0).default(0),
+  })
+  .strict()
+  .refine((i) => (i.generationKey === undefined) !== (i.generationId === undefined), {
+    message: 'A story item names either a generation of the batch (generationKey) or one in the history (generationId).',
+  })
+  .refine((i) => i.generationKey !== undefined || i.versionKey == null, {
+    message: 'A story item placing a generation in the history pins it by versionId, not versionKey.',
+  });
+
+const batchStoryTrackSchema = z
+  .object({
+    track: z.number().int().min(0).max(1000),
+    name: z.string().trim().max(200).nullable().default(null),
+    mute: z.boolean().default(false),
+    solo: z.boolean().default(false),
+    gain: z.number().min(0).max(2).default(1),
   })
   .strict();
 
@@ -373,13 +431,17 @@ export const importBatchSchema = z
       .max(10_000)
       .default([]),
     generations: z.array(batchGenerationSchema).max(100_000),
-    /** Matched by exact name, created (keeping `createdAt`) when none matches; items are appended. */
+    /**
+     * Created keeping `createdAt`. One equal to a story here (name ignoring case and a " (n)"
+     * suffix, description, items, tracks) is that story; another name that is taken gets " (2)", " (3)"…
+     */
     stories: z
       .array(
         createStorySchema
           .extend({
             createdAt: timeSchema.nullish(),
-            items: z.array(z.object({ generationKey: batchKeySchema, versionKey: batchKeySchema.nullish(), ...storyItemFields }).strict()),
+            tracks: z.array(batchStoryTrackSchema).max(1001).default([]),
+            items: z.array(batchStoryItemSchema).max(100_000),
           })
           .strict(),
       )
@@ -389,28 +451,6 @@ export const importBatchSchema = z
   .strict();
 export type ImportBatchInput = z.input<typeof importBatchSchema>;
 export type ImportBatch = z.output<typeof importBatchSchema>;
-
-// ---- titles, notes, tags -------------------------------------------------------------------
-export const MAX_TITLE_LENGTH = 200;
-export const MAX_NOTES_LENGTH = 100_000;
-/** Most generations one tag edit may name (a multi-selection of the whole history). */
-export const MAX_TAGGED_IDS = 100_000;
-
-/** A title of the user's own; empty (or only spaces) clears it, so the first line shows again. */
-export const titleSchema = z
-  .string()
-  .max(MAX_TITLE_LENGTH * 4)
-  .transform((s) => s.replace(/[\p{Cc}\s]+/gu, ' ').trim())
-  .pipe(z.string().max(MAX_TITLE_LENGTH, `A title is at most ${MAX_TITLE_LENGTH} characters.`))
-  .transform((s) => (s === '' ? null : s))
-  .nullable();
-
-/** Markdown notes as typed; only spaces or nothing clears them. */
-export const notesSchema = z
-  .string()
-  .max(MAX_NOTES_LENGTH, `Notes are at most ${MAX_NOTES_LENGTH.toLocaleString('en-US')} characters.`)
-  .transform((s) => (s.trim() === '' ? null : s.replace(/\r\n?/g, '\n')))
-  .nullable();
 
 export const tagEditSchema = z
   .object({

@@ -624,6 +624,7 @@ export class HistoryService {
     this.changed('generation', 'created', [...result.generationIds.values()]);
     this.changed('story', 'updated', result.storyIds);
     this.changed('preset', 'created', result.createdPresetIds);
+    if (result.tagIds.length > 0) this.changed('tag', 'updated', result.tagIds, [...result.generationIds.values()]);
     return result;
   }
 

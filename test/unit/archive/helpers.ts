@@ -193,3 +193,119 @@ export async function seedMany(history: HistoryService, n: number, seconds = 0.0
     );
   }
 }
+
+export const generationKey = (g: Generation) => `${g.createdAt}|${g.text}`;
+
+/** Everything a user sees of a generation, with ids replaced by what they point at. */
+export async function describe(history: HistoryService, g: Generation) {
+  const versions = await history.listVersions(g.id);
+  const labelOf = new Map(versions.map((v) => [v.id, v.label]));
+  const profile = await history.getProfile(g.profileId);
+  return {
+    text: g.text,
+    title: g.title,
+    notes: g.notes,
+    tags: g.tags,
+    language: g.language,
+    duration: g.duration,
+    sampleRate: g.sampleRate,
+    channels: g.channels,
+    audioBytes: g.audioBytes,
+    contentHash: g.contentHash,
+    seed: g.seed,
+    instruct: g.instruct,
+    engine: g.engine,
+    model: g.model,
+    settings: g.settings,
+    status: g.status,
+    error: g.error,
+    isFavorited: g.isFavorited,
+    source: g.source,
+    externalId: g.externalId,
+    createdAt: g.createdAt,
+    audioFileHash: g.audioPath ? sha256File(history.resolveAudioPath(g)) : null,
+    profile: profile && {
+      name: profile.name,
+      description: profile.description,
+      language: profile.language,
+      engine: profile.engine,
+      voiceId: profile.voiceId,
+    },
+    versions: versions.map((v) => ({
+      label: v.label,
+      isDefault: v.isDefault,
+      effectsChain: v.effectsChain,
+      source: v.sourceVersionId ? labelOf.get(v.sourceVersionId) : null,
+      seed: v.seed,
+      loudnessLufs: v.loudnessLufs,
+      duration: v.duration,
+      sampleRate: v.sampleRate,
+      channels: v.channels,
+      audioBytes: v.audioBytes,
+      contentHash: v.contentHash,
+      fileHash: sha256File(history.resolveAudioPath(v)),
+    })),
+  };
+}
+
+export async function describeAll(history: HistoryService, only?: Set<string>) {
+  const out = new Map<string, unknown>();
+  for (const g of await allGenerations(history))
+    if (!only || only.has(generationKey(g))) out.set(generationKey(g), await describe(history, g));
+  return out;
+}
+
+/** Every story as the user sees it (by name), items by the text and version label they place, tracks with their settings. */
+export async function describeStories(history: HistoryService) {
+  const gens = new Map((await allGenerations(history)).map((g) => [g.id, g.text]));
+  const out = [];
+  for (const s of await history.listStories()) {
+    const story = (await history.getStory(s.id))!;
+    const items = [];
+    for (const i of story.items) {
+      const label = i.versionId ? (await history.listVersions(i.generationId)).find((v) => v.id === i.versionId)?.label : null;
+      items.push({
+        text: gens.get(i.generationId),
+        version: label,
+        startMs: i.startMs,
+        track: i.track,
+        trimStartMs: i.trimStartMs,
+        trimEndMs: i.trimEndMs,
+        volume: i.volume,
+        fadeInMs: i.fadeInMs,
+        fadeOutMs: i.fadeOutMs,
+      });
+    }
+    out.push({ name: story.name, description: story.description, items, tracks: story.tracks });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * On top of seedRich: what format version 2 carries. Titles and Markdown notes, tags (one spelled
+ * in two cases), a take's seed and a measured loudness, named/muted/solo tracks with gain, fades,
+ * and a second story placing both voices.
+ */
+export async function seedOrganised(history: HistoryService): Promise<void> {
+  const [hello, ola, failed] = await allGenerations(history);
+  await history.setTitle(hello!.id, 'Opening line');
+  await history.setNotes(hello!.id, '# Notes\n- *warmer* next time');
+  await history.setNotes(failed!.id, 'retry with a shorter text');
+  await history.addTags({ generationIds: [hello!.id, ola!.id], tags: ['Intro', 'chapter 1'] });
+  await history.addTags({ generationIds: [ola!.id, failed!.id], tags: ['INTRO', 'Portuguese'] });
+  const take = await history.addVersion(ola!.id, { kind: 'take', seed: 1234 }, wavAudio(0.25, 24000, 1, 9));
+  await history.setVersionLoudness(take.id, -19.25);
+  const [episode] = await history.listStories();
+  const story = (await history.getStory(episode!.id))!;
+  await history.editStory(story.id, { type: 'track', track: 1, name: 'Narrator', solo: true, gain: 0.75 });
+  await history.editStory(story.id, { type: 'track', track: 2, mute: true });
+  await history.editStory(story.id, { type: 'fades', itemId: story.items[0]!.id, fadeInMs: 15, fadeOutMs: 40 });
+  const second = await history.createStory({ name: 'Duet', description: null });
+  await history.editStory(second.id, {
+    type: 'add',
+    items: [
+      { generationId: hello!.id, track: 0 },
+      { generationId: ola!.id, versionId: take.id, track: 2, startMs: 5000 },
+    ],
+  });
+}

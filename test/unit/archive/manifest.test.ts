@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isArchiveError } from '../../../src/archive/errors';
-import { parseManifest, WHOLE_MANIFEST, type ManifestInput } from '../../../src/archive/manifest';
+import { parseManifest, WHOLE_MANIFEST } from '../../../src/archive/manifest';
+import type { ManifestV1Input } from '../../../src/archive/manifest-v1';
 import { issuePath } from '../../../src/format/issues';
 import { makeWav, sampleManifest, SAMPLE_IDS } from '../../fixtures/archives/samples';
 
@@ -21,7 +22,7 @@ function rejects(json: string, reason: string, message: RegExp) {
 }
 
 test('a complete manifest parses and keeps every field', () => {
-  const input: ManifestInput = sampleManifest(wav);
+  const input: ManifestV1Input = sampleManifest(wav);
   const m = parseManifest(JSON.stringify(input));
   assert.equal(m.generations[0]!.id, SAMPLE_IDS.generation);
   assert.equal(m.generations[0]!.versions[0]!.audio, 'audio/hello.wav');
@@ -125,7 +126,7 @@ test('a newer format version asks to update the extension; bad JSON says the arc
   rejects(
     mutated((m) => (m.formatVersion = 3)),
     'manifest-too-new',
-    /format version 3; this extension reads up to version 1\. Update the Voice History extension/,
+    /format version 3; this extension reads up to version 2\. Update the Voice History extension/,
   );
   rejects('{"format": ', 'manifest-invalid', /manifest\.json is not valid JSON .* export it again/);
 });

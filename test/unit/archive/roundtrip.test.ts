@@ -7,87 +7,16 @@ import { importFiles } from '../../../src/archive/import';
 import { ZipArchive } from '../../../src/archive/zip-reader';
 import { importLimitsSchema } from '../../../src/archive/limits';
 import { isPortableFileName } from '../../../src/archive/names';
-import type { HistoryService } from '../../../src/history/service';
-import type { Generation } from '../../../src/history/types';
-import { allGenerations, openTestHistory, seedMany, seedRich, sha256File, tempDir } from './helpers';
-
-const key = (g: Generation) => `${g.createdAt}|${g.text}`;
-
-/** Everything a user sees of a generation, with ids replaced by what they point at. */
-async function describe(history: HistoryService, g: Generation) {
-  const versions = await history.listVersions(g.id);
-  const labelOf = new Map(versions.map((v) => [v.id, v.label]));
-  const profile = await history.getProfile(g.profileId);
-  return {
-    text: g.text,
-    language: g.language,
-    duration: g.duration,
-    sampleRate: g.sampleRate,
-    channels: g.channels,
-    audioBytes: g.audioBytes,
-    contentHash: g.contentHash,
-    seed: g.seed,
-    instruct: g.instruct,
-    engine: g.engine,
-    model: g.model,
-    settings: g.settings,
-    status: g.status,
-    error: g.error,
-    isFavorited: g.isFavorited,
-    source: g.source,
-    externalId: g.externalId,
-    createdAt: g.createdAt,
-    audioFileHash: g.audioPath ? sha256File(history.resolveAudioPath(g)) : null,
-    profile: profile && {
-      name: profile.name,
-      description: profile.description,
-      language: profile.language,
-      engine: profile.engine,
-      voiceId: profile.voiceId,
-    },
-    versions: versions.map((v) => ({
-      label: v.label,
-      isDefault: v.isDefault,
-      effectsChain: v.effectsChain,
-      source: v.sourceVersionId ? labelOf.get(v.sourceVersionId) : null,
-      duration: v.duration,
-      sampleRate: v.sampleRate,
-      channels: v.channels,
-      audioBytes: v.audioBytes,
-      contentHash: v.contentHash,
-      fileHash: sha256File(history.resolveAudioPath(v)),
-    })),
-  };
-}
-
-async function describeAll(history: HistoryService, only?: Set<string>) {
-  const out = new Map<string, unknown>();
-  for (const g of await allGenerations(history)) if (!only || only.has(key(g))) out.set(key(g), await describe(history, g));
-  return out;
-}
-
-async function describeStories(history: HistoryService) {
-  const gens = new Map((await allGenerations(history)).map((g) => [g.id, g.text]));
-  const out = [];
-  for (const s of await history.listStories()) {
-    const story = (await history.getStory(s.id))!;
-    const items = [];
-    for (const i of story.items) {
-      const label = i.versionId ? (await history.listVersions(i.generationId)).find((v) => v.id === i.versionId)?.label : null;
-      items.push({
-        text: gens.get(i.generationId),
-        version: label,
-        startMs: i.startMs,
-        track: i.track,
-        trimStartMs: i.trimStartMs,
-        trimEndMs: i.trimEndMs,
-        volume: i.volume,
-      });
-    }
-    out.push({ name: story.name, description: story.description, items });
-  }
-  return out;
-}
+import {
+  allGenerations,
+  describeAll,
+  describeStories,
+  generationKey as key,
+  openTestHistory,
+  seedMany,
+  seedRich,
+  tempDir,
+} from './helpers';
 
 test('export → import into a fresh history reproduces every field, version, story placement and audio byte', async (t) => {
   const a = await openTestHistory(t, 'a');
@@ -107,7 +36,7 @@ test('export → import into a fresh history reproduces every field, version, st
   const manifest = JSON.parse(await zip.readText(zip.get('manifest.json')!, 1 << 20));
   zip.close();
   assert.equal(manifest.format, 'voice-history');
-  assert.equal(manifest.formatVersion, 1);
+  assert.equal(manifest.formatVersion, 2);
   assert.equal(manifest.exportedBy.version, '9.8.7');
 
   const b = await openTestHistory(t, 'b');
@@ -115,7 +44,7 @@ test('export → import into a fresh history reproduces every field, version, st
   const summary = await importFiles(b.history, [target], { stagingDir: dir, onProgress: (p) => progress.push([p.phase, p.done, p.total]) });
   assert.deepEqual(
     { ...summary, generationIds: summary.generationIds.length },
-    { imported: 3, skipped: 0, rejected: [], leftOut: [], generationIds: 3, cancelled: false },
+    { imported: 3, skipped: 0, stories: 1, rejected: [], leftOut: [], generationIds: 3, cancelled: false },
   );
   const checking = progress.filter(([phase]) => phase === 'checking');
   assert.ok(checking.length > 1 && checking.every(([, done, total], i) => done <= total && (i === 0 || done >= checking[i - 1]![1])));
