@@ -124,7 +124,8 @@ describe('Scripts: Generate Script', () => {
     assert.ok(result.cancelled > 0, `${result.cancelled} cancelled`);
     const again = await generate(uri);
     assert.equal(again.rendered + again.reused, 24);
-    assert.equal(again.reused, result.rendered);
+    // The cue being spoken at the cancel may still have finished: then it is reused, not made again.
+    assert.ok(again.reused >= result.rendered && again.reused <= result.rendered + 1, `${again.reused} reused after ${result.rendered}`);
     assert.equal(await generationCount(uri), 24, 'the cancelled attempt was retried in place');
   });
 
