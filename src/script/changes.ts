@@ -38,8 +38,22 @@ export function voiceKey(voice: SpeakerVoice | null | undefined): string {
     .join(';');
 }
 
-function matchKey(textHash: string, speaker: string | null, voice: string, lexicon: string | null): string {
-  return `${textHash}\u0000${speaker ?? '\u0001'}\u0000${voice}\u0000${lexicon ?? '\u0001'}`;
+/**
+ * voiceKeyOf for planRender: each cue's speaker's voice from `speakers` (Script.speakers), else
+ * `defaultVoice`; one key per speaker, worked out once.
+ */
+export function speakerVoiceKeys(speakers: Record<string, SpeakerVoice>, defaultVoice?: SpeakerVoice): (cue: Cue) => string {
+  const fallback = voiceKey(defaultVoice);
+  const keys = new Map<string | null, string>([[null, fallback]]);
+  return (cue) => {
+    let key = keys.get(cue.speaker);
+    if (key === undefined) {
+      const voice = Object.hasOwn(speakers, cue.speaker!) ? speakers[cue.speaker!] : undefined;
+      key = voice ? voiceKey({ ...defaultVoice, ...voice }) : fallback;
+      keys.set(cue.speaker, key);
+    }
+    return key;
+  };
 }
 
 /**
@@ -53,45 +67,46 @@ export function planRender(
   lexiconHash: LexiconHashOf,
 ): RenderPlan {
   const lexiconOf = typeof lexiconHash === 'function' ? lexiconHash : () => lexiconHash;
-  const buckets = new Map<string, VoicedCue[]>();
+  // By text first (a map of short keys); the few voiced cues with the same words are compared field by field.
+  const byText = new Map<string, { candidates: VoicedCue[]; from: number }>();
   for (const v of voiced) {
-    const key = matchKey(v.textHash, v.speaker, v.voiceKey, v.lexiconHash);
-    const bucket = buckets.get(key);
-    if (bucket) bucket.push(v);
-    else buckets.set(key, [v]);
+    const bucket = byText.get(v.textHash);
+    if (bucket) bucket.candidates.push(v);
+    else byText.set(v.textHash, { candidates: [v], from: 0 });
   }
-  const wanted = new Map<string, Cue[]>();
-  for (const cue of cues) {
-    const key = matchKey(cue.textHash, cue.speaker, voiceKeyOf(cue), lexiconOf(cue));
-    const group = wanted.get(key);
-    if (group) group.push(cue);
-    else wanted.set(key, [cue]);
-  }
+  // Line order (a stable sort keeps `voiced` order between generations on one line).
+  for (const bucket of byText.values()) if (bucket.candidates.length > 1) bucket.candidates.sort((a, b) => a.startLine - b.startLine);
 
-  const reused = new Map<Cue, string>();
   const used = new Set<VoicedCue>();
-  for (const [key, group] of wanted) {
-    const bucket = buckets.get(key);
-    if (!bucket) continue;
-    pairRepeats(group, bucket, reused, used);
-  }
-
   const render: Cue[] = [];
   const reuse: { cue: Cue; generationId: string }[] = [];
+  // Cues in document order take the first unused match in line order: repeats pair in order.
   for (const cue of cues) {
-    const id = reused.get(cue);
-    if (id === undefined) render.push(cue);
-    else reuse.push({ cue, generationId: id });
+    const bucket = byText.get(cue.textHash);
+    const match = bucket && firstMatch(bucket, cue, voiceKeyOf(cue), lexiconOf(cue), used);
+    if (match) {
+      used.add(match);
+      reuse.push({ cue, generationId: match.generationId });
+    } else {
+      render.push(cue);
+    }
   }
-  return { render, reuse, unused: voiced.filter((v) => !used.has(v)) };
+  return { render, reuse, unused: used.size === voiced.length ? [] : voiced.filter((v) => !used.has(v)) };
 }
 
-/** Repeats of one key pair in order: the first "Yes." in the document with the first voiced one (by line), and so on. */
-function pairRepeats(group: Cue[], bucket: VoicedCue[], reused: Map<Cue, string>, used: Set<VoicedCue>): void {
-  // A stable sort keeps `voiced` order between generations on one line.
-  const byLine = [...bucket].sort((a, b) => a.startLine - b.startLine);
-  for (let i = 0; i < group.length && i < byLine.length; i++) {
-    reused.set(group[i]!, byLine[i]!.generationId);
-    used.add(byLine[i]!);
+function firstMatch(
+  bucket: { candidates: VoicedCue[]; from: number },
+  cue: Cue,
+  voice: string,
+  lexicon: string | null,
+  used: ReadonlySet<VoicedCue>,
+): VoicedCue | undefined {
+  const { candidates } = bucket;
+  // Skip the used ones at the front once, so 10,000 repeats of one line stay linear.
+  while (bucket.from < candidates.length && used.has(candidates[bucket.from]!)) bucket.from++;
+  for (let i = bucket.from; i < candidates.length; i++) {
+    const v = candidates[i]!;
+    if (v.speaker === cue.speaker && v.voiceKey === voice && v.lexiconHash === lexicon && !used.has(v)) return v;
   }
+  return undefined;
 }

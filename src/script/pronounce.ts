@@ -46,7 +46,7 @@ function eachMatch(text: string, lexicon: Lexicon, fn: (index: number, lexeme: n
   const { pattern, byGrapheme } = matcherOf(lexicon);
   if (!pattern) return;
   pattern.lastIndex = 0;
-  for (const m of text.matchAll(pattern)) fn(m.index, byGrapheme.get(m[0].replace(/\s+/g, ' '))!, m[0]);
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) fn(m.index, byGrapheme.get(m[0].replace(/\s+/g, ' '))!, m[0]);
 }
 
 /** The text an engine speaks. With `engineAcceptsPhonemes`, also where to use which phoneme. */

@@ -6,6 +6,8 @@ import { normaliseSpeaker } from './normalise';
 const MAX_NAME = 40;
 const LABEL = /^\s*(\p{L}[\p{L}\p{N} .'’&_-]{0,39}?)\s*(?:\([^)\n]{0,40}\))?\s*:(?:\s+|$)/u;
 const CAPS_NAME = /^\p{Lu}[\p{Lu}\p{N} .'’&_-]*$/u;
+const LOWER = /\p{Ll}/u;
+const TWO_LETTERS = /\p{L}.*\p{L}/u;
 const EXTENSION = /\s*\([^)\n]{0,40}\)\s*$/;
 
 export interface SpeakerLabel {
@@ -36,7 +38,7 @@ export function isCharacterCue(line: string): boolean {
 
 /** At least two letters, none of them lower case. */
 function isCaps(name: string): boolean {
-  return !/\p{Ll}/u.test(name) && (name.match(/\p{L}/gu)?.length ?? 0) >= 2;
+  return !LOWER.test(name) && TWO_LETTERS.test(name);
 }
 
 /** A whole-line parenthetical, "(beat)": a direction for the actor, not words to speak. */

@@ -2,7 +2,7 @@
 // lines, reordered blocks and repeated lines reuse their generations.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planRender, voiceKey, type VoicedCue } from '../../../src/script/changes';
+import { planRender, speakerVoiceKeys, voiceKey, type VoicedCue } from '../../../src/script/changes';
 import { parseLexicon } from '../../../src/script/lexicon';
 import { parseScript } from '../../../src/script/parse';
 import { cueLexiconHash } from '../../../src/script/pronounce';
@@ -145,4 +145,13 @@ test('voiceKey: the same settings in any order are one key; none is the empty ke
   assert.notEqual(voiceKey({ engine: 'flite', voice: 'slt' }), voiceKey({ engine: 'flite', voice: 'slt', preset: 'Radio' }));
   assert.equal(voiceKey(undefined), '');
   assert.equal(voiceKey({ voice: '' }), '');
+});
+
+test("speakerVoiceKeys: a speaker's voice over the default, field by field; unmapped speakers get the default", () => {
+  const keyOf = speakerVoiceKeys({ ALICE: { voice: 'nova' } }, { engine: 'openai', voice: 'alloy' });
+  const cue = (speaker: string | null) => ({ index: 0, text: 'x', speaker, startLine: 0, endLine: 0, textHash: '' });
+  assert.equal(keyOf(cue('ALICE')), voiceKey({ engine: 'openai', voice: 'nova' }));
+  assert.equal(keyOf(cue('CAROL')), voiceKey({ engine: 'openai', voice: 'alloy' }));
+  assert.equal(keyOf(cue(null)), voiceKey({ engine: 'openai', voice: 'alloy' }));
+  assert.equal(keyOf(cue('CONSTRUCTOR')), keyOf(cue(null)));
 });

@@ -1,7 +1,7 @@
 // Script fixtures for the script tests: the real files in test/fixtures/scripts, and generated scripts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { voiceKey, type VoicedCue } from '../../../src/script/changes';
+import { speakerVoiceKeys, type VoicedCue } from '../../../src/script/changes';
 import type { Cue, Script } from '../../../src/script/types';
 
 export const SCRIPTS = join(import.meta.dirname, '..', '..', 'fixtures', 'scripts');
@@ -19,9 +19,9 @@ export function sentence(n: number): string {
 
 /**
  * A dialogue script of `count` cues, one per line, ALICE, BOB and NARRATOR in turn, with front
- * matter. (Every line has its label: a speaker holds until a blank line.)
+ * matter. (Every line has its label: a speaker holds until a blank line.) `words` makes each line's words.
  */
-export function dialogue(count: number): string {
+export function dialogue(count: number, words: (n: number) => string = sentence): string {
   const lines = [
     '---',
     'cues: line',
@@ -31,16 +31,13 @@ export function dialogue(count: number): string {
     '  Narrator: { engine: flite, voice: kal }',
     '---',
   ];
-  for (let n = 0; n < count; n++) lines.push(`${['ALICE', 'BOB', 'NARRATOR'][n % 3]}: ${sentence(n)}`);
+  for (let n = 0; n < count; n++) lines.push(`${['ALICE', 'BOB', 'NARRATOR'][n % 3]}: ${words(n)}`);
   return lines.join('\n');
 }
 
-/** The voice key of a cue under a script's speaker mapping (the narrator's default voice for none). */
+/** The voice key of a cue under a script's speaker mapping (Flite's kal for the default voice). */
 export function voiceKeyIn(script: Script): (cue: Cue) => string {
-  return (cue) =>
-    voiceKey(
-      cue.speaker === null ? { engine: 'flite', voice: 'kal' } : (script.speakers[cue.speaker] ?? { engine: 'flite', voice: 'kal' }),
-    );
+  return speakerVoiceKeys(script.speakers, { engine: 'flite', voice: 'kal' });
 }
 
 /** What a first full run records: one generation per cue. */
