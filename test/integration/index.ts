@@ -22,6 +22,7 @@ export function run(): Promise<void> {
   require('./settings-scope.test');
   require('./tree.test');
   require('./commands.test');
+  require('./organise.test');
   require('./rpc.test');
   require('./archive.test');
   require('./formats.test');
