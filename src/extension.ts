@@ -10,6 +10,8 @@ import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './features/history-ui';
 import { PlayerHost } from './player/host';
+import { StoryEditorHost } from './story-editor/host';
+import { storyEditorCommandHandlers } from './commands/story-editor-commands';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
 import { showErrorToast } from './views/error-toast';
@@ -29,6 +31,8 @@ export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
   readonly historyUi: HistoryUi;
   /** The player webview host; undefined when the history could not be opened. */
   readonly player: PlayerHost | undefined;
+  /** The story editor tabs' host; undefined when the history could not be opened. */
+  readonly storyEditor: StoryEditorHost | undefined;
   /** Generate Script, the script lenses and marks (integration tests watch runs through it). */
   readonly scripts: ScriptFeatures;
 }
@@ -84,6 +88,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       })
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
+  // Story editor tabs (one per story), restored after a reload.
+  const storyEditor = history ? new StoryEditorHost({ extensionUri: context.extensionUri, history, log }) : undefined;
+  if (storyEditor) context.subscriptions.push(storyEditor.register());
 
   // The workspace's pronunciation lexicon, applied before synthesis by every engine.
   const lexicon = new LexiconSource(log);
@@ -123,6 +130,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       ...historyUi.handlers,
       ...archive.handlers,
       ...generation.handlers,
+      ...storyEditorCommandHandlers({ history, openError, editor: storyEditor }),
       ...scripts.handlers,
       ...effectsCommandHandlers({
         history,
@@ -161,6 +169,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     history,
     historyUi,
     player,
+    storyEditor,
     scripts,
     async diagnostics() {
       const SQL = await initSqlJs({ locateFile: () => wasmPath });

@@ -3,6 +3,7 @@
 
 /** Every command the extension contributes, in package.json order. */
 export const COMMAND_IDS = [
+  'voiceHistory.story.open',
   'voiceHistory.search',
   'voiceHistory.filter',
   'voiceHistory.clearFilters',

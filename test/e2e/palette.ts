@@ -151,6 +151,28 @@ export async function waitUntil<T>(page: Page, what: string, read: () => Promise
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
+/**
+ * Switches the colour theme from the palette's theme picker, as a user would, and waits until the
+ * webview `frame()` returns has it too (VS Code tells its webviews by a body attribute).
+ */
+export async function useWebviewTheme(page: Page, label: string, kind: string, frame: () => Promise<Frame>): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 10000 });
+  await page.keyboard.type(label);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  const f = await frame();
+  await waitUntil(
+    page,
+    `the ${kind} theme`,
+    // A string expression: this file is also compiled without the DOM types (the benchmarks import it).
+    () => f.evaluate<string>("document.body.dataset.vscodeThemeKind ?? ''"),
+    (k) => k === kind,
+    20000,
+  );
+  await page.waitForTimeout(500);
+}
+
 /** Right-clicks a row and chooses a menu item (hover then Enter: how this workbench's menus take a choice). */
 export async function contextMenu(page: Page, target: Locator, item: string | RegExp): Promise<void> {
   for (let attempt = 1; ; attempt++) {

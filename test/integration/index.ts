@@ -31,6 +31,7 @@ export function run(): Promise<void> {
   require('./api.test');
   require('./player.test');
   require('./effects.test');
+  require('./story-editor.test');
   require('./scripts.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const only = process.env.VH_INTEGRATION_GREP;
