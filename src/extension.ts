@@ -11,6 +11,8 @@ import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './features/history-ui';
 import { createStoriesUi, type StoriesUi } from './features/stories-ui';
 import { PlayerHost } from './player/host';
+import { StoryEditorHost } from './story-editor/host';
+import { storyEditorCommandHandlers } from './commands/story-editor-commands';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
 import { showErrorToast } from './views/error-toast';
@@ -32,6 +34,8 @@ export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
   readonly player: PlayerHost | undefined;
   /** The Stories view (integration tests). */
   readonly storiesUi: StoriesUi;
+  /** The story editor tabs' host; undefined when the history could not be opened. */
+  readonly storyEditor: StoryEditorHost | undefined;
   /** Generate Script, the script lenses and marks (integration tests watch runs through it). */
   readonly scripts: ScriptFeatures;
 }
@@ -87,6 +91,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       })
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
+  // Story editor tabs (one per story), restored after a reload.
+  const storyEditor = history ? new StoryEditorHost({ extensionUri: context.extensionUri, history, log }) : undefined;
+  if (storyEditor) context.subscriptions.push(storyEditor.register());
 
   // The workspace's pronunciation lexicon, applied before synthesis by every engine.
   const lexicon = new LexiconSource(log);
@@ -131,6 +138,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       ...storiesUi.handlers,
       ...archive.handlers,
       ...generation.handlers,
+      ...storyEditorCommandHandlers({ history, openError, editor: storyEditor }),
       ...scripts.handlers,
       ...effectsCommandHandlers({
         history,
@@ -170,6 +178,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     historyUi,
     player,
     storiesUi,
+    storyEditor,
     scripts,
     async diagnostics() {
       const SQL = await initSqlJs({ locateFile: () => wasmPath });

@@ -2,8 +2,8 @@
  * Reading a clip's sound for the mixdown: its length and rate first (from the header where the
  * format has one, so a story's clips are all checked before anything is written), then only the
  * range the clip plays (WAV: just those bytes; compressed formats are decoded whole, then cut),
- * trimmed, down-mixed or spread to the output's channels, resampled to the output's rate, faded
- * and scaled. Held only while the clip sounds.
+ * trimmed, down-mixed or spread to the output's channels, resampled to the output's rate and
+ * faded. Held only while the clip sounds.
  */
 import { promises as fsp } from 'node:fs';
 import { sniffAudioFormat, SNIFF_BYTES } from '../audio/format';
@@ -75,42 +75,49 @@ export async function probeClip(clip: MixClip, index: number): Promise<ClipProbe
   }
 }
 
+/** 16-bit PCM frames straight from their bytes (most speech is): what decodeWav gives, without its per-sample reader. */
+function pcm16(bytes: Uint8Array, channels: number): Float32Array[] {
+  const ints = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1);
+  const frames = Math.floor(ints.length / channels);
+  return Array.from({ length: channels }, (_, c) => {
+    const out = new Float32Array(frames);
+    for (let f = 0, i = c; f < frames; f++, i += channels) out[f] = ints[i]! / 32768;
+    return out;
+  });
+}
+
 /** The source frames [from, to) of the clip, planar floats at the source's rate. */
 async function readRange(clip: MixClip, probe: ClipProbe, from: number, to: number): Promise<Float32Array[]> {
   const { wav } = probe;
   if (wav) {
     const length = (to - from) * wav.blockAlign;
-    const bytes = new Uint8Array(44 + length);
-    bytes.set(
-      wavHeader({
-        sampleRate: wav.sampleRate,
-        channels: wav.channels,
-        bitsPerSample: wav.bitsPerSample,
-        dataLength: length,
-        float: wav.encoding === 'float',
-      }),
-    );
+    const plain = wav.encoding === 'pcm' && wav.bitsPerSample === 16;
+    // A fresh buffer: the samples start aligned for a 16-bit view.
+    const bytes = new Uint8Array((plain ? 0 : 44) + length);
+    if (!plain)
+      bytes.set(
+        wavHeader({
+          sampleRate: wav.sampleRate,
+          channels: wav.channels,
+          bitsPerSample: wav.bitsPerSample,
+          dataLength: length,
+          float: wav.encoding === 'float',
+        }),
+      );
     const handle = await fsp.open(clip.path, 'r');
     try {
-      await handle.read(bytes, 44, length, wav.dataOffset + from * wav.blockAlign);
+      await handle.read(bytes, plain ? 0 : 44, length, wav.dataOffset + from * wav.blockAlign);
     } finally {
       await handle.close();
     }
-    return decodeWav(bytes).channels;
+    return plain ? pcm16(bytes, wav.channels) : decodeWav(bytes).channels;
   }
   const pcm = await decodeAudio(new Uint8Array(await fsp.readFile(clip.path)));
   return pcm.channels.map((x) => x.subarray(from, Math.min(to, x.length)));
 }
 
-/** The clip's sound as it goes into the mix: `channels` arrays at `rate`, gain and fades applied. */
-export async function loadClip(
-  clip: MixClip,
-  index: number,
-  probe: ClipProbe,
-  rate: number,
-  channels: 1 | 2,
-  gain: number,
-): Promise<Float32Array[]> {
+/** The clip's sound as it goes into the mix: `channels` arrays at `rate`, fades applied (its gain is applied as it is mixed). */
+export async function loadClip(clip: MixClip, index: number, probe: ClipProbe, rate: number, channels: 1 | 2): Promise<Float32Array[]> {
   const from = Math.min(probe.frames, Math.round((clip.trimStartMs * probe.sampleRate) / 1000));
   const to = Math.max(from, probe.frames - Math.round((clip.trimEndMs * probe.sampleRate) / 1000));
   let chans: Float32Array[];
@@ -126,17 +133,17 @@ export async function loadClip(
   }
   chans = await resample(chans, probe.sampleRate, rate);
   // A mono source plays in both channels of a stereo mix; a multichannel one keeps its first two.
-  const out = Array.from({ length: channels }, (_, c) => Float32Array.from(chans[Math.min(c, chans.length - 1)]!));
-  const n = out[0]!.length;
+  // The first output channel may be the decoded array itself (it is this clip's own); a copy for the second.
+  const first = chans[0]!;
+  const n = first.length;
   const fadeIn = Math.min(n, Math.round((clip.fadeInMs * rate) / 1000));
   const fadeOut = Math.min(n, Math.round((clip.fadeOutMs * rate) / 1000));
-  for (const x of out) {
-    for (let i = 0; i < n; i++) {
-      let g = gain;
-      if (i < fadeIn) g *= i / fadeIn;
-      if (i >= n - fadeOut) g *= (n - 1 - i) / fadeOut;
-      x[i]! *= g;
-    }
-  }
+  const shape = (x: Float32Array): Float32Array => {
+    for (let i = 0; i < fadeIn; i++) x[i]! *= i / fadeIn;
+    for (let i = n - fadeOut; i < n; i++) x[i]! *= (n - 1 - i) / fadeOut;
+    return x;
+  };
+  const out = [shape(first)];
+  if (channels === 2) out.push(chans.length > 1 ? shape(chans[1]!) : Float32Array.from(first));
   return out;
 }

@@ -30,6 +30,7 @@ export function createLimiter(opts: {
   let len = 0;
   let n = 0; // frames pushed
   let gain = 1;
+  let lastLimited = -Infinity; // the last frame that needed less than unity gain
 
   function push(frame: ArrayLike<number>, at: number, out: Float32Array | null, outAt: number): boolean {
     let peak = 0;
@@ -38,6 +39,7 @@ export function createLimiter(opts: {
       if (v > peak) peak = v;
     }
     const g = peak > ceiling ? ceiling / peak : 1;
+    if (g < 1) lastLimited = n;
     const slot = n % size;
     for (let c = 0; c < channels; c++) ring[slot * channels + c] = frame[at + c]!;
     while (len > 0 && dq[(head + len - 1) % (size + 1)]! >= g) len--;
@@ -60,9 +62,41 @@ export function createLimiter(opts: {
   }
 
   let emitted = 0;
+
+  /**
+   * A block that needs no limiting, after a window that needed none, at unity gain, passes as it
+   * is, only delayed: the delayed frames out of the ring, then the block's, and its last `look`
+   * frames into the ring (what the per-frame path gives for such a block, without its per-frame cost).
+   */
+  function passThrough(block: Float32Array, frames: number): Float32Array | null {
+    if (gain !== 1 || frames < look || n < look || n - look <= lastLimited) return null;
+    for (let i = 0; i < block.length; i++) if (block[i]! > ceiling || block[i]! < -ceiling) return null;
+    const out = new Float32Array(block.length);
+    // The `look` delayed frames, oldest first: frames n − look … n − 1 sit at slots (frame % size).
+    const first = (n - look) % size;
+    const tail = Math.min(look, size - first);
+    out.set(ring.subarray(first * channels, (first + tail) * channels), 0);
+    if (tail < look) out.set(ring.subarray(0, (look - tail) * channels), tail * channels);
+    out.set(block.subarray(0, (frames - look) * channels), look * channels);
+    for (let f = frames - look; f < frames; f++) {
+      const slot = (n + f) % size;
+      for (let c = 0; c < channels; c++) ring[slot * channels + c] = block[f * channels + c]!;
+    }
+    n += frames;
+    emitted += frames;
+    // Every gain in the window is 1: one entry, the newest frame's, stands for them all.
+    head = 0;
+    len = 1;
+    dq[0] = 1;
+    dqFrame[0] = n - 1;
+    return out;
+  }
+
   return {
     process(block) {
       const frames = block.length / channels;
+      const passed = passThrough(block, frames);
+      if (passed) return passed;
       const ready = Math.max(0, Math.min(frames, n + frames - look - emitted));
       const out = new Float32Array(ready * channels);
       let o = 0;

@@ -107,12 +107,16 @@ async function lay(plan: ParsedMixPlan, options: MixOptions, checkCancel: () => 
   return { rate, channels: plan.channels, total, placed };
 }
 
-/** One pass over the timeline: `onBlock` gets each block's sum, planar, in order. */
+/**
+ * One pass over the timeline: `onBlock` gets each block's sum, planar, in order. Each clip's gain
+ * (and `scale`, the mix's own) is applied as it is added: the one pass over its samples it gets anyway.
+ */
 async function render(
   t: Timeline,
   block: number,
   checkCancel: () => void,
   onBlock: (mix: Float32Array[], end: number) => void,
+  scale = 1,
 ): Promise<void> {
   let next = 0; // first clip of `placed` not yet started
   const active: Placed[] = [];
@@ -123,14 +127,15 @@ async function render(
     while (next < t.placed.length && t.placed[next]!.start < end) active.push(t.placed[next++]!);
     const mix = Array.from({ length: t.channels }, () => new Float32Array(frames));
     for (const p of active) {
-      p.sound ??= await loadClip(p.clip, p.index, p.probe, t.rate, t.channels, p.gain);
+      p.sound ??= await loadClip(p.clip, p.index, p.probe, t.rate, t.channels);
       // The resampler's rounding may make the sound a frame shorter than the plan.
       const to = Math.min(end, p.start + Math.min(p.frames, p.sound[0]!.length));
       const from = Math.max(at, p.start);
+      const g = p.gain * scale;
       for (let c = 0; c < t.channels; c++) {
         const x = p.sound[c]!;
         const y = mix[c]!;
-        for (let f = from; f < to; f++) y[f - at]! += x[f - p.start]!;
+        for (let f = from; f < to; f++) y[f - at]! += x[f - p.start]! * g;
       }
     }
     // Clips that ended inside this block are dropped (their sound with them).
@@ -158,11 +163,14 @@ const interleave = (planar: Float32Array[]): Float32Array => {
 
 /** Integers at `bits` precision, rounded and clipped (the last safety: a limited mix never reaches it). */
 function quantize(mixed: Float32Array, bits: 16 | 24): Int32Array {
-  const max = 2 ** (bits - 1) - 1;
+  const scale = 2 ** (bits - 1);
+  const max = scale - 1;
   const ints = new Int32Array(mixed.length);
   for (let i = 0; i < mixed.length; i++) {
-    const s = Math.round(mixed[i]! * (max + 1));
-    ints[i] = s > max ? max : s < -max - 1 ? -max - 1 : s;
+    // Clipped as a float, then rounded half up (Math.round's rule) by floor(x + 0.5).
+    let s = mixed[i]! * scale;
+    s = s > max ? max : s < -scale ? -scale : s;
+    ints[i] = Math.floor(s + 0.5);
   }
   return ints;
 }
@@ -230,12 +238,17 @@ export async function mixdown(input: MixPlan, outputPath: string, options: MixOp
     const emit = (mixed: Float32Array): void => {
       if (mixed.length > 0) write(encoder.push({ samples: quantize(mixed, bits), frames: mixed.length / t.channels }));
     };
-    await render(t, block, checkCancel, (mix, end) => {
-      if (gain !== 1) for (const x of mix) for (let i = 0; i < x.length; i++) x[i]! *= gain;
-      const mixed = interleave(mix);
-      emit(limiter ? limiter.process(mixed) : mixed);
-      progress(passes - 1, end);
-    });
+    await render(
+      t,
+      block,
+      checkCancel,
+      (mix, end) => {
+        const mixed = interleave(mix);
+        emit(limiter ? limiter.process(mixed) : mixed);
+        progress(passes - 1, end);
+      },
+      gain,
+    );
     if (limiter) emit(limiter.flush());
     write(encoder.finish());
     for (const p of encoder.patches()) writeSync(fd, p.bytes, 0, p.bytes.length, p.offset);

@@ -210,6 +210,8 @@ test('dark theme', async () => {
   await first.hover();
   const hover = page.locator('.monaco-hover:visible, .workbench-hover-container:visible').first();
   await hover.waitFor({ timeout: 10000 });
+  // The tooltip is resolved when first hovered: VS Code shows "Loading..." until it arrives.
+  await hover.filter({ hasText: 'Engine:' }).waitFor({ timeout: 10000 });
   assert.match(await hover.innerText(), /Engine:/);
   await shot('tree-dark-tooltip.png');
 });
