@@ -8,7 +8,7 @@
 const layers = [
   ['features'],
   ['commands'],
-  ['views', 'player'],
+  ['views', 'player', 'story-editor'],
   ['rpc', 'api'],
   ['generation'],
   ['archive', 'sync', 'story', 'script'],
@@ -80,7 +80,7 @@ module.exports = {
       from: { path: '^webview-ui/' },
       to: {
         path: '^src/',
-        pathNot: ['^src/(rpc|format)/', '^src/player/router\\.ts$'],
+        pathNot: ['^src/(rpc|format)/', '^src/player/router\\.ts$', '^src/story-editor/(router|story-view|procedures)\\.ts$'],
       },
     },
     {

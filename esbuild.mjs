@@ -99,7 +99,11 @@ const webviewOptions = {
   target: 'es2022',
   outdir: join(dist, 'webview'),
   // The effects panel is a bundle of its own: the player loads it only when the panel is opened.
-  entryPoints: existing({ player: 'webview-ui/player/main.ts', 'effects-panel': 'webview-ui/player/effects-panel.ts' }),
+  entryPoints: existing({
+    player: 'webview-ui/player/main.ts',
+    'effects-panel': 'webview-ui/player/effects-panel.ts',
+    'story-editor': 'webview-ui/story-editor/main.ts',
+  }),
   loader: { '.css': 'css', '.ttf': 'file' },
 };
 

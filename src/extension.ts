@@ -9,7 +9,10 @@ import { createTakes, effectsCommandHandlers } from './commands/effects-commands
 import { registerCommands } from './commands/registry';
 import { openHistory, type HistoryService } from './history';
 import { createHistoryUi, type HistoryUi } from './features/history-ui';
+import { createStoriesUi, type StoriesUi } from './features/stories-ui';
 import { PlayerHost } from './player/host';
+import { StoryEditorHost } from './story-editor/host';
+import { storyEditorCommandHandlers } from './commands/story-editor-commands';
 import { recordSampleData } from './views/first-run';
 import { errorDetail, errorMessage } from './format/errors';
 import { showErrorToast } from './views/error-toast';
@@ -29,6 +32,10 @@ export interface VoiceHistoryApi extends VoiceHistoryPublicApi {
   readonly historyUi: HistoryUi;
   /** The player webview host; undefined when the history could not be opened. */
   readonly player: PlayerHost | undefined;
+  /** The Stories view (integration tests). */
+  readonly storiesUi: StoriesUi;
+  /** The story editor tabs' host; undefined when the history could not be opened. */
+  readonly storyEditor: StoryEditorHost | undefined;
   /** Generate Script, the script lenses and marks (integration tests watch runs through it). */
   readonly scripts: ScriptFeatures;
 }
@@ -84,6 +91,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
       })
     : undefined;
   if (player) context.subscriptions.push(player.register(), historyUi.player.use(player));
+  // Story editor tabs (one per story), restored after a reload.
+  const storyEditor = history ? new StoryEditorHost({ extensionUri: context.extensionUri, history, log }) : undefined;
+  if (storyEditor) context.subscriptions.push(storyEditor.register());
 
   // The workspace's pronunciation lexicon, applied before synthesis by every engine.
   const lexicon = new LexiconSource(log);
@@ -117,12 +127,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
   const archive = createArchiveFeatures({ context, history, openError, log, view: historyUi.view });
   context.subscriptions.push(archive);
 
+  // The Stories view, its commands and "Add to Story…" on generations.
+  const storiesUi = createStoriesUi({ context, history, openError, log, historyView: historyUi.view });
+  context.subscriptions.push(storiesUi);
+
   // Every contributed command, each behind the same error guard; a missing handler does not compile.
   context.subscriptions.push(
     ...registerCommands(log, {
       ...historyUi.handlers,
+      ...storiesUi.handlers,
       ...archive.handlers,
       ...generation.handlers,
+      ...storyEditorCommandHandlers({ history, openError, editor: storyEditor }),
       ...scripts.handlers,
       ...effectsCommandHandlers({
         history,
@@ -161,6 +177,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<VoiceH
     history,
     historyUi,
     player,
+    storiesUi,
+    storyEditor,
     scripts,
     async diagnostics() {
       const SQL = await initSqlJs({ locateFile: () => wasmPath });

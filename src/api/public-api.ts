@@ -1,13 +1,44 @@
 // The API other extensions get from `vscode.extensions.getExtension('voice-history.voice-history').exports`
-// (version 1): record a generation they made, read the history, follow its changes. Inputs are
+// (version 1): record a generation they made, read the history and its stories, follow its changes. Inputs are
 // validated by the same zod schemas the rest of the extension uses. No `vscode` import: the
 // event has VS Code's `Event` shape so callers can treat it as one.
 import { parseRecordGeneration, PUBLIC_API_VERSION, RecordGenerationError, type RecordGenerationInput } from '../engines/api-schema';
 import { loadRecordedAudio } from '../engines/recorded-audio';
-import type { ChangeEvent, Disposable, Generation, HistoryService, ListPage, ListQueryInput } from '../history';
+import type {
+  ChangeEvent,
+  Disposable,
+  Generation,
+  HistoryService,
+  ListPage,
+  ListQueryInput,
+  Story,
+  StoryItem,
+  StoryOutline,
+  StorySummary,
+  StoryTrack,
+} from '../history';
 
 export type { RecordGenerationInput } from '../engines/api-schema';
-export type { ChangeEvent, Generation, ListPage, ListQueryInput } from '../history';
+export type { ChangeEvent, Generation, ListPage, ListQueryInput, Story, StoryItem, StorySummary, StoryTrack } from '../history';
+
+/** A story item as other extensions read it: the stored placement plus what it plays. */
+export interface ApiStoryItem extends StoryItem {
+  /** The version that plays: the pinned one, else the generation's default; null when it has no audio. */
+  playingVersionId: string | null;
+  /** Absolute path of that version's audio file; null when there is none. */
+  audioFile: string | null;
+  /** Length heard after the trims, in ms. */
+  lengthMs: number;
+}
+
+export interface ApiStory extends Story {
+  /** Where the last item ends, in ms. */
+  durationMs: number;
+  /** Every item, by start time (then track). */
+  items: ApiStoryItem[];
+  /** Every track in use or changed, in track order. */
+  tracks: StoryTrack[];
+}
 
 /** Same call shape as `vscode.Event<T>`. */
 export type ApiEvent<T> = (listener: (event: T) => unknown, thisArgs?: unknown, disposables?: Disposable[]) => Disposable;
@@ -22,6 +53,10 @@ export interface VoiceHistoryPublicApi {
   /** A page of generations, newest first by default (filters, search, paging as in the History view). */
   list(query?: ListQueryInput): Promise<ListPage>;
   get(id: string): Promise<Generation | undefined>;
+  /** Every story with its item count and length (ms), most recently changed first. */
+  listStories(): Promise<StorySummary[]>;
+  /** A story with its items in time order and its tracks; undefined when there is none with that id. */
+  getStory(id: string): Promise<ApiStory | undefined>;
   /** Fires after generations, profiles, versions or stories change (from any source). */
   readonly onDidChange: ApiEvent<ChangeEvent>;
 }
@@ -85,6 +120,12 @@ export function createPublicApi(history: () => HistoryService | undefined, unava
     },
     list: async (query) => open().list(query ?? {}),
     get: async (id) => open().get(id),
+    listStories: async () => open().listStorySummaries(),
+    getStory: async (id) => {
+      const h = open();
+      const outline = await h.getStoryOutline(id);
+      return outline ? publicStory(outline, (rel) => h.resolveAudioPath(rel)) : undefined;
+    },
     onDidChange(listener, thisArgs, disposables) {
       const h = history();
       // Without a history nothing can change; hand back a subscription that does nothing.
@@ -92,5 +133,23 @@ export function createPublicApi(history: () => HistoryService | undefined, unava
       disposables?.push(subscription);
       return subscription;
     },
+  };
+}
+
+function publicStory(o: StoryOutline, resolve: (relativePath: string) => string): ApiStory {
+  return {
+    id: o.id,
+    name: o.name,
+    description: o.description,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+    durationMs: o.durationMs,
+    tracks: o.tracks,
+    items: o.clips.map((c) => ({
+      ...c.item,
+      playingVersionId: c.version?.id ?? null,
+      audioFile: c.version ? resolve(c.version.audioPath) : null,
+      lengthMs: c.lengthMs,
+    })),
   };
 }

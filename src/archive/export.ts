@@ -379,8 +379,14 @@ export async function exportVoicebox(
       createdAt: g!.createdAt,
     },
     profile: profile
-      ? { id: profile.id, name: profile.name, description: profile.description, language: profile.language }
-      : { id: g!.profileId, name: g!.profileName, description: null, language: g!.language },
+      ? {
+          id: profile.id,
+          name: profile.name,
+          description: profile.description,
+          language: profile.language,
+          effects_chain: profile.effectsChain ?? null,
+        }
+      : { id: g!.profileId, name: g!.profileName, description: null, language: g!.language, effects_chain: null },
     versions,
   });
   sources.unshift({ name: MANIFEST_NAME, data: Buffer.from(JSON.stringify(manifest, null, 2), 'utf8'), mtime: options.now ?? new Date() });

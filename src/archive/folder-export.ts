@@ -185,7 +185,9 @@ export async function exportToFolder(
     };
     // Copies run a few at a time (I/O); conversions one at a time (the worker is one thread).
     const lanes = format.codec === 'original' ? Math.max(1, options.concurrency ?? 16) : 1;
-    await Promise.all(
+    // Every lane must have stopped before the staging folder is removed: a lane still copying into
+    // it while it is deleted makes the removal fail (ENOTEMPTY) and leaves files behind.
+    const outcomes = await Promise.allSettled(
       Array.from({ length: Math.min(lanes, planned.length) }, async () => {
         while (next < planned.length) {
           signal?.throwIfAborted();
@@ -195,6 +197,8 @@ export async function exportToFolder(
         }
       }),
     );
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure) throw failure.reason;
     signal?.throwIfAborted();
     const files = slots.filter((f): f is FolderExportFile => f !== undefined);
     if (files.length === 0)

@@ -89,6 +89,7 @@ export async function planVoicebox(zip: ZipArchive, value: unknown, opts: Source
     name: profileName,
     description: m.profile?.description ?? null,
     language: languageSchema.safeParse(m.profile?.language ?? '').success ? m.profile!.language! : lang.data,
+    effectsChain: m.profile?.effects_chain?.length ? m.profile.effects_chain : null,
     engine: null,
     voiceId: null,
   };

@@ -1,6 +1,8 @@
 // Voicebox's generation export (`generation-<text>.voicebox.zip`): manifest.json with
 // {version:"1.0", generation, profile, versions[]} and the audio under audio/. We write it for a
-// single generation and read it leniently (older Voicebox builds wrote no versions).
+// single generation and read it leniently (older Voicebox builds wrote no versions). The profile
+// also carries its default chain as `effects_chain`, the name Voicebox's own profile table gives
+// it: Voicebox's importer ignores it, ours gives it back to the voice.
 import { z } from 'zod';
 import { MAX_PROFILE_NAME_LENGTH, MAX_TEXT_LENGTH } from '../history/schemas';
 
@@ -30,6 +32,8 @@ export const voiceboxManifestSchema = z.object({
       name: text(MAX_PROFILE_NAME_LENGTH).nullish(),
       description: text(2000).nullish(),
       language: text(35).nullish(),
+      /** The voice's default chain (Voicebox's profile field of that name; its own exports leave it out). */
+      effects_chain: z.array(z.json()).max(100, 'At most 100 effects are accepted').nullish(),
     })
     .nullish(),
   versions: z
@@ -88,7 +92,7 @@ export function buildVoiceboxManifest(input: {
     instruct: string | null;
     createdAt: number;
   };
-  profile: { id: string; name: string; description: string | null; language: string };
+  profile: { id: string; name: string; description: string | null; language: string; effects_chain: unknown[] | null };
   versions: VoiceboxExportVersion[];
 }): unknown {
   const g = input.generation;

@@ -88,20 +88,20 @@ export function fileArgument(args: readonly unknown[], from: number, what: strin
   return found === undefined ? undefined : filePathOf(found, what);
 }
 
-function startFolder(deps: ArchiveCommandDeps): string {
+function startFolder(deps: Pick<ArchiveCommandDeps, 'state'>): string {
   const last = deps.state.get<string>(LAST_FOLDER_KEY);
   if (last && path.isAbsolute(last)) return last;
   const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
   return folder?.uri.fsPath ?? homedir();
 }
 
-export async function rememberFolder(deps: ArchiveCommandDeps, file: string): Promise<void> {
+export async function rememberFolder(deps: Pick<ArchiveCommandDeps, 'state'>, file: string): Promise<void> {
   await deps.state.update(LAST_FOLDER_KEY, path.dirname(file));
 }
 
 /** Asks where to save; the name ends with `extension` (added when the user left it out). */
 export async function askSaveLocation(
-  deps: ArchiveCommandDeps,
+  deps: Pick<ArchiveCommandDeps, 'state'>,
   options: { defaultName: string; title: string; saveLabel: string; filters: Record<string, string[]>; extension: string },
 ): Promise<string | undefined> {
   const uri = await vscode.window.showSaveDialog({

@@ -1,7 +1,8 @@
 // "Filter History…": one multi-select QuickPick with every facet (profile, engine, language,
-// status, favorites, date range). Several picks within a facet mean "any of them"; facets combine.
+// status, favorites, tag, date range). Several picks within a facet mean "any of them"; facets combine.
 import * as vscode from 'vscode';
 import { GENERATION_STATUSES, type GenerationStatus, type HistoryService } from '../history';
+import { tagKey } from '../history/tag-names';
 import { normalize, parseDateRange, type TreeFilter } from '../history/tree-filter';
 import { formatDateTime, startOfDay } from '../format/time';
 import { errorMessage } from '../format/errors';
@@ -14,6 +15,8 @@ type Facet =
   | { kind: 'language'; value: string }
   | { kind: 'status'; value: GenerationStatus }
   | { kind: 'favorites' }
+  | { kind: 'tag'; value: string }
+  | { kind: 'untagged' }
   | { kind: 'range'; after?: number; before?: number; custom?: boolean }
   | { kind: 'search'; value: string };
 
@@ -25,7 +28,7 @@ const DAY_MS = 86_400_000;
 
 /** Asks for a filter, starting from the current one; undefined when cancelled. */
 export async function pickFilter(
-  history: Pick<HistoryService, 'listProfiles' | 'stats' | 'list'>,
+  history: Pick<HistoryService, 'listProfiles' | 'stats' | 'list' | 'listTags'>,
   current: TreeFilter,
   now = Date.now(),
 ): Promise<TreeFilter | undefined> {
@@ -38,10 +41,12 @@ export async function pickFilter(
   qp.show();
   try {
     // Counts from the running totals, and one index count for the favorites: no rows are read.
-    const [profiles, stats, favorites] = await Promise.all([
+    const [profiles, stats, favorites, tags, untagged] = await Promise.all([
       history.listProfiles(),
       history.stats(),
       history.list({ favoritesOnly: true, pageSize: 1, withTotal: true }),
+      history.listTags(),
+      history.list({ untagged: true, pageSize: 1, withTotal: true }),
     ]);
     const profileCounts = new Map(stats.byProfile.map((p) => [p.profileId, p.count]));
     const engineCounts = new Map(stats.byEngine.map((e) => [e.engine, e.count]));
@@ -77,6 +82,13 @@ export async function pickFilter(
     for (const s of GENERATION_STATUSES) add(`$(${statusIcon(s)}) ${s} ${counted(stats.byStatus[s]?.count)}`, { kind: 'status', value: s });
     section('Favorites');
     add(`$(star-full) Favorites only ${counted(favorites.total ?? undefined)}`, { kind: 'favorites' });
+    section('Tag');
+    const tagged = tags.map((t) => t.name);
+    // A filtered tag nobody carries any more still shows, so it can be unpicked.
+    for (const t of current.tag ?? []) if (!tagged.some((n) => tagKey(n) === tagKey(t))) tagged.push(t);
+    const tagCount = new Map(tags.map((t) => [t.name, t.count]));
+    for (const t of tagged) add(`$(tag) ${t} ${counted(tagCount.get(t))}`, { kind: 'tag', value: t });
+    add(`$(circle-slash) Untagged ${counted(untagged.total ?? undefined)}`, { kind: 'untagged' });
     section('Created');
     const today = startOfDay(now);
     const ranges: Array<[string, Facet]> = [
@@ -114,7 +126,7 @@ export async function pickFilter(
 
 async function toFilter(facets: Facet[]): Promise<TreeFilter | undefined> {
   const f: TreeFilter = {};
-  const push = <K extends 'profileId' | 'engine' | 'language' | 'status'>(key: K, value: NonNullable<TreeFilter[K]>[number]) => {
+  const push = <K extends 'profileId' | 'engine' | 'language' | 'status' | 'tag'>(key: K, value: NonNullable<TreeFilter[K]>[number]) => {
     const list = (f[key] ?? []) as Array<typeof value>;
     list.push(value);
     (f as Record<string, unknown>)[key] = list;
@@ -136,6 +148,12 @@ async function toFilter(facets: Facet[]): Promise<TreeFilter | undefined> {
         break;
       case 'favorites':
         f.favoritesOnly = true;
+        break;
+      case 'tag':
+        push('tag', facet.value);
+        break;
+      case 'untagged':
+        f.untagged = true;
         break;
       case 'search':
         f.search = facet.value;
@@ -161,6 +179,7 @@ async function toFilter(facets: Facet[]): Promise<TreeFilter | undefined> {
         break;
     }
   }
+  if (f.untagged && f.tag?.length) throw new Error('Pick some tags or "Untagged", not both: a generation cannot be both.');
   if (spans.length > 0) {
     // Several ranges picked: the span covering all of them.
     const afters = spans.map((s) => s.after);
@@ -183,6 +202,10 @@ function isPicked(current: TreeFilter, f: Facet): boolean {
       return current.status?.includes(f.value) ?? false;
     case 'favorites':
       return current.favoritesOnly === true;
+    case 'tag':
+      return current.tag?.some((t) => tagKey(t) === tagKey(f.value)) ?? false;
+    case 'untagged':
+      return current.untagged === true;
     case 'search':
       return current.search === f.value;
     case 'range':

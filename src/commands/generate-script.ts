@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { HistoryService } from '../history';
 import type { EngineSource } from '../generation/lexicon-engines';
-import { ScriptRun, type CueStatus, type ScriptRunResult } from '../generation/script-run';
+import { laneConcurrency, ScriptRun, type CueStatus, type ScriptRunResult } from '../generation/script-run';
 import type { GenerationRunnerOptions } from '../generation/runner';
 import { ScriptError, parseScript } from '../script/parse';
 import type { Script, SpeakerVoice } from '../script/types';
@@ -135,7 +135,7 @@ export class ScriptRuns implements vscode.Disposable {
         engines: this.deps.engines,
         lexicon,
         defaults: { engine: config('defaultEngine', 'flite') || 'flite', voiceOf: defaultVoice },
-        concurrency: (engine) => (engine === 'flite' ? 1 : Math.max(1, config('scripts.concurrency', 2))),
+        concurrency: (engine) => laneConcurrency(engine, config('scripts.concurrency', 2)),
         log: this.deps.log,
         effects: this.deps.effects,
         storyId: stories[uri],

@@ -7,6 +7,7 @@ import { isGroupNode, isLoadMoreNode } from '../views/tree-nodes';
 import type { HistoryView } from '../views/history-view';
 import { playableAudioUri, type PlayerPort } from '../player/port';
 import { firstLine } from '../format/text';
+import { deleteGenerationsPrompt } from './delete-wording';
 import { goToSource } from './go-to-source';
 import { commandTable } from './registry';
 import { nothingSelected, requireHistory, resolveTargets } from './targets';
@@ -100,18 +101,18 @@ export function generationCommandHandlers(deps: GenerationCommandDeps) {
     return vscode.workspace.getConfiguration('voiceHistory').get<boolean>('confirmDelete', true) !== false;
   }
 
+  /** `{ confirmed: true }` after the targets skips the question (callers that asked themselves). */
   async function deleteGenerations(args: unknown[]): Promise<number | undefined> {
     const { ids } = resolveTargets(view, args);
     if (ids.length === 0) return nothingSelected('delete');
     const h = history();
-    if (confirmDelete()) {
-      const sample = (await h.getMany(ids.slice(0, 3))).map((g) => `“${firstLine(g.text, 60)}”`);
-      const more = ids.length > sample.length ? `\n…and ${ids.length - sample.length} more` : '';
-      const answer = await vscode.window.showWarningMessage(
-        ids.length === 1 ? 'Delete this generation and its audio?' : `Delete ${ids.length} generations and their audio?`,
-        { modal: true, detail: `${sample.join('\n')}${more}\n\nThis cannot be undone.` },
-        ids.length === 1 ? 'Delete' : `Delete ${ids.length}`,
-      );
+    const confirmed = args.slice(1).some((a) => typeof a === 'object' && a !== null && (a as { confirmed?: unknown }).confirmed === true);
+    // Stories lose items with their generations: that is asked even with confirmDelete off.
+    const stories = confirmed ? [] : await h.storiesUsing(ids);
+    if (!confirmed && (confirmDelete() || stories.length > 0)) {
+      const sample = (await h.getMany(ids.slice(0, 3))).map((g) => `“${g.title ?? firstLine(g.text, 60)}”`);
+      const prompt = deleteGenerationsPrompt(ids.length, sample, stories);
+      const answer = await vscode.window.showWarningMessage(prompt.message, { modal: true, detail: prompt.detail }, prompt.button);
       if (!answer) return undefined;
     }
     if (ids.length <= DELETE_SLICE) return h.delete(ids);

@@ -3,6 +3,7 @@
 
 /** Every command the extension contributes, in package.json order. */
 export const COMMAND_IDS = [
+  'voiceHistory.story.open',
   'voiceHistory.search',
   'voiceHistory.filter',
   'voiceHistory.clearFilters',
@@ -14,6 +15,9 @@ export const COMMAND_IDS = [
   'voiceHistory.deleteFailed',
   'voiceHistory.copyText',
   'voiceHistory.copyAsJson',
+  'voiceHistory.rename',
+  'voiceHistory.addTags',
+  'voiceHistory.removeTags',
   'voiceHistory.revealAudioFile',
   'voiceHistory.openAudioInEditor',
   'voiceHistory.goToSource',
@@ -42,6 +46,13 @@ export const COMMAND_IDS = [
   'voiceHistory.openDocs',
   'voiceHistory.favorite',
   'voiceHistory.unfavorite',
+  'voiceHistory.story.new',
+  'voiceHistory.story.rename',
+  'voiceHistory.story.duplicate',
+  'voiceHistory.story.delete',
+  'voiceHistory.story.addGenerations',
+  'voiceHistory.story.removeItems',
+  'voiceHistory.story.export',
   'voiceHistory.generateScript',
   'voiceHistory.pauseScript',
   'voiceHistory.showLineGenerations',

@@ -60,14 +60,13 @@ export async function addPronunciation(source: LexiconSource, given?: { word?: s
   if (state.kind === 'invalid') throw new Error(`${state.message} Fix it with Open Lexicon, then add the pronunciation.`);
   const known = state.kind === 'ok' ? state.lexicon.lexemes.find((l) => l.graphemes.includes(word)) : undefined;
   if (known) {
-    const choice = await vscode.window.showWarningMessage(
-      `Voice History: the lexicon already says how to pronounce “${word}” (line ${known.line + 1}).`,
-      'Open Lexicon',
-    );
-    if (choice === 'Open Lexicon') {
-      const at = new vscode.Position(known.line, 0);
-      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(at, at) });
-    }
+    // Not awaited: the command's answer (nothing added) does not wait for the user to close the message.
+    void vscode.window
+      .showWarningMessage(`Voice History: the lexicon already says how to pronounce “${word}” (line ${known.line + 1}).`, 'Open Lexicon')
+      .then((choice) => {
+        const at = new vscode.Position(known.line, 0);
+        if (choice === 'Open Lexicon') void vscode.window.showTextDocument(uri, { selection: new vscode.Range(at, at) });
+      });
     return false;
   }
   const alias =

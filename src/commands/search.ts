@@ -153,9 +153,12 @@ export class HistorySearch implements vscode.Disposable {
 
 function resultItem(g: Generation, text: string): ResultItem {
   return {
-    label: firstLine(g.text) || '(no text)',
-    description: [g.profileName, formatDuration(g.duration), relativeTime(g.createdAt, Date.now())].filter(Boolean).join(' · '),
-    detail: snippet(g.text, text),
+    label: g.title ?? (firstLine(g.text) || '(no text)'),
+    description: [g.profileName, formatDuration(g.duration), relativeTime(g.createdAt, Date.now()), ...g.tags.map((t) => `#${t}`)]
+      .filter(Boolean)
+      .join(' · '),
+    // Where the text matched, else where the notes did.
+    detail: snippet(g.text, text) ?? (g.notes ? snippet(g.notes, text) : undefined),
     generationId: g.id,
     // Results come from the service; the QuickPick must not filter them again by label.
     alwaysShow: true,

@@ -99,8 +99,7 @@ async function applyOne(pcm: Pcm, effect: Effect): Promise<Pcm> {
     case 'trim_silence':
       return same(trimSilence(channels, sampleRate, effect.params.threshold_db, effect.params.padding_ms));
     case 'normalize':
-      normalize(channels, sampleRate, effect.params.target_lufs, effect.params.true_peak_db);
-      return pcm;
+      return { sampleRate, channels, measured: normalize(channels, sampleRate, effect.params.target_lufs, effect.params.true_peak_db) };
   }
 }
 
@@ -109,7 +108,8 @@ export async function applyChain(pcm: Pcm, chain: EffectsChain, checkpoint: () =
   for (const effect of chain) {
     if (!effect.enabled) continue;
     checkpoint();
-    current = await applyOne(current, effect);
+    // Effects change the sound in place: what was measured of it before no longer holds.
+    current = await applyOne({ sampleRate: current.sampleRate, channels: current.channels }, effect);
   }
   return current;
 }

@@ -54,8 +54,8 @@ function facts(pcm: Pcm): AudioFacts {
     sampleRate: pcm.sampleRate,
     channels: pcm.channels.length,
     durationMs: (frameCount(pcm) / pcm.sampleRate) * 1000,
-    loudnessLufs: integratedLoudness(pcm.channels, pcm.sampleRate),
-    truePeakDb: toDb(truePeak(pcm.channels, pcm.sampleRate)),
+    loudnessLufs: pcm.measured ? pcm.measured.loudnessLufs : integratedLoudness(pcm.channels, pcm.sampleRate),
+    truePeakDb: toDb(pcm.measured ? pcm.measured.truePeak : truePeak(pcm.channels, pcm.sampleRate)),
   };
 }
 

@@ -11,6 +11,14 @@ export interface Pcm {
   sampleRate: number;
   /** One array per channel, all the same length. */
   channels: Float32Array[];
+  /** What the last effect already measured of this very sound (normalize does), so a render need not measure it again. */
+  measured?: Measured;
+}
+
+/** Linear true peak and integrated loudness (LUFS, null below the gate), as the loudness module measures them. */
+export interface Measured {
+  loudnessLufs: number | null;
+  truePeak: number;
 }
 
 export const frameCount = (pcm: Pcm): number => pcm.channels[0]?.length ?? 0;

@@ -3,6 +3,7 @@
 // A feature module: it wires commands to views, so views never import commands.
 import * as vscode from 'vscode';
 import { generationCommandHandlers } from '../commands/generation-commands';
+import { organiseCommandHandlers } from '../commands/organise-commands';
 import { HistorySearch } from '../commands/search';
 import { registerLoadMore, viewCommandHandlers } from '../commands/view-commands';
 import type { HistoryService } from '../history';
@@ -23,7 +24,9 @@ export interface HistoryUi extends vscode.Disposable {
   readonly statistics: StatisticsPanel | undefined;
   readonly statusBar: HistoryStatusBar | undefined;
   /** Handlers for the History view's commands, by id; registerCommands guards them. */
-  readonly handlers: ReturnType<typeof viewCommandHandlers> & ReturnType<typeof generationCommandHandlers>;
+  readonly handlers: ReturnType<typeof viewCommandHandlers> &
+    ReturnType<typeof generationCommandHandlers> &
+    ReturnType<typeof organiseCommandHandlers>;
 }
 
 export function createHistoryUi(options: {
@@ -53,6 +56,7 @@ export function createHistoryUi(options: {
   const handlers = {
     ...viewCommandHandlers({ history, openError, view, search, statistics }),
     ...generationCommandHandlers({ history, openError, view, player }),
+    ...organiseCommandHandlers({ history, openError, view }),
   };
 
   return {

@@ -20,6 +20,12 @@ export function formatClock(seconds: number | null | undefined, round: (n: numbe
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
+/** A place on a story's timeline, to the tenth of a second: 1240 ms → "0:01.2"; 3725000 → "1:02:05.0". */
+export function formatPosition(ms: number): string {
+  const tenths = Number.isFinite(ms) && ms > 0 ? Math.round(ms / 100) : 0;
+  return `${formatClock(Math.floor(tenths / 10))}.${tenths % 10}`;
+}
+
 /** Long totals in words: 11520 → "3 h 12 min". */
 export function formatLongDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds <= 0) return '0 s';

@@ -199,7 +199,8 @@ export class JobQueue<T> {
     this.emit(key);
     try {
       entry.result = await entry.spec.run({ signal: controller.signal, attempt: entry.attempt });
-      entry.state = controller.signal.aborted ? 'cancelled' : 'done';
+      // A job that finished its work before it saw the cancel is done: its result exists.
+      entry.state = 'done';
     } catch (error) {
       entry.error = error;
       const delay = controller.signal.aborted || this.disposed ? undefined : this.options.retryDelay?.(error, entry.retries + 1);

@@ -62,6 +62,15 @@ export interface ScriptRunResult {
   overlong: Array<{ cue: Cue; overMs: number }>;
 }
 
+/**
+ * Cues of one engine in the queue at once. Flite speaks one at a time in its own worker, so its
+ * lane holds two: while one cue is spoken the other is being stored, and the engine never waits
+ * for the history. HTTP engines take what the setting allows.
+ */
+export function laneConcurrency(engine: string, httpConcurrency: number): number {
+  return engine === 'flite' ? 2 : Math.max(1, Math.floor(httpConcurrency));
+}
+
 /** The key of a cue within one run. */
 export function cueKey(cue: Cue): string {
   return `${cue.startLine}:${cue.textHash}`;

@@ -51,6 +51,7 @@ import { TagRecords, type TagEditResult } from './tags';
 import { TitleRecords } from './titles';
 import { insertScriptCue, parseScriptCue, ScriptCueRecords, type ScriptCueMove } from './script-cues';
 import { StoryEditor, type StoryEditResult } from './story-edits';
+import { readStoriesUsing, readStoryOutline, readStorySummaries, type StoryOutline, type StorySummary } from './story-clips';
 import type { StoryOpInput } from './story-ops';
 import { insertVersion, nextVersionLabel, storeAudio, VersionRecords } from './versions';
 import { Vocabulary } from './vocabulary';
@@ -439,11 +440,14 @@ export class HistoryService {
   async delete(ids: string | string[]): Promise<number> {
     const list = parse(idsSchema, Array.isArray(ids) ? ids : [ids], 'generation ids');
     const unique = [...new Set(list)];
-    const { deleted, files } = await this.write((w) => {
+    const { deleted, files, stories } = await this.write((w) => {
       const files = new Set<string>();
       const deleted: string[] = [];
+      const stories = new Set<string>();
       for (const part of chunks(unique)) {
         const ph = placeholders(part.length);
+        for (const r of w.all(`SELECT DISTINCT story_id FROM story_items WHERE generation_id IN (${ph})`, part))
+          stories.add(String(r.story_id));
         for (const r of w.all(`SELECT audio_path FROM generation_versions WHERE generation_id IN (${ph})`, part))
           files.add(String(r.audio_path));
         for (const r of w.all(`SELECT id, audio_path FROM generations WHERE id IN (${ph})`, part)) {
@@ -452,10 +456,12 @@ export class HistoryService {
         }
         w.run(`DELETE FROM generations WHERE id IN (${ph})`, part);
       }
-      return { deleted, files };
+      return { deleted, files, stories };
     });
     await this.removeFiles(files);
     this.changed('generation', 'deleted', deleted);
+    // Their story items went with them (ON DELETE CASCADE).
+    if (stories.size > 0) this.changed('story', 'updated', [...stories], deleted);
     return deleted.length;
   }
 
@@ -470,13 +476,16 @@ export class HistoryService {
 
   /** One statement for the whole set (the journal stays small even for thousands of rows). */
   private async deleteWhere(condition: string, params: SqlValue[]): Promise<number> {
-    const { deleted, files } = await this.write((w) => {
+    const { deleted, files, stories } = await this.write((w) => {
       const files = new Set<string>();
       const deleted = w.all(`SELECT id, audio_path FROM generations WHERE ${condition}`, params).map((r) => {
         if (r.audio_path != null) files.add(String(r.audio_path));
         return String(r.id);
       });
-      if (deleted.length === 0) return { deleted, files };
+      if (deleted.length === 0) return { deleted, files, stories: [] };
+      const stories = w
+        .all(`SELECT DISTINCT i.story_id FROM story_items i JOIN generations g ON g.id = i.generation_id WHERE g.${condition}`, params)
+        .map((r) => String(r.story_id));
       for (const r of w.all(
         `SELECT v.audio_path FROM generation_versions v JOIN generations g ON g.id = v.generation_id WHERE g.${condition}`,
         params,
@@ -484,10 +493,11 @@ export class HistoryService {
         files.add(String(r.audio_path));
       }
       w.run(`DELETE FROM generations WHERE ${condition}`, params);
-      return { deleted, files };
+      return { deleted, files, stories };
     });
     await this.removeFiles(files);
     this.changed('generation', 'deleted', deleted);
+    if (stories.length > 0) this.changed('story', 'updated', stories, deleted);
     return deleted.length;
   }
 
@@ -770,6 +780,29 @@ export class HistoryService {
 
   updateStory(id: string, patch: UpdateStoryInput): Promise<Story> {
     return this.storyRecords.updateStory(id, patch);
+  }
+
+  /** A copy named `name`: the same items (generations referenced, not copied), pins and track settings. */
+  duplicateStory(id: string, name: string): Promise<Story> {
+    return this.storyRecords.duplicateStory(id, name);
+  }
+
+  /** Every story with its item count and total length (where its last clip ends), most recently changed first. */
+  listStorySummaries(): Promise<StorySummary[]> {
+    return this.read(readStorySummaries);
+  }
+
+  /** The story with each item's generation, playing version and heard length, in time order. */
+  async getStoryOutline(id: string): Promise<StoryOutline | undefined> {
+    const sid = parse(idSchema, id, 'story id');
+    return this.read((r) => readStoryOutline(r, sid));
+  }
+
+  /** Stories that place any of these generations (deleting them removes those items), by name. */
+  async storiesUsing(generationIds: string[]): Promise<Array<Story & { itemCount: number }>> {
+    if (generationIds.length === 0) return [];
+    const ids = parse(idsSchema, generationIds, 'generation ids');
+    return this.read((r) => readStoriesUsing(r, ids));
   }
 
   async deleteStory(id: string): Promise<void> {

@@ -66,6 +66,40 @@ export class StoryRecords {
     return story;
   }
 
+  /** A copy with its own items (same generations, pins, times, trims, fades) and track settings. */
+  async duplicateStory(id: string, name: string): Promise<Story> {
+    const sid = parse(idSchema, id, 'story id');
+    const c = parse(createStorySchema, { name }, 'story');
+    const copyId = randomUUID();
+    const now = Date.now();
+    const story = await this.h.write((w) => {
+      const from = w.get('SELECT * FROM stories WHERE id = ?', [sid]);
+      if (!from) throw new HistoryError('NOT_FOUND', `The story ${sid} does not exist (any more).`);
+      w.run('INSERT INTO stories (id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+        copyId,
+        c.name,
+        from.description ?? null,
+        now,
+        now,
+      ]);
+      for (const row of w.all('SELECT id FROM story_items WHERE story_id = ? ORDER BY rowid', [sid])) {
+        w.run(
+          `INSERT INTO story_items (id, story_id, generation_id, version_id, start_ms, track, trim_start_ms, trim_end_ms, volume, fade_in_ms, fade_out_ms)
+           SELECT ?, ?, generation_id, version_id, start_ms, track, trim_start_ms, trim_end_ms, volume, fade_in_ms, fade_out_ms
+           FROM story_items WHERE id = ?`,
+          [randomUUID(), copyId, row.id as string],
+        );
+      }
+      w.run(
+        'INSERT INTO story_tracks (story_id, track, name, mute, solo, gain) SELECT ?, track, name, mute, solo, gain FROM story_tracks WHERE story_id = ?',
+        [copyId, sid],
+      );
+      return toStory(w.get('SELECT * FROM stories WHERE id = ?', [copyId]) as Row);
+    });
+    this.h.changed('story', 'created', [copyId]);
+    return story;
+  }
+
   async deleteStory(id: string): Promise<void> {
     const sid = parse(idSchema, id, 'story id');
     const n = await this.h.write((w) => w.run('DELETE FROM stories WHERE id = ?', [sid]));

@@ -30,8 +30,12 @@ export const storyOpSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('add'), items: z.array(addEntry).min(1).max(1000) }).strict(),
   z.object({ type: z.literal('remove'), itemIds: z.array(idSchema).min(1).max(1000) }).strict(),
   z.object({ type: z.literal('move'), itemId: idSchema, startMs: ms, track: track.optional() }).strict(),
-  /** Trims are what is cut off the clip's start and end; refused when nothing would remain. */
-  z.object({ type: z.literal('trim'), itemId: idSchema, trimStartMs: ms, trimEndMs: ms }).strict(),
+  /**
+   * Trims are what is cut off the clip's start and end; refused when nothing would remain. With
+   * `startMs` the clip also moves there in the same step (an editor's start handle keeps the sound
+   * in place: one undo step, not two).
+   */
+  z.object({ type: z.literal('trim'), itemId: idSchema, trimStartMs: ms, trimEndMs: ms, startMs: ms.optional() }).strict(),
   z.object({ type: z.literal('volume'), itemId: idSchema, volume }).strict(),
   /** Splits the clip at a story time strictly inside it: two clips, both keep the pin and volume. */
   z.object({ type: z.literal('split'), itemId: idSchema, atMs: ms }).strict(),

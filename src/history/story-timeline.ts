@@ -117,6 +117,7 @@ export function applyStoryOp(state: TimelineState, op: StoryOp, ctx: TimelineCon
       }
       it.trimStartMs = op.trimStartMs;
       it.trimEndMs = op.trimEndMs;
+      if (op.startMs !== undefined) it.startMs = op.startMs;
       checkFades(it, remainingMs(it, len));
       return done([it.id]);
     }

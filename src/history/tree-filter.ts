@@ -4,7 +4,16 @@
 import { z } from 'zod';
 import { formatCount } from '../format/text';
 import { formatDateTime } from '../format/time';
-import { generationStatusSchema, idSchema, languageSchema, MAX_LISTED_IDS, MAX_SEARCH_LENGTH, type ListQueryInput } from './schemas';
+import {
+  generationStatusSchema,
+  idSchema,
+  languageSchema,
+  MAX_LISTED_IDS,
+  MAX_SEARCH_LENGTH,
+  tagNameSchema,
+  type ListQueryInput,
+} from './schemas';
+import { tagKey } from './tag-names';
 import type { GenerationStatus } from './types';
 import { describeIssues } from '../format/issues';
 
@@ -18,6 +27,10 @@ export const treeFilterSchema = z
     language: list(languageSchema),
     status: list(generationStatusSchema),
     favoritesOnly: z.boolean().optional(),
+    /** Carrying any of these tags (names, any case). */
+    tag: list(tagNameSchema),
+    /** Carrying no tag at all. */
+    untagged: z.boolean().optional(),
     /** Created at or after (UTC ms). */
     after: z.number().int().min(0).optional(),
     /** Created before (UTC ms). */
@@ -30,6 +43,10 @@ export const treeFilterSchema = z
     search: z.string().trim().max(MAX_SEARCH_LENGTH, `Search text is limited to ${MAX_SEARCH_LENGTH} characters.`).optional(),
   })
   .strict()
+  .refine((f) => !(f.untagged && f.tag?.length), {
+    message: 'Filter either by tags or for untagged generations, not both.',
+    path: ['untagged'],
+  })
   .refine((f) => f.after === undefined || f.before === undefined || f.after < f.before, {
     message: 'The start of the date range must be before its end.',
     path: ['after'],
@@ -56,6 +73,8 @@ export function normalize(f: TreeFilter): TreeFilter {
   if (f.language?.length) out.language = [...new Set(f.language)];
   if (f.status?.length) out.status = [...new Set(f.status)];
   if (f.favoritesOnly) out.favoritesOnly = true;
+  if (f.tag?.length) out.tag = uniqueTags(f.tag);
+  if (f.untagged) out.untagged = true;
   if (f.after !== undefined) out.after = f.after;
   if (f.before !== undefined) out.before = f.before;
   if (f.search) out.search = f.search;
@@ -64,6 +83,13 @@ export function normalize(f: TreeFilter): TreeFilter {
     if (f.idsName) out.idsName = f.idsName;
   }
   return out;
+}
+
+/** One spelling per tag (tags are one whatever their case), in the order given. */
+function uniqueTags(tags: readonly string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const t of tags) if (!byKey.has(tagKey(t))) byKey.set(tagKey(t), t);
+  return [...byKey.values()];
 }
 
 export function isFiltered(f: TreeFilter): boolean {
@@ -78,6 +104,8 @@ export function filterQuery(f: TreeFilter): ListQueryInput {
   if (f.language?.length) q.language = f.language;
   if (f.status?.length) q.status = f.status;
   if (f.favoritesOnly) q.favoritesOnly = true;
+  if (f.tag?.length) q.tag = f.tag;
+  if (f.untagged) q.untagged = true;
   if (f.after !== undefined) q.after = f.after;
   if (f.before !== undefined) q.before = f.before;
   if (f.search) q.search = f.search;
@@ -85,7 +113,7 @@ export function filterQuery(f: TreeFilter): ListQueryInput {
   return q;
 }
 
-/** Short words for the view's description: `"Alice", failed, favorites, since 2025-03-01`. */
+/** Short words for the view's description: `"Alice", failed, favorites, #intro, since 2025-03-01`. */
 export function describeFilter(f: TreeFilter, profileName: (id: string) => string | undefined): string {
   const parts: string[] = [];
   if (f.ids?.length)
@@ -96,6 +124,8 @@ export function describeFilter(f: TreeFilter, profileName: (id: string) => strin
   if (f.language?.length) parts.push(f.language.join(' or '));
   if (f.status?.length) parts.push(f.status.map(statusWord).join(' or '));
   if (f.favoritesOnly) parts.push('favorites');
+  if (f.tag?.length) parts.push(f.tag.map((t) => `#${t}`).join(' or '));
+  if (f.untagged) parts.push('untagged');
   if (f.after !== undefined && f.before !== undefined) parts.push(`${day(f.after)} to ${day(f.before - 1)}`);
   else if (f.after !== undefined) parts.push(`since ${day(f.after)}`);
   else if (f.before !== undefined) parts.push(`before ${day(f.before)}`);

@@ -2,7 +2,8 @@
  * The player's effects panel and takes list (mounted under `effects.*` in ./router.ts): what the
  * effects are (their parameters and ranges), the presets, each version with its chain summary
  * and loudness, Preview (rendered in memory, bytes to the page, nothing stored), Save as version,
- * presets create/rename/delete, and renaming or deleting (after a modal confirmation) a version.
+ * presets create/rename/delete (after a modal confirmation), and renaming or deleting (after one
+ * too) a version.
  * Rendering runs in the effects worker through the Takes service the player host puts into the
  * context. No `vscode` import.
  */
@@ -11,7 +12,7 @@ import { describeChain, EFFECT_DEFINITIONS, EFFECT_TYPES, effectsChainSchema } f
 import { BUILTIN_PRESETS } from '../effects/presets';
 import { EffectsError } from '../effects/render';
 import type { Takes } from '../generation/takes';
-import { idSchema, presetNameSchema, versionLabelSchema, type Version } from '../history';
+import { idSchema, presetNameSchema, versionLabelSchema, type EffectPreset, type Version } from '../history';
 import { procedure, rpcError, type RpcContext } from '../rpc/context';
 import { MAX_INLINE_AUDIO_BYTES } from '../rpc/router';
 
@@ -19,12 +20,15 @@ export interface EffectsRpcContext extends RpcContext {
   takes: Takes;
   /** Asks the user (a modal dialog) whether to delete this version; true when confirmed. */
   confirmDeleteVersion(version: Version): Promise<boolean>;
+  /** Asks the user (a modal dialog naming it) whether to delete this preset; true when confirmed. */
+  confirmDeletePreset(preset: EffectPreset): Promise<boolean>;
 }
 
 const withTakes = procedure.use(({ ctx, next }) => {
   const c = ctx as Partial<EffectsRpcContext>;
-  if (!c.takes || !c.confirmDeleteVersion) throw rpcError('NOT_IMPLEMENTED', 'NO_EFFECTS', 'Effects are not available in this view.');
-  return next({ ctx: { takes: c.takes, confirmDeleteVersion: c.confirmDeleteVersion } });
+  if (!c.takes || !c.confirmDeleteVersion || !c.confirmDeletePreset)
+    throw rpcError('NOT_IMPLEMENTED', 'NO_EFFECTS', 'Effects are not available in this view.');
+  return next({ ctx: { takes: c.takes, confirmDeleteVersion: c.confirmDeleteVersion, confirmDeletePreset: c.confirmDeletePreset } });
 });
 
 /** An EffectsError reaches the page as a clear message with its code as the reason. */
@@ -109,9 +113,13 @@ export const effectsProcedures = {
     .input(z.object({ id: idSchema, name: presetNameSchema }).strict())
     .mutation(({ ctx, input }) => ctx.history.updatePreset(input.id, { name: input.name })),
 
+  /** Deletes one of the user's presets after they confirmed in a modal dialog naming it. */
   deletePreset: withTakes.input(z.object({ id: idSchema }).strict()).mutation(async ({ ctx, input }) => {
-    await ctx.history.deletePreset(input.id);
-    return null;
+    const preset = await ctx.history.getPreset(input.id);
+    if (!preset) throw rpcError('NOT_FOUND', 'PRESET_NOT_FOUND', 'This preset no longer exists; the list will refresh.');
+    if (!(await ctx.confirmDeletePreset(preset))) return { deleted: false };
+    await ctx.history.deletePreset(preset.id);
+    return { deleted: true };
   }),
 
   /** The chain every new generation of this generation's voice gets (null: none). */

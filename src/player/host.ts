@@ -14,7 +14,7 @@ import type { Generation, HistoryService } from '../history';
 import { attachRouterToWebview, type HostAdapter, type PlayerContext } from '../rpc';
 import type { ArchiveActions, ArchiveRpcContext } from '../rpc/archive-procedures';
 import type { Takes } from '../generation/takes';
-import type { Version } from '../history';
+import type { EffectPreset, Version } from '../history';
 import type { EffectsRpcContext } from './effects-procedures';
 import { inlineCodicons, playerHtml, type PlayerHtmlInput } from './html';
 import type { PlayerPort } from './port';
@@ -261,7 +261,11 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       playerActions: actions,
       // archive.* procedures run the export/import commands here, with their dialogs.
       archive: this.options.archive,
-      ...(this.options.takes && { takes: this.options.takes, confirmDeleteVersion: (v: Version) => this.confirmDeleteVersion(v) }),
+      ...(this.options.takes && {
+        takes: this.options.takes,
+        confirmDeleteVersion: (v: Version) => this.confirmDeleteVersion(v),
+        confirmDeletePreset: (p: EffectPreset) => this.confirmDeletePreset(p),
+      }),
     };
   }
 
@@ -358,6 +362,19 @@ export class PlayerHost implements vscode.WebviewViewProvider, PlayerPort, vscod
       {
         modal: true,
         detail: `Its audio is removed from the history${version.isDefault ? '; the newest remaining version becomes the default' : ''}. This cannot be undone.`,
+      },
+      'Delete',
+    );
+    return answer === 'Delete';
+  }
+
+  private async confirmDeletePreset(preset: EffectPreset): Promise<boolean> {
+    if (vscode.workspace.getConfiguration('voiceHistory').get<boolean>('confirmDelete', true) === false) return true;
+    const answer = await vscode.window.showWarningMessage(
+      `Delete the preset "${preset.name}"?`,
+      {
+        modal: true,
+        detail: 'Versions made with it keep their effects; only the preset goes. This cannot be undone.',
       },
       'Delete',
     );

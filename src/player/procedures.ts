@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { describeVoice } from '../format/voice-names';
 import { originOf, sourceLabel } from '../generation/origin';
-import { idSchema, MAX_SEARCH_LENGTH, type Generation, type HistoryService } from '../history';
+import { idSchema, MAX_NOTES_LENGTH, MAX_SEARCH_LENGTH, type Generation, type HistoryService } from '../history';
 import { procedure, rpcError, type RpcContext } from '../rpc/context';
 import { eventStream } from '../rpc/event-stream';
 
@@ -121,6 +121,24 @@ export const playerProcedures = {
     await ctx.playerActions.copyText(generation.text);
     return { copied: generation.text.length };
   }),
+
+  /** Sets the generation's notes (Markdown, as typed; blank clears them) from the details' text box. */
+  setNotes: withActions
+    .input(
+      z
+        .object({
+          id: idSchema,
+          notes: z
+            .string()
+            .max(MAX_NOTES_LENGTH, `Notes are at most ${MAX_NOTES_LENGTH.toLocaleString('en-US')} characters.`)
+            .nullable(),
+        })
+        .strict(),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await existing(ctx.history, input.id);
+      return ctx.history.setNotes(input.id, input.notes);
+    }),
 
   /** Deletes the generation after the user confirmed in a modal dialog. */
   delete: withActions.input(generationRef).mutation(async ({ ctx, input }) => {

@@ -13,9 +13,10 @@ export async function* eventStream<T>(
     waiting = enqueue(waiting, event);
     wake?.();
   });
+  // Without a signal the stream runs until its consumer returns (resolving here would spin the loop).
   const stopped = new Promise<void>((resolve) => {
-    if (!signal || signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+    if (signal?.aborted) resolve();
+    else signal?.addEventListener('abort', () => resolve(), { once: true });
   });
   try {
     while (!signal?.aborted) {

@@ -81,6 +81,22 @@ function peaksCacheFor(ctx: { history: HistoryService; log: { warn(message: stri
   return cache;
 }
 
+/** Waveform peaks of a generation's version (its default when none is given), from the cache beside the history. */
+export async function readPeaks(
+  ctx: { history: HistoryService; log: { warn(message: string): void } },
+  key: { generationId: string; versionId?: string | null; buckets: number },
+  signal?: AbortSignal,
+) {
+  const audio = await resolveAudio(ctx.history, key.generationId, key.versionId);
+  const versionId = audio.version?.id ?? audio.generation.id;
+  const result = await peaksCacheFor(ctx).get(
+    { generationId: audio.generation.id, versionId, buckets: key.buckets },
+    audio.absPath,
+    signal,
+  );
+  return { generationId: audio.generation.id, versionId, ...result };
+}
+
 async function neighbour(
   ctx: {
     history: HistoryService;
@@ -172,16 +188,11 @@ export const historyProcedures = {
   }),
 
   /** Waveform peaks of a version at `buckets` slices; null with a reason for audio we cannot draw. */
-  peaks: procedure.input(peaksInputSchema).query(async ({ ctx, input, signal }) => {
-    const audio = await resolveAudio(ctx.history, input.id, input.versionId);
-    const versionId = audio.version?.id ?? audio.generation.id;
-    const result = await peaksCacheFor(ctx).get(
-      { generationId: audio.generation.id, versionId, buckets: input.buckets },
-      audio.absPath,
-      signal,
-    );
-    return { generationId: audio.generation.id, versionId, ...result };
-  }),
+  peaks: procedure
+    .input(peaksInputSchema)
+    .query(({ ctx, input, signal }) =>
+      readPeaks(ctx, { generationId: input.id, versionId: input.versionId, buckets: input.buckets }, signal),
+    ),
 
   /** What changed in the history, as it happens; ends when the view stops it. */
   onChanged: procedure.subscription(({ ctx, signal }): AsyncGenerator<ChangeEvent, void, unknown> =>

@@ -66,6 +66,7 @@ export class HistoryTreeProvider implements vscode.TreeDataProvider<HistoryNode>
     this.live = new LiveUpdates({
       history,
       filter: () => this.filterState,
+      groupBy: () => options.groupBy(),
       nodesOf: (id) => this.index.nodesOf(id),
       isLoaded: (id) => this.index.has(id),
       refresh: () => this.refresh(),

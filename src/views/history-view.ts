@@ -27,6 +27,7 @@ export const GROUP_BY_LABELS: Record<GroupBy, string> = {
   date: 'Date',
   profile: 'Voice Profile',
   engine: 'Engine',
+  tag: 'Tag',
   flat: 'None (flat list)',
 };
 

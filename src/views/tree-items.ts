@@ -27,16 +27,18 @@ export function groupItem(g: GroupNode): vscode.TreeItem {
 
 export function generationItem(node: GenerationNode, context: { now: number; groupBy: GroupBy }): vscode.TreeItem {
   const g = node.generation;
-  const label = firstLine(g.text) || '(no text)';
+  // The user's own title, when set, takes the place of the text's first line.
+  const label = g.title ?? (firstLine(g.text) || '(no text)');
   const when = relativeTime(g.createdAt, context.now);
   // Grouped by engine, the model tells rows of one engine apart.
   const model = context.groupBy === 'engine' ? g.model : null;
   // The details come first and the text second: a narrow side bar cuts the end of a row, and the
   // text can be read in the player and the tooltip, while voice, length and age cannot.
   const details = [g.profileName, model, formatDuration(g.duration), when].filter(Boolean).join(' · ');
-  const item = new vscode.TreeItem(details, vscode.TreeItemCollapsibleState.None);
+  // A title of the user's own comes first (they named it to find it); otherwise the details do.
+  const item = new vscode.TreeItem(g.title ?? details, vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
-  item.description = label;
+  item.description = g.title ? details : label;
   item.iconPath = statusIcon(g);
   item.resourceUri = generationUri(g.id);
   item.contextValue = [
@@ -53,6 +55,7 @@ export function generationItem(node: GenerationNode, context: { now: number; gro
     when,
     g.status === 'completed' ? undefined : g.status,
     g.isFavorited ? 'favorite' : undefined,
+    g.tags.length ? `tagged ${g.tags.join(', ')}` : undefined,
   ].filter(Boolean);
   item.accessibilityInformation = { label: spoken.join(', '), role: 'treeitem' };
   // Runs on every click: two on the same row in quick succession play it (see follow-selection.ts).
@@ -89,18 +92,32 @@ export function statusIcon(g: Generation): vscode.ThemeIcon {
 
 const TOOLTIP_TEXT_LIMIT = 20_000;
 
-/** Markdown tooltip: the whole text (escaped, so it shows literally) and every detail. */
+const TOOLTIP_NOTES_LIMIT = 5_000;
+
+/** Lines of text shown literally: every Markdown character escaped, each line kept. */
+function appendLiteral(md: vscode.MarkdownString, text: string, limit: number): void {
+  const shown = text.length > limit ? `${text.slice(0, limit)}…` : text;
+  for (const line of shown.split(/\r?\n/)) md.appendMarkdown(`${escapeMarkdown(line)}  \n`);
+  if (text.length > limit) md.appendMarkdown(`_(${(text.length - limit).toLocaleString('en-US')} more characters)_\n`);
+}
+
+/**
+ * Markdown tooltip: the title, the whole text, the notes (all escaped, so they show literally:
+ * notes are the user's Markdown, but a tooltip must never render links or commands from data an
+ * import may have brought), and every detail.
+ */
 export function generationTooltip(g: Generation, profile?: Pick<Profile, 'engine' | 'voiceId'>): vscode.MarkdownString {
   // No theme icons: a generation text like "$(pass-filled) Verified" is text, not an icon.
   const md = new vscode.MarkdownString(undefined, false);
   md.supportThemeIcons = false;
   md.supportHtml = false;
   md.isTrusted = false;
-  const text = g.text.length > TOOLTIP_TEXT_LIMIT ? `${g.text.slice(0, TOOLTIP_TEXT_LIMIT)}…` : g.text;
-  // One line per line of text, every Markdown character escaped so it shows as written.
-  for (const line of text.split(/\r?\n/)) md.appendMarkdown(`${escapeMarkdown(line)}  \n`);
-  if (g.text.length > TOOLTIP_TEXT_LIMIT)
-    md.appendMarkdown(`_(${(g.text.length - TOOLTIP_TEXT_LIMIT).toLocaleString('en-US')} more characters)_\n`);
+  if (g.title) md.appendMarkdown(`**${escapeMarkdown(g.title)}**\n\n`);
+  appendLiteral(md, g.text, TOOLTIP_TEXT_LIMIT);
+  if (g.notes) {
+    md.appendMarkdown('\n---\n\n**Notes:**  \n');
+    appendLiteral(md, g.notes, TOOLTIP_NOTES_LIMIT);
+  }
   md.appendMarkdown('\n---\n\n');
   const rows: Array<[string, string | null | undefined]> = [
     ['Voice', describeVoice(g.profileName, profile?.engine ?? g.engine, profile?.voiceId)],
@@ -114,6 +131,7 @@ export function generationTooltip(g: Generation, profile?: Pick<Profile, 'engine
     ['Created', formatDateTime(g.createdAt)],
     ['File size', formatBytes(g.audioBytes) || null],
     ['Favorite', g.isFavorited ? 'yes' : null],
+    ['Tags', g.tags.length ? g.tags.join(', ') : null],
   ];
   for (const [name, value] of rows) {
     if (value == null || value === '') continue;

@@ -6,7 +6,7 @@ import type * as vscode from 'vscode';
 import { errorMessage } from '../format/errors';
 import type { ChangeEvent, Generation } from '../history';
 import type { TreeFilter } from '../history/tree-filter';
-import { generationUri, type GenerationNode, type TreeHistory } from './tree-nodes';
+import { generationUri, type GenerationNode, type GroupBy, type TreeHistory } from './tree-nodes';
 
 /** Row changes remembered for re-reading loads that began before them. */
 const ROW_CHANGES_KEPT = 10_000;
@@ -15,6 +15,7 @@ const ROW_CHANGES_KEPT = 10_000;
 export interface LiveTree {
   readonly history: TreeHistory | undefined;
   filter(): TreeFilter;
+  groupBy(): GroupBy;
   /** Loaded nodes of a generation (it may appear in Favorites and its own group). */
   nodesOf(generationId: string): GenerationNode[];
   isLoaded(generationId: string): boolean;
@@ -62,8 +63,9 @@ export class LiveUpdates {
 
   onHistoryChange(e: ChangeEvent): void {
     this.changes++;
-    // Stories only reference generations; the tree does not show them.
-    if (e.kind === 'entity' && e.entity === 'story') return;
+    // Stories only reference generations; the tree does not show them. A tag edit comes with an
+    // update of the generations it touched, which decides what they need (movesGroups).
+    if (e.kind === 'entity' && (e.entity === 'story' || e.entity === 'tag')) return;
     if (e.kind === 'entity' && ((e.entity === 'generation' && e.op === 'updated') || e.entity === 'version'))
       this.noteRowChanges(e.generationIds);
     // Field changes of shown generations that cannot move them between groups update just their rows.
@@ -136,7 +138,11 @@ export class LiveUpdates {
     if (old.isFavorited !== g.isFavorited) return true;
     if (old.profileId !== g.profileId || old.engine !== g.engine || old.createdAt !== g.createdAt) return true;
     if (f.status && old.status !== g.status) return true;
-    if (f.search && (old.text !== g.text || old.instruct !== g.instruct)) return true;
+    const tagsChanged = old.tags.join('\n') !== g.tags.join('\n');
+    // Search finds title, notes and tags too.
+    if (f.search && (old.text !== g.text || old.instruct !== g.instruct || old.title !== g.title || old.notes !== g.notes || tagsChanged))
+      return true;
+    if (tagsChanged && (f.tag || f.untagged || this.tree.groupBy() === 'tag')) return true;
     if (f.engine && old.engine !== g.engine) return true;
     if (f.language && old.language !== g.language) return true;
     return false;

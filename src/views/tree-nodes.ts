@@ -7,9 +7,9 @@ import type { Generation, HistoryService, ListQueryInput } from '../history';
 import type { Segment } from './tree-pager';
 
 /** What the tree reads from the history service. */
-export type TreeHistory = Pick<HistoryService, 'list' | 'listProfiles' | 'stats' | 'get' | 'getMany' | 'onDidChange'>;
+export type TreeHistory = Pick<HistoryService, 'list' | 'listProfiles' | 'listTags' | 'stats' | 'get' | 'getMany' | 'onDidChange'>;
 
-export const GROUP_BY_VALUES = ['date', 'profile', 'engine', 'flat'] as const;
+export const GROUP_BY_VALUES = ['date', 'profile', 'engine', 'tag', 'flat'] as const;
 export type GroupBy = (typeof GROUP_BY_VALUES)[number];
 
 export interface GroupNode {
@@ -49,6 +49,7 @@ export type HistoryNode = GroupNode | GenerationNode | LoadMoreNode;
 /** The flat grouping's top level is one hidden group. */
 export const FLAT_ID = 'all';
 export const NO_ENGINE_GROUP = 'engine-none';
+export const UNTAGGED_GROUP = 'tag-none';
 
 /** The row's resource URI: the file decoration provider marks favorites and failures by it. */
 export function generationUri(id: string): vscode.Uri {

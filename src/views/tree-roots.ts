@@ -1,11 +1,12 @@
 // Which groups the History tree's top level shows under each grouping (favorites, date buckets
-// and older months, voice profiles, engines, or one flat list), found with cheap probes: one
+// and older months, voice profiles, engines, tags, or one flat list), found with cheap probes: one
 // single-row read per group, and the first group's page read at once so opening it costs nothing.
 // The groups' state (reuse across reloads, pagers, reload epochs) is in tree-groups.ts.
 import { intersectSpan, monthBucket, recentBuckets } from '../format/date-buckets';
 import type { Generation, ListPage, ListQueryInput, Profile } from '../history';
+import { tagKey } from '../history/tag-names';
 import { filterQuery, type TreeFilter } from '../history/tree-filter';
-import { NO_ENGINE_GROUP, type GroupBy, type GroupNode, type TreeHistory } from './tree-nodes';
+import { NO_ENGINE_GROUP, UNTAGGED_GROUP, type GroupBy, type GroupNode, type TreeHistory } from './tree-nodes';
 import type { GroupPager } from './tree-pager';
 
 /** What reading the top level needs from the provider. */
@@ -121,6 +122,16 @@ export async function readGroups(s: GroupSource): Promise<GroupNode[]> {
       }
       break;
     }
+    case 'tag': {
+      // A generation with several tags shows under each of them (as a favorite shows in Favorites
+      // too): a tag's group is everything that carries it. Untagged ones get a group of their own,
+      // last, so grouping never hides a generation.
+      const wanted = filter.tag?.map(tagKey);
+      const tags = (await history.listTags()).filter((t) => !wanted || wanted.includes(tagKey(t.name)));
+      if (!filter.untagged) for (const t of tags) await probe(`tag:${t.id}`, t.name, 'tag', { ...base, tag: t.name });
+      if (!filter.tag?.length) await probe(UNTAGGED_GROUP, 'Untagged', 'circle-slash', { ...base, untagged: true });
+      break;
+    }
     case 'flat': {
       const flat = s.flatGroup();
       flat.query = base;
@@ -147,6 +158,11 @@ export function groupFor(g: Generation, roots: readonly GroupNode[], groupBy: Gr
       return roots.find((r) => r.id === `profile:${g.profileId}`);
     case 'engine':
       return roots.find((r) => r.id === (g.engine === null ? NO_ENGINE_GROUP : `engine:${g.engine}`));
+    case 'tag':
+      // Under several tags it is in several groups: the first of its tags (they come sorted by name).
+      return g.tags.length === 0
+        ? roots.find((r) => r.id === UNTAGGED_GROUP)
+        : roots.find((r) => !r.favorites && r.query.tag === g.tags[0]);
     case 'date':
       return roots.find(
         (r) =>

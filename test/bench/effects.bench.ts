@@ -47,7 +47,7 @@ async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
 }
 
 /** A 60 s (or `seconds`) 24 kHz mono WAV of Flite speaking, repeated as needed. */
-async function speechClip(work: string, seconds: number): Promise<string> {
+export async function speechClip(work: string, seconds: number): Promise<string> {
   const engine = new FliteEngine(fliteDevOptions({ tempDir: work }));
   try {
     const spoken = await engine.synthesize({ text: PARAGRAPH, voice: 'slt' }, new AbortController().signal);

@@ -32,7 +32,7 @@ const AREAS = {
   archive: { modules: ['./archive.bench.ts'] },
   engines: { modules: ['./engines.bench.ts'] },
   formats: { modules: ['./formats.bench.ts'] },
-  effects: { modules: ['./effects.bench.ts'] },
+  effects: { modules: ['./effects.bench.ts', './effects-preview.bench.ts'], codeServer: true },
   stories: { modules: ['./stories.bench.ts'] },
   scripts: { modules: ['./scripts.bench.ts', './scripts-rescan.bench.ts'] },
 };

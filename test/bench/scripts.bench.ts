@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FliteEngine } from '../../src/engines/flite';
 import { EngineCatalog } from '../../src/generation/engines';
-import { ScriptRun } from '../../src/generation/script-run';
+import { laneConcurrency, ScriptRun } from '../../src/generation/script-run';
 import { cueLenses, shiftLines } from '../../src/generation/script-lines';
 import { openHistory } from '../../src/history';
 import { parseScript } from '../../src/script/parse';
@@ -59,7 +59,7 @@ export async function run({ quick = false }: { quick?: boolean } = {}): Promise<
                   engines: catalog,
                   lexicon: null,
                   defaults: { engine: 'flite', voiceOf: () => 'slt' },
-                  concurrency: () => 1,
+                  concurrency: (engine) => laneConcurrency(engine, 2),
                 },
                 { uri: 'file:///bench/bench.md', name: 'bench.md', script: parsed },
               );

@@ -74,6 +74,24 @@ export async function playerFrame(page: Page): Promise<Frame> {
   throw new Error('the player webview frame did not appear');
 }
 
+/** Picks a value of a vscode-single-select in the player the way its own API does (its list lives in a shadow root). */
+export async function chooseInPlayer(page: Page, selector: string, value: string): Promise<void> {
+  const frame = await playerFrame(page);
+  await frame.evaluate(
+    ([sel, v]) => {
+      // Runs in the page, typed without the DOM library (the benchmarks import this file too).
+      const page = globalThis as unknown as {
+        document: { querySelector(s: string): { value: string; dispatchEvent(e: unknown): void } };
+        Event: new (type: string, init: { bubbles: boolean }) => unknown;
+      };
+      const el = page.document.querySelector(sel);
+      el.value = v;
+      el.dispatchEvent(new page.Event('change', { bubbles: true }));
+    },
+    [selector, value] as const,
+  );
+}
+
 /**
  * Answers code-server's simple file dialog: a quick input holding a path. It fills in its folder
  * (and, saving, the suggested name) first; then `path` is typed and accepted. Resolves with what
@@ -131,4 +149,53 @@ export async function waitUntil<T>(page: Page, what: string, read: () => Promise
     await page.waitForTimeout(100);
   }
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/**
+ * Switches the colour theme from the palette's theme picker, as a user would, and waits until the
+ * webview `frame()` returns has it too (VS Code tells its webviews by a body attribute).
+ */
+export async function useWebviewTheme(page: Page, label: string, kind: string, frame: () => Promise<Frame>): Promise<void> {
+  await runCommand(page, 'Preferences: Color Theme');
+  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 10000 });
+  await page.keyboard.type(label);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  const f = await frame();
+  await waitUntil(
+    page,
+    `the ${kind} theme`,
+    // A string expression: this file is also compiled without the DOM types (the benchmarks import it).
+    () => f.evaluate<string>("document.body.dataset.vscodeThemeKind ?? ''"),
+    (k) => k === kind,
+    20000,
+  );
+  await page.waitForTimeout(500);
+}
+
+/** Right-clicks a row and chooses a menu item (hover then Enter: how this workbench's menus take a choice). */
+export async function contextMenu(page: Page, target: Locator, item: string | RegExp): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await target.click({ button: 'right' });
+    const entry = page.locator('.context-view .action-menu-item', { hasText: item }).first();
+    const chosen = await entry
+      .hover({ timeout: 5000 })
+      .then(() => page.keyboard.press('Enter'))
+      .then(
+        () => true,
+        () => false,
+      );
+    if (chosen) return;
+    // The tree may re-render under an open menu and close it: open it again.
+    await page.keyboard.press('Escape');
+    if (attempt === 3) throw new Error(`the context menu did not offer ${String(item)}`);
+  }
+}
+
+/** The first side bar row whose accessible label starts with `labelStart` (a tree row, a group header). */
+export function sideBarRow(page: Page, labelStart: string): Locator {
+  return page
+    .locator('.part.sidebar')
+    .locator(`.monaco-list-row[aria-label^="${labelStart.replace(/"/g, '\\"')}"]`)
+    .first();
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
 import { seedPlayerHistory, TEXTS, type PlayerSeed } from './player-seed';
-import { playerFrame, setTheme, waitUntil } from './palette';
+import { chooseInPlayer, playerFrame, setTheme, waitUntil } from './palette';
 
 const shots = join(root, 'test-results');
 let scratch: string;
@@ -26,18 +26,7 @@ const versionRows = () => player().locator('ul.versions li');
 
 const until = <T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 20000) => waitUntil(page, what, read, ok, ms);
 
-/** Picks a value of a vscode-single-select the way its own API does (its list lives in a shadow root). */
-async function choose(selector: string, value: string): Promise<void> {
-  const frame = await playerFrame(page);
-  await frame.evaluate(
-    ([sel, v]) => {
-      const el = document.querySelector(sel) as HTMLElement & { value: string };
-      el.value = v;
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    [selector, value] as const,
-  );
-}
+const choose = (selector: string, value: string): Promise<void> => chooseInPlayer(page, selector, value);
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
@@ -237,4 +226,34 @@ test('Save as Preset keeps the chain under a name; light theme screenshot', asyn
   await setTheme(page, 'Light Modern', false);
   await page.waitForTimeout(500);
   await page.locator('.part.sidebar').screenshot({ path: join(shots, 'player-effects-light.png') });
+});
+
+test('deleting a preset asks first in a modal naming it; Cancel keeps it, Delete removes it', async () => {
+  const option = () => player().locator('.fx-preset vscode-option', { hasText: 'Bright and loud' });
+  const remove = player().locator('.fx-delete-preset');
+  const dialog = page.locator('.monaco-dialog-box');
+  // The rename and delete buttons belong to the chosen user preset.
+  await chooseInPlayer(page, '.fx-preset', (await option().getAttribute('value')) ?? '');
+  await remove.waitFor({ timeout: 10000 });
+  await remove.click();
+  await dialog.waitFor({ timeout: 15000 });
+  assert.match(await dialog.innerText(), /Delete the preset "Bright and loud"\?/);
+  await page.locator('.monaco-workbench').screenshot({ path: join(shots, 'player-effects-delete-preset.png') });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached', timeout: 10000 });
+  await until(
+    'the panel to say the preset stays',
+    () => player().locator('.fx-status').innerText(),
+    (t) => /Kept the preset Bright and loud/.test(t),
+  );
+  assert.equal(await option().count(), 1);
+  await remove.click();
+  await dialog.waitFor({ timeout: 15000 });
+  await dialog.getByRole('button', { name: 'Delete' }).click();
+  await until(
+    'the preset to go',
+    () => option().count(),
+    (n) => n === 0,
+  );
+  assert.match(await player().locator('.fx-status').innerText(), /Deleted the preset Bright and loud/);
 });

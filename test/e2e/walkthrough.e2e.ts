@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { openHistory } from '../../src/history';
 import { openWorkbench, root, startCodeServer, type CodeServer } from '../support/code-server.mjs';
-import { answerFileDialog, runCommand, setSideBarWidth, titleAction, waitUntil } from './palette';
+import { answerFileDialog, contextMenu as contextMenuOf, runCommand, setSideBarWidth, titleAction, waitUntil } from './palette';
 import { toneWav } from './player-seed';
 
 interface Look {
@@ -100,24 +100,7 @@ async function pick(text: string | RegExp): Promise<void> {
   await choice.click();
 }
 
-/** Right-clicks a row and chooses a menu item (hover then Enter: how this workbench's menus take a choice). */
-async function contextMenu(target: Locator, item: string | RegExp): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await target.click({ button: 'right' });
-    const entry = page.locator('.context-view .action-menu-item', { hasText: item }).first();
-    const chosen = await entry
-      .hover({ timeout: 5000 })
-      .then(() => page.keyboard.press('Enter'))
-      .then(
-        () => true,
-        () => false,
-      );
-    if (chosen) return;
-    // The tree may re-render under an open menu and close it: open it again.
-    await page.keyboard.press('Escape');
-    if (attempt === 3) throw new Error(`the context menu did not offer ${String(item)}`);
-  }
-}
+const contextMenu = (target: Locator, item: string | RegExp) => contextMenuOf(page, target, item);
 
 async function useTheme(look: Look): Promise<void> {
   await runCommand(page, 'Preferences: Color Theme');

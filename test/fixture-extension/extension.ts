@@ -10,6 +10,8 @@ interface VoiceHistoryApi {
   list(query?: Record<string, unknown>): Promise<{ items: Array<{ id: string; text: string; status: string }>; total: number | null }>;
   get(id: string): Promise<{ id: string; text: string; status: string; profileName: string; engine: string | null } | undefined>;
   onDidChange: (listener: (event: unknown) => void) => vscode.Disposable;
+  listStories(): Promise<Array<{ id: string; name: string; itemCount: number; durationMs: number }>>;
+  getStory(id: string): Promise<{ id: string; name: string; items: Array<{ generationId: string; audioFile: string | null }> } | undefined>;
 }
 
 type Outcome = { ok: true; id: string; apiVersion: number; readBack: unknown } | { ok: false; error: string };
@@ -37,5 +39,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.commands.registerCommand('voiceHistoryFixture.changes', () => changes.slice()),
+    // Reads the stories, and one of them when an id is given, as another extension would.
+    vscode.commands.registerCommand('voiceHistoryFixture.stories', async (id?: string) => {
+      const voiceHistory = await api();
+      return { list: await voiceHistory.listStories(), story: id ? ((await voiceHistory.getStory(id)) ?? null) : null };
+    }),
   );
 }

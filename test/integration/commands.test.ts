@@ -7,7 +7,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Generation } from '../../src/history';
-import type { GenerationNode } from '../../src/views/tree-nodes';
 import type { PlayerPort } from '../../src/player/port';
 import { STATISTICS_VIEW_TYPE } from '../../src/views/statistics';
 import {
@@ -19,18 +18,10 @@ import {
   roots,
   setConfig,
   showOnly,
+  todayRow as rowOf,
   treeFixture,
   type TreeFixture,
 } from './tree-helpers';
-
-/** The row of a generation in the Today group (loaded the way VS Code loads it). */
-async function rowOf(f: TreeFixture, g: Generation): Promise<GenerationNode> {
-  const today = (await roots(f)).find((n) => n.id === 'date:today');
-  assert.ok(today, 'a Today group');
-  const row = (await provider(f).getChildren(today)).find((n) => n.kind === 'generation' && n.generation.id === g.id);
-  assert.ok(row && row.kind === 'generation', 'the row is shown');
-  return row;
-}
 
 function activeTabUri(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;

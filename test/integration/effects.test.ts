@@ -2,6 +2,7 @@
 // Code with the real effects renderer (its worker from dist/): what each stores, what plays after.
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BulkOutcome } from '../../src/generation/takes';
 import type { Generation, Version } from '../../src/history';
@@ -18,6 +19,15 @@ function tone(seconds = 1, sampleRate = 16000): Uint8Array {
   out.set(header, 0);
   out.set(new Uint8Array(pcm.buffer), header.length);
   return out;
+}
+
+// Bundled into out/, three levels below the repository.
+const audioFixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'archives', 'audio');
+
+/** A WAV's sample rate and channel count, read from its fmt chunk (canonical 44-byte header as the renderer writes). */
+function wavFormat(bytes: Uint8Array): { sampleRate: number; channels: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { channels: view.getUint16(22, true), sampleRate: view.getUint32(24, true) };
 }
 
 async function spoken(f: TreeFixture, text: string): Promise<Generation> {
@@ -85,6 +95,26 @@ describe('Effects commands', function () {
     const v: Version = outcome.version;
     assert.equal(v.isDefault, true);
     assert.ok(v.loudnessLufs !== null && Math.abs(v.loudnessLufs + 16) <= 0.5, `measured ${v.loudnessLufs} LUFS`);
+  });
+
+  it('Apply Effects on an MP3 and an Ogg/Vorbis generation: the shipped worker decodes them (its LGPL decoders) into a WAV version', async () => {
+    for (const [file, format, sampleRate, channels] of [
+      ['tone.mp3', 'mp3', 22050, 1],
+      ['tone.ogg', 'ogg', 44100, 2],
+    ] as const) {
+      const g = await f.history.create(
+        { profileId: f.profile.id, text: `Encoded as ${format}` },
+        { data: await fs.readFile(path.join(audioFixtures, file)), format },
+      );
+      const outcome = await vscode.commands.executeCommand<BulkOutcome>('voiceHistory.applyEffects', g.id, {
+        chain: [{ type: 'gain', params: { gain_db: 3 } }],
+      });
+      assert.ok('version' in outcome, `${format}: ${JSON.stringify(outcome)}`);
+      const bytes = await fs.readFile(f.history.resolveAudioPath(outcome.version));
+      assert.equal(bytes.subarray(0, 4).toString('latin1'), 'RIFF', `${format}: the version is a WAV`);
+      assert.deepEqual(wavFormat(bytes), { sampleRate, channels }, `${format}: at the source's rate and channels`);
+      assert.ok(outcome.version.duration !== null && outcome.version.duration > 0.2, `${format}: ${outcome.version.duration} s`);
+    }
   });
 
   it('Apply Effects with a chain: a version that is not the default unless asked, labelled as given', async () => {

@@ -22,6 +22,7 @@ export function run(): Promise<void> {
   require('./settings-scope.test');
   require('./tree.test');
   require('./commands.test');
+  require('./organise.test');
   require('./rpc.test');
   require('./archive.test');
   require('./formats.test');
@@ -30,6 +31,8 @@ export function run(): Promise<void> {
   require('./api.test');
   require('./player.test');
   require('./effects.test');
+  require('./stories.test');
+  require('./story-editor.test');
   require('./scripts.test');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const only = process.env.VH_INTEGRATION_GREP;

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { wavHeader } from '../../src/audio/wav';
 import type { Generation, HistoryService, Profile } from '../../src/history';
 import type { VoiceHistoryApi } from '../../src/extension';
-import type { HistoryNode } from '../../src/views/tree-nodes';
+import type { GenerationNode, HistoryNode } from '../../src/views/tree-nodes';
 import { activated } from './extension-api';
 
 export interface TreeFixture {
@@ -112,4 +112,13 @@ export async function cleanUp(f: TreeFixture | undefined): Promise<void> {
   if (!f) return;
   await vscode.commands.executeCommand('voiceHistory.clearFilters');
   await f.history.deleteProfile(f.profile.id).catch(() => undefined);
+}
+
+/** A generation's row in the Today group (date grouping). */
+export async function todayRow(f: TreeFixture, g: Generation): Promise<GenerationNode> {
+  const today = (await roots(f)).find((n) => n.id === 'date:today');
+  assert.ok(today, 'a Today group');
+  const row = (await provider(f).getChildren(today)).find((n) => n.kind === 'generation' && n.generation.id === g.id);
+  assert.ok(row && row.kind === 'generation', 'the row is shown');
+  return row;
 }

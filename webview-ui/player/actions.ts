@@ -27,6 +27,16 @@ export class Actions {
     });
   }
 
+  /** Saves the notes typed in the details (nothing when they did not change). */
+  async saveNotes(value: string): Promise<void> {
+    const g = this.s.generation;
+    if (!g || this.s.gone || (g.notes ?? '') === value) return;
+    await this.attempt(async () => {
+      this.s.generation = await this.s.rpc.player.setNotes.mutate({ id: g.id, notes: value });
+      this.render.announce(this.s.generation.notes ? 'Notes saved' : 'Notes cleared');
+    });
+  }
+
   async act(what: Action): Promise<void> {
     const { s } = this;
     const g = s.generation;

@@ -362,6 +362,7 @@ export class PlayerApp implements Session {
     on(ui.reveal, () => void actions.act('reveal'));
     on(ui.remove, () => void actions.act('delete'));
     on(ui.effects, () => void this.toggleEffects());
+    ui.notes.addEventListener('change', () => void actions.saveNotes(ui.notes.value));
     document.addEventListener('keydown', (event) => {
       const command = commandForKey({
         key: event.key,

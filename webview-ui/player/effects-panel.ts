@@ -11,6 +11,7 @@ import { h, icon, replaceChildren } from './dom';
 import type { EffectsHost, EffectsPanel } from './effects-host';
 import { failureOf } from './state';
 import { PANEL_CSS } from './effects-panel-css';
+import type { EffectsMetrics } from './effects-metrics';
 
 type Catalog = inferRouterOutputs<PlayerRouter>['effects']['catalog'];
 type ParamDef = { default: number; min: number; max: number; step: number; unit: string; label: string; integer?: boolean };
@@ -18,13 +19,6 @@ interface EffectState {
   type: string;
   enabled: boolean;
   params: Record<string, number>;
-}
-
-/** Timings the e2e test and the benchmark read (ms). */
-export interface EffectsMetrics {
-  previewClickedAt?: number;
-  previewStartedAt?: number;
-  previewFirstAudioMs?: number;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -258,7 +252,8 @@ class Panel implements EffectsPanel {
 
   private async deletePreset(id: string, name: string): Promise<void> {
     try {
-      await this.host.rpc.effects.deletePreset.mutate({ id });
+      const { deleted } = await this.host.rpc.effects.deletePreset.mutate({ id });
+      if (!deleted) return this.say(`Kept the preset ${name}`);
       this.catalog = await this.host.rpc.effects.catalog.query();
       this.presetKey = '';
       this.renderPresets();
@@ -402,10 +397,12 @@ class Panel implements EffectsPanel {
     this.say('Rendering the preview…');
     try {
       const r = await this.host.rpc.effects.preview.mutate(this.request());
+      this.metrics.previewRenderedAt = now();
       const bytes = r.wav as unknown as Uint8Array;
       const buffer = await context.decodeAudioData(
         bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
       );
+      this.metrics.previewDecodedAt = now();
       this.host.pauseMain();
       const node = context.createBufferSource();
       node.buffer = buffer;
@@ -414,6 +411,7 @@ class Panel implements EffectsPanel {
       node.start(0, from);
       this.metrics.previewStartedAt = now();
       this.metrics.previewFirstAudioMs = this.metrics.previewStartedAt - this.metrics.previewClickedAt;
+      this.metrics.previewOutputLatencyS = (context.baseLatency || 0) + (context.outputLatency || 0);
       document.body.dataset.previewing = 'true';
       const stop = () => {
         node.onended = null;

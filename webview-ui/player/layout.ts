@@ -46,6 +46,7 @@ export interface Layout {
   takesSection: HTMLElement;
   takes: HTMLElement;
   details: HTMLElement;
+  notes: HTMLTextAreaElement;
   status: HTMLElement;
 }
 
@@ -151,7 +152,18 @@ export function buildLayout(root: HTMLElement): Layout {
   const takes = h('ul', { class: 'list takes', 'aria-label': 'Takes of the same text' });
   const takesSection = h('vscode-collapsible', { heading: 'Takes of the same text', open: true, class: 'section', hidden: true }, takes);
   const details = h('dl', { class: 'details' });
-  const detailsSection = h('vscode-collapsible', { heading: 'Details', open: true, class: 'section' }, details);
+  const notes = h('textarea', {
+    class: 'notes',
+    rows: '3',
+    'aria-label': 'Notes',
+    placeholder: 'Notes (Markdown): saved when you leave the box',
+  });
+  const detailsSection = h(
+    'vscode-collapsible',
+    { heading: 'Details', open: true, class: 'section' },
+    details,
+    h('label', { class: 'notes-label' }, 'Notes', notes),
+  );
 
   const status = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
 
@@ -211,6 +223,7 @@ export function buildLayout(root: HTMLElement): Layout {
     takesSection,
     takes,
     details,
+    notes,
     status,
   };
 }

@@ -76,6 +76,11 @@ export class Render {
       ...rows.flatMap((r) => [h('dt', {}, r.label), h('dd', { class: r.label === 'Error' ? 'error' : null }, r.value)]),
       ...(source ? [h('dt', {}, 'Spoken from'), h('dd', {}, this.sourceLink(source.label))] : []),
     );
+    // The notes box keeps what is being typed: an update arriving meanwhile must not overwrite it.
+    if (document.activeElement !== ui.notes || ui.notes.dataset.generation !== g.id) {
+      ui.notes.value = g.notes ?? '';
+      ui.notes.dataset.generation = g.id;
+    }
   }
 
   private sourceLink(label: string): HTMLElement {

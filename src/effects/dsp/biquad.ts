@@ -47,15 +47,24 @@ export function biquadStream(f: Biquad): (x: Float32Array, out?: Float32Array) =
   let y2 = 0;
   const { b0, b1, b2, a1, a2 } = f;
   return (x, out = x) => {
+    // The state in locals while the loop runs: doubles kept in the closure would be boxed on every store.
+    let p1 = x1;
+    let p2 = x2;
+    let q1 = y1;
+    let q2 = y2;
     for (let i = 0; i < x.length; i++) {
       const x0 = x[i];
-      const y0 = b0 * x0 + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-      x2 = x1;
-      x1 = x0;
-      y2 = y1;
-      y1 = y0;
+      const y0 = b0 * x0 + b1 * p1 + b2 * p2 - a1 * q1 - a2 * q2;
+      p2 = p1;
+      p1 = x0;
+      q2 = q1;
+      q1 = y0;
       out[i] = y0;
     }
+    x1 = p1;
+    x2 = p2;
+    y1 = q1;
+    y2 = q2;
     return out;
   };
 }

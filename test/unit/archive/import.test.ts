@@ -99,7 +99,8 @@ test("our Voicebox export has Voicebox's layout and reads back", async (t) => {
   zip.close();
   assert.equal(manifest.version, '1.0');
   assert.deepEqual(Object.keys(manifest.generation).sort(), ['created_at', 'duration', 'id', 'instruct', 'language', 'seed', 'text']);
-  assert.deepEqual(Object.keys(manifest.profile).sort(), ['description', 'id', 'language', 'name']);
+  // Voicebox's profile fields, plus the voice's default chain under Voicebox's own name for it.
+  assert.deepEqual(Object.keys(manifest.profile).sort(), ['description', 'effects_chain', 'id', 'language', 'name']);
   assert.equal(manifest.versions.length, 3);
   // Voicebox imports the first audio/*.wav: it must be the default version.
   assert.equal(audio[0]!.name, `audio/${manifest.versions.find((v: { is_default: boolean }) => v.is_default).filename}`);

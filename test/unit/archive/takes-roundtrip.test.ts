@@ -102,12 +102,18 @@ test('a manifest without presets or profile chains (written before effects exist
   assert.equal(parsed.profiles[0]!.effectsChain, null);
 });
 
-test('the Voicebox layout carries every version with its label, chain and default; import keeps them', async (t) => {
+test("the Voicebox layout carries every version with its label, chain and default, and the voice's default chain; import keeps them", async (t) => {
   const a = await openTestHistory(t, 'a');
   const g = await seedTakes(a.history);
   const dir = tempDir(t);
   const target = join(dir, 'generation.voicebox.zip');
   await exportVoicebox(a.history, g.id, target);
+  const zip = await ZipArchive.open(target, importLimitsSchema.parse({}));
+  const manifest = JSON.parse(await zip.readText(zip.get('manifest.json')!, 1 << 20));
+  zip.close();
+  // Voicebox's own fields for the profile, plus its default chain under Voicebox's name for it.
+  assert.deepEqual(Object.keys(manifest.profile).sort(), ['description', 'effects_chain', 'id', 'language', 'name']);
+  assert.deepEqual(manifest.profile.effects_chain, LOUD);
   const b = await openTestHistory(t, 'b');
   const summary = await importFiles(b.history, [target], { stagingDir: dir });
   assert.equal(summary.imported, 1);
@@ -120,4 +126,7 @@ test('the Voicebox layout carries every version with its label, chain and defaul
       ['take-3', false, null, false],
     ].sort(),
   );
+  const [profile] = await b.history.listProfiles();
+  assert.equal(profile?.name, 'Narrator');
+  assert.deepEqual(profile?.effectsChain, LOUD);
 });

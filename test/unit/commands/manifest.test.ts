@@ -12,6 +12,7 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
   contributes: {
     commands: { command: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
+    keybindings: { command: string; key: string; when?: string }[];
   };
 };
 
@@ -53,4 +54,18 @@ test('commands that need no audio still show on rows without it', () => {
     const m = items.find((x) => x.command === id);
     assert.ok(m?.when && showsOn(m.when, withoutAudio), `${id} shows on a row without audio`);
   }
+});
+
+test('F2 renames in the History view only; Rename is for one row, Add/Remove Tags for any selection, with or without audio', () => {
+  const f2 = manifest.contributes.keybindings.filter((k) => k.key === 'f2');
+  assert.deepEqual(f2, [{ command: 'voiceHistory.rename', key: 'f2', when: 'focusedView == voiceHistory.history && !inputFocus' }]);
+  const items = manifest.contributes.menus['view/item/context'];
+  const rename = items.find((m) => m.command === 'voiceHistory.rename');
+  assert.match(rename?.when ?? '', /!listMultiSelection/);
+  for (const id of ['voiceHistory.rename', 'voiceHistory.addTags', 'voiceHistory.removeTags']) {
+    const m = items.find((x) => x.command === id);
+    assert.ok(m?.when && showsOn(m.when, withoutAudio) && showsOn(m.when, withAudio), `${id} shows on every generation row`);
+  }
+  for (const id of ['voiceHistory.addTags', 'voiceHistory.removeTags'])
+    assert.doesNotMatch(items.find((x) => x.command === id)?.when ?? '', /listMultiSelection/, `${id} also on a multi-selection`);
 });

@@ -60,14 +60,20 @@ export function rmsDb(path: string, from?: number, seconds?: number): number {
 }
 
 /**
- * Total harmonic distortion (plus noise) of a tone at `fundamentalHz`: the RMS that is left after
- * sox's steep `sinc` high-pass at 1.5× the fundamental removes it, over the RMS of the whole.
+ * Total harmonic distortion (plus noise) of a tone at `fundamentalHz`, as a fraction: the RMS left
+ * after sox's steep `sinc` high-pass (50 Hz transition) at 1.5× the fundamental, over the RMS of
+ * the whole, both without the first and last 250 ms (the filter's edges). Floor about −80 dB.
  */
 export function thd(path: string, fundamentalHz: number): number {
-  const text = report(`sox "$0" -n sinc ${Math.round(fundamentalHz * 1.5)} stat`, path);
-  const m = /RMS\s+amplitude:\s+([\d.e+-]+)/.exec(text);
-  if (!m) throw new Error(`sox stat printed no RMS amplitude: ${text}`);
-  return Number(m[1]) / rms(path);
+  const middle = 'trim 0.25 -0.25 stat';
+  const residual = report(`sox "$0" -n sinc -t 50 ${Math.round(fundamentalHz * 1.5)} ${middle}`, path);
+  const whole = report(`sox "$0" -n ${middle}`, path);
+  const value = (text: string): number => {
+    const m = /RMS\s+amplitude:\s+([\d.e+-]+)/.exec(text);
+    if (!m) throw new Error(`sox stat printed no RMS amplitude: ${text}`);
+    return Number(m[1]);
+  };
+  return value(residual) / value(whole);
 }
 
 export function durationSeconds(path: string): number {

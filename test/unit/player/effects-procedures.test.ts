@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { TRPCClientError } from '@trpc/client';
 import { Takes } from '../../../src/generation/takes';
-import { openHistory, type Generation, type HistoryService, type Version } from '../../../src/history';
+import { openHistory, type EffectPreset, type Generation, type HistoryService, type Version } from '../../../src/history';
 import { attachRouterToWebview, type PlayerContext } from '../../../src/rpc';
 import type { EffectsRpcContext } from '../../../src/player/effects-procedures';
 import { playerRouter, type PlayerRouter } from '../../../src/player/router';
@@ -27,7 +27,7 @@ let confirmAnswer = false;
 const confirmations: string[] = [];
 const closers: Array<() => void> = [];
 
-function serve(ctx: Omit<EffectsRpcContext, 'takes' | 'confirmDeleteVersion'> & Partial<EffectsRpcContext>) {
+function serve(ctx: Omit<EffectsRpcContext, 'takes' | 'confirmDeleteVersion' | 'confirmDeletePreset'> & Partial<EffectsRpcContext>) {
   const ports = createPortPair();
   const adapter = attachRouterToWebview({ webview: ports.host, router: playerRouter, createContext: () => ctx, log: recordingLogger() });
   closers.push(() => {
@@ -57,6 +57,10 @@ before(async () => {
     takes,
     confirmDeleteVersion: async (v: Version) => {
       confirmations.push(v.label);
+      return confirmAnswer;
+    },
+    confirmDeletePreset: async (p: EffectPreset) => {
+      confirmations.push(`preset ${p.name}`);
       return confirmAnswer;
     },
   });
@@ -132,10 +136,21 @@ test('presets from the panel: save from the chain, rename, delete', async () => 
   const p = await client.effects.savePreset.mutate({ name: 'Warm', chain: [{ type: 'lowpass', params: { cutoff_frequency_hz: 6000 } }] });
   assert.deepEqual(p.effectsChain, [{ type: 'lowpass', enabled: true, params: { cutoff_frequency_hz: 6000 } }]);
   assert.equal((await client.effects.renamePreset.mutate({ id: p.id, name: 'Warmer' })).name, 'Warmer');
-  await client.effects.deletePreset.mutate({ id: p.id });
+  // Deleting asks first, naming the preset; a "no" keeps it.
+  const asked = confirmations.length;
+  confirmAnswer = false;
+  assert.deepEqual(await client.effects.deletePreset.mutate({ id: p.id }), { deleted: false });
+  assert.deepEqual(confirmations.slice(asked), ['preset Warmer']);
+  assert.ok((await history.listPresets()).some((x) => x.id === p.id));
+  confirmAnswer = true;
+  assert.deepEqual(await client.effects.deletePreset.mutate({ id: p.id }), { deleted: true });
   assert.equal(
     (await history.listPresets()).some((x) => x.id === p.id),
     false,
+  );
+  await assert.rejects(
+    client.effects.deletePreset.mutate({ id: p.id }),
+    (e) => e instanceof TRPCClientError && /no longer exists/.test(e.message),
   );
   await assert.rejects(
     client.effects.savePreset.mutate({ name: 'Empty', chain: [] }),

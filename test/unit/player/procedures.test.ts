@@ -218,6 +218,19 @@ test('reportShown tells the host what the view shows', async () => {
   assert.equal(failureOf(bad).code, 'BAD_REQUEST');
 });
 
+test('setNotes keeps the Markdown as typed, blank clears; too long or an unknown id is refused and changes nothing', async () => {
+  const notes = '# Take notes\n- **warmer** next time\n[link](command:workbench.action.quit)';
+  assert.equal((await client.player.setNotes.mutate({ id: g.other.id, notes })).notes, notes);
+  assert.equal((await history.get(g.other.id))?.notes, notes);
+  const tooLong = await client.player.setNotes.mutate({ id: g.other.id, notes: 'x'.repeat(100_001) }).catch((e: unknown) => e);
+  assert.equal(failureOf(tooLong).code, 'BAD_REQUEST');
+  assert.match(failureOf(tooLong).message, /at most 100,000 characters/);
+  const gone = await client.player.setNotes.mutate({ id: '3f0c5d8e-1b2a-4c3d-8e9f-0a1b2c3d4e5f', notes: 'x' }).catch((e: unknown) => e);
+  assert.equal(failureOf(gone).code, 'NOT_FOUND');
+  assert.equal((await history.get(g.other.id))?.notes, notes, 'unchanged');
+  assert.equal((await client.player.setNotes.mutate({ id: g.other.id, notes: '  \n ' })).notes, null);
+});
+
 test('a webview served without player actions is refused with a clear reason', async () => {
   const err = await bare.player.copyText.mutate({ id: g.take1.id }).catch((e: unknown) => e);
   assert.ok(err instanceof TRPCClientError);
@@ -269,6 +282,7 @@ test('the player router holds exactly what the player uses: no bulk or unconfirm
     'player.previous',
     'player.reportShown',
     'player.revealInTree',
+    'player.setNotes',
     'player.source',
     'player.takes',
     'player.voice',

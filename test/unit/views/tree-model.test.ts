@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHistory, type Generation, type HistoryService } from '../../../src/history';
+import { parseTypedTags, tagKey } from '../../../src/history/tag-names';
 import { describeFilter, filterQuery, parseDateRange, parseTreeFilter } from '../../../src/history/tree-filter';
 import { formatBytes } from '../../../src/format/bytes';
 import { intersectSpan, monthBucket, recentBuckets } from '../../../src/format/date-buckets';
@@ -122,6 +123,30 @@ describe('tree filter', () => {
     assert.throws(() => parseTreeFilter({ status: ['sleeping'] }), /status.*Its fields are profileId, engine/);
     assert.throws(() => parseTreeFilter({ after: 5, before: 5 }), /start of the date range must be before its end/);
     assert.throws(() => parseTreeFilter({ colour: 'red' }), /not valid/);
+  });
+
+  test('tags: one spelling per tag whatever its case, untagged, shown as #tag; both at once refused', () => {
+    const f = parseTreeFilter({ tag: [' Intro ', 'INTRO', 'keeper'] });
+    assert.deepEqual(f, { tag: ['Intro', 'keeper'] });
+    assert.deepEqual(filterQuery(f), { tag: ['Intro', 'keeper'] });
+    assert.equal(
+      describeFilter(f, () => undefined),
+      '#Intro or #keeper',
+    );
+    assert.deepEqual(filterQuery(parseTreeFilter({ untagged: true })), { untagged: true });
+    assert.equal(
+      describeFilter({ untagged: true, favoritesOnly: true }, () => undefined),
+      'favorites, untagged',
+    );
+    assert.throws(() => parseTreeFilter({ tag: ['a'], untagged: true }), /either by tags or for untagged generations/);
+    assert.throws(() => parseTreeFilter({ tag: ['a,b'] }), /cannot contain a comma/);
+  });
+
+  test('tags typed in one box: comma-separated, trimmed, one per name whatever its case, the first problem named', () => {
+    assert.deepEqual(parseTypedTags(' draft , Final,, final ,  '), { names: ['draft', 'Final'] });
+    assert.deepEqual(parseTypedTags(''), { names: [] });
+    assert.deepEqual(parseTypedTags('ok, ' + 'x'.repeat(65)), { names: ['ok'], problem: 'A tag is at most 64 characters.' });
+    assert.equal(tagKey('ÜNÏCODE'), tagKey('ünïcode'));
   });
 
   test('date ranges typed as YYYY-MM-DD..YYYY-MM-DD, end day included', () => {

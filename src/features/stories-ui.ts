@@ -1,0 +1,53 @@
+// Puts the Stories view together with its commands (New, Rename, Duplicate, Delete, Remove from
+// Story, Export Story…) and "Add to Story…" on the History view's generations; `activate`
+// registers the handlers. A feature module: views never import commands.
+import * as vscode from 'vscode';
+import { addToStoryHandlers } from '../commands/story-add';
+import { storyCommandHandlers } from '../commands/story-commands';
+import { storyExportHandlers } from '../commands/story-export';
+import type { HistoryService } from '../history';
+import type { HistoryView } from '../views/history-view';
+import { StoriesView } from '../views/stories-view';
+
+export interface StoriesUi extends vscode.Disposable {
+  readonly view: StoriesView;
+  readonly handlers: ReturnType<typeof storyCommandHandlers> &
+    ReturnType<typeof addToStoryHandlers> &
+    ReturnType<typeof storyExportHandlers>;
+}
+
+export function createStoriesUi(options: {
+  context: vscode.ExtensionContext;
+  history: HistoryService | undefined;
+  openError: string | undefined;
+  log: vscode.LogOutputChannel;
+  historyView: HistoryView;
+}): StoriesUi {
+  const { context, history, openError, log } = options;
+  const view = new StoriesView(history, log, { openError });
+  const deps = { history, openError, stories: view };
+  const handlers = {
+    ...storyCommandHandlers(deps),
+    ...addToStoryHandlers({ ...deps, view: options.historyView }),
+    ...storyExportHandlers({
+      ...deps,
+      log,
+      state: context.globalState,
+      mixer: {
+        workerPath: context.asAbsolutePath('dist/mix-worker.mjs'),
+        files: {
+          flacDir: context.asAbsolutePath('dist'),
+          mp3Wasm: context.asAbsolutePath('dist/lame-mp3.wasm'),
+          oggWasm: context.asAbsolutePath('dist/vorbis-ogg.wasm'),
+        },
+      },
+    }),
+  };
+  return {
+    view,
+    handlers,
+    dispose() {
+      view.dispose();
+    },
+  };
+}
