@@ -120,6 +120,7 @@ const testOptions = {
     'integration/index': 'test/integration/index.ts',
     'fixture-extension/extension': 'test/fixture-extension/extension.ts',
     'bench/reference-tree/extension': 'test/bench/reference-tree/extension.ts',
+    'bench/reference-webview/extension': 'test/bench/reference-webview/extension.ts',
   }),
 };
 

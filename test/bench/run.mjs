@@ -35,6 +35,7 @@ const AREAS = {
   effects: { modules: ['./effects.bench.ts', './effects-preview.bench.ts'], codeServer: true },
   stories: { modules: ['./stories.bench.ts'] },
   scripts: { modules: ['./scripts.bench.ts', './scripts-rescan.bench.ts'] },
+  'story-editor': { modules: ['./story-editor.bench.ts'], codeServer: true },
 };
 
 async function load(modulePath) {

@@ -25,6 +25,8 @@ export class AudioEngine {
   private startedAt = 0;
   private fromMs = 0;
   private playingNow = false;
+  /** Context time when the first source of the current play starts (what a seek waits for). */
+  private firstSoundAt = Infinity;
 
   constructor(private readonly fetchUri: (clip: PlayableClip) => Promise<string>) {}
 
@@ -79,6 +81,7 @@ export class AudioEngine {
     this.playingNow = true;
     this.fromMs = fromMs;
     this.startedAt = ctx.currentTime + LEAD_S;
+    this.firstSoundAt = Infinity;
     const token = this.startedAt;
     await Promise.all(
       plan.map(async (s) => {
@@ -98,6 +101,7 @@ export class AudioEngine {
         const duration = s.durationMs / 1000 - late;
         if (duration <= 0) return;
         source.start(at + late, s.offsetMs / 1000 + late, duration);
+        this.firstSoundAt = Math.min(this.firstSoundAt, at + late);
         this.sources.push(source);
       }),
     );
@@ -122,9 +126,13 @@ export class AudioEngine {
     return this.fromMs + Math.max(0, this.ctx.currentTime - this.startedAt) * 1000;
   }
 
-  /** Peak level of what comes out now (0..1). */
+  /**
+   * Peak level of what this play puts out now (0..1): 0 until the analyser's whole window comes
+   * after this play's first source started, so what an earlier play left in it is not counted.
+   */
   level(): number {
-    if (!this.analyser) return 0;
+    if (!this.analyser || !this.ctx) return 0;
+    if (this.ctx.currentTime < this.firstSoundAt + this.analyser.fftSize / this.ctx.sampleRate) return 0;
     const data = new Float32Array(this.analyser.fftSize);
     this.analyser.getFloatTimeDomainData(data);
     let peak = 0;
