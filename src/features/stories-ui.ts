@@ -8,6 +8,8 @@ import { storyExportHandlers } from '../commands/story-export';
 import type { HistoryService } from '../history';
 import type { HistoryView } from '../views/history-view';
 import { StoriesView } from '../views/stories-view';
+import { STORY_CLICK_COMMAND } from '../views/story-items';
+import { isStoryNode } from '../views/story-nodes';
 
 export interface StoriesUi extends vscode.Disposable {
   readonly view: StoriesView;
@@ -24,7 +26,14 @@ export function createStoriesUi(options: {
   historyView: HistoryView;
 }): StoriesUi {
   const { context, history, openError, log } = options;
-  const view = new StoriesView(history, log, { openError });
+  const view = new StoriesView(history, log, { openError, clickable: () => true });
+  // A story row's click opens its editor. The row's command carries no arguments (VS Code drops a
+  // re-rendered row's cached ones), so the clicked row is read from the selection.
+  const onClick = vscode.commands.registerCommand(STORY_CLICK_COMMAND, () => {
+    const [node] = view.treeView.selection;
+    if (view.treeView.selection.length !== 1 || !isStoryNode(node)) return undefined;
+    return vscode.commands.executeCommand('voiceHistory.story.open', node.story.id);
+  });
   const deps = { history, openError, stories: view };
   const handlers = {
     ...storyCommandHandlers(deps),
@@ -47,6 +56,7 @@ export function createStoriesUi(options: {
     view,
     handlers,
     dispose() {
+      onClick.dispose();
       view.dispose();
     },
   };

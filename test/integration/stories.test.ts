@@ -220,6 +220,15 @@ describe('Stories', function () {
     // Delete Story: the selection in the Stories view counts; the generations stay.
     assert.ok(await f.api.storiesUi.view.reveal(copyId, { focus: true }));
     await eventually(() => f.api.storiesUi.view.selectedStoryIds()[0] === copyId, 'the copy selected');
+    // A click on the selected story row opens its editor tab.
+    const copyName = (await f.history.getStory(copyId))!.name;
+    const editorTabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === copyName);
+    await vscode.commands.executeCommand('voiceHistory.stories.rowClicked');
+    await eventually(() => editorTabs().length === 1, 'the story editor tab opened by the click');
+    for (const t of editorTabs()) await vscode.window.tabGroups.close(t);
+    assert.ok(await f.api.storiesUi.view.reveal(copyId, { focus: true }));
+    await eventually(() => f.api.storiesUi.view.selectedStoryIds()[0] === copyId, 'the copy selected again');
     assert.equal(await vscode.commands.executeCommand('voiceHistory.story.delete', undefined, { confirmed: true }), true);
     assert.equal(await f.history.getStory(copyId), undefined);
     await eventually(async () => !(await storyRow(copyId)), 'the deleted story gone from the tree');
