@@ -15,6 +15,7 @@ import type { ScriptDecorations } from '../views/script-decorations';
 import type { LexiconSource } from './lexicon-file';
 import { LexiconError, type Lexicon } from '../script/lexicon';
 import { showErrorToast } from '../views/error-toast';
+import { errorMessage } from '../format/errors';
 import { defaultVoice } from './generate';
 
 export interface GenerateScriptDeps {
@@ -66,6 +67,7 @@ function documentName(uri: vscode.Uri): string {
 
 export class ScriptRuns implements vscode.Disposable {
   private readonly runs = new Map<string, ScriptRun>();
+  private readonly starting = new Set<string>();
   private readonly statusItem = vscode.window.createStatusBarItem('voiceHistory.script', vscode.StatusBarAlignment.Left, 50);
 
   constructor(private readonly deps: GenerateScriptDeps) {
@@ -87,7 +89,16 @@ export class ScriptRuns implements vscode.Disposable {
       `Voice History: Generate Script of ${note.name} stopped when the window closed, with ${note.left} cue${note.left === 1 ? '' : 's'} left. Resume renders only those.`,
       'Resume',
     );
-    if (choice === 'Resume') await this.generate(vscode.Uri.parse(note.uri));
+    if (choice !== 'Resume') return;
+    // Outside any command's error guard (offered at activation): say what went wrong here.
+    try {
+      await this.generate(vscode.Uri.parse(note.uri));
+    } catch (e) {
+      await showErrorToast(this.deps.log, `Resuming Generate Script of ${note.name} failed: ${errorMessage(e)}`, {
+        detail: e,
+        context: 'Generate Script',
+      });
+    }
   }
 
   togglePause(): void {
@@ -106,12 +117,23 @@ export class ScriptRuns implements vscode.Disposable {
     const document = await this.documentOf(target);
     if (!document) return undefined;
     const uri = document.uri.toString();
-    if (this.runs.has(uri)) {
+    if (this.runs.has(uri) || this.starting.has(uri)) {
       void vscode.window.showInformationMessage(
         `Voice History: ${documentName(document.uri)} is being generated; wait for it or cancel it.`,
       );
       return undefined;
     }
+    // Held from here: a second click while the run is being prepared (awaits below) must not start
+    // another run of the same document (duplicate generations, a second story).
+    this.starting.add(uri);
+    try {
+      return await this.prepareAndRun(document, uri);
+    } finally {
+      this.starting.delete(uri);
+    }
+  }
+
+  private async prepareAndRun(document: vscode.TextDocument, uri: string): Promise<ScriptRunResult | undefined> {
     const history = this.deps.history();
     const script = await this.parse(document);
     if (!script) return undefined;
@@ -144,7 +166,7 @@ export class ScriptRuns implements vscode.Disposable {
     );
     this.runs.set(uri, run);
     try {
-      return await this.watch(run, uri, stories);
+      return await this.watch(run, uri);
     } finally {
       this.runs.delete(uri);
       run.dispose();
@@ -159,7 +181,7 @@ export class ScriptRuns implements vscode.Disposable {
     this.statusItem.dispose();
   }
 
-  private async watch(run: ScriptRun, uri: string, stories: Record<string, string>): Promise<ScriptRunResult> {
+  private async watch(run: ScriptRun, uri: string): Promise<ScriptRunResult> {
     const name = run.document.name;
     const total = run.toRender.length;
     const marks = (): void =>
@@ -208,7 +230,9 @@ export class ScriptRuns implements vscode.Disposable {
         }
       },
     );
-    if (result.storyId) await this.deps.state.update(STORIES_KEY, { ...stories, [uri]: result.storyId });
+    // Read again: another document's run may have added its story since this one started.
+    if (result.storyId)
+      await this.deps.state.update(STORIES_KEY, { ...this.deps.state.get<Record<string, string>>(STORIES_KEY, {}), [uri]: result.storyId });
     // The lenses take over from "voiced"; what needs the user stays marked.
     const overlong = new Map(result.overlong.map((o) => [o.cue.startLine, o.overMs]));
     this.deps.decorations.set(uri, 'run', [

@@ -37,8 +37,8 @@ export function actionFor(e: KeyPress): EditorAction | null {
     if (key === 'z') return e.shiftKey ? { type: 'redo' } : { type: 'undo' };
     if (key === 'y') return { type: 'redo' };
     if (key === 'd') return { type: 'duplicate' };
-    if (key === '=' || key === '+') return { type: 'zoom', steps: 1 };
-    if (key === '-') return { type: 'zoom', steps: -1 };
+    // No Ctrl/Cmd+= or -: the webview passes every keydown on to the workbench, whose own zoom
+    // keys would zoom the whole window as well. Plain + / - and Ctrl+wheel zoom the timeline.
     return null;
   }
   if (e.altKey) return null;
@@ -81,6 +81,6 @@ export const SHORTCUTS = {
   remove: 'Delete',
   undo: 'Control+Z',
   redo: 'Control+Shift+Z',
-  zoomIn: 'Control+=',
-  zoomOut: 'Control+-',
+  zoomIn: '+',
+  zoomOut: '-',
 } as const;

@@ -73,7 +73,8 @@ export function rulerTicks(fromMs: number, toMs: number, pxPerSecond: number, mi
 /** "1:05", "1:05.5" (when the step is under a second), "1:02:05" past an hour. */
 export function formatTime(ms: number, stepMs = 1000): string {
   const tenths = stepMs < 1000;
-  const total = Math.max(0, ms) / 1000;
+  // Rounded to what is shown before splitting, so 59.96 s reads "1:00.0", never "0:60.0".
+  const total = tenths ? Math.round(Math.max(0, ms) / 100) / 10 : Math.floor(Math.max(0, ms) / 1000);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;

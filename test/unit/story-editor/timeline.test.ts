@@ -55,6 +55,10 @@ test('the ruler picks a step leaving room for its labels, and formats time by th
   assert.equal(formatTime(65_500), '1:05');
   assert.equal(formatTime(65_500, 100), '1:05.5');
   assert.equal(formatTime(3_725_000), '1:02:05');
+  // Rounding up to the next minute or hour carries over instead of showing 60.
+  assert.equal(formatTime(59_960, 100), '1:00.0');
+  assert.equal(formatTime(3_599_960, 100), '1:00:00.0');
+  assert.equal(formatTime(59_960), '0:59');
   assert.equal(formatTime(-5), '0:00');
 });
 
@@ -126,7 +130,10 @@ test('keyboard: Space, arrows (Shift larger), S, Delete, Ctrl+Z / Ctrl+Shift+Z, 
   assert.deepEqual(actionFor(key('z', { metaKey: true, shiftKey: true })), { type: 'redo' }, 'macOS');
   assert.deepEqual(actionFor(key('y', { ctrlKey: true })), { type: 'redo' });
   assert.deepEqual(actionFor(key('d', { ctrlKey: true })), { type: 'duplicate' });
-  assert.deepEqual(actionFor(key('=', { ctrlKey: true })), { type: 'zoom', steps: 1 });
+  assert.deepEqual(actionFor(key('=')), { type: 'zoom', steps: 1 });
+  // Ctrl+= / Ctrl+- stay VS Code's window zoom (the webview passes every keydown on to the workbench).
+  assert.equal(actionFor(key('=', { ctrlKey: true })), null);
+  assert.equal(actionFor(key('-', { metaKey: true })), null);
   assert.deepEqual(actionFor(key('-')), { type: 'zoom', steps: -1 });
   assert.deepEqual(actionFor(key('Home')), { type: 'playheadToStart' });
   assert.deepEqual(actionFor(key('Escape')), { type: 'deselect' });
