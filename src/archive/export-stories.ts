@@ -6,7 +6,7 @@ import { HistoryError } from '../store/errors';
 import type { StoryWithItems } from '../history/types';
 import type { ArchiveHistory } from './history-port';
 import { toIso, type ManifestStory } from './manifest';
-import { isDefaultTrack } from '../history/story-timeline';
+import { clipPlacement, isDefaultTrack } from '../history/story-timeline';
 
 /** `complete` (the default): every story all of whose items are exported; `none`; or exactly the named stories. */
 export type StorySelection = 'complete' | 'none' | { ids: readonly string[] };
@@ -58,13 +58,7 @@ export async function manifestStories(
       items: story.items.map((i) => ({
         generationId: i.generationId,
         versionId: i.versionId !== null && versionIds.has(i.versionId) ? i.versionId : null,
-        startMs: i.startMs,
-        track: i.track,
-        trimStartMs: i.trimStartMs,
-        trimEndMs: i.trimEndMs,
-        volume: i.volume,
-        fadeInMs: i.fadeInMs,
-        fadeOutMs: i.fadeOutMs,
+        ...clipPlacement(i),
       })),
     }));
 }

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
 import { languageSchema, MAX_TEXT_LENGTH, profileNameSchema } from '../history/schemas';
+import { clipPlacement } from '../history/story-timeline';
 import type { JsonObject } from '../history/types';
 import { probeAudio, type AudioProbe } from './audio-probe';
 import { isAudioName, isJunkEntry, isSidecarName } from './detect';
@@ -267,13 +268,7 @@ export async function planOurArchive(zip: ZipArchive, manifest: Manifest, opts: 
       items: s.items.map((i) => ({
         generationKey: i.generationId,
         versionKey: i.versionId,
-        startMs: i.startMs,
-        track: i.track,
-        trimStartMs: i.trimStartMs,
-        trimEndMs: i.trimEndMs,
-        volume: i.volume,
-        fadeInMs: i.fadeInMs,
-        fadeOutMs: i.fadeOutMs,
+        ...clipPlacement(i),
       })),
     });
   }

@@ -212,3 +212,18 @@ export function applyStoryOp(state: TimelineState, op: StoryOp, ctx: TimelineCon
 export function isDefaultTrack(t: StoryTrack): boolean {
   return t.name === DEFAULT_TRACK.name && t.mute === DEFAULT_TRACK.mute && t.solo === DEFAULT_TRACK.solo && t.gain === DEFAULT_TRACK.gain;
 }
+
+/** Where and how a clip sounds on its timeline: the fields that travel with it in an archive. */
+export type ClipPlacement = Pick<StoryItem, 'startMs' | 'track' | 'trimStartMs' | 'trimEndMs' | 'volume' | 'fadeInMs' | 'fadeOutMs'>;
+
+export function clipPlacement(i: ClipPlacement): ClipPlacement {
+  return {
+    startMs: i.startMs,
+    track: i.track,
+    trimStartMs: i.trimStartMs,
+    trimEndMs: i.trimEndMs,
+    volume: i.volume,
+    fadeInMs: i.fadeInMs,
+    fadeOutMs: i.fadeOutMs,
+  };
+}

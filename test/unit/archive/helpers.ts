@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { openHistory } from '../../../src/history';
+import { clipPlacement } from '../../../src/history/story-timeline';
 import type { HistoryService } from '../../../src/history/service';
 import type { Generation, Profile, StoryWithItems, Version } from '../../../src/history/types';
 import { makeWav } from '../../fixtures/archives/samples';
@@ -267,13 +268,7 @@ export async function describeStories(history: HistoryService) {
       items.push({
         text: gens.get(i.generationId),
         version: label,
-        startMs: i.startMs,
-        track: i.track,
-        trimStartMs: i.trimStartMs,
-        trimEndMs: i.trimEndMs,
-        volume: i.volume,
-        fadeInMs: i.fadeInMs,
-        fadeOutMs: i.fadeOutMs,
+        ...clipPlacement(i),
       });
     }
     out.push({ name: story.name, description: story.description, items, tracks: story.tracks });
