@@ -2,8 +2,17 @@
 import type { Frame, Locator, Page } from 'playwright-core';
 
 export async function runCommand(page: Page, title: string): Promise<void> {
-  const input = await openQuickInput(page, 'F1');
-  await input.fill(`>${title}`);
+  // The palette closes when focus moves away as it opens (a webview tab taking focus back after
+  // loading); then it is opened again, as a user would.
+  for (let attempt = 1; ; attempt++) {
+    const input = await openQuickInput(page, 'F1');
+    try {
+      await input.fill(`>${title}`, { timeout: 5000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
 }
 
